@@ -1,0 +1,1 @@
+"""truelevel backend: settings, data, domain services and the REST contract."""

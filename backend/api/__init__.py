@@ -1,0 +1,32 @@
+"""The REST contract, mounted on Reflex's backend by ``rx.App(api_transformer=create_api())``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+API_PREFIX = "/api/v1"
+
+
+def create_api() -> FastAPI:
+    """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
+    from backend.api import assessments, candidates, health, pipeline, sso
+    from backend.api.errors import install_error_handlers
+
+    app = FastAPI(
+        title="truelevel API",
+        version="1.0.0",
+        description=(
+            "Technical-hiring assessments: assessments and candidate keys (seeds 001/002), the "
+            "hiring pipeline (seed 003). Authenticate with `Authorization: Bearer <API key>`."
+        ),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(assessments.router, prefix=API_PREFIX)
+    app.include_router(candidates.router, prefix=API_PREFIX)
+    app.include_router(pipeline.router, prefix=API_PREFIX)
+    app.include_router(sso.router)
+    return app

@@ -1,0 +1,113 @@
+"""Typed dependencies: the database session and the calling principal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session, select
+
+from backend.db import get_session
+from backend.models import ApiScope, Assessment, CandidateKey
+from backend.models.base import utcnow
+from backend.services import api_keys
+from backend.services.errors import Forbidden, Unauthorized
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+_bearer = HTTPBearer(auto_error=False, description="An organisation API key (tl_sk_…).")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: an organisation API key, or a candidate key limited to one assessment."""
+
+    org_id: str
+    scope: ApiScope
+    api_key_id: str | None = None
+    candidate_key_id: str | None = None
+    assessment_id: str | None = None
+
+    @property
+    def is_candidate(self) -> bool:
+        return self.candidate_key_id is not None
+
+
+def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized(
+            "Missing API key. Send it as 'Authorization: Bearer <key>'.", code="missing_api_key"
+        )
+    return credentials.credentials.strip()
+
+
+def _org_principal(session: Session, raw: str, needed: ApiScope) -> Principal:
+    key = api_keys.key_for_secret(session, raw=raw)
+    if key is None:
+        raise Unauthorized("Invalid or revoked API key.", code="invalid_api_key")
+    if not api_keys.scope_allows(key.scope, needed):
+        raise Forbidden(
+            f"This key is scoped to '{key.scope.value}'; this route needs '{needed.value}'.",
+            code="insufficient_scope",
+        )
+    api_keys.touch(session, api_key=key)
+    return Principal(org_id=key.org_id, scope=key.scope, api_key_id=key.id)
+
+
+def _candidate_principal(session: Session, raw: str) -> Principal | None:
+    key = session.exec(select(CandidateKey).where(CandidateKey.key == raw.upper())).first()
+    if key is None or key.revoked_at is not None or key.expires_at <= utcnow():
+        return None
+    assessment = session.get(Assessment, key.assessment_id)
+    if assessment is None or assessment.deleted_at is not None:
+        return None
+    return Principal(
+        org_id=key.org_id,
+        scope=ApiScope.assessments,
+        candidate_key_id=key.id,
+        assessment_id=key.assessment_id,
+    )
+
+
+def require_scope(needed: ApiScope) -> Callable[..., Principal]:
+    """Dependency: an organisation API key allowed to use the ``needed`` product area."""
+
+    def dependency(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        return _org_principal(session, _token(credentials), needed)
+
+    return dependency
+
+
+def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
+    """Dependency: an organisation key as above, or a live candidate key (seed 001 lets the
+    candidate CLI read its own assessment)."""
+
+    def dependency(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Principal:
+        raw = _token(credentials)
+        if not raw.startswith(api_keys.KEY_PREFIX):
+            candidate = _candidate_principal(session, raw)
+            if candidate is not None:
+                return candidate
+        return _org_principal(session, raw, needed)
+
+    return dependency
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+AssessmentsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.assessments))]
+AssessmentsOrCandidate = Annotated[
+    Principal, Depends(require_scope_or_candidate(ApiScope.assessments))
+]
+PipelinePrincipal = Annotated[Principal, Depends(require_scope(ApiScope.pipeline))]

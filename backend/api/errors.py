@@ -1,0 +1,92 @@
+"""Error bodies, produced here and nowhere else.
+
+Each documented contract has one error shape, chosen by the route class of its router:
+- ``FlatErrorRoute`` (seeds 000, 001, 002, 003): ``{"error": code, "message": text, ...extra}``,
+  with invalid bodies answered as ``validation_status`` (400 for seed 001/002, 422 otherwise).
+- ``DetailErrorRoute`` (seed 004): ``{"detail": {"error": code, "message": text, ...extra}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.services.errors import DomainError
+
+
+class FlatErrorRoute(APIRoute):
+    error_shape = "flat"
+    validation_status = 422
+
+
+class BadRequestOnInvalidBodyRoute(FlatErrorRoute):
+    """Seeds 001 and 002 document 400 for an invalid request body."""
+
+    validation_status = 400
+
+
+class DetailErrorRoute(APIRoute):
+    error_shape = "detail"
+    validation_status = 422
+
+
+_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    402: "payment_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, **extra: Any
+) -> JSONResponse:
+    route = request.scope.get("route")
+    body: dict[str, Any] = {"error": code, "message": message, **extra}
+    if getattr(route, "error_shape", "flat") == "detail":
+        body = {"detail": body}
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+        out.append({"field": ".".join(loc) or "body", "message": str(err.get("msg", "invalid"))})
+    return out[:50]
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return error_response(request, exc.status_code, exc.code, exc.message, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        route = request.scope.get("route")
+        status = getattr(route, "validation_status", 422)
+        errors = _field_errors(exc)
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
+        code = "invalid_request" if status == 400 else "validation_error"
+        return error_response(
+            request, status, code, f"Invalid request: {summary}", errors=errors
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "Request failed."
+        return error_response(request, exc.status_code, _CODES.get(exc.status_code, "error"), message)

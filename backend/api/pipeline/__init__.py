@@ -1,0 +1,5 @@
+"""Hiring pipeline routers (seed 003)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

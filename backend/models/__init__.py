@@ -1,0 +1,42 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from backend.models.assessments import (
+    Assessment,
+    CandidateKey,
+    CandidateSession,
+    OssIssue,
+    Rubric,
+    SessionStatus,
+)
+from backend.models.mail import OutboundEmail
+from backend.models.organisations import ApiKey, ApiScope, Member, Organization, Role, WebSession
+from backend.models.pipeline import (
+    Application,
+    Candidate,
+    Job,
+    Question,
+    ScheduleSetting,
+    TenantWebhook,
+)
+
+__all__ = [
+    "ApiKey",
+    "ApiScope",
+    "Application",
+    "Assessment",
+    "Candidate",
+    "CandidateKey",
+    "CandidateSession",
+    "Job",
+    "Member",
+    "Organization",
+    "OssIssue",
+    "OutboundEmail",
+    "Question",
+    "Role",
+    "Rubric",
+    "ScheduleSetting",
+    "SessionStatus",
+    "TenantWebhook",
+    "WebSession",
+]

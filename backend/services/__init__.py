@@ -1,0 +1,1 @@
+"""The domain: plain keyword-only functions that take a session, one module per area."""

@@ -1,0 +1,85 @@
+"""Organisation API keys: shown once, stored as SHA-256, scoped, revocable."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlmodel import Session, select
+
+from backend.models import ApiKey, ApiScope
+from backend.models.base import utcnow
+from backend.services.errors import InvalidInput, NotFound
+from backend.services.hashing import sha256_hex
+
+KEY_PREFIX = "tl_sk_"
+
+
+def parse_scope(scope: str) -> ApiScope:
+    try:
+        return ApiScope(scope)
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in ApiScope)
+        raise InvalidInput(f"Unknown scope {scope!r}; use one of {allowed}.") from exc
+
+
+def create_api_key(
+    session: Session,
+    *,
+    org_id: str,
+    scope: ApiScope | str = ApiScope.all,
+    name: str = "",
+    created_by: str | None = None,
+) -> tuple[ApiKey, str]:
+    """Create a key; returns the row and the raw key, which is never available again."""
+    scope = parse_scope(scope)
+    raw = f"{KEY_PREFIX}{scope.value}_{secrets.token_hex(16)}"
+    api_key = ApiKey(
+        org_id=org_id,
+        name=name.strip()[:255],
+        scope=scope,
+        key_hash=sha256_hex(raw),
+        display_prefix=raw[: len(KEY_PREFIX) + len(scope.value) + 5] + "…",
+        created_by=created_by,
+    )
+    session.add(api_key)
+    session.commit()
+    session.refresh(api_key)
+    return api_key, raw
+
+
+def key_for_secret(session: Session, *, raw: str) -> ApiKey | None:
+    """The live key with this secret, or None for unknown and revoked keys."""
+    if not raw.startswith(KEY_PREFIX) or len(raw) > 128:
+        return None
+    api_key = session.exec(select(ApiKey).where(ApiKey.key_hash == sha256_hex(raw))).first()
+    if api_key is None or api_key.revoked_at is not None:
+        return None
+    return api_key
+
+
+def touch(session: Session, *, api_key: ApiKey) -> None:
+    api_key.last_used_at = utcnow()
+    session.add(api_key)
+    session.commit()
+
+
+def list_api_keys(session: Session, *, org_id: str) -> list[ApiKey]:
+    return list(
+        session.exec(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at))
+    )
+
+
+def revoke_api_key(session: Session, *, org_id: str, key_id: str) -> ApiKey:
+    api_key = session.get(ApiKey, key_id)
+    if api_key is None or api_key.org_id != org_id:
+        raise NotFound("API key not found.")
+    if api_key.revoked_at is None:
+        api_key.revoked_at = utcnow()
+        session.add(api_key)
+        session.commit()
+        session.refresh(api_key)
+    return api_key
+
+
+def scope_allows(key_scope: ApiScope, needed: ApiScope) -> bool:
+    return key_scope == ApiScope.all or key_scope == needed

@@ -1,0 +1,88 @@
+"""The one settings object. Every value comes from a ``TRUELEVEL_*`` environment variable
+(or a ``.env`` file in the working directory)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRUELEVEL_", env_file=".env", extra="ignore")
+
+    # Where mutable state lives (SQLite database, Huey queue, uploads, generated secret).
+    data_dir: Path = PROJECT_ROOT / "data"
+    database_url: str = ""  # empty: SQLite file in data_dir
+    redis_url: str = ""  # empty: Huey on SQLite in data_dir
+
+    # Public address of the web app (links in invite emails, OIDC redirect URI).
+    public_url: str = "http://localhost:3000"
+    port: int = 3000
+
+    # Signs web sessions and OIDC state. Generated once into data_dir when not set.
+    secret_key: str = ""
+
+    # Candidate key strings look like PREFIX-XXXX-XXXX.
+    candidate_key_prefix: str = "TL"
+
+    # OpenID Connect single sign-on: enabled when all three are set.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_display_name: str = "Single sign-on"
+    # New members arriving through SSO join this organisation (by id) with this role.
+    oidc_default_org_id: str = ""
+    oidc_default_role: str = "viewer"
+
+    # Outgoing email (invites). Disabled when smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "truelevel <no-reply@truelevel.local>"
+
+    # Optional OpenAI-compatible endpoint used to phrase generated interview questions.
+    question_llm_base_url: str = ""
+    question_llm_api_key: str = ""
+    question_llm_model: str = "gpt-4o-mini"
+
+    web_session_days: int = 14
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'truelevel.db'}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return self.data_dir
+
+    def signing_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.ensure_data_dir() / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

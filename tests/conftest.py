@@ -1,0 +1,65 @@
+"""Test set-up: a real database (SQLite file by default, PostgreSQL when
+TRUELEVEL_TEST_DATABASE_URL is set), migrated with Alembic, and the real API over HTTP."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="truelevel-tests-"))
+os.environ["TRUELEVEL_DATA_DIR"] = str(_TMP / "data")
+os.environ["TRUELEVEL_DATABASE_URL"] = os.environ.get(
+    "TRUELEVEL_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}"
+)
+os.environ.setdefault("TRUELEVEL_SECRET_KEY", "test-secret-key")
+for _name in ("TRUELEVEL_REDIS_URL", "TRUELEVEL_SMTP_HOST", "TRUELEVEL_OIDC_ISSUER"):
+    os.environ.pop(_name, None)
+
+
+def _reset_database(url: str) -> None:
+    """Start PostgreSQL runs from an empty schema so the migrations are what is tested."""
+    if url.startswith("sqlite"):
+        return
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_database() -> str:
+    from backend.db import migrate
+
+    url = os.environ["TRUELEVEL_DATABASE_URL"]
+    _reset_database(url)
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def api_app():
+    from backend.api import create_api
+
+    return create_api()
+
+
+@pytest.fixture()
+def client(api_app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(api_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture()
+def db():
+    from backend.db import session_scope
+
+    with session_scope() as session:
+        yield session
