@@ -9,7 +9,8 @@ API_PREFIX = "/api/v1"
 
 def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
-    from backend.api import assessments, candidates, health, pipeline, sso
+    from backend.api import assessments, candidates, health, pipeline
+    from backend.api.sso import install_sso
     from backend.api.errors import install_error_handlers
 
     app = FastAPI(
@@ -28,5 +29,5 @@ def create_api() -> FastAPI:
     app.include_router(assessments.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(pipeline.router, prefix=API_PREFIX)
-    app.include_router(sso.router)
+    install_sso(app)
     return app

@@ -1,5 +1,62 @@
-"""Placeholder router; filled in by its area."""
+"""``GET /api/v1/candidates``: one path, two documented contracts.
 
-from fastapi import APIRouter
+Seed 001 lists candidate keys across the organisation's assessments with ``limit``/``offset``
+(scope ``assessments``); seed 003 lists candidate people with ``page``/``size`` (scope
+``pipeline``). The rule: a request that carries ``page`` or ``size`` is a seed-003 request;
+any other request (``limit``/``offset`` or no parameters) is a seed-001 request.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from backend.api.deps import BearerCredentials, Principal, SessionDep, authenticate_org_key
+from backend.api.errors import FlatErrorRoute
+from backend.models import ApiScope
+from backend.models.pipeline import CandidatePublic
+from backend.services.candidate_keys import list_candidate_keys
+from backend.services.pipeline.candidates import list_candidates
+from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+router = APIRouter(tags=["Candidates"], route_class=FlatErrorRoute)
+
+PEOPLE_PARAMS = ("page", "size")
+
+
+def is_people_listing(request: Request) -> bool:
+    """True when the query asks for seed 003's candidate people rather than seed 001's keys."""
+    return any(name in request.query_params for name in PEOPLE_PARAMS)
+
+
+def _principal(request: Request, session: SessionDep, credentials: BearerCredentials) -> Principal:
+    needed = ApiScope.pipeline if is_people_listing(request) else ApiScope.assessments
+    return authenticate_org_key(session, credentials, needed)
+
+
+@router.get(
+    "/candidates",
+    summary="List candidates (seed 001 keys with limit/offset, or seed 003 people with page/size)",
+    description=__doc__,
+)
+def list_all_candidates(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(_principal)],
+    limit: Annotated[str | None, Query(max_length=32, description="seed 001: 1–200")] = None,
+    offset: Annotated[str | None, Query(max_length=32, description="seed 001: ≥ 0")] = None,
+    page: Annotated[int | None, Query(ge=1, le=1_000_000, description="seed 003")] = None,
+    size: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="seed 003")] = None,
+    source_id: Annotated[str | None, Query(max_length=255, description="seed 003")] = None,
+) -> dict[str, Any]:
+    if is_people_listing(request):
+        people = list_candidates(
+            session,
+            org_id=principal.org_id,
+            page=page or DEFAULT_PAGE,
+            size=size or DEFAULT_PAGE_SIZE,
+            source_id=source_id,
+        )
+        return people.map(CandidatePublic.from_row).model_dump(mode="json")
+    return list_candidate_keys(session, org_id=principal.org_id, limit=limit, offset=offset)

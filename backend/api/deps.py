@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
@@ -72,14 +72,21 @@ def _candidate_principal(session: Session, raw: str) -> Principal | None:
     )
 
 
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def authenticate_org_key(
+    session: Session, credentials: HTTPAuthorizationCredentials | None, needed: ApiScope
+) -> Principal:
+    """The organisation principal for a bearer key allowed to use ``needed`` (401/403 else)."""
+    return _org_principal(session, _token(credentials), needed)
+
+
 def require_scope(needed: ApiScope) -> Callable[..., Principal]:
     """Dependency: an organisation API key allowed to use the ``needed`` product area."""
 
-    def dependency(
-        session: SessionDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Principal:
-        return _org_principal(session, _token(credentials), needed)
+    def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+        return authenticate_org_key(session, credentials, needed)
 
     return dependency
 
@@ -88,10 +95,7 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
     """Dependency: an organisation key as above, or a live candidate key (seed 001 lets the
     candidate CLI read its own assessment)."""
 
-    def dependency(
-        session: SessionDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> Principal:
+    def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
         raw = _token(credentials)
         if not raw.startswith(api_keys.KEY_PREFIX):
             candidate = _candidate_principal(session, raw)
@@ -100,10 +104,6 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
         return _org_principal(session, raw, needed)
 
     return dependency
-
-
-def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 AssessmentsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.assessments))]

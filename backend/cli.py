@@ -1,0 +1,148 @@
+"""Admin command line: ``python -m backend.cli`` (or the ``truelevel`` console script).
+
+    migrate                                   apply database migrations
+    create-org NAME --admin-email E [--admin-password P]
+                                              prints JSON: organisation id, admin, all-scope API key
+    create-api-key --org ID --scope S [--name N]
+                                              prints JSON with the new key (shown once)
+    revoke-api-key --org ID --key-id K
+    add-member --org ID --email E --role R [--password P]
+    demo                                      loads a demo organisation (idempotent)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from backend.db import migrate, session_scope
+from backend.services.errors import DomainError
+
+
+def _print(data: dict) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def _cmd_migrate(_args: argparse.Namespace) -> None:
+    migrate()
+    print("database is up to date")
+
+
+def _cmd_create_org(args: argparse.Namespace) -> None:
+    from backend.services.api_keys import create_api_key
+    from backend.services.organisations import create_organisation
+
+    with session_scope() as session:
+        org, admin = create_organisation(
+            session,
+            name=args.name,
+            admin_email=args.admin_email,
+            admin_password=args.admin_password,
+            admin_name=args.admin_name or "",
+        )
+        key, raw = create_api_key(
+            session, org_id=org.id, scope="all", name="created by create-org", created_by="cli"
+        )
+        _print(
+            {
+                "organisation_id": org.id,
+                "organisation_name": org.name,
+                "admin_id": admin.id,
+                "admin_email": admin.email,
+                "api_key_id": key.id,
+                "api_key": raw,
+                "scope": key.scope.value,
+            }
+        )
+
+
+def _cmd_create_api_key(args: argparse.Namespace) -> None:
+    from backend.services.api_keys import create_api_key
+    from backend.services.organisations import get_organisation
+
+    with session_scope() as session:
+        get_organisation(session, org_id=args.org)
+        key, raw = create_api_key(
+            session, org_id=args.org, scope=args.scope, name=args.name or "", created_by="cli"
+        )
+        _print({"api_key_id": key.id, "api_key": raw, "scope": key.scope.value, "org": args.org})
+
+
+def _cmd_revoke_api_key(args: argparse.Namespace) -> None:
+    from backend.services.api_keys import revoke_api_key
+
+    with session_scope() as session:
+        key = revoke_api_key(session, org_id=args.org, key_id=args.key_id)
+        _print({"api_key_id": key.id, "revoked_at": key.revoked_at})
+
+
+def _cmd_add_member(args: argparse.Namespace) -> None:
+    from backend.services.organisations import add_member
+
+    with session_scope() as session:
+        member = add_member(
+            session, org_id=args.org, email=args.email, role=args.role, password=args.password
+        )
+        _print({"member_id": member.id, "email": member.email, "role": member.role.value})
+
+
+def _cmd_demo(_args: argparse.Namespace) -> None:
+    from backend.services.demo import DEMO_PASSWORD, load_demo
+
+    with session_scope() as session:
+        summary = load_demo(session)
+    _print({**summary, "password": DEMO_PASSWORD})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="truelevel", description="truelevel administration")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_cmd_migrate)
+
+    p = sub.add_parser("create-org", help="create an organisation, its admin and an API key")
+    p.add_argument("name")
+    p.add_argument("--admin-email", required=True)
+    p.add_argument("--admin-password", help="omit for an SSO-only admin")
+    p.add_argument("--admin-name")
+    p.set_defaults(func=_cmd_create_org)
+
+    p = sub.add_parser("create-api-key", help="create an API key (shown once)")
+    p.add_argument("--org", required=True)
+    p.add_argument(
+        "--scope",
+        required=True,
+        choices=["evaluations", "assessments", "pipeline", "interviews", "all"],
+    )
+    p.add_argument("--name")
+    p.set_defaults(func=_cmd_create_api_key)
+
+    p = sub.add_parser("revoke-api-key", help="revoke an API key")
+    p.add_argument("--org", required=True)
+    p.add_argument("--key-id", required=True)
+    p.set_defaults(func=_cmd_revoke_api_key)
+
+    p = sub.add_parser("add-member", help="add a member to an organisation")
+    p.add_argument("--org", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--role", required=True, choices=["admin", "reviewer", "viewer"])
+    p.add_argument("--password")
+    p.set_defaults(func=_cmd_add_member)
+
+    sub.add_parser("demo", help="load the demo organisation").set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()
