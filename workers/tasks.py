@@ -24,6 +24,19 @@ def deliver_outbox() -> int:
     return sent
 
 
+@huey.task()
+def expire_overdue_sessions() -> int:
+    """Store 'expired' on candidate sessions past their deadline."""
+    from backend.services.candidate_sessions import expire_overdue_sessions as expire
+
+    with session_scope() as session:
+        changed = expire(session)
+    if changed:
+        log.info("expired %d overdue candidate sessions", changed)
+    return changed
+
+
 @huey.periodic_task(crontab(minute="*"))
-def deliver_outbox_every_minute() -> None:
+def every_minute() -> None:
     deliver_outbox.call_local()
+    expire_overdue_sessions.call_local()

@@ -1,0 +1,110 @@
+"""Candidate sessions.
+
+Redeeming authenticates with the candidate key itself as the bearer token
+(``Authorization: Bearer TL-XXXX-XXXX``), the way the seed 001 CLI calls the API; a body
+``{"key": ...}`` is accepted too when no bearer token is sent. An organisation API key cannot
+redeem. Reading and completing a session accepts the organisation key (scope assessments) or the
+candidate key that started that session; recording an outcome (PATCH) needs the organisation key.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from backend.api.deps import AssessmentsPrincipal, Principal, SessionDep, require_scope
+from backend.api.errors import BadRequestOnInvalidBodyRoute
+from backend.models import ApiScope
+from backend.models.assessments import RedeemRequest, SessionEnvelope, SessionUpdate
+from backend.services import api_keys, candidate_sessions
+from backend.services.errors import Forbidden, InvalidInput, Unauthorized
+
+router = APIRouter(prefix="/sessions", tags=["sessions"], route_class=BadRequestOnInvalidBodyRoute)
+
+_bearer = HTTPBearer(
+    auto_error=False, description="A candidate key (TL-XXXX-XXXX) or an organisation API key."
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+_org_key = require_scope(ApiScope.assessments)
+
+
+def _raw_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    return credentials.credentials.strip() if credentials and credentials.credentials else ""
+
+
+def session_caller(db: SessionDep, credentials: Credentials) -> Principal:
+    """An organisation key, or the candidate key of a redeemed session. Unlike the generic
+    candidate check, a key past its expiry still works here: once redeemed, the session's own
+    deadline governs."""
+    raw = _raw_token(credentials)
+    if raw and not raw.startswith(api_keys.KEY_PREFIX):
+        key = candidate_sessions.key_for_session_access(db, raw=raw)
+        if key is not None:
+            return Principal(
+                org_id=key.org_id,
+                scope=ApiScope.assessments,
+                candidate_key_id=key.id,
+                assessment_id=key.assessment_id,
+            )
+    return _org_key(db, credentials)
+
+
+SessionCaller = Annotated[Principal, Depends(session_caller)]
+
+
+@router.post("/redeem", status_code=201, response_model=SessionEnvelope)
+def redeem(
+    db: SessionDep,
+    credentials: Credentials,
+    body: Annotated[RedeemRequest | None, Body()] = None,
+) -> SessionEnvelope:
+    """Start the session for a candidate key, once: 409 when already redeemed, 410 when the key
+    expired, 401 when it is unknown or revoked."""
+    bearer_key = _raw_token(credentials)
+    body_key = body.key if body is not None else None
+    if bearer_key.startswith(api_keys.KEY_PREFIX):
+        raise Forbidden(
+            "Redeem with the candidate key as the bearer token, not an organisation API key.",
+            code="candidate_key_required",
+        )
+    if bearer_key and body_key and bearer_key.upper() != body_key.strip().upper():
+        raise InvalidInput("The key in the body differs from the bearer token; send one key.")
+    raw = bearer_key or body_key
+    if not raw:
+        raise Unauthorized(
+            "Missing candidate key. Send it as 'Authorization: Bearer <key>'.",
+            code="missing_api_key",
+        )
+    row = candidate_sessions.redeem_key(db, key=raw)
+    return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
+
+
+@router.get("/{session_id}", response_model=SessionEnvelope)
+def get_session(session_id: str, db: SessionDep, who: SessionCaller) -> SessionEnvelope:
+    """A session, for the organisation or for the candidate whose key started it."""
+    row = candidate_sessions.get_candidate_session(
+        db, org_id=who.org_id, session_id=session_id, candidate_key_id=who.candidate_key_id
+    )
+    return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
+
+
+@router.post("/{session_id}/complete", response_model=SessionEnvelope)
+def complete_session(session_id: str, db: SessionDep, who: SessionCaller) -> SessionEnvelope:
+    """Finish an active session (repeating it changes nothing; 409 once expired or hired)."""
+    row = candidate_sessions.complete_session(
+        db, org_id=who.org_id, session_id=session_id, candidate_key_id=who.candidate_key_id
+    )
+    return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
+
+
+@router.patch("/{session_id}", response_model=SessionEnvelope)
+def update_session(
+    session_id: str, body: SessionUpdate, db: SessionDep, who: AssessmentsPrincipal
+) -> SessionEnvelope:
+    """Record the outcome: ``completed``, ``expired`` or ``hired``."""
+    row = candidate_sessions.set_session_status(
+        db, org_id=who.org_id, session_id=session_id, status=body.status
+    )
+    return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))

@@ -1,0 +1,189 @@
+"""Outgoing email through an outbox: an email is written to the database first and sent later,
+so a failed or unconfigured SMTP server loses nothing; a later ``deliver_pending`` retries it.
+
+Delivery is at least once: each attempt is claimed with a conditional update on ``attempts``,
+so two processes (the web app's background task and the worker) never send the same email at
+the same moment.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, select, update
+
+from backend.models import CandidateKey, Member, OutboundEmail, Role
+from backend.models.base import utcnow
+from backend.services import smtp_adapter
+from backend.settings import get_settings
+
+PENDING, SENT, FAILED = "pending", "sent", "failed"
+NOT_CONFIGURED = "mail not configured"
+CANDIDATE_INVITE = "candidate_invite"
+# After this many failed attempts an email is marked failed and no longer retried.
+MAX_ATTEMPTS = 10
+# Pending emails looked at per run; bounds the work when many are waiting for a retry.
+_SCAN_LIMIT = 1000
+
+
+def queue_email(
+    session: Session,
+    *,
+    org_id: str | None,
+    to: str,
+    subject: str,
+    body: str,
+    purpose: str,
+    related_id: str | None,
+    commit: bool = True,
+) -> OutboundEmail:
+    """Put an email in the outbox. With ``commit=False`` it is saved by the caller's commit,
+    together with whatever it is about (e.g. the candidate key it invites to)."""
+    email = OutboundEmail(
+        org_id=org_id,
+        to_address=to,
+        # Headers cannot carry line breaks; a title with one must not make the email unsendable.
+        subject=" ".join(subject.split())[:512],
+        body_text=body,
+        purpose=purpose[:64],
+        related_id=related_id,
+    )
+    session.add(email)
+    if commit:
+        session.commit()
+        session.refresh(email)
+    return email
+
+
+def _due(email: OutboundEmail, now: datetime) -> bool:
+    """Exponential backoff from creation: retries at about 2, 6, 14, 30 ... minutes."""
+    if email.attempts == 0:
+        return True
+    return now >= email.created_at + timedelta(minutes=2 * (2**email.attempts - 1))
+
+
+def _connection_broken(exc: Exception) -> bool:
+    # smtplib's errors subclass OSError; a bare OSError (timeout, reset) or a disconnect means
+    # the rest of the batch would fail the same way.
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or (
+        isinstance(exc, OSError) and not isinstance(exc, smtplib.SMTPException)
+    )
+
+
+def _claim(session: Session, email: OutboundEmail) -> bool:
+    """Count an attempt, unless another process took this email first."""
+    seen = email.attempts
+    result = session.exec(
+        update(OutboundEmail)
+        .where(
+            col(OutboundEmail.id) == email.id,
+            col(OutboundEmail.status) == PENDING,
+            col(OutboundEmail.attempts) == seen,
+        )
+        .values(attempts=seen + 1)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def _reply_to(
+    session: Session, org_id: str | None, cache: dict[str | None, str | None]
+) -> str | None:
+    """The organisation's first admin, so a candidate's reply reaches a person."""
+    if org_id not in cache:
+        admin = session.exec(
+            select(Member)
+            .where(
+                Member.org_id == org_id,
+                Member.role == Role.admin,
+                col(Member.is_active).is_(True),
+            )
+            .order_by(col(Member.created_at))
+        ).first()
+        cache[org_id] = admin.email if admin is not None else None
+    return cache[org_id]
+
+
+def _mark_sent(session: Session, email: OutboundEmail) -> None:
+    now = utcnow()
+    email.status = SENT
+    email.sent_at = now
+    email.last_error = None
+    session.add(email)
+    if email.purpose == CANDIDATE_INVITE and email.related_id:
+        key = session.get(CandidateKey, email.related_id)
+        if key is not None:
+            key.invite_sent_at = now
+            session.add(key)
+    session.commit()
+
+
+def _mark_failed_attempt(session: Session, email: OutboundEmail, error: str) -> None:
+    email.last_error = error[:1000]
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = FAILED
+    session.add(email)
+    session.commit()
+
+
+def _note(session: Session, emails: Sequence[OutboundEmail], error: str) -> None:
+    """Record why nothing was attempted, without counting an attempt."""
+    for email in emails:
+        if email.last_error != error:
+            email.last_error = error
+            session.add(email)
+    session.commit()
+
+
+def deliver_pending(
+    session: Session, *, limit: int = 50, related_ids: Sequence[str] | None = None
+) -> int:
+    """Send up to ``limit`` pending emails that are due (all of them, or only those about
+    ``related_ids``) and return how many were sent. Failures stay pending for a later run;
+    without SMTP settings every email stays pending with ``last_error`` "mail not configured"."""
+    query = select(OutboundEmail).where(OutboundEmail.status == PENDING)
+    if related_ids is not None:
+        query = query.where(col(OutboundEmail.related_id).in_(list(related_ids)))
+    now = utcnow()
+    due = [
+        email
+        for email in session.exec(
+            query.order_by(col(OutboundEmail.created_at), col(OutboundEmail.id)).limit(_SCAN_LIMIT)
+        )
+        if _due(email, now)
+    ][: max(limit, 0)]
+    if not due:
+        return 0
+    settings = get_settings()
+    if not settings.mail_enabled:
+        _note(session, due, NOT_CONFIGURED)
+        return 0
+    try:
+        connection = smtp_adapter.connect(settings)
+    except Exception as exc:  # any failure to connect: the whole batch waits for the next run
+        _note(session, due, f"could not connect to the SMTP server: {exc}")
+        return 0
+
+    sent = 0
+    admins: dict[str | None, str | None] = {}
+    with connection:
+        for email in due:
+            if not _claim(session, email):
+                continue
+            try:
+                connection.send(
+                    to=email.to_address,
+                    subject=email.subject,
+                    body=email.body_text,
+                    reply_to=_reply_to(session, email.org_id, admins),
+                )
+            except Exception as exc:
+                _mark_failed_attempt(session, email, f"{type(exc).__name__}: {exc}")
+                if _connection_broken(exc):
+                    break
+                continue
+            _mark_sent(session, email)
+            sent += 1
+    return sent

@@ -1,0 +1,68 @@
+"""The organisation's library of open-source issues that assessments can use as their task."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from backend.models.assessments import IssueCreate, IssuePublic, OssIssue, plausible_id
+from backend.models.base import iso
+from backend.services.errors import NotFound
+
+
+def create_issue(session: Session, *, org_id: str, data: IssueCreate) -> OssIssue:
+    """Add an issue to the organisation's library."""
+    issue = OssIssue(
+        org_id=org_id,
+        title=data.title,
+        body=data.body,
+        repo_url=data.repo_url,
+        issue_url=data.issue_url,
+        language=data.language or None,
+        difficulty=data.difficulty or None,
+    )
+    session.add(issue)
+    session.commit()
+    session.refresh(issue)
+    return issue
+
+
+def list_issues(session: Session, *, org_id: str) -> list[OssIssue]:
+    """The organisation's issues, oldest first."""
+    return list(
+        session.exec(
+            select(OssIssue)
+            .where(OssIssue.org_id == org_id)
+            .order_by(col(OssIssue.created_at), col(OssIssue.id))
+        )
+    )
+
+
+def find_issue(session: Session, *, org_id: str, issue_id: str | None) -> OssIssue | None:
+    """The issue with this id in this organisation, or None (a foreign id counts as missing)."""
+    if not plausible_id(issue_id):
+        return None
+    issue = session.get(OssIssue, issue_id)
+    return issue if issue is not None and issue.org_id == org_id else None
+
+
+def get_issue(session: Session, *, org_id: str, issue_id: str) -> OssIssue:
+    """The organisation's issue, or NotFound."""
+    issue = find_issue(session, org_id=org_id, issue_id=issue_id)
+    if issue is None:
+        raise NotFound("Issue not found.")
+    return issue
+
+
+def public_issue(issue: OssIssue) -> IssuePublic:
+    """The issue as the REST contract shows it."""
+    return IssuePublic(
+        id=issue.id,
+        org_id=issue.org_id,
+        title=issue.title,
+        body=issue.body,
+        repo_url=issue.repo_url,
+        issue_url=issue.issue_url,
+        language=issue.language,
+        difficulty=issue.difficulty,
+        created_at=iso(issue.created_at),
+    )
