@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from backend.api.deps import BearerCredentials, Principal, SessionDep, authenticate_org_key
 from backend.api.errors import FlatErrorRoute
+from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
 from backend.models.pipeline import CandidatePublic
 from backend.services.candidate_keys import list_candidate_keys
@@ -48,7 +49,7 @@ def list_all_candidates(
     offset: Annotated[str | None, Query(max_length=32, description="seed 001: ≥ 0")] = None,
     page: Annotated[int | None, Query(ge=1, le=1_000_000, description="seed 003")] = None,
     size: Annotated[int | None, Query(ge=1, le=MAX_PAGE_SIZE, description="seed 003")] = None,
-    source_id: Annotated[str | None, Query(max_length=255, description="seed 003")] = None,
+    source_id: SourceIdQuery = None,
 ) -> dict[str, Any]:
     if is_people_listing(request):
         people = list_candidates(

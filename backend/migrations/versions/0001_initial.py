@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:00:14.862586
+Create Date: 2026-11-23 18:12:34.150995
 """
 
 from collections.abc import Sequence
@@ -26,9 +26,7 @@ def upgrade() -> None:
         "organization",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -38,38 +36,15 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column(
             "scope",
-            sa.Enum(
-                "evaluations",
-                "assessments",
-                "pipeline",
-                "interviews",
-                "all",
-                name="apiscope",
-            ),
+            sa.Enum("evaluations", "assessments", "pipeline", "interviews", "all", name="apiscope"),
             nullable=False,
         ),
-        sa.Column(
-            "key_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "display_prefix",
-            sqlmodel.sql.sqltypes.AutoString(length=32),
-            nullable=False,
-        ),
-        sa.Column(
-            "created_by", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True
-        ),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "last_used_at",
-            backend.models.base.UTCDateTime(timezone=True),
-            nullable=True,
-        ),
-        sa.Column(
-            "revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("key_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("display_prefix", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("created_by", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_used_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
@@ -77,212 +52,106 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("apikey", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_apikey_key_hash"), ["key_hash"], unique=True
-        )
+        batch_op.create_index(batch_op.f("ix_apikey_key_hash"), ["key_hash"], unique=True)
         batch_op.create_index(batch_op.f("ix_apikey_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "candidate",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "source", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "first_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False
-        ),
-        sa.Column(
-            "last_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False
-        ),
-        sa.Column(
-            "phone_no", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("first_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("last_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("phone_no", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("state_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("country", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("recruiter_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("recruiter_email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
         sa.Column(
-            "state_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "country", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "recruiter_name",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
-        ),
-        sa.Column(
-            "recruiter_email",
-            sqlmodel.sql.sqltypes.AutoString(length=320),
-            nullable=True,
-        ),
-        sa.Column(
-            "recruiter_work_phone_no",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
-            nullable=True,
+            "recruiter_work_phone_no", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
         ),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("resume_path", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=True),
+        sa.Column("resume_filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("resume_size", sa.Integer(), nullable=True),
         sa.Column(
-            "resume_path", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=True
+            "resume_content_type", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True
         ),
-        sa.Column(
-            "resume_filename",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
-        ),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("org_id", "source_id", name="uq_candidate_org_source"),
     )
     with op.batch_alter_table("candidate", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_candidate_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_candidate_org_id"), ["org_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_candidate_source_id"), ["source_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_candidate_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_candidate_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_candidate_source_id"), ["source_id"], unique=False)
 
     op.create_table(
         "job",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False
-        ),
-        sa.Column(
-            "client_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "industry", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "job_code", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "address", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True
-        ),
-        sa.Column(
-            "workplace_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("client_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("industry", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("job_code", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=True),
+        sa.Column("workplace_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("city", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column(
-            "state_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "zip_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
-        sa.Column(
-            "country", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "employment_type",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
-            nullable=True,
-        ),
-        sa.Column(
-            "duration", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "start_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "end_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "posting_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "pay_frequency", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
+        sa.Column("state_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("zip_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("country", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("employment_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("duration", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("start_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("end_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("posting_date", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("pay_frequency", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("min_pay_rate", sa.Float(), nullable=True),
         sa.Column("max_pay_rate", sa.Float(), nullable=True),
+        sa.Column("pay_rate_currency", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+        sa.Column("recruiter_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("recruiter_email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
         sa.Column(
-            "pay_rate_currency",
-            sqlmodel.sql.sqltypes.AutoString(length=16),
-            nullable=True,
-        ),
-        sa.Column(
-            "recruiter_name",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
-        ),
-        sa.Column(
-            "recruiter_email",
-            sqlmodel.sql.sqltypes.AutoString(length=320),
-            nullable=True,
-        ),
-        sa.Column(
-            "recruiter_work_phone_no",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
-            nullable=True,
+            "recruiter_work_phone_no", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
         ),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("desc", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("scheduling", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("org_id", "source_id", name="uq_job_org_source"),
     )
     with op.batch_alter_table("job", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_job_created_at"), ["created_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_job_created_at"), ["created_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_job_org_id"), ["org_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_job_source_id"), ["source_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_job_source_id"), ["source_id"], unique=False)
 
     op.create_table(
         "member",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False
-        ),
+        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
-        sa.Column(
-            "role", sa.Enum("admin", "reviewer", "viewer", name="role"), nullable=False
-        ),
+        sa.Column("role", sa.Enum("admin", "reviewer", "viewer", name="role"), nullable=False),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "oidc_subject", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
+        sa.Column("oidc_subject", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "last_sign_in_at",
-            backend.models.base.UTCDateTime(timezone=True),
-            nullable=True,
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_sign_in_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
@@ -291,34 +160,20 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("member", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_member_email"), ["email"], unique=True)
-        batch_op.create_index(
-            batch_op.f("ix_member_oidc_subject"), ["oidc_subject"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_member_oidc_subject"), ["oidc_subject"], unique=False)
         batch_op.create_index(batch_op.f("ix_member_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "ossissue",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False
-        ),
-        sa.Column(
-            "repo_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True
-        ),
-        sa.Column(
-            "issue_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True
-        ),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("repo_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
+        sa.Column("issue_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
         sa.Column("body", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "language", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "difficulty", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True
-        ),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("difficulty", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
@@ -326,38 +181,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("ossissue", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_ossissue_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_ossissue_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "outboundemail",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "to_address", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False
-        ),
-        sa.Column(
-            "subject", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False
-        ),
+        sa.Column("to_address", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=False),
+        sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=512), nullable=False),
         sa.Column("body_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "purpose", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "related_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True
-        ),
-        sa.Column(
-            "status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
-        ),
+        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("related_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "sent_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
@@ -365,15 +204,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("outboundemail", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_outboundemail_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_outboundemail_org_id"), ["org_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_outboundemail_related_id"), ["related_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_outboundemail_status"), ["status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_outboundemail_status"), ["status"], unique=False)
 
     op.create_table(
         "rubric",
@@ -385,66 +220,47 @@ def upgrade() -> None:
         sa.Column("description", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("categories", sa.JSON(), nullable=False),
         sa.Column("is_latest", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("is_default", sa.Boolean(), nullable=False),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("family_id", "version", name="uq_rubric_family_version"),
     )
     with op.batch_alter_table("rubric", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_rubric_family_id"), ["family_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_rubric_is_latest"), ["is_latest"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_rubric_family_id"), ["family_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_rubric_is_latest"), ["is_latest"], unique=False)
         batch_op.create_index(batch_op.f("ix_rubric_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "tenantwebhook",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "tenant_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False
-        ),
-        sa.Column(
-            "triggered_event",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
-            nullable=False,
-        ),
+        sa.Column("tenant_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column("triggered_event", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=False),
-        sa.Column(
-            "http_method", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False
-        ),
-        sa.Column(
-            "content_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
-        sa.Column(
-            "secret", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
+        sa.Column("http_method", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("content_type", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("secret", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("is_deleted", sa.Boolean(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["org_id"],
             ["organization.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint(
+            "org_id", "tenant_id", "triggered_event", "type", name="uq_tenantwebhook_key"
+        ),
     )
     with op.batch_alter_table("tenantwebhook", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_tenantwebhook_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_tenantwebhook_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "application",
@@ -452,41 +268,25 @@ def upgrade() -> None:
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("job_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("candidate_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("job_source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column(
-            "source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "job_source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
-        sa.Column(
-            "candidate_source_id",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
+            "candidate_source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
         ),
         sa.Column(
             "source_application_status",
             sqlmodel.sql.sqltypes.AutoString(length=255),
             nullable=False,
         ),
+        sa.Column("application_stage", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("resume_path", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=True),
+        sa.Column("resume_filename", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+        sa.Column("resume_size", sa.Integer(), nullable=True),
         sa.Column(
-            "application_stage",
-            sqlmodel.sql.sqltypes.AutoString(length=64),
-            nullable=False,
+            "resume_content_type", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True
         ),
-        sa.Column(
-            "resume_path", sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=True
-        ),
-        sa.Column(
-            "resume_filename",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
-        ),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["candidate_id"],
             ["candidate.id"],
@@ -500,49 +300,39 @@ def upgrade() -> None:
             ["organization.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("job_id", "candidate_id", name="uq_application_job_candidate"),
+        sa.UniqueConstraint("org_id", "source_id", name="uq_application_org_source"),
     )
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_application_candidate_id"), ["candidate_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_application_created_at"), ["created_at"], unique=False
+            batch_op.f("ix_application_candidate_source_id"), ["candidate_source_id"], unique=False
         )
+        batch_op.create_index(batch_op.f("ix_application_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_application_job_id"), ["job_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_application_job_id"), ["job_id"], unique=False
+            batch_op.f("ix_application_job_source_id"), ["job_source_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_application_org_id"), ["org_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_application_source_id"), ["source_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_application_org_id"), ["org_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_application_source_id"), ["source_id"], unique=False)
 
     op.create_table(
         "assessment",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False
-        ),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
         sa.Column("task_brief", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "repo_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True
-        ),
+        sa.Column("repo_url", sqlmodel.sql.sqltypes.AutoString(length=2048), nullable=True),
         sa.Column("issue_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("time_limit_minutes", sa.Integer(), nullable=True),
         sa.Column("expires_in_days", sa.Integer(), nullable=False),
         sa.Column("rubric_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "deleted_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deleted_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["issue_id"],
             ["ossissue.id"],
@@ -558,28 +348,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("assessment", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_assessment_created_at"), ["created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_assessment_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_assessment_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assessment_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "schedulesetting",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("job_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "window_start_time",
-            sqlmodel.sql.sqltypes.AutoString(length=8),
-            nullable=False,
-        ),
-        sa.Column(
-            "window_end_time",
-            sqlmodel.sql.sqltypes.AutoString(length=8),
-            nullable=False,
-        ),
+        sa.Column("window_start_time", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("window_end_time", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
         sa.Column("daily_attempts", sa.Integer(), nullable=False),
         sa.Column("total_attempts", sa.Integer(), nullable=False),
         sa.Column("retry_interval", sa.Integer(), nullable=False),
@@ -595,9 +373,7 @@ def upgrade() -> None:
         sa.Column("call_schedule_minutes", sa.Integer(), nullable=False),
         sa.Column("default", sa.Boolean(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["job_id"],
             ["job.id"],
@@ -610,26 +386,16 @@ def upgrade() -> None:
         sa.UniqueConstraint("job_id"),
     )
     with op.batch_alter_table("schedulesetting", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_schedulesetting_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_schedulesetting_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "websession",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False
-        ),
+        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("member_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "expires_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["member_id"],
             ["member.id"],
@@ -637,12 +403,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("websession", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_websession_member_id"), ["member_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_websession_token_hash"), ["token_hash"], unique=True
-        )
+        batch_op.create_index(batch_op.f("ix_websession_member_id"), ["member_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_websession_token_hash"), ["token_hash"], unique=True)
 
     op.create_table(
         "candidatekey",
@@ -650,39 +412,15 @@ def upgrade() -> None:
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("assessment_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column(
-            "candidate_email",
-            sqlmodel.sql.sqltypes.AutoString(length=320),
-            nullable=True,
-        ),
-        sa.Column(
-            "candidate_name",
-            sqlmodel.sql.sqltypes.AutoString(length=255),
-            nullable=True,
-        ),
+        sa.Column("candidate_email", sqlmodel.sql.sqltypes.AutoString(length=320), nullable=True),
+        sa.Column("candidate_name", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("session_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "expires_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "redeemed_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column(
-            "completed_at",
-            backend.models.base.UTCDateTime(timezone=True),
-            nullable=True,
-        ),
-        sa.Column(
-            "revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column(
-            "invite_sent_at",
-            backend.models.base.UTCDateTime(timezone=True),
-            nullable=True,
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("redeemed_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("invite_sent_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assessment_id"],
             ["assessment.id"],
@@ -701,9 +439,7 @@ def upgrade() -> None:
             batch_op.f("ix_candidatekey_created_at"), ["created_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_candidatekey_key"), ["key"], unique=True)
-        batch_op.create_index(
-            batch_op.f("ix_candidatekey_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_candidatekey_org_id"), ["org_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_candidatekey_session_id"), ["session_id"], unique=False
         )
@@ -714,18 +450,13 @@ def upgrade() -> None:
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("job_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("application_id", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
-        sa.Column("question_text", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
-        ),
+        sa.Column("question_text", sqlmodel.sql.sqltypes.AutoString(length=4000), nullable=False),
+        sa.Column("source_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("generated", sa.Boolean(), nullable=False),
+        sa.Column("category", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column(
-            "created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],
             ["application.id"],
@@ -744,37 +475,23 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_question_application_id"), ["application_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_question_job_id"), ["job_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_question_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_question_job_id"), ["job_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_question_org_id"), ["org_id"], unique=False)
 
     op.create_table(
         "candidatesession",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("org_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("assessment_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-        sa.Column(
-            "candidate_key_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False
-        ),
+        sa.Column("candidate_key_id", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column(
             "status",
             sa.Enum("active", "completed", "expired", "hired", name="sessionstatus"),
             nullable=False,
         ),
-        sa.Column(
-            "started_at", backend.models.base.UTCDateTime(timezone=True), nullable=False
-        ),
-        sa.Column(
-            "deadline_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
-        ),
-        sa.Column(
-            "completed_at",
-            backend.models.base.UTCDateTime(timezone=True),
-            nullable=True,
-        ),
+        sa.Column("started_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("completed_at", backend.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assessment_id"],
             ["assessment.id"],
@@ -792,13 +509,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("candidatesession", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_candidatesession_assessment_id"),
-            ["assessment_id"],
-            unique=False,
+            batch_op.f("ix_candidatesession_assessment_id"), ["assessment_id"], unique=False
         )
-        batch_op.create_index(
-            batch_op.f("ix_candidatesession_org_id"), ["org_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_candidatesession_org_id"), ["org_id"], unique=False)
 
     # ### end Alembic commands ###
 
@@ -841,8 +554,10 @@ def downgrade() -> None:
     with op.batch_alter_table("application", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_application_source_id"))
         batch_op.drop_index(batch_op.f("ix_application_org_id"))
+        batch_op.drop_index(batch_op.f("ix_application_job_source_id"))
         batch_op.drop_index(batch_op.f("ix_application_job_id"))
         batch_op.drop_index(batch_op.f("ix_application_created_at"))
+        batch_op.drop_index(batch_op.f("ix_application_candidate_source_id"))
         batch_op.drop_index(batch_op.f("ix_application_candidate_id"))
 
     op.drop_table("application")

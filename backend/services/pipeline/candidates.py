@@ -1,0 +1,131 @@
+"""Candidates (people in the pipeline) and their resumes."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select, update
+
+from backend.models.base import utcnow
+from backend.models.pipeline import Application, Candidate, CandidateCreate, CandidateUpdate
+from backend.services.errors import Conflict, NotFound
+from backend.services.pipeline import resumes
+from backend.services.pipeline.errors import commit_or_conflict
+from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
+
+_RESUME_FIELDS = {"file", "file_name"}
+
+
+def create_candidate(session: Session, *, org_id: str, data: CandidateCreate) -> Candidate:
+    """Create a candidate, storing the resume when ``file`` is sent. 409
+    ``duplicate_source_id`` when the organisation already has this ``source_id``."""
+    existing = get_candidate_by_source_id(session, org_id=org_id, source_id=data.source_id)
+    if existing is not None:
+        raise _duplicate(existing)
+    # Decode before anything is written, so bad input leaves no trace.
+    decoded = resumes.decode_resume(data.file, field="file") if data.file else None
+    candidate = Candidate(org_id=org_id, **data.model_dump(exclude=_RESUME_FIELDS))
+    stored = None
+    if decoded is not None:
+        stored = resumes.store_resume(org_id=org_id, resume=decoded, file_name=data.file_name)
+        resumes.attach_resume(candidate, stored)
+    session.add(candidate)
+    try:
+        commit_or_conflict(
+            session,
+            message="A candidate with this source_id already exists.",
+            code="duplicate_source_id",
+        )
+    except Exception:
+        resumes.delete_resume(stored.path if stored else None)
+        raise
+    session.refresh(candidate)
+    return candidate
+
+
+def get_candidate(session: Session, *, org_id: str, candidate_id: str) -> Candidate:
+    """The candidate, or NotFound (also for another organisation's candidate)."""
+    candidate = session.get(Candidate, candidate_id)
+    if candidate is None or candidate.org_id != org_id:
+        raise NotFound(f"Candidate {candidate_id} not found.", code="candidate_not_found")
+    return candidate
+
+
+def get_candidate_by_source_id(
+    session: Session, *, org_id: str, source_id: str
+) -> Candidate | None:
+    """The organisation's candidate with this ATS ``source_id``, or None."""
+    return session.exec(
+        select(Candidate).where(Candidate.org_id == org_id, Candidate.source_id == source_id)
+    ).first()
+
+
+def list_candidates(
+    session: Session,
+    *,
+    org_id: str,
+    page: int = DEFAULT_PAGE,
+    size: int = DEFAULT_PAGE_SIZE,
+    source_id: str | None = None,
+) -> Page[Candidate]:
+    """The organisation's candidates, newest first, optionally only ``source_id``'s.
+
+    For GET /candidates (seed 003 flavour):
+    ``list_candidates(...).map(CandidatePublic.from_row)``."""
+    statement = select(Candidate).where(Candidate.org_id == org_id)
+    if source_id is not None:
+        statement = statement.where(Candidate.source_id == source_id)
+    statement = statement.order_by(col(Candidate.created_at).desc(), col(Candidate.id).desc())
+    return paginate(session, statement, page=page, size=size)
+
+
+def update_candidate(
+    session: Session, *, org_id: str, candidate_id: str, data: CandidateUpdate
+) -> Candidate:
+    """Apply the fields sent; ``file`` replaces the resume, ``"file": null`` removes it."""
+    candidate = get_candidate(session, org_id=org_id, candidate_id=candidate_id)
+    changes = data.changes(exclude=_RESUME_FIELDS)
+    new_source_id = changes.get("source_id")
+    if new_source_id and new_source_id != candidate.source_id:
+        existing = get_candidate_by_source_id(session, org_id=org_id, source_id=new_source_id)
+        if existing is not None:
+            raise _duplicate(existing)
+    resume = resumes.change_resume(
+        candidate,
+        org_id=org_id,
+        sent="file" in data.model_fields_set,
+        encoded=data.file,
+        file_name=data.file_name,
+        field="file",
+    )
+    if not changes and not resume.changed:
+        return candidate
+    for name, value in changes.items():
+        setattr(candidate, name, value)
+    candidate.updated_at = utcnow()
+    session.add(candidate)
+    if "source_id" in changes:
+        # Applications keep a copy of the candidate's source id for filtering.
+        session.exec(
+            update(Application)
+            .where(col(Application.candidate_id) == candidate.id)
+            .values(candidate_source_id=candidate.source_id)
+        )
+    try:
+        commit_or_conflict(
+            session,
+            message="A candidate with this source_id already exists.",
+            code="duplicate_source_id",
+        )
+    except Exception:
+        resume.discard()
+        raise
+    resume.finish()
+    session.refresh(candidate)
+    return candidate
+
+
+def _duplicate(candidate: Candidate) -> Conflict:
+    return Conflict(
+        f"A candidate with source_id {candidate.source_id!r} already exists.",
+        code="duplicate_source_id",
+        candidate_id=candidate.id,
+    )

@@ -1,0 +1,35 @@
+"""Pipeline-specific domain errors, on top of ``backend.services.errors``."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from backend.services.errors import Conflict, DomainError
+
+
+class Unprocessable(DomainError):
+    """Input that is well-formed JSON but cannot be used (bad base64, mismatched ids).
+
+    Answered like a request validation error (422, ``errors`` per field), so clients handle
+    both the same way."""
+
+    status_code = 422
+    code = "validation_error"
+
+    def __init__(self, message: str, *, field: str, code: str | None = None) -> None:
+        super().__init__(message, code=code, errors=[{"field": field, "message": message}])
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+def commit_or_conflict(session: Session, *, message: str, code: str = "conflict") -> None:
+    """Commit; a unique-constraint race (two requests creating the same thing) becomes 409."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(message, code=code) from exc

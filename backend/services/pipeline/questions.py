@@ -1,0 +1,215 @@
+"""Screening questions: per job, or per application of that job."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, delete, select
+
+from backend.models.base import utcnow
+from backend.models.pipeline import (
+    Application,
+    ApplicationQuestionItem,
+    Question,
+    QuestionCreate,
+    QuestionUpdate,
+)
+from backend.services.errors import NotFound
+from backend.services.pipeline.errors import Unprocessable
+from backend.services.pipeline.jobs import get_job
+from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    """A question about to be saved (from a template, a model or a request)."""
+
+    question_text: str
+    source_id: str | None = None
+    category: str | None = None
+
+
+def list_questions(
+    session: Session,
+    *,
+    org_id: str,
+    job_id: str,
+    application_id: str | None = None,
+    page: int = DEFAULT_PAGE,
+    size: int = DEFAULT_PAGE_SIZE,
+) -> Page[Question]:
+    """The job's own questions, plus those of ``application_id`` when given, in order."""
+    get_job(session, org_id=org_id, job_id=job_id)
+    statement = select(Question).where(Question.org_id == org_id, Question.job_id == job_id)
+    if application_id is not None:
+        _application_of_job(session, org_id=org_id, job_id=job_id, application_id=application_id)
+        statement = statement.where(
+            or_(
+                col(Question.application_id).is_(None),
+                col(Question.application_id) == application_id,
+            )
+        )
+    else:
+        statement = statement.where(col(Question.application_id).is_(None))
+    statement = statement.order_by(
+        col(Question.application_id).is_not(None),
+        col(Question.position),
+        col(Question.created_at),
+        col(Question.id),
+    )
+    return paginate(session, statement, page=page, size=size)
+
+
+def application_questions(session: Session, *, org_id: str, application_id: str) -> list[Question]:
+    """The questions attached to one application, in order."""
+    return list(
+        session.exec(
+            select(Question)
+            .where(Question.org_id == org_id, Question.application_id == application_id)
+            .order_by(col(Question.position), col(Question.created_at), col(Question.id))
+        ).all()
+    )
+
+
+def create_question(
+    session: Session, *, org_id: str, job_id: str, data: QuestionCreate
+) -> Question:
+    """Add a question to the job, or to one of its applications when ``application_id`` is
+    set (422 when that application is for another job)."""
+    get_job(session, org_id=org_id, job_id=job_id)
+    if data.application_id:
+        _application_of_job(
+            session, org_id=org_id, job_id=job_id, application_id=data.application_id
+        )
+    question = Question(
+        org_id=org_id,
+        job_id=job_id,
+        application_id=data.application_id or None,
+        question_text=data.question_text,
+        source_id=data.source_id,
+        position=_next_position(session, job_id=job_id, application_id=data.application_id),
+    )
+    session.add(question)
+    session.commit()
+    session.refresh(question)
+    return question
+
+
+def get_question(session: Session, *, org_id: str, job_id: str, question_id: str) -> Question:
+    """The question of this job, or NotFound."""
+    question = session.get(Question, question_id)
+    if question is None or question.org_id != org_id or question.job_id != job_id:
+        get_job(session, org_id=org_id, job_id=job_id)  # a missing job is reported as such
+        raise NotFound(f"Question {question_id} not found.", code="question_not_found")
+    return question
+
+
+def update_question(
+    session: Session, *, org_id: str, job_id: str, question_id: str, data: QuestionUpdate
+) -> Question:
+    """Apply the fields sent; ``application_id`` null moves the question back to the job."""
+    question = get_question(session, org_id=org_id, job_id=job_id, question_id=question_id)
+    changes = data.changes()
+    if changes.get("application_id"):
+        _application_of_job(
+            session, org_id=org_id, job_id=job_id, application_id=changes["application_id"]
+        )
+    if not changes:
+        return question
+    for name, value in changes.items():
+        setattr(question, name, value)
+    question.updated_at = utcnow()
+    session.add(question)
+    session.commit()
+    session.refresh(question)
+    return question
+
+
+def delete_question(session: Session, *, org_id: str, job_id: str, question_id: str) -> None:
+    """Remove one question of the job."""
+    question = get_question(session, org_id=org_id, job_id=job_id, question_id=question_id)
+    session.delete(question)
+    session.commit()
+
+
+def add_application_questions(
+    session: Session,
+    *,
+    application: Application,
+    items: Sequence[ApplicationQuestionItem],
+) -> list[Question]:
+    """Attach questions to an application (added to the session, not committed)."""
+    start = _next_position(session, job_id=application.job_id, application_id=application.id)
+    questions = [
+        Question(
+            org_id=application.org_id,
+            job_id=application.job_id,
+            application_id=application.id,
+            question_text=item.question_text,
+            source_id=item.source_id,
+            position=start + offset,
+        )
+        for offset, item in enumerate(items)
+    ]
+    session.add_all(questions)
+    return questions
+
+
+def replace_generated_questions(
+    session: Session, *, org_id: str, job_id: str, items: Sequence[NewQuestion]
+) -> list[Question]:
+    """Swap the job's previously generated questions for ``items`` (questions written by
+    people are kept), and commit."""
+    session.exec(
+        delete(Question).where(
+            col(Question.org_id) == org_id,
+            col(Question.job_id) == job_id,
+            col(Question.application_id).is_(None),
+            col(Question.generated).is_(True),
+        )
+    )
+    start = _next_position(session, job_id=job_id, application_id=None)
+    questions = [
+        Question(
+            org_id=org_id,
+            job_id=job_id,
+            question_text=item.question_text,
+            source_id=item.source_id,
+            category=item.category,
+            generated=True,
+            position=start + offset,
+        )
+        for offset, item in enumerate(items)
+    ]
+    session.add_all(questions)
+    session.commit()
+    for question in questions:
+        session.refresh(question)
+    return questions
+
+
+def _application_of_job(
+    session: Session, *, org_id: str, job_id: str, application_id: str
+) -> Application:
+    application = session.get(Application, application_id)
+    if application is None or application.org_id != org_id:
+        raise NotFound(f"Application {application_id} not found.", code="application_not_found")
+    if application.job_id != job_id:
+        raise Unprocessable(
+            f"Application {application_id} is for another job.",
+            field="application_id",
+            code="application_job_mismatch",
+        )
+    return application
+
+
+def _next_position(session: Session, *, job_id: str, application_id: str | None) -> int:
+    statement = select(func.max(Question.position)).where(Question.job_id == job_id)
+    if application_id:
+        statement = statement.where(Question.application_id == application_id)
+    else:
+        statement = statement.where(col(Question.application_id).is_(None))
+    current = session.exec(statement).one()
+    return 0 if current is None else int(current) + 1
