@@ -1,10 +1,18 @@
 """Reflex configuration, read from the same settings object as everything else."""
 
 import reflex as rx
+from reflex.constants import StateManagerMode
+from reflex.plugins import RadixThemesPlugin, SitemapPlugin
 
 from backend.settings import get_settings
 
 _settings = get_settings()
+
+# Page state holds the session token and, for a moment, a just-created API key. Without Redis
+# (one backend worker) keep it in memory rather than pickled to .states/ on disk; every page
+# resolves the signed-in member from the cookie again, so a restart loses nothing that matters.
+# With Redis, Reflex keeps state there (it needs to, with several workers).
+_state_manager = {} if _settings.redis_url else {"state_manager_mode": StateManagerMode.MEMORY}
 
 config = rx.Config(
     app_name="truelevel_app",
@@ -16,6 +24,17 @@ config = rx.Config(
     redis_url=_settings.redis_url or None,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[],
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+    plugins=[
+        RadixThemesPlugin(
+            theme=rx.theme(
+                appearance="light",
+                accent_color="indigo",
+                gray_color="slate",
+                radius="medium",
+                scaling="100%",
+            )
+        ),
+    ],
+    disable_plugins=[SitemapPlugin],
+    **_state_manager,
 )

@@ -1,15 +1,21 @@
-"""The truelevel web app. The REST API is mounted on Reflex's backend."""
+"""The truelevel web app. The REST API is mounted on Reflex's backend; the pages register
+themselves with ``@rx.page`` when their modules are imported below."""
 
 import reflex as rx
 
 from backend.api import create_api
+from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
+    api_keys,
+    assessments,
+    auth,
+    candidate_landing,
+    candidates,
+    dashboard,
+    jobs,
+    members,
+)
 
 app = rx.App(
     api_transformer=create_api(),
-    theme=rx.theme(appearance="light", accent_color="indigo", radius="medium"),
+    style={"font_family": "var(--default-font-family)"},
 )
-
-
-@rx.page(route="/", title="truelevel")
-def index() -> rx.Component:
-    return rx.center(rx.heading("truelevel"), height="100vh")

@@ -1,0 +1,109 @@
+"""What a person does in the browser, as small functions the tests combine."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "correct horse battery staple"
+CANDIDATE_KEY = re.compile(r"^TL-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+
+
+def unique_email(who: str) -> str:
+    return f"{who}-{uuid.uuid4().hex[:8]}@example.com"
+
+
+@dataclass
+class Account:
+    org: str
+    name: str
+    email: str
+    password: str = PASSWORD
+
+
+def new_account(who: str = "ada", org: str | None = None) -> Account:
+    return Account(
+        org=org or f"Acme {uuid.uuid4().hex[:6]}",
+        name=f"{who.capitalize()} Tester",
+        email=unique_email(who),
+    )
+
+
+def fill_sign_up(page: Page, account: Account) -> None:
+    page.goto("/signup")
+    form = page.locator("#signup-form")
+    form.locator("input[name=org_name]").fill(account.org)
+    form.locator("input[name=name]").fill(account.name)
+    form.locator("input[name=email]").fill(account.email)
+    form.locator("input[name=password]").fill(account.password)
+    form.get_by_role("button", name="Create organisation").click()
+
+
+def sign_up(page: Page, account: Account | None = None) -> Account:
+    """Create an organisation through the sign-up form; ends on the dashboard."""
+    account = account or new_account()
+    fill_sign_up(page, account)
+    expect(page).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(page.locator("#org-name")).to_have_text(account.org)
+    return account
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    page.goto("/signin")
+    form = page.locator("#signin-form")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page: Page) -> None:
+    page.locator("#sign-out").click()
+    expect(page).to_have_url(re.compile(r"/signin/?$"))
+
+
+def add_member(page: Page, *, email: str, role: str, name: str = "", password: str = PASSWORD):
+    """As an admin, add a member through the form on /members."""
+    page.goto("/members")
+    form = page.locator("#add-member-form")
+    form.locator("input[name=email]").fill(email)
+    if name:
+        form.locator("input[name=name]").fill(name)
+    form.get_by_role("combobox").click()
+    page.get_by_role("option", name=role, exact=True).click()
+    form.locator("input[name=password]").fill(password)
+    form.get_by_role("button", name="Add member").click()
+    row = page.locator(".member-row", has_text=email)
+    expect(row).to_be_visible()
+    return row
+
+
+def create_assessment(page: Page, *, title: str, role: str, brief: str, minutes: str = "") -> str:
+    """Create an assessment through the dialog; returns its id (ends on its page)."""
+    page.goto("/assessments")
+    page.locator("#new-assessment").click()
+    form = page.locator("#create-assessment-form")
+    form.locator("input[name=title]").fill(title)
+    form.locator("input[name=role]").fill(role)
+    form.locator("textarea[name=task_brief]").fill(brief)
+    if minutes:
+        form.locator("input[name=time_limit_minutes]").fill(minutes)
+    form.get_by_role("button", name="Create assessment").click()
+    expect(page).to_have_url(re.compile(r"/assessments/[0-9a-f-]{36}/?$"))
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    return page.url.rsplit("/", 1)[-1]
+
+
+def create_api_key(page: Page, *, name: str, scope: str) -> str:
+    """As an admin, create an API key on /api-keys; returns the raw key shown once."""
+    page.goto("/api-keys")
+    form = page.locator("#create-api-key-form")
+    form.locator("input[name=name]").fill(name)
+    form.get_by_role("combobox").click()
+    page.get_by_role("option", name=scope, exact=True).click()
+    form.get_by_role("button", name="Create key").click()
+    shown = page.locator("#new-api-key")
+    expect(shown).to_have_text(re.compile(rf"^tl_sk_{scope}_"))
+    return shown.inner_text()

@@ -1,0 +1,99 @@
+"""Assessments and candidate keys, from creation to the candidate's landing page."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.flows import CANDIDATE_KEY, create_assessment, sign_up
+
+
+def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
+    sign_up(page)
+    page.goto("/assessments")
+    expect(page.get_by_text("No assessments yet")).to_be_visible()
+    create_assessment(
+        page,
+        title="Rate limiter take-home",
+        role="Backend Engineer",
+        brief="Implement a token-bucket rate limiter with tests.",
+        minutes="180",
+    )
+    expect(page.locator("#task-brief")).to_have_text(
+        "Implement a token-bucket rate limiter with tests."
+    )
+    expect(page.get_by_text("No candidate keys yet")).to_be_visible()
+
+    form = page.locator("#generate-keys-form")
+    form.locator("input[name=count]").fill("2")
+    form.get_by_role("button", name="Generate keys").click()
+    keys = page.locator(".candidate-key")
+    expect(keys).to_have_count(2)
+    values = keys.all_inner_texts()
+    assert all(CANDIDATE_KEY.match(v) for v in values), values
+    assert len(set(values)) == 2
+
+    # Keys for named candidates: one per line.
+    form.locator("textarea[name=candidates]").fill("grace@example.com, Grace Hopper")
+    form.get_by_role("button", name="Generate keys").click()
+    expect(keys).to_have_count(3)
+    grace = page.locator(".candidate-key-row", has_text="grace@example.com")
+    expect(grace).to_contain_text("Grace Hopper")
+    expect(grace).to_contain_text("pending")
+    expect(page.locator("#keys-notice")).to_contain_text("1 invite email(s) queued")
+
+    # The invite link goes to the clipboard.
+    grace_key = grace.locator(".candidate-key").inner_text()
+    grace.locator(".copy-invite").click()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert link == f"{app.base_url}/candidate?key={grace_key}"
+
+    # Revoke one key: it leaves the list and stops opening the candidate page.
+    revoked = values[0]
+    page.locator(".candidate-key-row", has_text=revoked).locator(".revoke-candidate-key").click()
+    page.locator("#confirm-revoke-key").click()
+    expect(page.locator("#keys-notice")).to_contain_text(f"Key {revoked} was revoked")
+    expect(keys).to_have_count(2)
+    expect(page.locator(".candidate-key", has_text=revoked)).to_have_count(0)
+
+    page.goto("/candidates")
+    rows = page.locator(".candidate-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Rate limiter take-home")
+    expect(page.locator(".page-indicator")).to_have_text("Page 1 of 1")
+
+    page.goto("/dashboard")
+    expect(page.locator("#count-assessments")).to_have_text("1")
+    expect(page.locator("#count-candidate-keys")).to_have_text("2")
+
+    # The candidate opens the invite link in their own browser.
+    candidate = new_context().new_page()
+    candidate.goto(link)
+    expect(candidate.locator("#assessment-title")).to_have_text("Rate limiter take-home")
+    expect(candidate.get_by_text("Backend Engineer")).to_be_visible()
+    expect(candidate.locator("#task-brief")).to_contain_text("token-bucket")
+    expect(candidate.get_by_text("Automated tools help evaluate your work")).to_be_visible()
+    expect(candidate.locator("#alternative-process")).to_contain_text("alternative process")
+
+    candidate.goto(f"/candidate?key={revoked}")
+    expect(candidate.locator("#candidate-error")).to_contain_text("could not find that key")
+    candidate.locator("input[name=key]").fill(grace_key.lower())
+    candidate.get_by_role("button", name="Continue").click()
+    expect(candidate.locator("#assessment-title")).to_have_text("Rate limiter take-home")
+    expect(candidate).to_have_url(re.compile(rf"/candidate\?key={grace_key}$"))
+
+
+def test_assessment_form_and_unknown_assessment(page: Page):
+    sign_up(page)
+    page.goto("/assessments")
+    page.locator("#new-assessment").click()
+    form = page.locator("#create-assessment-form")
+    form.locator("input[name=title]").fill("No brief")
+    form.locator("input[name=role]").fill("Engineer")
+    form.locator("input[name=repo_url]").fill("not a url")
+    form.get_by_role("button", name="Create assessment").click()
+    expect(page.locator("#assessment-error")).to_contain_text("Repository URL")
+
+    page.goto("/assessments/00000000-0000-0000-0000-000000000000")
+    expect(page.locator("#assessment-not-found")).to_be_visible()

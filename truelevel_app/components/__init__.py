@@ -1,0 +1,1 @@
+"""Presentational building blocks shared by the pages. No data access here."""

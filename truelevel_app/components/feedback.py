@@ -1,0 +1,61 @@
+"""Messages that tell people what happened: errors, successes, empty and loading states."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+
+def error_callout(message: Var[str] | str, *, id: str | None = None) -> rx.Component:
+    """A red callout shown only while ``message`` is not empty."""
+    box = rx.callout(
+        message,
+        icon="triangle-alert",
+        color_scheme="red",
+        role="alert",
+        size="1",
+        width="100%",
+        **({"id": id} if id else {}),
+    )
+    if isinstance(message, str):
+        return box
+    return rx.cond(message != "", box)
+
+
+def success_callout(message: Var[str], *, id: str | None = None) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            icon="circle-check",
+            color_scheme="green",
+            role="status",
+            size="1",
+            width="100%",
+            **({"id": id} if id else {}),
+        ),
+    )
+
+
+def loading_row(text: str = "Loading…") -> rx.Component:
+    return rx.hstack(
+        rx.spinner(size="2"),
+        rx.text(text, color_scheme="gray", size="2"),
+        align="center",
+        padding="1.5rem",
+        justify="center",
+        width="100%",
+    )
+
+
+def empty_state(title: str, hint: str = "", icon: str = "inbox") -> rx.Component:
+    return rx.vstack(
+        rx.icon(icon, size=28, color=rx.color("gray", 9)),
+        rx.text(title, weight="medium", size="3"),
+        rx.cond(hint != "", rx.text(hint, color_scheme="gray", size="2", align="center")),
+        align="center",
+        spacing="2",
+        padding="2.5rem 1rem",
+        width="100%",
+        class_name="empty-state",
+    )

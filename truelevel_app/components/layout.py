@@ -1,0 +1,198 @@
+"""The signed-in shell: a sidebar with the organisation, navigation and the member, and a page
+header. Reads only identity from AuthState; no data access."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from truelevel_app.state import AuthState
+
+NAV_ITEMS: list[tuple[str, str, str]] = [
+    ("Dashboard", "/dashboard", "layout-dashboard"),
+    ("Jobs", "/jobs", "briefcase"),
+    ("Assessments", "/assessments", "clipboard-list"),
+    ("Candidates", "/candidates", "users"),
+    ("Members", "/members", "user-cog"),
+    ("API keys", "/api-keys", "key-round"),
+]
+
+SIDEBAR_WIDTH = "15rem"
+
+
+def brand() -> rx.Component:
+    return rx.hstack(
+        rx.box(
+            rx.icon("gauge", size=18, color="white"),
+            background=rx.color("accent", 9),
+            border_radius="var(--radius-2)",
+            padding="5px",
+            line_height="0",
+        ),
+        rx.text("truelevel", weight="bold", size="5", letter_spacing="-0.01em"),
+        align="center",
+        spacing="2",
+    )
+
+
+def _nav_link(label: str, href: str, icon: str) -> rx.Component:
+    path = rx.State.router.url.path
+    active = (path == href) | path.startswith(href + "/")
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=16),
+            rx.text(label, size="2", weight=rx.cond(active, "medium", "regular")),
+            align="center",
+            spacing="3",
+            padding_x="0.75rem",
+            padding_y="0.5rem",
+            border_radius="var(--radius-2)",
+            background=rx.cond(active, rx.color("accent", 3), "transparent"),
+            color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+            _hover={"background": rx.color("gray", 3), "color": rx.color("gray", 12)},
+            width="100%",
+        ),
+        href=href,
+        underline="none",
+        width="100%",
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def _member_card() -> rx.Component:
+    return rx.vstack(
+        rx.separator(),
+        rx.hstack(
+            rx.avatar(
+                fallback=AuthState.member_display_name[:1].upper(),
+                size="2",
+                radius="full",
+                variant="soft",
+            ),
+            rx.vstack(
+                rx.text(
+                    AuthState.member_display_name,
+                    size="2",
+                    weight="medium",
+                    trim="both",
+                    id="member-name",
+                ),
+                rx.badge(AuthState.role_label, variant="soft", size="1", id="member-role"),
+                spacing="1",
+                align="start",
+                min_width="0",
+            ),
+            align="center",
+            spacing="3",
+            width="100%",
+        ),
+        rx.button(
+            rx.icon("log-out", size=14),
+            "Sign out",
+            variant="soft",
+            color_scheme="gray",
+            size="2",
+            width="100%",
+            on_click=AuthState.logout,
+            id="sign-out",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def sidebar() -> rx.Component:
+    return rx.vstack(
+        brand(),
+        rx.box(
+            rx.text("Organisation", size="1", color_scheme="gray"),
+            rx.text(AuthState.member.org_name, size="2", weight="medium", id="org-name"),
+            padding_x="0.25rem",
+        ),
+        rx.vstack(
+            *[_nav_link(*item) for item in NAV_ITEMS],
+            spacing="1",
+            width="100%",
+            as_="nav",
+            aria_label="Main",
+        ),
+        rx.spacer(),
+        _member_card(),
+        spacing="5",
+        padding="1.25rem 1rem",
+        height="100vh",
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
+        position="sticky",
+        top="0",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+    )
+
+
+def page_header(title: str, description: str = "", *actions: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(title, size="6", weight="bold"),
+            rx.cond(description != "", rx.text(description, color_scheme="gray", size="2")),
+            spacing="1",
+            align="start",
+        ),
+        rx.spacer(),
+        *actions,
+        align="center",
+        width="100%",
+        wrap="wrap",
+        spacing="3",
+    )
+
+
+def full_page_spinner() -> rx.Component:
+    return rx.center(
+        rx.hstack(rx.spinner(size="3"), rx.text("Loading…", color_scheme="gray")),
+        height="100vh",
+        width="100%",
+    )
+
+
+def app_shell(*children: rx.Component) -> rx.Component:
+    """The page frame for signed-in pages. Content appears only once the member is known."""
+    return rx.cond(
+        AuthState.is_signed_in,
+        rx.hstack(
+            sidebar(),
+            rx.box(
+                rx.vstack(*children, spacing="5", width="100%", max_width="72rem"),
+                padding="2rem 2.5rem",
+                width="100%",
+                min_width="0",
+            ),
+            spacing="0",
+            align="start",
+            width="100%",
+            min_height="100vh",
+        ),
+        full_page_spinner(),
+    )
+
+
+def public_frame(*children: rx.Component, max_width: str = "26rem") -> rx.Component:
+    """A centred card on a quiet background, for sign-in, sign-up and the candidate page."""
+    return rx.center(
+        rx.vstack(
+            brand(),
+            rx.card(
+                rx.vstack(*children, spacing="4", width="100%"),
+                size="3",
+                width="100%",
+            ),
+            spacing="5",
+            align="center",
+            width="100%",
+            max_width=max_width,
+            padding_y="3rem",
+        ),
+        min_height="100vh",
+        width="100%",
+        padding_x="1rem",
+        background=rx.color("gray", 2),
+    )

@@ -1,0 +1,92 @@
+"""Tables with their loading, error and empty states, and page controls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+from reflex.vars import Var
+
+from truelevel_app.components.feedback import empty_state, error_callout, loading_row
+
+
+def data_table(
+    *,
+    columns: list[str],
+    rows: Var[list[Any]],
+    render_row: Callable[[Var], rx.Component],
+    loading: Var[bool],
+    error: Var[str],
+    empty_title: str,
+    empty_hint: str = "",
+    empty_icon: str = "inbox",
+    table_id: str,
+) -> rx.Component:
+    """A bordered table, or the one message that explains why there is nothing to show."""
+    table = rx.table.root(
+        rx.table.header(
+            rx.table.row(*[rx.table.column_header_cell(name) for name in columns]),
+        ),
+        rx.table.body(rx.foreach(rows, render_row)),
+        variant="surface",
+        size="2",
+        width="100%",
+        id=table_id,
+    )
+    return rx.box(
+        error_callout(error),
+        rx.cond(
+            rows.length() > 0,  # type: ignore[attr-defined]
+            table,
+            rx.cond(
+                loading,
+                rx.card(loading_row(), width="100%"),
+                rx.cond(
+                    error == "",
+                    rx.card(empty_state(empty_title, empty_hint, empty_icon), width="100%"),
+                ),
+            ),
+        ),
+        width="100%",
+    )
+
+
+def pagination(
+    *,
+    page: Var[int],
+    total_pages: Var[int],
+    total: Var[int],
+    noun: str,
+    on_previous: Any,
+    on_next: Any,
+) -> rx.Component:
+    """Previous / next buttons with "Page x of y" and the total count."""
+    return rx.hstack(
+        rx.text(total, " ", noun, size="2", color_scheme="gray"),
+        rx.spacer(),
+        rx.button(
+            rx.icon("chevron-left", size=14),
+            "Previous",
+            variant="soft",
+            color_scheme="gray",
+            size="1",
+            disabled=page <= 1,
+            on_click=on_previous,
+            class_name="page-previous",
+        ),
+        rx.text("Page ", page, " of ", total_pages, size="2", class_name="page-indicator"),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=14),
+            variant="soft",
+            color_scheme="gray",
+            size="1",
+            disabled=page >= total_pages,
+            on_click=on_next,
+            class_name="page-next",
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+    )

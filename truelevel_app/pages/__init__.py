@@ -1,0 +1,1 @@
+"""One module per page or page group; each owns its state class."""

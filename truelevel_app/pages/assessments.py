@@ -1,0 +1,796 @@
+"""Assessments: the list with a create form, and one assessment with its candidate keys."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+import reflex as rx
+from pydantic import ValidationError
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.db import session_scope
+from backend.models import Assessment, CandidateKey
+from backend.models.assessments import AssessmentCreate, KeysCreate
+from backend.services.assessments import (
+    create_assessment,
+    delete_assessment,
+    get_assessment,
+    list_assessments,
+)
+from backend.services.candidate_keys import (
+    generate_keys,
+    invite_link,
+    list_keys,
+    public_keys,
+    revoke_key,
+)
+from backend.services.errors import DomainError, NotFound
+from truelevel_app.components.badges import status_badge
+from truelevel_app.components.dialogs import confirm_dialog
+from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.forms import text_area, text_field
+from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.display import minutes_text, when, when_iso
+from truelevel_app.paging import cut_page, page_count
+from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.validation import validation_message
+
+PAGE_SIZE = 20
+READ_ONLY = "Viewers cannot change assessments. Ask an admin for the reviewer role."
+ASSESSMENT_LABELS = {
+    "title": "Title",
+    "role": "Role",
+    "task_brief": "Task brief",
+    "taskBrief": "Task brief",
+    "repo_url": "Repository URL",
+    "repoUrl": "Repository URL",
+    "time_limit_minutes": "Time limit",
+    "timeLimitMinutes": "Time limit",
+    "expires_in_days": "Key expiry",
+    "expiresInDays": "Key expiry",
+}
+KEY_LABELS = {
+    "count": "Number of keys",
+    "candidate_emails": "Candidate emails",
+    "candidateEmails": "Candidate emails",
+    "candidate_names": "Candidate names",
+    "candidateNames": "Candidate names",
+}
+
+
+class AssessmentRow(TypedDict):
+    id: str
+    title: str
+    role: str
+    time_limit: str
+    expiry: str
+    keys: int
+    created: str
+
+
+class KeyRow(TypedDict):
+    id: str
+    key: str
+    candidate: str
+    status: str
+    expires: str
+    created: str
+    invite_link: str
+
+
+class AssessmentView(TypedDict):
+    id: str
+    title: str
+    role: str
+    task_brief: str
+    repo_url: str
+    time_limit: str
+    expiry: str
+    created: str
+
+
+def _live_key_counts(session: Session, assessment_ids: list[str]) -> dict[str, int]:
+    """Live (not revoked) keys per assessment, in one query (a small read helper)."""
+    if not assessment_ids:
+        return {}
+    rows = session.exec(
+        select(CandidateKey.assessment_id, func.count())
+        .where(
+            col(CandidateKey.assessment_id).in_(assessment_ids),
+            col(CandidateKey.revoked_at).is_(None),
+        )
+        .group_by(CandidateKey.assessment_id)
+    )
+    return dict(rows.all())
+
+
+def _optional_int(raw: str, label: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{label} must be a whole number.") from None
+
+
+def _assessment_row(a: Assessment, keys: int) -> AssessmentRow:
+    return AssessmentRow(
+        id=a.id,
+        title=a.title,
+        role=a.role,
+        time_limit=minutes_text(a.time_limit_minutes),
+        expiry=f"{a.expires_in_days} days",
+        keys=keys,
+        created=when(a.created_at),
+    )
+
+
+class AssessmentsState(AuthState):
+    rows: rx.Field[list[AssessmentRow]] = rx.field(default_factory=list)
+    page: int = 1
+    total: int = 0
+    loading: bool = True
+    error: str = ""
+    form_error: str = ""
+    show_create: bool = False
+    creating: bool = False
+
+    @rx.var
+    def total_pages(self) -> int:
+        return page_count(self.total, PAGE_SIZE)
+
+    def _reload(self, org_id: str) -> None:
+        with session_scope() as session:
+            # Newest first; the service lists oldest first and has no paging, so the page is cut
+            # here and only that page goes to the browser.
+            everything = list(reversed(list_assessments(session, org_id=org_id)))
+            self.total = len(everything)
+            shown, self.page = cut_page(everything, self.page, PAGE_SIZE)
+            counts = _live_key_counts(session, [a.id for a in shown])
+            self.rows = [_assessment_row(a, counts.get(a.id, 0)) for a in shown]
+
+    def _refresh(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.error = ""
+        try:
+            self._reload(member.org_id)
+        except Exception:
+            self.error = "The assessments could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
+        self.form_error = ""
+        return self._refresh()
+
+    @rx.event
+    def next_page(self):
+        self.page += 1
+        return self._refresh()
+
+    @rx.event
+    def previous_page(self):
+        self.page -= 1
+        return self._refresh()
+
+    @rx.event
+    def open_create(self):
+        self.form_error = ""
+        self.show_create = True
+
+    @rx.event
+    def close_create(self):
+        self.show_create = False
+
+    @rx.event
+    def create(self, form_data: dict[str, str]):
+        self.form_error = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.form_error = READ_ONLY
+            return
+        try:
+            data = AssessmentCreate.model_validate(
+                {
+                    "title": form_data.get("title", ""),
+                    "role": form_data.get("role", ""),
+                    "task_brief": form_data.get("task_brief", ""),
+                    "repo_url": form_data.get("repo_url", "").strip() or None,
+                    "time_limit_minutes": _optional_int(
+                        form_data.get("time_limit_minutes", ""), "Time limit"
+                    ),
+                    "expires_in_days": _optional_int(
+                        form_data.get("expires_in_days", ""), "Key expiry"
+                    ),
+                }
+            )
+        except ValidationError as exc:
+            self.form_error = validation_message(exc, ASSESSMENT_LABELS)
+            return
+        except ValueError as exc:
+            self.form_error = str(exc)
+            return
+        self.creating = True
+        yield
+        try:
+            with session_scope() as session:
+                assessment = create_assessment(session, org_id=member.org_id, data=data)
+                new_id = assessment.id
+        except DomainError as exc:
+            self.form_error = exc.message
+            return
+        finally:
+            self.creating = False
+        self.show_create = False
+        yield rx.redirect(f"/assessments/{new_id}")
+
+
+def _key_row(data: dict) -> KeyRow:
+    name, email = data.get("candidate_name"), data.get("candidate_email")
+    candidate = f"{name} <{email}>" if name and email else (email or name or "—")
+    return KeyRow(
+        id=data["id"],
+        key=data["key"],
+        candidate=candidate,
+        status=data["status"],
+        expires=when_iso(data["expires_at"]),
+        created=when_iso(data["created_at"]),
+        invite_link=invite_link(data["key"]),
+    )
+
+
+def _parse_candidates(text: str) -> tuple[list[str], list[str]]:
+    """Lines of ``email`` or ``email, name`` (or ``Name <email>``) into emails and names."""
+    emails: list[str] = []
+    names: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if "<" in line and line.endswith(">"):
+            name, _, email = line[:-1].partition("<")
+        else:
+            email, _, name = line.partition(",")
+        emails.append(email.strip())
+        names.append(name.strip().strip('"'))
+    return emails, names
+
+
+class AssessmentDetailState(AuthState):
+    assessment: rx.Field[AssessmentView] = rx.field(
+        default_factory=lambda: AssessmentView(
+            id="",
+            title="",
+            role="",
+            task_brief="",
+            repo_url="",
+            time_limit="",
+            expiry="",
+            created="",
+        )
+    )
+    keys: rx.Field[list[KeyRow]] = rx.field(default_factory=list)
+    loading: bool = True
+    not_found: bool = False
+    error: str = ""
+    keys_error: str = ""
+    notice: str = ""
+    generating: bool = False
+    confirm_key_id: str = ""
+    confirm_key: str = ""
+    confirm_delete: bool = False
+
+    def _current_id(self) -> str:
+        # The [assessment_id] segment of the route (a var Reflex adds to the root state).
+        return str(getattr(self, "assessment_id", "") or "")
+
+    def _reload(self, org_id: str) -> None:
+        with session_scope() as session:
+            a = get_assessment(session, org_id=org_id, assessment_id=self._current_id())
+            self.assessment = AssessmentView(
+                id=a.id,
+                title=a.title,
+                role=a.role,
+                task_brief=a.task_brief,
+                repo_url=a.repo_url or "",
+                time_limit=minutes_text(a.time_limit_minutes),
+                expiry=f"{a.expires_in_days} days after generation",
+                created=when(a.created_at),
+            )
+            keys = list_keys(session, org_id=org_id, assessment_id=a.id)
+            # Newest first, so freshly generated keys are at the top.
+            self.keys = [
+                _key_row(k.model_dump()) for k in reversed(public_keys(session, keys=keys))
+            ]
+
+    @rx.event
+    def load(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.loading = True
+        self.not_found = False
+        self.error = self.keys_error = self.notice = ""
+        self.confirm_key_id = ""
+        self.confirm_delete = False
+        self.keys = []
+        try:
+            self._reload(member.org_id)
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = "The assessment could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def generate(self, form_data: dict[str, str]):
+        self.keys_error = self.notice = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.keys_error = READ_ONLY
+            return
+        emails, names = _parse_candidates(form_data.get("candidates", ""))
+        try:
+            count = len(emails) or _optional_int(form_data.get("count", ""), "Number of keys")
+            data = KeysCreate.model_validate(
+                {
+                    "count": count or 1,
+                    "candidate_emails": emails or None,
+                    "candidate_names": names if any(names) else None,
+                }
+            )
+        except ValidationError as exc:
+            self.keys_error = validation_message(exc, KEY_LABELS)
+            return
+        except ValueError as exc:
+            self.keys_error = str(exc)
+            return
+        self.generating = True
+        yield
+        try:
+            with session_scope() as session:
+                made = generate_keys(
+                    session, org_id=member.org_id, assessment_id=self._current_id(), data=data
+                )
+                invited = sum(1 for k in made if k.candidate_email)
+            noun = "key" if len(made) == 1 else "keys"
+            self.notice = f"Generated {len(made)} {noun}." + (
+                f" {invited} invite email(s) queued." if invited else ""
+            )
+            self._reload(member.org_id)
+        except DomainError as exc:
+            self.keys_error = exc.message
+            return
+        finally:
+            self.generating = False
+        yield rx.call_script("document.getElementById('generate-keys-form')?.reset()")
+
+    @rx.event
+    def ask_revoke(self, key_id: str, key: str):
+        self.confirm_key_id, self.confirm_key = key_id, key
+
+    @rx.event
+    def cancel_revoke(self):
+        self.confirm_key_id = ""
+
+    @rx.event
+    def confirm_revoke(self):
+        key_id, self.confirm_key_id = self.confirm_key_id, ""
+        self.keys_error = self.notice = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.keys_error = READ_ONLY
+            return
+        try:
+            with session_scope() as session:
+                key = revoke_key(
+                    session, org_id=member.org_id, assessment_id=self._current_id(), key_id=key_id
+                )
+                self.notice = f"Key {key.key} was revoked; it can no longer be used."
+            self._reload(member.org_id)
+        except DomainError as exc:
+            self.keys_error = exc.message
+
+    @rx.event
+    def ask_delete(self):
+        self.confirm_delete = True
+
+    @rx.event
+    def cancel_delete(self):
+        self.confirm_delete = False
+
+    @rx.event
+    def confirm_delete_assessment(self):
+        self.confirm_delete = False
+        member = self._authorise("edit")
+        if member is None:
+            self.error = READ_ONLY
+            return None
+        try:
+            with session_scope() as session:
+                delete_assessment(session, org_id=member.org_id, assessment_id=self._current_id())
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        return rx.redirect("/assessments")
+
+
+# -- list page ---------------------------------------------------------------------------------
+
+
+def _assessment_row_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(row["title"], href="/assessments/" + row["id"].to(str), weight="medium")
+        ),
+        rx.table.cell(row["role"]),
+        rx.table.cell(row["time_limit"]),
+        rx.table.cell(row["expiry"]),
+        rx.table.cell(row["keys"]),
+        rx.table.cell(row["created"], white_space="nowrap"),
+        class_name="assessment-row",
+    )
+
+
+def _create_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("New assessment"),
+            rx.dialog.description(
+                "Candidates see the title, role and brief when they open their invite.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="1rem",
+            ),
+            rx.form(
+                rx.vstack(
+                    error_callout(AssessmentsState.form_error, id="assessment-error"),
+                    text_field(
+                        "Title",
+                        "title",
+                        required=True,
+                        placeholder="Backend take-home: rate limiter",
+                    ),
+                    text_field(
+                        "Role", "role", required=True, placeholder="Senior Backend Engineer"
+                    ),
+                    text_area(
+                        "Task brief",
+                        "task_brief",
+                        rows="6",
+                        placeholder="What the candidate builds, and what good looks like.",
+                    ),
+                    text_field(
+                        "Repository URL",
+                        "repo_url",
+                        placeholder="https://github.com/acme/starter (optional)",
+                    ),
+                    rx.hstack(
+                        text_field(
+                            "Time limit (minutes)",
+                            "time_limit_minutes",
+                            type="number",
+                            placeholder="e.g. 180",
+                            min="1",
+                            max="10080",
+                            hint="Empty: no limit.",
+                        ),
+                        text_field(
+                            "Keys expire after (days)",
+                            "expires_in_days",
+                            type="number",
+                            default_value="7",
+                            min="1",
+                            max="365",
+                        ),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=AssessmentsState.close_create,
+                        ),
+                        rx.button(
+                            "Create assessment", type="submit", loading=AssessmentsState.creating
+                        ),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=AssessmentsState.create,
+                reset_on_submit=False,
+                id="create-assessment-form",
+            ),
+            max_width="36rem",
+        ),
+        open=AssessmentsState.show_create,
+    )
+
+
+@rx.page(route="/assessments", title="Assessments · truelevel", on_load=AssessmentsState.load)
+def assessments_page() -> rx.Component:
+    return app_shell(
+        page_header(
+            "Assessments",
+            "Take-home tasks with their brief, repository, time limit and candidate keys.",
+            rx.cond(
+                AuthState.can_edit,
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "New assessment",
+                    on_click=AssessmentsState.open_create,
+                    id="new-assessment",
+                ),
+            ),
+        ),
+        data_table(
+            columns=["Title", "Role", "Time limit", "Key expiry", "Live keys", "Created"],
+            rows=AssessmentsState.rows,
+            render_row=_assessment_row_view,
+            loading=AssessmentsState.loading,
+            error=AssessmentsState.error,
+            empty_title="No assessments yet — create your first assessment",
+            empty_hint="An assessment is a task brief or repository that candidates work on "
+            "with a key you send them.",
+            empty_icon="clipboard-list",
+            table_id="assessments-table",
+        ),
+        rx.cond(
+            AssessmentsState.total > 0,
+            pagination(
+                page=AssessmentsState.page,
+                total_pages=AssessmentsState.total_pages,
+                total=AssessmentsState.total,
+                noun="assessments",
+                on_previous=AssessmentsState.previous_page,
+                on_next=AssessmentsState.next_page,
+            ),
+        ),
+        _create_dialog(),
+    )
+
+
+# -- detail page -------------------------------------------------------------------------------
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(label),
+        rx.data_list.value(value),
+    )
+
+
+def _key_row_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.code(row["key"], size="2", variant="ghost", class_name="candidate-key")
+        ),
+        rx.table.cell(row["candidate"]),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(row["expires"], white_space="nowrap"),
+        rx.table.cell(
+            rx.hstack(
+                rx.tooltip(
+                    rx.icon_button(
+                        rx.icon("link", size=14),
+                        size="1",
+                        variant="soft",
+                        on_click=[
+                            rx.set_clipboard(row["invite_link"]),
+                            rx.toast.success("Invite link copied to the clipboard."),
+                        ],
+                        aria_label="Copy invite link",
+                        class_name="copy-invite",
+                    ),
+                    content=row["invite_link"],
+                ),
+                rx.cond(
+                    AuthState.can_edit,
+                    rx.button(
+                        "Revoke",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=AssessmentDetailState.ask_revoke(row["id"], row["key"]),
+                        class_name="revoke-candidate-key",
+                    ),
+                ),
+                spacing="2",
+                align="center",
+            )
+        ),
+        class_name="candidate-key-row",
+    )
+
+
+def _generate_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Generate candidate keys", size="3"),
+            error_callout(AssessmentDetailState.keys_error, id="keys-error"),
+            rx.form(
+                rx.vstack(
+                    rx.hstack(
+                        rx.box(
+                            text_field(
+                                "Number of keys",
+                                "count",
+                                type="number",
+                                default_value="1",
+                                min="1",
+                                max="50",
+                            ),
+                            width="10rem",
+                        ),
+                        rx.box(
+                            text_area(
+                                "Candidates (optional)",
+                                "candidates",
+                                rows="3",
+                                placeholder="ada@example.com, Ada Lovelace\ngrace@example.com",
+                            ),
+                            flex="1",
+                        ),
+                        spacing="4",
+                        width="100%",
+                        align="start",
+                    ),
+                    rx.text(
+                        "One candidate per line as “email, name”. With candidates, one key is "
+                        "made per line and an invite email is queued for each.",
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    rx.button(
+                        "Generate keys", type="submit", loading=AssessmentDetailState.generating
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=AssessmentDetailState.generate,
+                reset_on_submit=False,
+                id="generate-keys-form",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="generate-keys",
+    )
+
+
+def _assessment_details() -> rx.Component:
+    a = AssessmentDetailState.assessment
+    return rx.fragment(
+        page_header(
+            a["title"],
+            "",
+            rx.cond(
+                AuthState.can_edit,
+                rx.button(
+                    "Delete assessment",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=AssessmentDetailState.ask_delete,
+                    id="delete-assessment",
+                ),
+            ),
+        ),
+        error_callout(AssessmentDetailState.error),
+        rx.grid(
+            rx.card(
+                rx.vstack(
+                    rx.heading("Task brief", size="3"),
+                    rx.text(a["task_brief"], white_space="pre-wrap", size="2", id="task-brief"),
+                    spacing="2",
+                ),
+                width="100%",
+            ),
+            rx.card(
+                rx.data_list.root(
+                    _fact("Role", a["role"]),
+                    _fact("Time limit", a["time_limit"]),
+                    _fact("Keys expire", a["expiry"]),
+                    _fact(
+                        "Repository",
+                        rx.cond(
+                            a["repo_url"] != "",
+                            rx.link(a["repo_url"], href=a["repo_url"], is_external=True),
+                            rx.text("—"),
+                        ),
+                    ),
+                    _fact("Created", a["created"]),
+                    orientation="vertical",
+                    size="2",
+                ),
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
+            spacing="4",
+            width="100%",
+        ),
+        success_callout(AssessmentDetailState.notice, id="keys-notice"),
+        rx.cond(AuthState.can_edit, _generate_card()),
+        rx.heading("Candidate keys", size="4"),
+        data_table(
+            columns=["Key", "Candidate", "Status", "Expires", ""],
+            rows=AssessmentDetailState.keys,
+            render_row=_key_row_view,
+            loading=AssessmentDetailState.loading,
+            error=AssessmentDetailState.keys_error,
+            empty_title="No candidate keys yet — generate keys to invite candidates",
+            empty_hint="Each key lets one candidate start this assessment once.",
+            empty_icon="key-round",
+            table_id="candidate-keys-table",
+        ),
+        confirm_dialog(
+            open=AssessmentDetailState.confirm_key_id != "",
+            title="Revoke candidate key",
+            description=rx.fragment(
+                "Revoke ",
+                rx.code(AssessmentDetailState.confirm_key),
+                "? The candidate can no longer start or continue with it.",
+            ),
+            confirm_label="Revoke key",
+            on_confirm=AssessmentDetailState.confirm_revoke,
+            on_cancel=AssessmentDetailState.cancel_revoke,
+            confirm_id="confirm-revoke-key",
+        ),
+        confirm_dialog(
+            open=AssessmentDetailState.confirm_delete,
+            title="Delete assessment",
+            description="The assessment and all its candidate keys stop working. This cannot "
+            "be undone.",
+            confirm_label="Delete",
+            on_confirm=AssessmentDetailState.confirm_delete_assessment,
+            on_cancel=AssessmentDetailState.cancel_delete,
+            confirm_id="confirm-delete-assessment",
+        ),
+    )
+
+
+@rx.page(
+    route="/assessments/[assessment_id]",
+    title="Assessment · truelevel",
+    on_load=AssessmentDetailState.load,
+)
+def assessment_detail_page() -> rx.Component:
+    return app_shell(
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), "All assessments", align="center"),
+            href="/assessments",
+            size="2",
+        ),
+        rx.cond(
+            AssessmentDetailState.not_found,
+            rx.card(
+                rx.vstack(
+                    rx.heading("Assessment not found", size="4"),
+                    rx.text("It may have been deleted, or the link is wrong.", color_scheme="gray"),
+                    spacing="2",
+                ),
+                width="100%",
+                id="assessment-not-found",
+            ),
+            rx.cond(
+                AssessmentDetailState.loading & (AssessmentDetailState.assessment["id"] == ""),
+                rx.spinner(size="3"),
+                _assessment_details(),
+            ),
+        ),
+    )

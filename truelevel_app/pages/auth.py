@@ -1,0 +1,257 @@
+"""Sign-up, sign-in and the root redirect."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from backend.db import session_scope
+from backend.services.errors import DomainError
+from backend.services.organisations import authenticate, create_organisation
+from backend.services.passwords import MIN_PASSWORD_LENGTH, password_problem
+from backend.settings import get_settings
+from truelevel_app.components.feedback import error_callout
+from truelevel_app.components.forms import text_field
+from truelevel_app.components.layout import full_page_spinner, public_frame
+from truelevel_app.state import HOME_ROUTE, AuthState
+
+OIDC_LOGIN_PATH = "/auth/oidc/login"
+# The ?error= text comes from the address bar; keep a crafted link from filling the page.
+MAX_URL_ERROR = 300
+
+
+def _clean(form_data: dict, key: str) -> str:
+    return str(form_data.get(key) or "").strip()
+
+
+class SignUpState(AuthState):
+    error: str = ""
+    submitting: bool = False
+
+    @rx.event
+    def load(self):
+        self.error = ""
+        if self._resolve_member() is not None:
+            return rx.redirect(HOME_ROUTE, replace=True)
+        return None
+
+    @rx.event
+    def submit(self, form_data: dict[str, str]):
+        self.error = ""
+        org_name = _clean(form_data, "org_name")
+        name = _clean(form_data, "name")
+        email = _clean(form_data, "email")
+        password = str(form_data.get("password") or "")
+        if not org_name:
+            self.error = "Enter the name of your organisation."
+            return None
+        if not email:
+            self.error = "Enter your email address."
+            return None
+        if problem := password_problem(password):
+            self.error = f"Choose a stronger password: {problem}"
+            return None
+        self.submitting = True
+        yield
+        try:
+            with session_scope() as session:
+                _org, admin = create_organisation(
+                    session,
+                    name=org_name,
+                    admin_email=email,
+                    admin_password=password,
+                    admin_name=name,
+                )
+                self._sign_in(session, admin)
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        finally:
+            self.submitting = False
+        yield rx.redirect(HOME_ROUTE)
+
+
+class SignInState(AuthState):
+    error: str = ""
+    submitting: bool = False
+    sso_enabled: bool = False
+    sso_label: str = ""
+
+    @rx.event
+    def load(self):
+        settings = get_settings()
+        self.sso_enabled = settings.oidc_enabled
+        self.sso_label = f"Sign in with {settings.oidc_display_name}"
+        # The single sign-on callback lands here with ?error=... when it fails.
+        self.error = self.router.url.query_parameters.get("error", "")[:MAX_URL_ERROR]
+        if self._resolve_member() is not None:
+            return rx.redirect(HOME_ROUTE, replace=True)
+        return None
+
+    @rx.event
+    def submit(self, form_data: dict[str, str]):
+        self.error = ""
+        email = _clean(form_data, "email")
+        password = str(form_data.get("password") or "")
+        if not email or not password:
+            self.error = "Enter your email and password."
+            return None
+        self.submitting = True
+        yield
+        try:
+            with session_scope() as session:
+                member = authenticate(session, email=email, password=password)
+                self._sign_in(session, member)
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        finally:
+            self.submitting = False
+        yield rx.redirect(HOME_ROUTE)
+
+
+@rx.page(route="/signup", title="Create your organisation · truelevel", on_load=SignUpState.load)
+def signup_page() -> rx.Component:
+    return public_frame(
+        rx.vstack(
+            rx.heading("Create your organisation", size="5"),
+            rx.text(
+                "You will be its first admin. Invite your team afterwards.",
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="1",
+        ),
+        error_callout(SignUpState.error, id="signup-error"),
+        rx.form(
+            rx.vstack(
+                text_field(
+                    "Organisation name",
+                    "org_name",
+                    required=True,
+                    placeholder="Acme Engineering",
+                    auto_focus=True,
+                ),
+                text_field("Your name", "name", placeholder="Ada Lovelace"),
+                text_field(
+                    "Work email",
+                    "email",
+                    type="email",
+                    required=True,
+                    placeholder="you@company.com",
+                    auto_complete="email",
+                ),
+                text_field(
+                    "Password",
+                    "password",
+                    type="password",
+                    required=True,
+                    auto_complete="new-password",
+                    hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                ),
+                rx.button(
+                    "Create organisation",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=SignUpState.submitting,
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SignUpState.submit,
+            reset_on_submit=False,
+            width="100%",
+            id="signup-form",
+        ),
+        rx.text(
+            "Already have an account? ",
+            rx.link("Sign in", href="/signin"),
+            size="2",
+            align="center",
+            width="100%",
+        ),
+    )
+
+
+@rx.page(route="/signin", title="Sign in · truelevel", on_load=SignInState.load)
+def signin_page() -> rx.Component:
+    return public_frame(
+        rx.vstack(
+            rx.heading("Sign in", size="5"),
+            rx.text("Welcome back to truelevel.", size="2", color_scheme="gray"),
+            spacing="1",
+        ),
+        error_callout(SignInState.error, id="signin-error"),
+        rx.form(
+            rx.vstack(
+                text_field(
+                    "Email",
+                    "email",
+                    type="email",
+                    required=True,
+                    auto_complete="email",
+                    auto_focus=True,
+                ),
+                text_field(
+                    "Password",
+                    "password",
+                    type="password",
+                    required=True,
+                    auto_complete="current-password",
+                ),
+                rx.button(
+                    "Sign in",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=SignInState.submitting,
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=SignInState.submit,
+            reset_on_submit=False,
+            width="100%",
+            id="signin-form",
+        ),
+        rx.cond(
+            SignInState.sso_enabled,
+            rx.vstack(
+                rx.hstack(
+                    rx.separator(size="4"),
+                    rx.text("or", size="1", color_scheme="gray"),
+                    rx.separator(size="4"),
+                    align="center",
+                    width="100%",
+                ),
+                rx.button(
+                    rx.el.a(
+                        rx.icon("shield-check", size=16),
+                        SignInState.sso_label,
+                        href=OIDC_LOGIN_PATH,
+                        # A server route, not a page: the browser must load it itself.
+                        reload_document=True,
+                        id="sso-button",
+                    ),
+                    as_child=True,
+                    variant="outline",
+                    size="3",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        rx.text(
+            "New to truelevel? ",
+            rx.link("Create an organisation", href="/signup"),
+            size="2",
+            align="center",
+            width="100%",
+        ),
+    )
+
+
+@rx.page(route="/", title="truelevel", on_load=AuthState.route_home)
+def index() -> rx.Component:
+    return full_page_spinner()

@@ -1,0 +1,137 @@
+"""Candidate keys across every assessment of the organisation, a page at a time."""
+
+from __future__ import annotations
+
+import math
+from typing import TypedDict
+
+import reflex as rx
+
+from backend.db import session_scope
+from backend.services.candidate_keys import list_candidate_keys
+from truelevel_app.components.badges import status_badge
+from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.display import when_iso
+from truelevel_app.state import SIGNIN_ROUTE, AuthState
+
+PAGE_SIZE = 25
+
+
+class CandidateKeyRow(TypedDict):
+    id: str
+    key: str
+    candidate: str
+    assessment_id: str
+    assessment_title: str
+    status: str
+    expires: str
+    created: str
+
+
+def _row(item: dict) -> CandidateKeyRow:
+    name, email = item.get("candidateName"), item.get("candidateEmail")
+    return CandidateKeyRow(
+        id=item["id"],
+        key=item["key"],
+        candidate=f"{name} <{email}>" if name and email else (email or name or "—"),
+        assessment_id=item["assessmentId"],
+        assessment_title=item["assessmentTitle"],
+        status=item["status"],
+        expires=when_iso(item.get("expiresAt")),
+        created=when_iso(item.get("createdAt")),
+    )
+
+
+class CandidatesState(AuthState):
+    rows: rx.Field[list[CandidateKeyRow]] = rx.field(default_factory=list)
+    page: int = 1
+    total: int = 0
+    loading: bool = True
+    error: str = ""
+
+    @rx.var
+    def total_pages(self) -> int:
+        return max(1, math.ceil(self.total / PAGE_SIZE))
+
+    def _refresh(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.error = ""
+        try:
+            with session_scope() as session:
+                result = list_candidate_keys(
+                    session,
+                    org_id=member.org_id,
+                    limit=PAGE_SIZE,
+                    offset=(max(self.page, 1) - 1) * PAGE_SIZE,
+                )
+            self.total = int(result["total"])
+            if self.page > self.total_pages:  # the last page emptied since it was shown
+                self.page = self.total_pages
+                return self._refresh()
+            self.rows = [_row(item) for item in result["candidates"]]
+        except Exception:
+            self.error = "The candidates could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
+        return self._refresh()
+
+    @rx.event
+    def next_page(self):
+        self.page += 1
+        return self._refresh()
+
+    @rx.event
+    def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return self._refresh()
+
+
+def _row_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(rx.code(row["key"], variant="ghost", class_name="candidate-key")),
+        rx.table.cell(row["candidate"]),
+        rx.table.cell(
+            rx.link(row["assessment_title"], href="/assessments/" + row["assessment_id"].to(str))
+        ),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(row["expires"], white_space="nowrap"),
+        rx.table.cell(row["created"], white_space="nowrap"),
+        class_name="candidate-row",
+    )
+
+
+@rx.page(route="/candidates", title="Candidates · truelevel", on_load=CandidatesState.load)
+def candidates_page() -> rx.Component:
+    return app_shell(
+        page_header(
+            "Candidates",
+            "Every live candidate key across your assessments, oldest first.",
+        ),
+        data_table(
+            columns=["Key", "Candidate", "Assessment", "Status", "Expires", "Created"],
+            rows=CandidatesState.rows,
+            render_row=_row_view,
+            loading=CandidatesState.loading,
+            error=CandidatesState.error,
+            empty_title="No candidates yet — generate keys on an assessment to invite candidates",
+            empty_icon="users",
+            table_id="candidates-table",
+        ),
+        rx.cond(
+            CandidatesState.total > 0,
+            pagination(
+                page=CandidatesState.page,
+                total_pages=CandidatesState.total_pages,
+                total=CandidatesState.total,
+                noun="candidate keys",
+                on_previous=CandidatesState.previous_page,
+                on_next=CandidatesState.next_page,
+            ),
+        ),
+    )

@@ -1,0 +1,650 @@
+"""Jobs: a paginated list with a create form, and one job with its questions and applications."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TypedDict
+
+import reflex as rx
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from backend.db import session_scope
+from backend.models.pipeline import Application, Candidate, Job, JobCreate
+from backend.services.errors import DomainError, NotFound
+from backend.services.pipeline.applications import list_applications
+from backend.services.pipeline.jobs import create_job, get_job, list_jobs
+from backend.services.pipeline.question_generation import generate_questions
+from backend.services.pipeline.questions import list_questions
+from truelevel_app.components.badges import status_badge
+from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.forms import select_field, text_area, text_field
+from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.display import when
+from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.validation import validation_message
+
+PAGE_SIZE = 20
+APPLICATIONS_PAGE_SIZE = 20
+QUESTIONS_SHOWN = 100
+JOB_STATUSES = ["Active", "Draft", "On hold", "Closed"]
+READ_ONLY = "Viewers cannot change jobs. Ask an admin for the reviewer role."
+JOB_LABELS = {
+    "title": "Title",
+    "desc": "Description",
+    "industry": "Industry",
+    "city": "City",
+    "state_name": "State or region",
+    "country": "Country",
+    "recruiter_name": "Recruiter name",
+    "recruiter_email": "Recruiter email",
+    "recruiter_work_phone_no": "Recruiter phone",
+    "status": "Status",
+    "source_id": "Source id",
+}
+
+
+class JobRow(TypedDict):
+    id: str
+    title: str
+    location: str
+    status: str
+    recruiter: str
+    created: str
+
+
+class JobView(TypedDict):
+    id: str
+    title: str
+    desc: str
+    industry: str
+    location: str
+    status: str
+    recruiter_name: str
+    recruiter_email: str
+    recruiter_phone: str
+    source_id: str
+    created: str
+
+
+class QuestionRow(TypedDict):
+    id: str
+    text: str
+    category: str
+    generated: bool
+
+
+class ApplicationRow(TypedDict):
+    id: str
+    candidate: str
+    email: str
+    stage: str
+    status: str
+    created: str
+
+
+def _location(job: Job) -> str:
+    return ", ".join(p for p in (job.city, job.state_name, job.country) if p) or "—"
+
+
+def _job_row(job: Job) -> JobRow:
+    return JobRow(
+        id=job.id,
+        title=job.title,
+        location=_location(job),
+        status=job.status or "—",
+        recruiter=job.recruiter_name or "—",
+        created=when(job.created_at),
+    )
+
+
+def _empty_job() -> JobView:
+    return JobView(
+        id="",
+        title="",
+        desc="",
+        industry="",
+        location="",
+        status="",
+        recruiter_name="",
+        recruiter_email="",
+        recruiter_phone="",
+        source_id="",
+        created="",
+    )
+
+
+def _job_view(job: Job) -> JobView:
+    return JobView(
+        id=job.id,
+        title=job.title,
+        desc=job.desc,
+        industry=job.industry or "—",
+        location=_location(job),
+        status=job.status or "—",
+        recruiter_name=job.recruiter_name or "—",
+        recruiter_email=job.recruiter_email or "—",
+        recruiter_phone=job.recruiter_work_phone_no or "—",
+        source_id=job.source_id or "—",
+        created=when(job.created_at),
+    )
+
+
+def _candidates_by_id(session: Session, ids: list[str]) -> dict[str, Candidate]:
+    """The candidates of one page of applications, in one query (a small read helper)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Candidate).where(col(Candidate.id).in_(ids)))
+    return {c.id: c for c in rows}
+
+
+class JobsState(AuthState):
+    rows: rx.Field[list[JobRow]] = rx.field(default_factory=list)
+    page: int = 1
+    total: int = 0
+    pages: int = 1
+    loading: bool = True
+    error: str = ""
+    form_error: str = ""
+    show_create: bool = False
+    creating: bool = False
+
+    def _refresh(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.error = ""
+        try:
+            with session_scope() as session:
+                result = list_jobs(
+                    session, org_id=member.org_id, page=max(self.page, 1), size=PAGE_SIZE
+                )
+                if result.pages and self.page > result.pages:  # the last page emptied
+                    self.page = result.pages
+                    result = list_jobs(
+                        session, org_id=member.org_id, page=self.page, size=PAGE_SIZE
+                    )
+                self.rows = [_job_row(job) for job in result.items]
+                self.total, self.pages = result.total, max(result.pages, 1)
+        except Exception:
+            self.error = "The jobs could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
+        self.form_error = ""
+        return self._refresh()
+
+    @rx.event
+    def next_page(self):
+        self.page += 1
+        return self._refresh()
+
+    @rx.event
+    def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return self._refresh()
+
+    @rx.event
+    def open_create(self):
+        self.form_error = ""
+        self.show_create = True
+
+    @rx.event
+    def close_create(self):
+        self.show_create = False
+
+    @rx.event
+    def create(self, form_data: dict[str, str]):
+        self.form_error = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.form_error = READ_ONLY
+            return
+        values = {name: str(form_data.get(name) or "").strip() for name in JOB_LABELS}
+        # The seed requires a source id (the job's id in an ATS); jobs made here get one.
+        values["source_id"] = values["source_id"] or f"web-{uuid.uuid4().hex[:12]}"
+        values["city"] = values["city"] or None
+        try:
+            data = JobCreate.model_validate(values)
+        except ValidationError as exc:
+            self.form_error = validation_message(exc, JOB_LABELS)
+            return
+        self.creating = True
+        yield
+        try:
+            with session_scope() as session:
+                job = create_job(session, org_id=member.org_id, data=data)
+                new_id = job.id
+        except DomainError as exc:
+            self.form_error = exc.message
+            return
+        finally:
+            self.creating = False
+        self.show_create = False
+        yield rx.redirect(f"/jobs/{new_id}")
+
+
+class JobDetailState(AuthState):
+    job: rx.Field[JobView] = rx.field(default_factory=_empty_job)
+    questions: rx.Field[list[QuestionRow]] = rx.field(default_factory=list)
+    applications: rx.Field[list[ApplicationRow]] = rx.field(default_factory=list)
+    applications_page: int = 1
+    applications_total: int = 0
+    applications_pages: int = 1
+    loading: bool = True
+    not_found: bool = False
+    error: str = ""
+    questions_error: str = ""
+    notice: str = ""
+    generating: bool = False
+
+    def _current_id(self) -> str:
+        # The [job_id] segment of the route (a var Reflex adds to the root state).
+        return str(getattr(self, "job_id", "") or "")
+
+    def _reload(self, org_id: str) -> None:
+        job_id = self._current_id()
+        with session_scope() as session:
+            self.job = _job_view(get_job(session, org_id=org_id, job_id=job_id))
+            self.questions = [
+                QuestionRow(
+                    id=q.id,
+                    text=q.question_text,
+                    category=(q.category or "").replace("_", " "),
+                    generated=q.generated,
+                )
+                for q in list_questions(
+                    session, org_id=org_id, job_id=job_id, size=QUESTIONS_SHOWN
+                ).items
+            ]
+            page = list_applications(
+                session,
+                org_id=org_id,
+                job_id=job_id,
+                page=max(self.applications_page, 1),
+                size=APPLICATIONS_PAGE_SIZE,
+            )
+            people = _candidates_by_id(session, [a.candidate_id for a in page.items])
+            self.applications = [
+                _application_row(a, people.get(a.candidate_id)) for a in page.items
+            ]
+            self.applications_total = page.total
+            self.applications_pages = max(page.pages, 1)
+
+    def _refresh(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        try:
+            self._reload(member.org_id)
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = "The job could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
+        self.loading = True
+        self.not_found = False
+        self.error = self.questions_error = self.notice = ""
+        self.applications_page = 1
+        self.job = _empty_job()
+        return self._refresh()
+
+    @rx.event
+    def next_applications(self):
+        self.applications_page += 1
+        return self._refresh()
+
+    @rx.event
+    def previous_applications(self):
+        self.applications_page = max(1, self.applications_page - 1)
+        return self._refresh()
+
+    @rx.event
+    async def generate(self):
+        self.questions_error = self.notice = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.questions_error = READ_ONLY
+            return
+        self.generating = True
+        yield
+        job_id = self._current_id()
+
+        def work() -> str:
+            with session_scope() as session:
+                made = generate_questions(session, org_id=member.org_id, job_id=job_id)
+                skills = ", ".join(made.skills[:5])
+                return (
+                    f"Generated {len(made.questions)} questions for a {made.level} "
+                    f"{made.role} role" + (f" ({skills})." if skills else ".")
+                )
+
+        try:
+            # With a language model configured this waits on the network: keep the event
+            # loop free meanwhile.
+            self.notice = await asyncio.to_thread(work)
+            self._reload(member.org_id)
+        except DomainError as exc:
+            self.questions_error = exc.message
+        finally:
+            self.generating = False
+
+
+def _application_row(application: Application, person: Candidate | None) -> ApplicationRow:
+    name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
+    return ApplicationRow(
+        id=application.id,
+        candidate=name or "—",
+        email=person.email if person else "—",
+        stage=application.application_stage,
+        status=application.source_application_status,
+        created=when(application.created_at),
+    )
+
+
+# -- list page ---------------------------------------------------------------------------------
+
+
+def _job_row_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(row["title"], href="/jobs/" + row["id"].to(str), weight="medium")
+        ),
+        rx.table.cell(row["location"]),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(row["recruiter"]),
+        rx.table.cell(row["created"], white_space="nowrap"),
+        class_name="job-row",
+    )
+
+
+def _create_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("New job"),
+            rx.dialog.description(
+                "Fields marked * are required by the pipeline API, so ATS integrations see "
+                "the same jobs.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="1rem",
+            ),
+            rx.form(
+                rx.vstack(
+                    error_callout(JobsState.form_error, id="job-error"),
+                    text_field(
+                        "Title *", "title", required=True, placeholder="Senior Backend Engineer"
+                    ),
+                    text_area(
+                        "Description *",
+                        "desc",
+                        rows="5",
+                        required=True,
+                        placeholder="What the role involves and what you look for.",
+                    ),
+                    rx.grid(
+                        text_field("Industry *", "industry", required=True, placeholder="Software"),
+                        select_field("Status *", "status", JOB_STATUSES, default="Active"),
+                        text_field("City", "city", placeholder="Berlin"),
+                        text_field(
+                            "State or region *", "state_name", required=True, placeholder="Berlin"
+                        ),
+                        text_field("Country *", "country", required=True, placeholder="Germany"),
+                        text_field(
+                            "Source id",
+                            "source_id",
+                            hint="The job's id in your ATS. Empty: one is generated.",
+                        ),
+                        text_field("Recruiter name *", "recruiter_name", required=True),
+                        text_field(
+                            "Recruiter email *", "recruiter_email", type="email", required=True
+                        ),
+                        text_field(
+                            "Recruiter phone *",
+                            "recruiter_work_phone_no",
+                            type="tel",
+                            required=True,
+                        ),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=JobsState.close_create,
+                        ),
+                        rx.button("Create job", type="submit", loading=JobsState.creating),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=JobsState.create,
+                reset_on_submit=False,
+                id="create-job-form",
+            ),
+            max_width="40rem",
+        ),
+        open=JobsState.show_create,
+    )
+
+
+@rx.page(route="/jobs", title="Jobs · truelevel", on_load=JobsState.load)
+def jobs_page() -> rx.Component:
+    return app_shell(
+        page_header(
+            "Jobs",
+            "Open roles, their screening questions and applications.",
+            rx.cond(
+                AuthState.can_edit,
+                rx.button(
+                    rx.icon("plus", size=16),
+                    "New job",
+                    on_click=JobsState.open_create,
+                    id="new-job",
+                ),
+            ),
+        ),
+        data_table(
+            columns=["Title", "Location", "Status", "Recruiter", "Created"],
+            rows=JobsState.rows,
+            render_row=_job_row_view,
+            loading=JobsState.loading,
+            error=JobsState.error,
+            empty_title="No jobs yet — create your first job",
+            empty_hint="Jobs created here or through the pipeline API appear in this list.",
+            empty_icon="briefcase",
+            table_id="jobs-table",
+        ),
+        rx.cond(
+            JobsState.total > 0,
+            pagination(
+                page=JobsState.page,
+                total_pages=JobsState.pages,
+                total=JobsState.total,
+                noun="jobs",
+                on_previous=JobsState.previous_page,
+                on_next=JobsState.next_page,
+            ),
+        ),
+        _create_dialog(),
+    )
+
+
+# -- detail page -------------------------------------------------------------------------------
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _question_view(row) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.text(row["text"], size="2"),
+            rx.spacer(),
+            rx.cond(row["category"] != "", rx.badge(row["category"], variant="soft", size="1")),
+            rx.cond(row["generated"], rx.badge("generated", variant="outline", size="1")),
+            align="start",
+            spacing="2",
+            width="100%",
+        ),
+        class_name="question",
+        style={"padding": "0.5rem 0", "border_bottom": f"1px solid {rx.color('gray', 4)}"},
+    )
+
+
+def _application_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row["candidate"]),
+        rx.table.cell(row["email"]),
+        rx.table.cell(rx.badge(row["stage"], variant="soft")),
+        rx.table.cell(row["status"]),
+        rx.table.cell(row["created"], white_space="nowrap"),
+        class_name="application-row",
+    )
+
+
+def _questions_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Screening questions", size="3"),
+                rx.spacer(),
+                rx.cond(
+                    AuthState.can_edit,
+                    rx.button(
+                        rx.icon("sparkles", size=14),
+                        "Generate questions",
+                        size="2",
+                        variant="soft",
+                        loading=JobDetailState.generating,
+                        on_click=JobDetailState.generate,
+                        id="generate-questions",
+                    ),
+                ),
+                align="center",
+                width="100%",
+            ),
+            error_callout(JobDetailState.questions_error, id="questions-error"),
+            success_callout(JobDetailState.notice, id="questions-notice"),
+            rx.cond(
+                JobDetailState.questions.length() > 0,
+                rx.el.ol(
+                    rx.foreach(JobDetailState.questions, _question_view),
+                    style={"padding_left": "1.25rem", "margin": "0", "width": "100%"},
+                    id="questions",
+                ),
+                rx.text(
+                    "No questions yet — generate them from the job description, or add them "
+                    "through the pipeline API.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _job_details() -> rx.Component:
+    job = JobDetailState.job
+    return rx.fragment(
+        page_header(job["title"], "", status_badge(job["status"])),
+        error_callout(JobDetailState.error),
+        rx.grid(
+            rx.card(
+                rx.vstack(
+                    rx.heading("Description", size="3"),
+                    rx.text(job["desc"], white_space="pre-wrap", size="2", id="job-description"),
+                    spacing="2",
+                ),
+                width="100%",
+            ),
+            rx.card(
+                rx.data_list.root(
+                    _fact("Industry", job["industry"]),
+                    _fact("Location", job["location"]),
+                    _fact("Recruiter", job["recruiter_name"]),
+                    _fact("Recruiter email", job["recruiter_email"]),
+                    _fact("Recruiter phone", job["recruiter_phone"]),
+                    _fact("Source id", rx.code(job["source_id"], variant="ghost")),
+                    _fact("Created", job["created"]),
+                    orientation="vertical",
+                    size="2",
+                ),
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
+            spacing="4",
+            width="100%",
+        ),
+        _questions_card(),
+        rx.heading("Applications", size="4"),
+        data_table(
+            columns=["Candidate", "Email", "Stage", "Status", "Applied"],
+            rows=JobDetailState.applications,
+            render_row=_application_view,
+            loading=JobDetailState.loading,
+            error=rx.Var.create(""),
+            empty_title="No applications yet",
+            empty_hint="Applications arrive through the pipeline API from your ATS.",
+            empty_icon="file-user",
+            table_id="applications-table",
+        ),
+        rx.cond(
+            JobDetailState.applications_total > APPLICATIONS_PAGE_SIZE,
+            pagination(
+                page=JobDetailState.applications_page,
+                total_pages=JobDetailState.applications_pages,
+                total=JobDetailState.applications_total,
+                noun="applications",
+                on_previous=JobDetailState.previous_applications,
+                on_next=JobDetailState.next_applications,
+            ),
+        ),
+    )
+
+
+@rx.page(route="/jobs/[job_id]", title="Job · truelevel", on_load=JobDetailState.load)
+def job_detail_page() -> rx.Component:
+    return app_shell(
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), "All jobs", align="center"),
+            href="/jobs",
+            size="2",
+        ),
+        rx.cond(
+            JobDetailState.not_found,
+            rx.card(
+                rx.vstack(
+                    rx.heading("Job not found", size="4"),
+                    rx.text("It may have been removed, or the link is wrong.", color_scheme="gray"),
+                    spacing="2",
+                ),
+                width="100%",
+                id="job-not-found",
+            ),
+            rx.cond(
+                JobDetailState.loading & (JobDetailState.job["id"] == ""),
+                rx.spinner(size="3"),
+                _job_details(),
+            ),
+        ),
+    )

@@ -1,0 +1,157 @@
+"""Identity and navigation shared by every page: who is signed in, in which organisation, and
+what their role lets them do.
+
+The browser keeps a session token in the ``tl_session`` cookie. This app sets it after a password
+sign-in; the single sign-on callback (backend/api/sso.py) sets the same cookie and lands on
+/dashboard, so the token is resolved on every page load rather than remembered from sign-in.
+Page states subclass :class:`AuthState`: their on_load handler calls ``_resolve_member()`` and
+redirects to SIGNIN_ROUTE when it returns None; their changing handlers call
+``_authorise(permission)`` first, so role checks happen on the server for every action.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+from sqlmodel import Session
+
+from backend.db import session_scope
+from backend.models import Member
+from backend.services.organisations import (
+    end_web_session,
+    get_organisation,
+    member_for_token,
+    start_web_session,
+)
+from backend.settings import get_settings
+
+SESSION_COOKIE = "tl_session"
+SIGNIN_ROUTE = "/signin"
+HOME_ROUTE = "/dashboard"
+
+# Role checks live here and nowhere else. Viewers are read-only.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "manage_members": frozenset({"admin"}),
+    "manage_api_keys": frozenset({"admin"}),
+    "edit": frozenset({"admin", "reviewer"}),
+}
+
+ROLE_LABELS = {"admin": "Admin", "reviewer": "Reviewer", "viewer": "Viewer"}
+
+
+def role_can(role: str, permission: str) -> bool:
+    """Whether a member with ``role`` may do ``permission`` (a key of PERMISSIONS)."""
+    return role in PERMISSIONS[permission]
+
+
+@dataclasses.dataclass
+class MemberView:
+    """The signed-in member as the pages need it; never the ORM row."""
+
+    id: str = ""
+    name: str = ""
+    email: str = ""
+    role: str = ""
+    org_id: str = ""
+    org_name: str = ""
+
+
+class AuthState(rx.State):
+    """The signed-in member, resolved from the session cookie."""
+
+    session_token: str = rx.Cookie(
+        "",
+        name=SESSION_COOKIE,
+        path="/",
+        same_site="lax",
+        max_age=get_settings().web_session_days * 24 * 3600,
+        # Like the single sign-on callback's cookie: HTTPS-only when the app is served so.
+        secure=get_settings().public_url.startswith("https://") or None,
+    )
+    member: rx.Field[MemberView] = rx.field(default_factory=MemberView)
+
+    @rx.var
+    def is_signed_in(self) -> bool:
+        return bool(self.member.id)
+
+    @rx.var
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.member.role, self.member.role)
+
+    @rx.var
+    def member_display_name(self) -> str:
+        return self.member.name or self.member.email
+
+    @rx.var
+    def can_manage_members(self) -> bool:
+        return role_can(self.member.role, "manage_members")
+
+    @rx.var
+    def can_manage_api_keys(self) -> bool:
+        return role_can(self.member.role, "manage_api_keys")
+
+    @rx.var
+    def can_edit(self) -> bool:
+        return role_can(self.member.role, "edit")
+
+    # -- helpers for page states (not event handlers) -------------------------------------
+
+    def _resolve_member(self) -> MemberView | None:
+        """Look the cookie's token up again; updates ``member`` and returns it (None: signed
+        out). Called on every page load and before every change, so a revoked session or a
+        deactivated member stops working at once."""
+        found: MemberView | None = None
+        if self.session_token:
+            with session_scope() as session:
+                row = member_for_token(session, token=self.session_token)
+                if row is not None:
+                    found = _member_view(session, row)
+        self.member = found or MemberView()
+        return found
+
+    def _authorise(self, permission: str | None = None) -> MemberView | None:
+        """The member if signed in and (when given) allowed ``permission``; otherwise None."""
+        member = self._resolve_member()
+        if member is None:
+            return None
+        if permission is not None and not role_can(member.role, permission):
+            return None
+        return member
+
+    def _sign_in(self, session: Session, row: Member) -> None:
+        """Start a browser session for ``row`` and remember it in the cookie."""
+        self.session_token = start_web_session(session, member=row)
+        self.member = _member_view(session, row)
+
+    # -- events ------------------------------------------------------------------------------
+
+    @rx.event
+    def route_home(self):
+        """on_load of "/": the dashboard when signed in, otherwise the sign-in page."""
+        target = HOME_ROUTE if self._resolve_member() is not None else SIGNIN_ROUTE
+        return rx.redirect(target, replace=True)
+
+    @rx.event
+    def logout(self):
+        if self.session_token:
+            with session_scope() as session:
+                end_web_session(session, token=self.session_token)
+        self.session_token = ""
+        self.member = MemberView()
+        return [
+            rx.remove_cookie(SESSION_COOKIE, {"path": "/", "sameSite": "lax"}),
+            rx.redirect(SIGNIN_ROUTE, replace=True),
+        ]
+
+
+def _member_view(session: Session, row: Member) -> MemberView:
+    org = get_organisation(session, org_id=row.org_id)
+    return MemberView(
+        id=row.id,
+        name=row.name,
+        email=row.email,
+        role=row.role.value if hasattr(row.role, "value") else str(row.role),
+        org_id=org.id,
+        org_name=org.name,
+    )
