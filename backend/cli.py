@@ -1,13 +1,13 @@
 """Admin command line: ``python -m backend.cli`` (or the ``truelevel`` console script).
 
-    migrate                                   apply database migrations
-    create-org NAME --admin-email E [--admin-password P]
-                                              prints JSON: organisation id, admin, all-scope API key
-    create-api-key --org ID --scope S [--name N]
-                                              prints JSON with the new key (shown once)
-    revoke-api-key --org ID --key-id K
-    add-member --org ID --email E --role R [--password P]
-    demo                                      loads a demo organisation (idempotent)
+migrate                                   apply database migrations
+create-org NAME --admin-email E [--admin-password P]
+                                          prints JSON: organisation id, admin, all-scope API key
+create-api-key --org ID --scope S [--name N]
+                                          prints JSON with the new key (shown once)
+revoke-api-key --org ID --key-id K
+add-member --org ID --email E --role R [--password P]
+demo                                      loads a demo organisation (idempotent)
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record) -> None:
             cur = dbapi_conn.cursor()
             # WAL lets the web app and the worker read while the other writes.
             cur.execute("PRAGMA journal_mode=WAL")
@@ -53,7 +53,7 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-def alembic_config(url: str | None = None):  # noqa: ANN201
+def alembic_config(url: str | None = None):
     from alembic.config import Config
 
     cfg = Config()

@@ -3,13 +3,16 @@ TRUELEVEL_TEST_DATABASE_URL is set), migrated with Alembic, and the real API ove
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="truelevel-tests-"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 os.environ["TRUELEVEL_DATA_DIR"] = str(_TMP / "data")
 os.environ["TRUELEVEL_DATABASE_URL"] = os.environ.get(
     "TRUELEVEL_TEST_DATABASE_URL", f"sqlite:///{_TMP / 'test.db'}"

@@ -10,8 +10,8 @@ API_PREFIX = "/api/v1"
 def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
     from backend.api import assessments, candidates, health, pipeline
-    from backend.api.sso import install_sso
     from backend.api.errors import install_error_handlers
+    from backend.api.sso import install_sso
 
     app = FastAPI(
         title="truelevel API",

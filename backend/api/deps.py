@@ -8,13 +8,13 @@ from typing import Annotated
 
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from backend.db import get_session
-from backend.models import ApiScope, Assessment, CandidateKey
-from backend.models.base import utcnow
+from backend.models import ApiScope
 from backend.services import api_keys
-from backend.services.errors import Forbidden, Unauthorized
+from backend.services.candidate_keys import usable_candidate_key
+from backend.services.errors import DomainError, Forbidden, Unauthorized
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -58,11 +58,9 @@ def _org_principal(session: Session, raw: str, needed: ApiScope) -> Principal:
 
 
 def _candidate_principal(session: Session, raw: str) -> Principal | None:
-    key = session.exec(select(CandidateKey).where(CandidateKey.key == raw.upper())).first()
-    if key is None or key.revoked_at is not None or key.expires_at <= utcnow():
-        return None
-    assessment = session.get(Assessment, key.assessment_id)
-    if assessment is None or assessment.deleted_at is not None:
+    try:
+        key, _ = usable_candidate_key(session, raw=raw)
+    except DomainError:
         return None
     return Principal(
         org_id=key.org_id,

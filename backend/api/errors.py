@@ -82,11 +82,11 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = _field_errors(exc)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
         code = "invalid_request" if status == 400 else "validation_error"
-        return error_response(
-            request, status, code, f"Invalid request: {summary}", errors=errors
-        )
+        return error_response(request, status, code, f"Invalid request: {summary}", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
-        return error_response(request, exc.status_code, _CODES.get(exc.status_code, "error"), message)
+        return error_response(
+            request, exc.status_code, _CODES.get(exc.status_code, "error"), message
+        )

@@ -65,7 +65,7 @@ def install_sso(app: FastAPI) -> None:
     )
 
     @router.get("/login")
-    async def sso_login(request: Request):  # noqa: ANN202
+    async def sso_login(request: Request):
         redirect_uri = settings.public_url.rstrip("/") + CALLBACK_PATH
         try:
             return await oauth.oidc.authorize_redirect(request, redirect_uri)

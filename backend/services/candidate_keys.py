@@ -26,7 +26,7 @@ from backend.models.assessments import (
 from backend.models.base import iso, utcnow
 from backend.services import mail
 from backend.services.assessments import get_assessment
-from backend.services.errors import Conflict, NotFound
+from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
 from backend.services.organisations import get_organisation
 from backend.settings import get_settings
 
@@ -193,6 +193,38 @@ def find_candidate_key(session: Session, *, raw: str) -> CandidateKey | None:
     if not value or len(value) > _KEY_COLUMN_LENGTH or "\x00" in value:
         return None
     return session.exec(select(CandidateKey).where(CandidateKey.key == value)).first()
+
+
+class KeyExpired(DomainError):
+    """A candidate key past its expiry that was never redeemed."""
+
+    status_code = 410
+    code = "key_expired"
+
+
+def usable_candidate_key(session: Session, *, raw: str) -> tuple[CandidateKey, Assessment]:
+    """The key a candidate typed and its assessment, when the key may be used: known, not
+    revoked, its assessment not deleted, and either redeemed (the session's deadline governs
+    from then on) or not yet expired. Unauthorized (401) or KeyExpired (410) otherwise."""
+    key = find_candidate_key(session, raw=raw)
+    if key is None:
+        raise Unauthorized(
+            "Unknown candidate key. Check it against your invitation.",
+            code="invalid_candidate_key",
+        )
+    if key.revoked_at is not None:
+        raise Unauthorized("This candidate key has been revoked.", code="invalid_candidate_key")
+    assessment = session.get(Assessment, key.assessment_id)
+    if assessment is None or assessment.deleted_at is not None:
+        raise Unauthorized(
+            "The assessment for this key no longer exists.", code="invalid_candidate_key"
+        )
+    if key.session_id is None and key.expires_at <= utcnow():
+        raise KeyExpired(
+            f"This candidate key expired at {iso(key.expires_at)}. Ask the organisation that "
+            "invited you for a new key."
+        )
+    return key, assessment
 
 
 def _sessions_by_key(session: Session, keys: Sequence[CandidateKey]) -> dict[str, CandidateSession]:

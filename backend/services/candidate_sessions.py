@@ -19,19 +19,8 @@ from backend.models.assessments import (
     session_status,
 )
 from backend.models.base import iso, utcnow
-from backend.services.candidate_keys import find_candidate_key
-from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
-
-
-class KeyExpired(DomainError):
-    """A candidate key past its expiry cannot start a session."""
-
-    status_code = 410
-    code = "key_expired"
-
-
-def _unusable(message: str) -> Unauthorized:
-    return Unauthorized(message, code="invalid_candidate_key")
+from backend.services.candidate_keys import find_candidate_key, usable_candidate_key
+from backend.services.errors import Conflict, NotFound
 
 
 def redeem_key(session: Session, *, key: str) -> CandidateSession:
@@ -39,14 +28,7 @@ def redeem_key(session: Session, *, key: str) -> CandidateSession:
     assessment): Unauthorized (401); already redeemed: Conflict (409, with the existing
     ``sessionId``); past its expiry: KeyExpired (410). The deadline is now + the assessment's
     time limit, or none."""
-    row = find_candidate_key(session, raw=key)
-    if row is None:
-        raise _unusable("Unknown candidate key. Check it against your invitation.")
-    if row.revoked_at is not None:
-        raise _unusable("This candidate key has been revoked.")
-    assessment = session.get(Assessment, row.assessment_id)
-    if assessment is None or assessment.deleted_at is not None:
-        raise _unusable("The assessment for this key no longer exists.")
+    row, assessment = usable_candidate_key(session, raw=key)
     if row.session_id is not None:
         raise Conflict(
             "This key has already been redeemed; a key starts one session only.",
@@ -54,11 +36,6 @@ def redeem_key(session: Session, *, key: str) -> CandidateSession:
             sessionId=row.session_id,
         )
     now = utcnow()
-    if row.expires_at <= now:
-        raise KeyExpired(
-            f"This candidate key expired at {iso(row.expires_at)}. Ask the organisation that "
-            "invited you for a new key."
-        )
     limit = assessment.time_limit_minutes
     candidate_session = CandidateSession(
         org_id=row.org_id,

@@ -111,7 +111,9 @@ def _member_in_org(session: Session, *, org_id: str, member_id: str) -> Member:
 def _admin_count(session: Session, *, org_id: str) -> int:
     admins = session.exec(
         select(Member).where(
-            Member.org_id == org_id, Member.role == Role.admin, Member.is_active == True  # noqa: E712
+            Member.org_id == org_id,
+            Member.role == Role.admin,
+            Member.is_active == True,  # noqa: E712
         )
     ).all()
     return len(admins)
@@ -120,7 +122,11 @@ def _admin_count(session: Session, *, org_id: str) -> int:
 def change_role(session: Session, *, org_id: str, member_id: str, role: Role | str) -> Member:
     member = _member_in_org(session, org_id=org_id, member_id=member_id)
     role = Role(role)
-    if member.role == Role.admin and role != Role.admin and _admin_count(session, org_id=org_id) <= 1:
+    if (
+        member.role == Role.admin
+        and role != Role.admin
+        and _admin_count(session, org_id=org_id) <= 1
+    ):
         raise Forbidden("An organisation keeps at least one admin.")
     member.role = role
     session.add(member)
@@ -150,7 +156,11 @@ def authenticate(session: Session, *, email: str, password: str) -> Member:
     except InvalidInput:
         raise Unauthorized("Email or password is incorrect.") from None
     member = session.exec(select(Member).where(Member.email == email)).first()
-    if member is None or not member.is_active or not verify_password(password, member.password_hash):
+    if (
+        member is None
+        or not member.is_active
+        or not verify_password(password, member.password_hash)
+    ):
         raise Unauthorized("Email or password is incorrect.")
     member.last_sign_in_at = utcnow()
     session.add(member)
@@ -199,9 +209,7 @@ def end_web_session(session: Session, *, token: str) -> None:
         session.commit()
 
 
-def member_for_oidc(
-    session: Session, *, subject: str, email: str | None, name: str = ""
-) -> Member:
+def member_for_oidc(session: Session, *, subject: str, email: str | None, name: str = "") -> Member:
     """The member signing in through OpenID Connect: matched by subject, then by email; a new
     person joins the configured default organisation, if any."""
     member = session.exec(select(Member).where(Member.oidc_subject == subject)).first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from backend.db import session_scope
-from backend.services.api_keys import revoke_api_key, list_api_keys
+from backend.services.api_keys import list_api_keys, revoke_api_key
 from tests.helpers import bearer, make_key, make_org
 
 

@@ -9,10 +9,8 @@ from urllib.parse import quote
 import reflex as rx
 
 from backend.db import session_scope
-from backend.models.base import utcnow
-from backend.services.assessments import get_assessment
-from backend.services.candidate_keys import find_candidate_key
-from backend.services.errors import NotFound
+from backend.services.candidate_keys import KeyExpired, usable_candidate_key
+from backend.services.errors import DomainError
 from backend.services.organisations import get_organisation
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import public_frame
@@ -46,21 +44,14 @@ class CandidateLandingState(rx.State):
         if not raw:
             return
         with session_scope() as session:
-            key = find_candidate_key(session, raw=raw)
-            if key is None or key.revoked_at is not None:
-                self.error = UNKNOWN_KEY
-                return
-            if key.redeemed_at is None and key.expires_at <= utcnow():
-                self.error = (
-                    f"This key expired on {when(key.expires_at)}. Ask the organisation that "
-                    "invited you for a new one."
-                )
-                return
             try:
-                assessment = get_assessment(
-                    session, org_id=key.org_id, assessment_id=key.assessment_id
+                key, assessment = usable_candidate_key(session, raw=raw)
+            except KeyExpired:
+                self.error = (
+                    "This key has expired. Ask the organisation that invited you for a new one."
                 )
-            except NotFound:
+                return
+            except DomainError:
                 self.error = UNKNOWN_KEY
                 return
             self.invite = InviteView(

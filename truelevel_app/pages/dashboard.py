@@ -2,60 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import reflex as rx
-from sqlalchemy import func
-from sqlmodel import Session, select
 
 from backend.db import session_scope
-from backend.models import Assessment, CandidateKey, Job, Member
+from backend.services.overview import OrganisationCounts, organisation_counts
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.state import AuthState
 
 
-@dataclasses.dataclass
-class Counts:
-    jobs: int = 0
-    assessments: int = 0
-    candidate_keys: int = 0
-    members: int = 0
-
-
-def _count_rows(session: Session, model: type, org_id: str, *extra) -> int:
-    """A count for one organisation (a small read helper; the services list, not count)."""
-    statement = select(func.count()).select_from(model).where(model.org_id == org_id, *extra)
-    return int(session.exec(statement).one())
-
-
-def _organisation_counts(org_id: str) -> Counts:
-    with session_scope() as session:
-        live_assessment_ids = select(Assessment.id).where(
-            Assessment.org_id == org_id,
-            Assessment.deleted_at.is_(None),  # type: ignore[union-attr]
-        )
-        return Counts(
-            jobs=_count_rows(session, Job, org_id),
-            assessments=_count_rows(
-                session,
-                Assessment,
-                org_id,
-                Assessment.deleted_at.is_(None),  # type: ignore[union-attr]
-            ),
-            candidate_keys=_count_rows(
-                session,
-                CandidateKey,
-                org_id,
-                CandidateKey.assessment_id.in_(live_assessment_ids),  # type: ignore[attr-defined]
-                CandidateKey.revoked_at.is_(None),  # type: ignore[union-attr]
-            ),
-            members=_count_rows(session, Member, org_id, Member.is_active == True),  # noqa: E712
-        )
-
-
 class DashboardState(AuthState):
-    counts: rx.Field[Counts] = rx.field(default_factory=Counts)
+    counts: rx.Field[OrganisationCounts] = rx.field(default_factory=OrganisationCounts)
     loading: bool = True
     error: str = ""
 
@@ -70,7 +27,8 @@ class DashboardState(AuthState):
             return rx.redirect("/signin", replace=True)
         self.error = ""
         try:
-            self.counts = _organisation_counts(member.org_id)
+            with session_scope() as session:
+                self.counts = organisation_counts(session, org_id=member.org_id)
         except Exception:  # the page stays usable when the database hiccups
             self.error = "The dashboard figures could not be loaded. Try again in a moment."
         self.loading = False
