@@ -171,14 +171,6 @@ def key_status(
 # Request and response shapes
 # --------------------------------------------------------------------------------------------
 
-_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-
-def plausible_id(value: str | None) -> bool:
-    """Whether ``value`` can be one of our ids; anything else is answered 404 without touching
-    the database (PostgreSQL rejects NUL bytes with an error rather than "no row")."""
-    return bool(value) and _ID_RE.fullmatch(value) is not None
-
 
 def _text_problem(data: Any) -> str | None:
     """First text in a decoded JSON document the database cannot store, if any. Iterative, so a

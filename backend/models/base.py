@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
@@ -10,6 +11,15 @@ from sqlalchemy import JSON, Column, DateTime, TypeDecorator
 
 def new_id() -> str:
     return str(uuid.uuid4())
+
+
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def plausible_id(value: str | None) -> bool:
+    """Whether ``value`` can be one of our ids; anything else is answered 404 without touching
+    the database (PostgreSQL rejects NUL bytes with an error rather than "no row")."""
+    return bool(value) and _ID_RE.fullmatch(value) is not None
 
 
 def utcnow() -> datetime:

@@ -8,8 +8,9 @@ from sqlmodel import Session, select
 
 from backend.models import ApiKey, ApiScope
 from backend.models.base import utcnow
-from backend.services.errors import InvalidInput, NotFound
+from backend.services.errors import InvalidInput
 from backend.services.hashing import sha256_hex
+from backend.services.ownership import get_owned
 
 KEY_PREFIX = "tl_sk_"
 
@@ -70,9 +71,7 @@ def list_api_keys(session: Session, *, org_id: str) -> list[ApiKey]:
 
 
 def revoke_api_key(session: Session, *, org_id: str, key_id: str) -> ApiKey:
-    api_key = session.get(ApiKey, key_id)
-    if api_key is None or api_key.org_id != org_id:
-        raise NotFound("API key not found.")
+    api_key = get_owned(session, ApiKey, key_id, org_id=org_id, message="API key not found.")
     if api_key.revoked_at is None:
         api_key.revoked_at = utcnow()
         session.add(api_key)

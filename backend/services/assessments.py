@@ -14,11 +14,11 @@ from backend.models.assessments import (
     CandidateKey,
     OssIssue,
     Rubric,
-    plausible_id,
 )
 from backend.models.base import iso, utcnow
 from backend.services.errors import InvalidInput, NotFound
 from backend.services.oss_issues import find_issue, public_issue
+from backend.services.ownership import find_owned
 from backend.services.rubrics import find_rubric, rubric_ref
 
 
@@ -82,11 +82,10 @@ def list_assessments(session: Session, *, org_id: str) -> list[Assessment]:
 
 def get_assessment(session: Session, *, org_id: str, assessment_id: str) -> Assessment:
     """The organisation's live assessment; NotFound when missing, deleted or another org's."""
-    if plausible_id(assessment_id):
-        assessment = session.get(Assessment, assessment_id)
-        if assessment is not None and assessment.org_id == org_id and assessment.deleted_at is None:
-            return assessment
-    raise NotFound("Assessment not found.")
+    assessment = find_owned(session, Assessment, assessment_id, org_id=org_id)
+    if assessment is None or assessment.deleted_at is not None:
+        raise NotFound("Assessment not found.")
+    return assessment
 
 
 def delete_assessment(session: Session, *, org_id: str, assessment_id: str) -> Assessment:

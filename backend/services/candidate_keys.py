@@ -21,13 +21,13 @@ from backend.models.assessments import (
     KeyPublic,
     KeysCreate,
     key_status,
-    plausible_id,
 )
 from backend.models.base import iso, utcnow
 from backend.services import mail
 from backend.services.assessments import get_assessment
 from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
 from backend.services.organisations import get_organisation
+from backend.services.ownership import find_owned
 from backend.settings import get_settings
 
 # No I, O, 0 or 1: a key read aloud or copied from paper cannot be mistyped between them.
@@ -176,7 +176,7 @@ def list_keys(session: Session, *, org_id: str, assessment_id: str) -> list[Cand
 def revoke_key(session: Session, *, org_id: str, assessment_id: str, key_id: str) -> CandidateKey:
     """Revoke one key; NotFound when it is missing, already revoked or of another assessment."""
     assessment = get_assessment(session, org_id=org_id, assessment_id=assessment_id)
-    key = session.get(CandidateKey, key_id) if plausible_id(key_id) else None
+    key = find_owned(session, CandidateKey, key_id, org_id=org_id)
     if key is None or key.assessment_id != assessment.id or key.revoked_at is not None:
         raise NotFound("Candidate key not found.")
     key.revoked_at = utcnow()

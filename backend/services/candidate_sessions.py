@@ -15,12 +15,12 @@ from backend.models.assessments import (
     CandidateSession,
     SessionPublic,
     SessionStatus,
-    plausible_id,
     session_status,
 )
 from backend.models.base import iso, utcnow
 from backend.services.candidate_keys import find_candidate_key, usable_candidate_key
 from backend.services.errors import Conflict, NotFound
+from backend.services.ownership import find_owned
 
 
 def redeem_key(session: Session, *, key: str) -> CandidateSession:
@@ -77,12 +77,8 @@ def get_candidate_session(
 ) -> CandidateSession:
     """The organisation's session; when ``candidate_key_id`` is given (a candidate calling),
     only the session that key started. NotFound otherwise."""
-    row = session.get(CandidateSession, session_id) if plausible_id(session_id) else None
-    if (
-        row is None
-        or row.org_id != org_id
-        or (candidate_key_id is not None and row.candidate_key_id != candidate_key_id)
-    ):
+    row = find_owned(session, CandidateSession, session_id, org_id=org_id)
+    if row is None or (candidate_key_id is not None and row.candidate_key_id != candidate_key_id):
         raise NotFound("Session not found.")
     return row
 

@@ -12,6 +12,7 @@ from backend.models import Member, Organization, Role, WebSession
 from backend.models.base import utcnow
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from backend.services.hashing import sha256_hex
+from backend.services.ownership import get_owned
 from backend.services.passwords import hash_password, password_problem, verify_password
 from backend.settings import get_settings
 
@@ -102,10 +103,7 @@ def list_members(session: Session, *, org_id: str) -> list[Member]:
 
 
 def _member_in_org(session: Session, *, org_id: str, member_id: str) -> Member:
-    member = session.get(Member, member_id)
-    if member is None or member.org_id != org_id:
-        raise NotFound("Member not found.")
-    return member
+    return get_owned(session, Member, member_id, org_id=org_id, message="Member not found.")
 
 
 def _admin_count(session: Session, *, org_id: str) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from backend.models.assessments import IssueCreate, IssuePublic, OssIssue, plausible_id
+from backend.models.assessments import IssueCreate, IssuePublic, OssIssue
 from backend.models.base import iso
-from backend.services.errors import NotFound
+from backend.services.ownership import find_owned, get_owned
 
 
 def create_issue(session: Session, *, org_id: str, data: IssueCreate) -> OssIssue:
@@ -39,18 +39,12 @@ def list_issues(session: Session, *, org_id: str) -> list[OssIssue]:
 
 def find_issue(session: Session, *, org_id: str, issue_id: str | None) -> OssIssue | None:
     """The issue with this id in this organisation, or None (a foreign id counts as missing)."""
-    if not plausible_id(issue_id):
-        return None
-    issue = session.get(OssIssue, issue_id)
-    return issue if issue is not None and issue.org_id == org_id else None
+    return find_owned(session, OssIssue, issue_id, org_id=org_id)
 
 
 def get_issue(session: Session, *, org_id: str, issue_id: str) -> OssIssue:
     """The organisation's issue, or NotFound."""
-    issue = find_issue(session, org_id=org_id, issue_id=issue_id)
-    if issue is None:
-        raise NotFound("Issue not found.")
-    return issue
+    return get_owned(session, OssIssue, issue_id, org_id=org_id, message="Issue not found.")
 
 
 def public_issue(issue: OssIssue) -> IssuePublic:

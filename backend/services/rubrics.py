@@ -17,10 +17,10 @@ from backend.models.assessments import (
     RubricPublic,
     RubricRef,
     RubricUpdate,
-    plausible_id,
 )
 from backend.models.base import iso, new_id
-from backend.services.errors import Conflict, NotFound
+from backend.services.errors import Conflict
+from backend.services.ownership import find_owned, get_owned
 
 DEFAULT_RUBRIC_NAME = "truelevel default"
 
@@ -230,18 +230,12 @@ def create_rubric(
 
 def find_rubric(session: Session, *, org_id: str, rubric_id: str | None) -> Rubric | None:
     """Any version of the organisation's rubric with this id, or None."""
-    if not plausible_id(rubric_id):
-        return None
-    rubric = session.get(Rubric, rubric_id)
-    return rubric if rubric is not None and rubric.org_id == org_id else None
+    return find_owned(session, Rubric, rubric_id, org_id=org_id)
 
 
 def get_rubric(session: Session, *, org_id: str, rubric_id: str) -> Rubric:
     """Any version of the organisation's rubric (old versions stay readable), or NotFound."""
-    rubric = find_rubric(session, org_id=org_id, rubric_id=rubric_id)
-    if rubric is None:
-        raise NotFound("Rubric not found.")
-    return rubric
+    return get_owned(session, Rubric, rubric_id, org_id=org_id, message="Rubric not found.")
 
 
 def list_rubrics(session: Session, *, org_id: str) -> list[Rubric]:

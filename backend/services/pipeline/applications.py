@@ -17,6 +17,7 @@ from backend.models.pipeline import (
     Question,
 )
 from backend.services.errors import Conflict, NotFound
+from backend.services.ownership import get_owned
 from backend.services.pipeline import resumes
 from backend.services.pipeline.candidates import get_candidate, get_candidate_by_source_id
 from backend.services.pipeline.errors import Unprocessable, commit_or_conflict
@@ -80,10 +81,14 @@ def create_application(
 
 def get_application(session: Session, *, org_id: str, application_id: str) -> Application:
     """The application, or NotFound (also for another organisation's application)."""
-    application = session.get(Application, application_id)
-    if application is None or application.org_id != org_id:
-        raise NotFound(f"Application {application_id} not found.", code="application_not_found")
-    return application
+    return get_owned(
+        session,
+        Application,
+        application_id,
+        org_id=org_id,
+        message=f"Application {application_id} not found.",
+        code="application_not_found",
+    )
 
 
 def application_details(

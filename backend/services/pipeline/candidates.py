@@ -6,7 +6,8 @@ from sqlmodel import Session, col, select, update
 
 from backend.models.base import utcnow
 from backend.models.pipeline import Application, Candidate, CandidateCreate, CandidateUpdate
-from backend.services.errors import Conflict, NotFound
+from backend.services.errors import Conflict
+from backend.services.ownership import get_owned
 from backend.services.pipeline import resumes
 from backend.services.pipeline.errors import commit_or_conflict
 from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
@@ -43,10 +44,14 @@ def create_candidate(session: Session, *, org_id: str, data: CandidateCreate) ->
 
 def get_candidate(session: Session, *, org_id: str, candidate_id: str) -> Candidate:
     """The candidate, or NotFound (also for another organisation's candidate)."""
-    candidate = session.get(Candidate, candidate_id)
-    if candidate is None or candidate.org_id != org_id:
-        raise NotFound(f"Candidate {candidate_id} not found.", code="candidate_not_found")
-    return candidate
+    return get_owned(
+        session,
+        Candidate,
+        candidate_id,
+        org_id=org_id,
+        message=f"Candidate {candidate_id} not found.",
+        code="candidate_not_found",
+    )
 
 
 def get_candidate_by_source_id(

@@ -12,7 +12,8 @@ from backend.models.pipeline import (
     ScheduleSetting,
     ScheduleSettingUpdate,
 )
-from backend.services.errors import Conflict, NotFound
+from backend.services.errors import Conflict
+from backend.services.ownership import get_owned
 from backend.services.pipeline.errors import commit_or_conflict
 from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 
@@ -51,10 +52,14 @@ def list_jobs(
 
 def get_job(session: Session, *, org_id: str, job_id: str) -> Job:
     """The job, or NotFound (also for another organisation's job)."""
-    job = session.get(Job, job_id)
-    if job is None or job.org_id != org_id:
-        raise NotFound(f"Job {job_id} not found.", code="job_not_found")
-    return job
+    return get_owned(
+        session,
+        Job,
+        job_id,
+        org_id=org_id,
+        message=f"Job {job_id} not found.",
+        code="job_not_found",
+    )
 
 
 def get_job_by_source_id(session: Session, *, org_id: str, source_id: str) -> Job | None:

@@ -17,6 +17,7 @@ from backend.models.pipeline import (
     QuestionUpdate,
 )
 from backend.services.errors import NotFound
+from backend.services.ownership import find_owned, get_owned
 from backend.services.pipeline.errors import Unprocessable
 from backend.services.pipeline.jobs import get_job
 from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
@@ -99,8 +100,8 @@ def create_question(
 
 def get_question(session: Session, *, org_id: str, job_id: str, question_id: str) -> Question:
     """The question of this job, or NotFound."""
-    question = session.get(Question, question_id)
-    if question is None or question.org_id != org_id or question.job_id != job_id:
+    question = find_owned(session, Question, question_id, org_id=org_id)
+    if question is None or question.job_id != job_id:
         get_job(session, org_id=org_id, job_id=job_id)  # a missing job is reported as such
         raise NotFound(f"Question {question_id} not found.", code="question_not_found")
     return question
@@ -193,9 +194,14 @@ def replace_generated_questions(
 def _application_of_job(
     session: Session, *, org_id: str, job_id: str, application_id: str
 ) -> Application:
-    application = session.get(Application, application_id)
-    if application is None or application.org_id != org_id:
-        raise NotFound(f"Application {application_id} not found.", code="application_not_found")
+    application = get_owned(
+        session,
+        Application,
+        application_id,
+        org_id=org_id,
+        message=f"Application {application_id} not found.",
+        code="application_not_found",
+    )
     if application.job_id != job_id:
         raise Unprocessable(
             f"Application {application_id} is for another job.",

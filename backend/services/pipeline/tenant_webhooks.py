@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from backend.models.base import utcnow
 from backend.models.pipeline import TenantWebhook, TenantWebhookUpsert, TriggeredEvent
-from backend.services.errors import NotFound
+from backend.services.ownership import get_owned
 from backend.services.pipeline.errors import commit_or_conflict
 from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 
@@ -74,10 +74,14 @@ def upsert_tenant_webhook(
 
 def get_tenant_webhook(session: Session, *, org_id: str, webhook_id: str) -> TenantWebhook:
     """The webhook, or NotFound (also for another organisation's webhook)."""
-    webhook = session.get(TenantWebhook, webhook_id)
-    if webhook is None or webhook.org_id != org_id:
-        raise NotFound(f"Tenant webhook {webhook_id} not found.", code="webhook_not_found")
-    return webhook
+    return get_owned(
+        session,
+        TenantWebhook,
+        webhook_id,
+        org_id=org_id,
+        message=f"Tenant webhook {webhook_id} not found.",
+        code="webhook_not_found",
+    )
 
 
 def set_subscribed(
