@@ -18,8 +18,8 @@ from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
 from backend.models.pipeline import CandidatePublic
 from backend.services.candidate_keys import list_candidate_keys
+from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from backend.services.pipeline.candidates import list_candidates
-from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 router = APIRouter(tags=["Candidates"], route_class=FlatErrorRoute)
 

@@ -14,8 +14,8 @@ from backend.models.pipeline import (
     ApplicationUpdate,
     ApplicationWithQuestionsCreate,
 )
+from backend.services.pagination import Page
 from backend.services.pipeline import applications
-from backend.services.pipeline.pagination import Page
 
 router = APIRouter(prefix="/applications", tags=["Applications"], route_class=FlatErrorRoute)
 

@@ -16,8 +16,8 @@ from backend.models.pipeline import (
     ScheduleSettingPublic,
     ScheduleSettingUpdate,
 )
+from backend.services.pagination import Page
 from backend.services.pipeline import jobs
-from backend.services.pipeline.pagination import Page
 
 router = APIRouter(prefix="/jobs", tags=["Jobs"], route_class=FlatErrorRoute)
 

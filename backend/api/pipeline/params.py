@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query
 
 from backend.models.pipeline import LEN_ID, LEN_NAME
-from backend.services.pipeline.pagination import (
+from backend.services.pagination import (
     DEFAULT_PAGE,
     DEFAULT_PAGE_SIZE,
     MAX_PAGE,

@@ -19,8 +19,8 @@ from backend.models.pipeline import (
     QuestionPublic,
     QuestionUpdate,
 )
+from backend.services.pagination import Page
 from backend.services.pipeline import question_generation, questions
-from backend.services.pipeline.pagination import Page
 
 router = APIRouter(
     prefix="/jobs/{job_id}/questions", tags=["Questions"], route_class=FlatErrorRoute

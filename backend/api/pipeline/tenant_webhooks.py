@@ -8,8 +8,8 @@ from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import PageQuery, SourceIdQuery, WebhookIdPath
 from backend.models.pipeline import TenantWebhookPublic, TenantWebhookUpsert
+from backend.services.pagination import Page
 from backend.services.pipeline import tenant_webhooks
-from backend.services.pipeline.pagination import Page
 
 router = APIRouter(prefix="/tenant-webhook", tags=["Tenants"], route_class=FlatErrorRoute)
 

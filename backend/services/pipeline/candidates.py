@@ -8,9 +8,9 @@ from backend.models.base import utcnow
 from backend.models.pipeline import Application, Candidate, CandidateCreate, CandidateUpdate
 from backend.services.errors import Conflict
 from backend.services.ownership import get_owned
+from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline import resumes
 from backend.services.pipeline.errors import commit_or_conflict
-from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 
 _RESUME_FIELDS = {"file", "file_name"}
 

@@ -14,8 +14,8 @@ from backend.models.pipeline import (
 )
 from backend.services.errors import Conflict
 from backend.services.ownership import get_owned
+from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.errors import commit_or_conflict
-from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 
 
 def create_job(session: Session, *, org_id: str, data: JobCreate) -> Job:

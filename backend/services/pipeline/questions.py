@@ -18,9 +18,9 @@ from backend.models.pipeline import (
 )
 from backend.services.errors import NotFound
 from backend.services.ownership import find_owned, get_owned
+from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.errors import Unprocessable
 from backend.services.pipeline.jobs import get_job
-from backend.services.pipeline.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from backend.models.pipeline import Job
 from backend.services.errors import InvalidInput
-from backend.services.pipeline.pagination import Page, paginate
+from backend.services.pagination import Page, paginate
 from tests.helpers import make_org
 
 

@@ -1,4 +1,4 @@
-"""Page/size pagination shared by every seed-003 list.
+"""Page/size pagination shared by every seed-003 list and the web app's tables.
 
 The response shape is ``{"items": [...], "total": N, "page": P, "size": S, "pages": K}``:
 ``total`` counts every matching row, ``pages`` is ``ceil(total / size)`` (0 when nothing
