@@ -5,12 +5,14 @@ from __future__ import annotations
 import secrets
 
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import ApiKey, ApiScope
 from backend.models.base import utcnow
 from backend.services.errors import InvalidInput
 from backend.services.hashing import sha256_hex
 from backend.services.ownership import get_owned
+from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 
 KEY_PREFIX = "tl_sk_"
 
@@ -64,10 +66,19 @@ def touch(session: Session, *, api_key: ApiKey) -> None:
     session.commit()
 
 
+def _api_keys(org_id: str) -> SelectOfScalar[ApiKey]:
+    return select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at, ApiKey.id)
+
+
 def list_api_keys(session: Session, *, org_id: str) -> list[ApiKey]:
-    return list(
-        session.exec(select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at))
-    )
+    return list(session.exec(_api_keys(org_id)))
+
+
+def api_keys_page(
+    session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
+) -> Page[ApiKey]:
+    """One page of ``list_api_keys`` (the web app's table)."""
+    return paginate(session, _api_keys(org_id), page=page, size=size)
 
 
 def revoke_api_key(session: Session, *, org_id: str, key_id: str) -> ApiKey:

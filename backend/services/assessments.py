@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models.assessments import (
     Assessment,
@@ -19,6 +20,7 @@ from backend.models.base import iso, utcnow
 from backend.services.errors import InvalidInput, NotFound
 from backend.services.oss_issues import find_issue, public_issue
 from backend.services.ownership import find_owned
+from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.rubrics import find_rubric, rubric_ref
 
 
@@ -69,15 +71,24 @@ def create_assessment(session: Session, *, org_id: str, data: AssessmentCreate) 
     return assessment
 
 
+def _live_assessments(org_id: str) -> SelectOfScalar[Assessment]:
+    return (
+        select(Assessment)
+        .where(Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None))
+        .order_by(col(Assessment.created_at), col(Assessment.id))
+    )
+
+
 def list_assessments(session: Session, *, org_id: str) -> list[Assessment]:
     """The organisation's assessments that are not deleted, oldest first."""
-    return list(
-        session.exec(
-            select(Assessment)
-            .where(Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None))
-            .order_by(col(Assessment.created_at), col(Assessment.id))
-        )
-    )
+    return list(session.exec(_live_assessments(org_id)))
+
+
+def assessments_page(
+    session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
+) -> Page[Assessment]:
+    """One page of ``list_assessments`` (the web app's table)."""
+    return paginate(session, _live_assessments(org_id), page=page, size=size)
 
 
 def get_assessment(session: Session, *, org_id: str, assessment_id: str) -> Assessment:

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Member, Organization, Role, WebSession
 from backend.models.base import utcnow
 from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from backend.services.hashing import sha256_hex
 from backend.services.ownership import get_owned
+from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.passwords import hash_password, password_problem, verify_password
 from backend.settings import get_settings
 
@@ -96,10 +98,19 @@ def add_member(
     return member
 
 
+def _members(org_id: str) -> SelectOfScalar[Member]:
+    return select(Member).where(Member.org_id == org_id).order_by(Member.created_at, Member.id)
+
+
 def list_members(session: Session, *, org_id: str) -> list[Member]:
-    return list(
-        session.exec(select(Member).where(Member.org_id == org_id).order_by(Member.created_at))
-    )
+    return list(session.exec(_members(org_id)))
+
+
+def members_page(
+    session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
+) -> Page[Member]:
+    """One page of ``list_members`` (the web app's table)."""
+    return paginate(session, _members(org_id), page=page, size=size)
 
 
 def _member_in_org(session: Session, *, org_id: str, member_id: str) -> Member:
