@@ -7,6 +7,7 @@ sign-in; the single sign-on callback (backend/api/sso.py) sets the same cookie a
 Page states subclass :class:`AuthState`: their on_load handler calls ``_resolve_member()`` and
 redirects to SIGNIN_ROUTE when it returns None; their changing handlers call
 ``_authorise(permission)`` first, so role checks happen on the server for every action.
+List pages add the mixins :class:`PagedState` and :class:`CreateDialogState`.
 """
 
 from __future__ import annotations
@@ -155,3 +156,44 @@ def _member_view(session: Session, row: Member) -> MemberView:
         org_id=org.id,
         org_name=org.name,
     )
+
+
+# -- helpers for list pages (mixins: each page state gets its own copy of these vars) -----------
+
+
+class PagedState(rx.State, mixin=True):
+    """Previous / next for a paginated list. The page state defines ``_refresh()``, which loads
+    ``page`` (clamping it into range) and sets ``total``, and a ``total_pages`` var."""
+
+    page: int = 1
+    total: int = 0
+
+    def _refresh(self):
+        raise NotImplementedError
+
+    @rx.event
+    def next_page(self):
+        self.page += 1
+        return self._refresh()
+
+    @rx.event
+    def previous_page(self):
+        self.page = max(1, self.page - 1)
+        return self._refresh()
+
+
+class CreateDialogState(rx.State, mixin=True):
+    """A list page's "create" dialog: whether it is open, its submit spinner and its error."""
+
+    form_error: str = ""
+    show_create: bool = False
+    creating: bool = False
+
+    @rx.event
+    def open_create(self):
+        self.form_error = ""
+        self.show_create = True
+
+    @rx.event
+    def close_create(self):
+        self.show_create = False

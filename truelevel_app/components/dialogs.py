@@ -1,4 +1,4 @@
-"""A confirmation dialog for destructive actions, driven by page state."""
+"""Dialogs driven by page state: a confirmation for destructive actions, and a form dialog."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 import reflex as rx
 from reflex.vars import Var
+
+from truelevel_app.components.feedback import error_callout
 
 
 def confirm_dialog(
@@ -37,6 +39,55 @@ def confirm_dialog(
                 margin_top="1rem",
             ),
             max_width="28rem",
+        ),
+        open=open,
+    )
+
+
+def form_dialog(
+    *fields: rx.Component,
+    open: Var[bool],
+    title: str,
+    description: str,
+    error: Var[str],
+    error_id: str,
+    submit_label: str,
+    submitting: Var[bool],
+    on_submit: Any,
+    on_cancel: Any,
+    form_id: str,
+    max_width: str,
+) -> rx.Component:
+    """A dialog with a form: its error above the fields, Cancel and submit below them."""
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(title),
+            rx.dialog.description(description, size="2", color_scheme="gray", margin_bottom="1rem"),
+            rx.form(
+                rx.vstack(
+                    error_callout(error, id=error_id),
+                    *fields,
+                    rx.hstack(
+                        rx.button(
+                            "Cancel",
+                            type="button",
+                            variant="soft",
+                            color_scheme="gray",
+                            on_click=on_cancel,
+                        ),
+                        rx.button(submit_label, type="submit", loading=submitting),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=on_submit,
+                reset_on_submit=False,
+                id=form_id,
+            ),
+            max_width=max_width,
         ),
         open=open,
     )

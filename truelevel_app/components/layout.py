@@ -3,6 +3,8 @@ header. Reads only identity from AuthState; no data access."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from truelevel_app.state import AuthState
@@ -143,6 +145,14 @@ def page_header(title: str, description: str = "", *actions: rx.Component) -> rx
         width="100%",
         wrap="wrap",
         spacing="3",
+    )
+
+
+def new_button(label: str, *, on_click: Any, id: str) -> rx.Component:
+    """A header button that opens a "create" form; shown only to members who may edit."""
+    return rx.cond(
+        AuthState.can_edit,
+        rx.button(rx.icon("plus", size=16), label, on_click=on_click, id=id),
     )
 
 

@@ -9,6 +9,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from truelevel_app.components.feedback import empty_state, error_callout, loading_row
+from truelevel_app.state import PagedState
 
 
 def data_table(
@@ -89,4 +90,20 @@ def pagination(
         align="center",
         spacing="3",
         width="100%",
+    )
+
+
+def list_pagination(state: type[PagedState], noun: str) -> rx.Component:
+    """The pagination under a list page's table, once the list has rows. ``state`` is a page
+    state with PagedState and a ``total_pages`` var."""
+    return rx.cond(
+        state.total > 0,
+        pagination(
+            page=state.page,
+            total_pages=state.total_pages,  # type: ignore[attr-defined]
+            total=state.total,
+            noun=noun,
+            on_previous=state.previous_page,
+            on_next=state.next_page,
+        ),
     )

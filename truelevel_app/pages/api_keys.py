@@ -15,10 +15,10 @@ from truelevel_app.components.badges import status_badge
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.components.tables import data_table, list_pagination
 from truelevel_app.display import when
 from truelevel_app.paging import cut_page, page_count
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
 SCOPES = [scope.value for scope in ApiScope]
 PAGE_SIZE = 25
@@ -49,10 +49,8 @@ def _row(key: ApiKey) -> ApiKeyRow:
     )
 
 
-class ApiKeysState(AuthState):
+class ApiKeysState(PagedState, AuthState):
     rows: rx.Field[list[ApiKeyRow]] = rx.field(default_factory=list)
-    page: int = 1
-    total: int = 0
     loading: bool = True
     error: str = ""
     form_error: str = ""
@@ -80,17 +78,7 @@ class ApiKeysState(AuthState):
             shown, self.page = cut_page(keys, self.page, PAGE_SIZE)
             self.rows = [_row(k) for k in shown]
 
-    @rx.event
-    def next_page(self):
-        self.page += 1
-        return self._load_page()
-
-    @rx.event
-    def previous_page(self):
-        self.page -= 1
-        return self._load_page()
-
-    def _load_page(self):
+    def _refresh(self):  # on previous / next (PagedState)
         member = self._resolve_member()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
@@ -341,16 +329,6 @@ def api_keys_page() -> rx.Component:
         success_callout(ApiKeysState.notice, id="api-keys-notice"),
         rx.cond(AuthState.can_manage_api_keys, rx.fragment(_new_key_callout(), _create_card())),
         rx.cond(AuthState.can_manage_api_keys, _table(True), _table(False)),
-        rx.cond(
-            ApiKeysState.total > 0,
-            pagination(
-                page=ApiKeysState.page,
-                total_pages=ApiKeysState.total_pages,
-                total=ApiKeysState.total,
-                noun="API keys",
-                on_previous=ApiKeysState.previous_page,
-                on_next=ApiKeysState.next_page,
-            ),
-        ),
+        list_pagination(ApiKeysState, "API keys"),
         _usage_card(),
     )

@@ -27,14 +27,15 @@ from backend.services.candidate_keys import (
 )
 from backend.services.errors import DomainError, NotFound
 from truelevel_app.components.badges import status_badge
-from truelevel_app.components.dialogs import confirm_dialog
+from truelevel_app.components.details import detail_frame, text_and_facts
+from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import text_area, text_field
-from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.components.layout import app_shell, new_button, page_header
+from truelevel_app.components.tables import data_table, list_pagination
 from truelevel_app.display import minutes_text, when, when_iso
 from truelevel_app.paging import cut_page, page_count
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
 
 PAGE_SIZE = 20
@@ -128,15 +129,10 @@ def _assessment_row(a: Assessment, keys: int) -> AssessmentRow:
     )
 
 
-class AssessmentsState(AuthState):
+class AssessmentsState(PagedState, CreateDialogState, AuthState):
     rows: rx.Field[list[AssessmentRow]] = rx.field(default_factory=list)
-    page: int = 1
-    total: int = 0
     loading: bool = True
     error: str = ""
-    form_error: str = ""
-    show_create: bool = False
-    creating: bool = False
 
     @rx.var
     def total_pages(self) -> int:
@@ -168,25 +164,6 @@ class AssessmentsState(AuthState):
     def load(self):
         self.form_error = ""
         return self._refresh()
-
-    @rx.event
-    def next_page(self):
-        self.page += 1
-        return self._refresh()
-
-    @rx.event
-    def previous_page(self):
-        self.page -= 1
-        return self._refresh()
-
-    @rx.event
-    def open_create(self):
-        self.form_error = ""
-        self.show_create = True
-
-    @rx.event
-    def close_create(self):
-        self.show_create = False
 
     @rx.event
     def create(self, form_data: dict[str, str]):
@@ -440,84 +417,52 @@ def _assessment_row_view(row) -> rx.Component:
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("New assessment"),
-            rx.dialog.description(
-                "Candidates see the title, role and brief when they open their invite.",
-                size="2",
-                color_scheme="gray",
-                margin_bottom="1rem",
+    return form_dialog(
+        text_field("Title", "title", required=True, placeholder="Backend take-home: rate limiter"),
+        text_field("Role", "role", required=True, placeholder="Senior Backend Engineer"),
+        text_area(
+            "Task brief",
+            "task_brief",
+            rows="6",
+            placeholder="What the candidate builds, and what good looks like.",
+        ),
+        text_field(
+            "Repository URL",
+            "repo_url",
+            placeholder="https://github.com/acme/starter (optional)",
+        ),
+        rx.hstack(
+            text_field(
+                "Time limit (minutes)",
+                "time_limit_minutes",
+                type="number",
+                placeholder="e.g. 180",
+                min="1",
+                max="10080",
+                hint="Empty: no limit.",
             ),
-            rx.form(
-                rx.vstack(
-                    error_callout(AssessmentsState.form_error, id="assessment-error"),
-                    text_field(
-                        "Title",
-                        "title",
-                        required=True,
-                        placeholder="Backend take-home: rate limiter",
-                    ),
-                    text_field(
-                        "Role", "role", required=True, placeholder="Senior Backend Engineer"
-                    ),
-                    text_area(
-                        "Task brief",
-                        "task_brief",
-                        rows="6",
-                        placeholder="What the candidate builds, and what good looks like.",
-                    ),
-                    text_field(
-                        "Repository URL",
-                        "repo_url",
-                        placeholder="https://github.com/acme/starter (optional)",
-                    ),
-                    rx.hstack(
-                        text_field(
-                            "Time limit (minutes)",
-                            "time_limit_minutes",
-                            type="number",
-                            placeholder="e.g. 180",
-                            min="1",
-                            max="10080",
-                            hint="Empty: no limit.",
-                        ),
-                        text_field(
-                            "Keys expire after (days)",
-                            "expires_in_days",
-                            type="number",
-                            default_value="7",
-                            min="1",
-                            max="365",
-                        ),
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=AssessmentsState.close_create,
-                        ),
-                        rx.button(
-                            "Create assessment", type="submit", loading=AssessmentsState.creating
-                        ),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=AssessmentsState.create,
-                reset_on_submit=False,
-                id="create-assessment-form",
+            text_field(
+                "Keys expire after (days)",
+                "expires_in_days",
+                type="number",
+                default_value="7",
+                min="1",
+                max="365",
             ),
-            max_width="36rem",
+            spacing="3",
+            width="100%",
         ),
         open=AssessmentsState.show_create,
+        title="New assessment",
+        description="Candidates see the title, role and brief when they open their invite.",
+        error=AssessmentsState.form_error,
+        error_id="assessment-error",
+        submit_label="Create assessment",
+        submitting=AssessmentsState.creating,
+        on_submit=AssessmentsState.create,
+        on_cancel=AssessmentsState.close_create,
+        form_id="create-assessment-form",
+        max_width="36rem",
     )
 
 
@@ -527,14 +472,8 @@ def assessments_page() -> rx.Component:
         page_header(
             "Assessments",
             "Take-home tasks with their brief, repository, time limit and candidate keys.",
-            rx.cond(
-                AuthState.can_edit,
-                rx.button(
-                    rx.icon("plus", size=16),
-                    "New assessment",
-                    on_click=AssessmentsState.open_create,
-                    id="new-assessment",
-                ),
+            new_button(
+                "New assessment", on_click=AssessmentsState.open_create, id="new-assessment"
             ),
         ),
         data_table(
@@ -549,29 +488,12 @@ def assessments_page() -> rx.Component:
             empty_icon="clipboard-list",
             table_id="assessments-table",
         ),
-        rx.cond(
-            AssessmentsState.total > 0,
-            pagination(
-                page=AssessmentsState.page,
-                total_pages=AssessmentsState.total_pages,
-                total=AssessmentsState.total,
-                noun="assessments",
-                on_previous=AssessmentsState.previous_page,
-                on_next=AssessmentsState.next_page,
-            ),
-        ),
+        list_pagination(AssessmentsState, "assessments"),
         _create_dialog(),
     )
 
 
 # -- detail page -------------------------------------------------------------------------------
-
-
-def _fact(label: str, value) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(label),
-        rx.data_list.value(value),
-    )
 
 
 def _key_row_view(row) -> rx.Component:
@@ -692,37 +614,22 @@ def _assessment_details() -> rx.Component:
             ),
         ),
         error_callout(AssessmentDetailState.error),
-        rx.grid(
-            rx.card(
-                rx.vstack(
-                    rx.heading("Task brief", size="3"),
-                    rx.text(a["task_brief"], white_space="pre-wrap", size="2", id="task-brief"),
-                    spacing="2",
+        text_and_facts(
+            "Task brief",
+            a["task_brief"],
+            "task-brief",
+            ("Role", a["role"]),
+            ("Time limit", a["time_limit"]),
+            ("Keys expire", a["expiry"]),
+            (
+                "Repository",
+                rx.cond(
+                    a["repo_url"] != "",
+                    rx.link(a["repo_url"], href=a["repo_url"], is_external=True),
+                    rx.text("—"),
                 ),
-                width="100%",
             ),
-            rx.card(
-                rx.data_list.root(
-                    _fact("Role", a["role"]),
-                    _fact("Time limit", a["time_limit"]),
-                    _fact("Keys expire", a["expiry"]),
-                    _fact(
-                        "Repository",
-                        rx.cond(
-                            a["repo_url"] != "",
-                            rx.link(a["repo_url"], href=a["repo_url"], is_external=True),
-                            rx.text("—"),
-                        ),
-                    ),
-                    _fact("Created", a["created"]),
-                    orientation="vertical",
-                    size="2",
-                ),
-                width="100%",
-            ),
-            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
-            spacing="4",
-            width="100%",
+            ("Created", a["created"]),
         ),
         success_callout(AssessmentDetailState.notice, id="keys-notice"),
         rx.cond(AuthState.can_edit, _generate_card()),
@@ -771,26 +678,14 @@ def _assessment_details() -> rx.Component:
 )
 def assessment_detail_page() -> rx.Component:
     return app_shell(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "All assessments", align="center"),
-            href="/assessments",
-            size="2",
-        ),
-        rx.cond(
-            AssessmentDetailState.not_found,
-            rx.card(
-                rx.vstack(
-                    rx.heading("Assessment not found", size="4"),
-                    rx.text("It may have been deleted, or the link is wrong.", color_scheme="gray"),
-                    spacing="2",
-                ),
-                width="100%",
-                id="assessment-not-found",
-            ),
-            rx.cond(
-                AssessmentDetailState.loading & (AssessmentDetailState.assessment["id"] == ""),
-                rx.spinner(size="3"),
-                _assessment_details(),
-            ),
+        detail_frame(
+            back_label="All assessments",
+            back_href="/assessments",
+            not_found=AssessmentDetailState.not_found,
+            not_found_title="Assessment not found",
+            not_found_text="It may have been deleted, or the link is wrong.",
+            not_found_id="assessment-not-found",
+            loading=AssessmentDetailState.loading & (AssessmentDetailState.assessment["id"] == ""),
+            details=_assessment_details(),
         ),
     )

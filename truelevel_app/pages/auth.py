@@ -109,109 +109,99 @@ class SignInState(AuthState):
         yield rx.redirect(HOME_ROUTE)
 
 
+def _heading(title: str, text: str) -> rx.Component:
+    return rx.vstack(
+        rx.heading(title, size="5"),
+        rx.text(text, size="2", color_scheme="gray"),
+        spacing="1",
+    )
+
+
+def _form(*fields: rx.Component, submit_label: str, submitting, on_submit, id: str) -> rx.Component:
+    """The fields above a full-width submit button."""
+    return rx.form(
+        rx.vstack(
+            *fields,
+            rx.button(submit_label, type="submit", size="3", width="100%", loading=submitting),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
+        width="100%",
+        id=id,
+    )
+
+
+def _other_page(question: str, label: str, href: str) -> rx.Component:
+    return rx.text(question, rx.link(label, href=href), size="2", align="center", width="100%")
+
+
 @rx.page(route="/signup", title="Create your organisation · truelevel", on_load=SignUpState.load)
 def signup_page() -> rx.Component:
     return public_frame(
-        rx.vstack(
-            rx.heading("Create your organisation", size="5"),
-            rx.text(
-                "You will be its first admin. Invite your team afterwards.",
-                size="2",
-                color_scheme="gray",
-            ),
-            spacing="1",
+        _heading(
+            "Create your organisation", "You will be its first admin. Invite your team afterwards."
         ),
         error_callout(SignUpState.error, id="signup-error"),
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "Organisation name",
-                    "org_name",
-                    required=True,
-                    placeholder="Acme Engineering",
-                    auto_focus=True,
-                ),
-                text_field("Your name", "name", placeholder="Ada Lovelace"),
-                text_field(
-                    "Work email",
-                    "email",
-                    type="email",
-                    required=True,
-                    placeholder="you@company.com",
-                    auto_complete="email",
-                ),
-                text_field(
-                    "Password",
-                    "password",
-                    type="password",
-                    required=True,
-                    auto_complete="new-password",
-                    hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
-                ),
-                rx.button(
-                    "Create organisation",
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    loading=SignUpState.submitting,
-                ),
-                spacing="3",
-                width="100%",
+        _form(
+            text_field(
+                "Organisation name",
+                "org_name",
+                required=True,
+                placeholder="Acme Engineering",
+                auto_focus=True,
             ),
+            text_field("Your name", "name", placeholder="Ada Lovelace"),
+            text_field(
+                "Work email",
+                "email",
+                type="email",
+                required=True,
+                placeholder="you@company.com",
+                auto_complete="email",
+            ),
+            text_field(
+                "Password",
+                "password",
+                type="password",
+                required=True,
+                auto_complete="new-password",
+                hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+            submit_label="Create organisation",
+            submitting=SignUpState.submitting,
             on_submit=SignUpState.submit,
-            reset_on_submit=False,
-            width="100%",
             id="signup-form",
         ),
-        rx.text(
-            "Already have an account? ",
-            rx.link("Sign in", href="/signin"),
-            size="2",
-            align="center",
-            width="100%",
-        ),
+        _other_page("Already have an account? ", "Sign in", "/signin"),
     )
 
 
 @rx.page(route="/signin", title="Sign in · truelevel", on_load=SignInState.load)
 def signin_page() -> rx.Component:
     return public_frame(
-        rx.vstack(
-            rx.heading("Sign in", size="5"),
-            rx.text("Welcome back to truelevel.", size="2", color_scheme="gray"),
-            spacing="1",
-        ),
+        _heading("Sign in", "Welcome back to truelevel."),
         error_callout(SignInState.error, id="signin-error"),
-        rx.form(
-            rx.vstack(
-                text_field(
-                    "Email",
-                    "email",
-                    type="email",
-                    required=True,
-                    auto_complete="email",
-                    auto_focus=True,
-                ),
-                text_field(
-                    "Password",
-                    "password",
-                    type="password",
-                    required=True,
-                    auto_complete="current-password",
-                ),
-                rx.button(
-                    "Sign in",
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    loading=SignInState.submitting,
-                ),
-                spacing="3",
-                width="100%",
+        _form(
+            text_field(
+                "Email",
+                "email",
+                type="email",
+                required=True,
+                auto_complete="email",
+                auto_focus=True,
             ),
+            text_field(
+                "Password",
+                "password",
+                type="password",
+                required=True,
+                auto_complete="current-password",
+            ),
+            submit_label="Sign in",
+            submitting=SignInState.submitting,
             on_submit=SignInState.submit,
-            reset_on_submit=False,
-            width="100%",
             id="signin-form",
         ),
         rx.cond(
@@ -242,13 +232,7 @@ def signin_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.text(
-            "New to truelevel? ",
-            rx.link("Create an organisation", href="/signup"),
-            size="2",
-            align="center",
-            width="100%",
-        ),
+        _other_page("New to truelevel? ", "Create an organisation", "/signup"),
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TypedDict
 
 import reflex as rx
@@ -11,9 +10,10 @@ from backend.db import session_scope
 from backend.services.candidate_keys import list_candidate_keys
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.components.tables import data_table, list_pagination
 from truelevel_app.display import when_iso
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.paging import page_count
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
 PAGE_SIZE = 25
 
@@ -43,16 +43,14 @@ def _row(item: dict) -> CandidateKeyRow:
     )
 
 
-class CandidatesState(AuthState):
+class CandidatesState(PagedState, AuthState):
     rows: rx.Field[list[CandidateKeyRow]] = rx.field(default_factory=list)
-    page: int = 1
-    total: int = 0
     loading: bool = True
     error: str = ""
 
     @rx.var
     def total_pages(self) -> int:
-        return max(1, math.ceil(self.total / PAGE_SIZE))
+        return page_count(self.total, PAGE_SIZE)
 
     def _refresh(self):
         member = self._resolve_member()
@@ -79,16 +77,6 @@ class CandidatesState(AuthState):
 
     @rx.event
     def load(self):
-        return self._refresh()
-
-    @rx.event
-    def next_page(self):
-        self.page += 1
-        return self._refresh()
-
-    @rx.event
-    def previous_page(self):
-        self.page = max(1, self.page - 1)
         return self._refresh()
 
 
@@ -123,15 +111,5 @@ def candidates_page() -> rx.Component:
             empty_icon="users",
             table_id="candidates-table",
         ),
-        rx.cond(
-            CandidatesState.total > 0,
-            pagination(
-                page=CandidatesState.page,
-                total_pages=CandidatesState.total_pages,
-                total=CandidatesState.total,
-                noun="candidate keys",
-                on_previous=CandidatesState.previous_page,
-                on_next=CandidatesState.next_page,
-            ),
-        ),
+        list_pagination(CandidatesState, "candidate keys"),
     )

@@ -18,12 +18,14 @@ from backend.services.pipeline.jobs import create_job, get_job, list_jobs
 from backend.services.pipeline.question_generation import generate_questions
 from backend.services.pipeline.questions import list_questions
 from truelevel_app.components.badges import status_badge
+from truelevel_app.components.details import detail_frame, text_and_facts
+from truelevel_app.components.dialogs import form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
-from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.components.layout import app_shell, new_button, page_header
+from truelevel_app.components.tables import data_table, list_pagination, pagination
 from truelevel_app.display import when
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
 
 PAGE_SIZE = 20
@@ -140,16 +142,11 @@ def _candidates_by_id(session: Session, ids: list[str]) -> dict[str, Candidate]:
     return {c.id: c for c in rows}
 
 
-class JobsState(AuthState):
+class JobsState(PagedState, CreateDialogState, AuthState):
     rows: rx.Field[list[JobRow]] = rx.field(default_factory=list)
-    page: int = 1
-    total: int = 0
-    pages: int = 1
+    total_pages: int = 1
     loading: bool = True
     error: str = ""
-    form_error: str = ""
-    show_create: bool = False
-    creating: bool = False
 
     def _refresh(self):
         member = self._resolve_member()
@@ -167,7 +164,7 @@ class JobsState(AuthState):
                         session, org_id=member.org_id, page=self.page, size=PAGE_SIZE
                     )
                 self.rows = [_job_row(job) for job in result.items]
-                self.total, self.pages = result.total, max(result.pages, 1)
+                self.total, self.total_pages = result.total, max(result.pages, 1)
         except Exception:
             self.error = "The jobs could not be loaded. Try again in a moment."
         self.loading = False
@@ -177,25 +174,6 @@ class JobsState(AuthState):
     def load(self):
         self.form_error = ""
         return self._refresh()
-
-    @rx.event
-    def next_page(self):
-        self.page += 1
-        return self._refresh()
-
-    @rx.event
-    def previous_page(self):
-        self.page = max(1, self.page - 1)
-        return self._refresh()
-
-    @rx.event
-    def open_create(self):
-        self.form_error = ""
-        self.show_create = True
-
-    @rx.event
-    def close_create(self):
-        self.show_create = False
 
     @rx.event
     def create(self, form_data: dict[str, str]):
@@ -367,79 +345,45 @@ def _job_row_view(row) -> rx.Component:
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("New job"),
-            rx.dialog.description(
-                "Fields marked * are required by the pipeline API, so ATS integrations see "
-                "the same jobs.",
-                size="2",
-                color_scheme="gray",
-                margin_bottom="1rem",
+    return form_dialog(
+        text_field("Title *", "title", required=True, placeholder="Senior Backend Engineer"),
+        text_area(
+            "Description *",
+            "desc",
+            rows="5",
+            required=True,
+            placeholder="What the role involves and what you look for.",
+        ),
+        rx.grid(
+            text_field("Industry *", "industry", required=True, placeholder="Software"),
+            select_field("Status *", "status", JOB_STATUSES, default="Active"),
+            text_field("City", "city", placeholder="Berlin"),
+            text_field("State or region *", "state_name", required=True, placeholder="Berlin"),
+            text_field("Country *", "country", required=True, placeholder="Germany"),
+            text_field(
+                "Source id",
+                "source_id",
+                hint="The job's id in your ATS. Empty: one is generated.",
             ),
-            rx.form(
-                rx.vstack(
-                    error_callout(JobsState.form_error, id="job-error"),
-                    text_field(
-                        "Title *", "title", required=True, placeholder="Senior Backend Engineer"
-                    ),
-                    text_area(
-                        "Description *",
-                        "desc",
-                        rows="5",
-                        required=True,
-                        placeholder="What the role involves and what you look for.",
-                    ),
-                    rx.grid(
-                        text_field("Industry *", "industry", required=True, placeholder="Software"),
-                        select_field("Status *", "status", JOB_STATUSES, default="Active"),
-                        text_field("City", "city", placeholder="Berlin"),
-                        text_field(
-                            "State or region *", "state_name", required=True, placeholder="Berlin"
-                        ),
-                        text_field("Country *", "country", required=True, placeholder="Germany"),
-                        text_field(
-                            "Source id",
-                            "source_id",
-                            hint="The job's id in your ATS. Empty: one is generated.",
-                        ),
-                        text_field("Recruiter name *", "recruiter_name", required=True),
-                        text_field(
-                            "Recruiter email *", "recruiter_email", type="email", required=True
-                        ),
-                        text_field(
-                            "Recruiter phone *",
-                            "recruiter_work_phone_no",
-                            type="tel",
-                            required=True,
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.hstack(
-                        rx.button(
-                            "Cancel",
-                            type="button",
-                            variant="soft",
-                            color_scheme="gray",
-                            on_click=JobsState.close_create,
-                        ),
-                        rx.button("Create job", type="submit", loading=JobsState.creating),
-                        justify="end",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=JobsState.create,
-                reset_on_submit=False,
-                id="create-job-form",
-            ),
-            max_width="40rem",
+            text_field("Recruiter name *", "recruiter_name", required=True),
+            text_field("Recruiter email *", "recruiter_email", type="email", required=True),
+            text_field("Recruiter phone *", "recruiter_work_phone_no", type="tel", required=True),
+            columns="2",
+            spacing="3",
+            width="100%",
         ),
         open=JobsState.show_create,
+        title="New job",
+        description="Fields marked * are required by the pipeline API, so ATS integrations see "
+        "the same jobs.",
+        error=JobsState.form_error,
+        error_id="job-error",
+        submit_label="Create job",
+        submitting=JobsState.creating,
+        on_submit=JobsState.create,
+        on_cancel=JobsState.close_create,
+        form_id="create-job-form",
+        max_width="40rem",
     )
 
 
@@ -449,15 +393,7 @@ def jobs_page() -> rx.Component:
         page_header(
             "Jobs",
             "Open roles, their screening questions and applications.",
-            rx.cond(
-                AuthState.can_edit,
-                rx.button(
-                    rx.icon("plus", size=16),
-                    "New job",
-                    on_click=JobsState.open_create,
-                    id="new-job",
-                ),
-            ),
+            new_button("New job", on_click=JobsState.open_create, id="new-job"),
         ),
         data_table(
             columns=["Title", "Location", "Status", "Recruiter", "Created"],
@@ -470,26 +406,12 @@ def jobs_page() -> rx.Component:
             empty_icon="briefcase",
             table_id="jobs-table",
         ),
-        rx.cond(
-            JobsState.total > 0,
-            pagination(
-                page=JobsState.page,
-                total_pages=JobsState.pages,
-                total=JobsState.total,
-                noun="jobs",
-                on_previous=JobsState.previous_page,
-                on_next=JobsState.next_page,
-            ),
-        ),
+        list_pagination(JobsState, "jobs"),
         _create_dialog(),
     )
 
 
 # -- detail page -------------------------------------------------------------------------------
-
-
-def _fact(label: str, value) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
 
 
 def _question_view(row) -> rx.Component:
@@ -568,32 +490,17 @@ def _job_details() -> rx.Component:
     return rx.fragment(
         page_header(job["title"], "", status_badge(job["status"])),
         error_callout(JobDetailState.error),
-        rx.grid(
-            rx.card(
-                rx.vstack(
-                    rx.heading("Description", size="3"),
-                    rx.text(job["desc"], white_space="pre-wrap", size="2", id="job-description"),
-                    spacing="2",
-                ),
-                width="100%",
-            ),
-            rx.card(
-                rx.data_list.root(
-                    _fact("Industry", job["industry"]),
-                    _fact("Location", job["location"]),
-                    _fact("Recruiter", job["recruiter_name"]),
-                    _fact("Recruiter email", job["recruiter_email"]),
-                    _fact("Recruiter phone", job["recruiter_phone"]),
-                    _fact("Source id", rx.code(job["source_id"], variant="ghost")),
-                    _fact("Created", job["created"]),
-                    orientation="vertical",
-                    size="2",
-                ),
-                width="100%",
-            ),
-            columns=rx.breakpoints(initial="1", md="3fr 2fr"),
-            spacing="4",
-            width="100%",
+        text_and_facts(
+            "Description",
+            job["desc"],
+            "job-description",
+            ("Industry", job["industry"]),
+            ("Location", job["location"]),
+            ("Recruiter", job["recruiter_name"]),
+            ("Recruiter email", job["recruiter_email"]),
+            ("Recruiter phone", job["recruiter_phone"]),
+            ("Source id", rx.code(job["source_id"], variant="ghost")),
+            ("Created", job["created"]),
         ),
         _questions_card(),
         rx.heading("Applications", size="4"),
@@ -625,26 +532,14 @@ def _job_details() -> rx.Component:
 @rx.page(route="/jobs/[job_id]", title="Job · truelevel", on_load=JobDetailState.load)
 def job_detail_page() -> rx.Component:
     return app_shell(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "All jobs", align="center"),
-            href="/jobs",
-            size="2",
-        ),
-        rx.cond(
-            JobDetailState.not_found,
-            rx.card(
-                rx.vstack(
-                    rx.heading("Job not found", size="4"),
-                    rx.text("It may have been removed, or the link is wrong.", color_scheme="gray"),
-                    spacing="2",
-                ),
-                width="100%",
-                id="job-not-found",
-            ),
-            rx.cond(
-                JobDetailState.loading & (JobDetailState.job["id"] == ""),
-                rx.spinner(size="3"),
-                _job_details(),
-            ),
+        detail_frame(
+            back_label="All jobs",
+            back_href="/jobs",
+            not_found=JobDetailState.not_found,
+            not_found_title="Job not found",
+            not_found_text="It may have been removed, or the link is wrong.",
+            not_found_id="job-not-found",
+            loading=JobDetailState.loading & (JobDetailState.job["id"] == ""),
+            details=_job_details(),
         ),
     )

@@ -23,7 +23,7 @@ from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table, pagination
 from truelevel_app.paging import cut_page, page_count
-from truelevel_app.state import ROLE_LABELS, SIGNIN_ROUTE, AuthState
+from truelevel_app.state import ROLE_LABELS, SIGNIN_ROUTE, AuthState, PagedState
 
 ROLES = [role.value for role in Role]
 PAGE_SIZE = 25
@@ -52,10 +52,8 @@ def _row(member: Member, you: str) -> MemberRow:
     )
 
 
-class MembersState(AuthState):
+class MembersState(PagedState, AuthState):
     rows: rx.Field[list[MemberRow]] = rx.field(default_factory=list)
-    page: int = 1
-    total: int = 0
     loading: bool = True
     error: str = ""
     form_error: str = ""
@@ -75,17 +73,7 @@ class MembersState(AuthState):
             shown, self.page = cut_page(everyone, self.page, PAGE_SIZE)
             self.rows = [_row(m, self.member.id) for m in shown]
 
-    @rx.event
-    def next_page(self):
-        self.page += 1
-        return self._load_page()
-
-    @rx.event
-    def previous_page(self):
-        self.page -= 1
-        return self._load_page()
-
-    def _load_page(self):
+    def _refresh(self):  # on previous / next (PagedState)
         member = self._resolve_member()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
