@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel import Session, col, select
 
 from backend.models import ApiKey, ApiScope
 from backend.models.base import utcnow
@@ -66,19 +65,18 @@ def touch(session: Session, *, api_key: ApiKey) -> None:
     session.commit()
 
 
-def _api_keys(org_id: str) -> SelectOfScalar[ApiKey]:
-    return select(ApiKey).where(ApiKey.org_id == org_id).order_by(ApiKey.created_at, ApiKey.id)
-
-
 def list_api_keys(session: Session, *, org_id: str) -> list[ApiKey]:
-    return list(session.exec(_api_keys(org_id)))
+    statement = select(ApiKey).where(ApiKey.org_id == org_id)
+    return list(session.exec(statement.order_by(col(ApiKey.created_at), col(ApiKey.id))))
 
 
-def api_keys_page(
+def page_of_api_keys(
     session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
 ) -> Page[ApiKey]:
-    """One page of ``list_api_keys`` (the web app's table)."""
-    return paginate(session, _api_keys(org_id), page=page, size=size)
+    """One page of the organisation's keys, newest first (the web app's table)."""
+    statement = select(ApiKey).where(ApiKey.org_id == org_id)
+    newest_first = statement.order_by(col(ApiKey.created_at).desc(), col(ApiKey.id).desc())
+    return paginate(session, newest_first, page=page, size=size, clamp=True)
 
 
 def revoke_api_key(session: Session, *, org_id: str, key_id: str) -> ApiKey:

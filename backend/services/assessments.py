@@ -72,23 +72,27 @@ def create_assessment(session: Session, *, org_id: str, data: AssessmentCreate) 
 
 
 def _live_assessments(org_id: str) -> SelectOfScalar[Assessment]:
-    return (
-        select(Assessment)
-        .where(Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None))
-        .order_by(col(Assessment.created_at), col(Assessment.id))
+    return select(Assessment).where(
+        Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None)
     )
 
 
 def list_assessments(session: Session, *, org_id: str) -> list[Assessment]:
     """The organisation's assessments that are not deleted, oldest first."""
-    return list(session.exec(_live_assessments(org_id)))
+    oldest_first = _live_assessments(org_id).order_by(
+        col(Assessment.created_at), col(Assessment.id)
+    )
+    return list(session.exec(oldest_first))
 
 
-def assessments_page(
+def page_of_assessments(
     session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
 ) -> Page[Assessment]:
-    """One page of ``list_assessments`` (the web app's table)."""
-    return paginate(session, _live_assessments(org_id), page=page, size=size)
+    """One page of the live assessments, newest first (the web app's table)."""
+    newest_first = _live_assessments(org_id).order_by(
+        col(Assessment.created_at).desc(), col(Assessment.id).desc()
+    )
+    return paginate(session, newest_first, page=page, size=size, clamp=True)
 
 
 def get_assessment(session: Session, *, org_id: str, assessment_id: str) -> Assessment:

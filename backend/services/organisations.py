@@ -106,11 +106,11 @@ def list_members(session: Session, *, org_id: str) -> list[Member]:
     return list(session.exec(_members(org_id)))
 
 
-def members_page(
+def page_of_members(
     session: Session, *, org_id: str, page: int, size: int = DEFAULT_PAGE_SIZE
 ) -> Page[Member]:
-    """One page of ``list_members`` (the web app's table)."""
-    return paginate(session, _members(org_id), page=page, size=size)
+    """One page of ``list_members``, oldest first (the web app's table)."""
+    return paginate(session, _members(org_id), page=page, size=size, clamp=True)
 
 
 def _member_in_org(session: Session, *, org_id: str, member_id: str) -> Member:

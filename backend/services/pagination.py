@@ -62,13 +62,18 @@ def paginate(
     *,
     page: int = DEFAULT_PAGE,
     size: int = DEFAULT_PAGE_SIZE,
+    clamp: bool = False,
 ) -> Page[T]:
     """Run ``statement`` (already filtered and ordered) for one page and count all matches.
+    With ``clamp`` a page past the end shows the last page instead (the web app's tables,
+    where the last page can empty between two clicks).
 
     The statement must have a deterministic ORDER BY, or rows can repeat across pages."""
     check_page(page, size)
     count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
     total = int(session.exec(count_statement).one())
+    if clamp:
+        page = min(page, max(1, math.ceil(total / size)))
     items = list(session.exec(statement.offset((page - 1) * size).limit(size)).all())
     return Page[Any](
         items=items,

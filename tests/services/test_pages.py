@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from backend.models.assessments import AssessmentCreate
-from backend.services.api_keys import api_keys_page, create_api_key
-from backend.services.assessments import assessments_page, create_assessment
-from backend.services.organisations import add_member, members_page
+from backend.services.api_keys import create_api_key, page_of_api_keys
+from backend.services.assessments import create_assessment, page_of_assessments
+from backend.services.organisations import add_member, page_of_members
 from tests.helpers import make_org
 
 
@@ -20,11 +20,11 @@ def test_pages_split_the_organisations_rows(db):
         add_member(db, org_id=org.org_id, email=f"m{n}-{org.org_id[:8]}@example.com", role="viewer")
         create_api_key(db, org_id=org.org_id, scope="pipeline", name=f"key {n}")
 
-    second = assessments_page(db, org_id=org.org_id, page=2, size=2)
-    assert [a.title for a in second.items] == ["Task 2", "Task 3"]
+    second = page_of_assessments(db, org_id=org.org_id, page=2, size=2)
+    assert [a.title for a in second.items] == ["Task 2", "Task 1"]  # newest first
     assert (second.total, second.pages) == (5, 3)
-    members = members_page(db, org_id=org.org_id, page=3, size=2)
+    members = page_of_members(db, org_id=org.org_id, page=3, size=2)
     assert members.total == 6 and len(members.items) == 2  # the admin plus five
-    keys = api_keys_page(db, org_id=org.org_id, page=1, size=10)
+    keys = page_of_api_keys(db, org_id=org.org_id, page=1, size=10)
     assert keys.total == 6 and {k.org_id for k in keys.items} == {org.org_id}
-    assert assessments_page(db, org_id=other.org_id, page=1).total == 0
+    assert page_of_assessments(db, org_id=other.org_id, page=1).total == 0

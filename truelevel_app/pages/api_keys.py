@@ -8,7 +8,7 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.models import ApiKey, ApiScope
-from backend.services.api_keys import create_api_key, list_api_keys, revoke_api_key
+from backend.services.api_keys import create_api_key, page_of_api_keys, revoke_api_key
 from backend.services.errors import DomainError
 from backend.settings import get_settings
 from truelevel_app.components.badges import status_badge
@@ -17,7 +17,7 @@ from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table, list_pagination
 from truelevel_app.display import when
-from truelevel_app.paging import cut_page, page_count
+from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
 SCOPES = [scope.value for scope in ApiScope]
@@ -73,9 +73,8 @@ class ApiKeysState(PagedState, AuthState):
     def _reload(self, org_id: str) -> None:
         with session_scope() as session:
             # Newest first: the key someone just made is at the top.
-            keys = list(reversed(list_api_keys(session, org_id=org_id)))
-            self.total = len(keys)
-            shown, self.page = cut_page(keys, self.page, PAGE_SIZE)
+            result = page_of_api_keys(session, org_id=org_id, page=self.page, size=PAGE_SIZE)
+            self.total, self.page, shown = result.total, result.page, result.items
             self.rows = [_row(k) for k in shown]
 
     def _refresh(self):  # on previous / next (PagedState)

@@ -16,7 +16,7 @@ from backend.services.assessments import (
     create_assessment,
     delete_assessment,
     get_assessment,
-    list_assessments,
+    page_of_assessments,
 )
 from backend.services.candidate_keys import (
     generate_keys,
@@ -34,7 +34,7 @@ from truelevel_app.components.forms import text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
 from truelevel_app.components.tables import data_table, list_pagination
 from truelevel_app.display import minutes_text, when, when_iso
-from truelevel_app.paging import cut_page, page_count
+from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
 
@@ -140,11 +140,8 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
 
     def _reload(self, org_id: str) -> None:
         with session_scope() as session:
-            # Newest first; the service lists oldest first and has no paging, so the page is cut
-            # here and only that page goes to the browser.
-            everything = list(reversed(list_assessments(session, org_id=org_id)))
-            self.total = len(everything)
-            shown, self.page = cut_page(everything, self.page, PAGE_SIZE)
+            result = page_of_assessments(session, org_id=org_id, page=self.page, size=PAGE_SIZE)
+            self.total, self.page, shown = result.total, result.page, result.items
             counts = _live_key_counts(session, [a.id for a in shown])
             self.rows = [_assessment_row(a, counts.get(a.id, 0)) for a in shown]
 

@@ -13,7 +13,7 @@ from backend.services.organisations import (
     add_member,
     change_role,
     deactivate_member,
-    list_members,
+    page_of_members,
 )
 from backend.services.passwords import MIN_PASSWORD_LENGTH, password_problem
 from truelevel_app.components.badges import status_badge
@@ -22,7 +22,7 @@ from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table, pagination
-from truelevel_app.paging import cut_page, page_count
+from truelevel_app.paging import page_count
 from truelevel_app.state import ROLE_LABELS, SIGNIN_ROUTE, AuthState, PagedState
 
 ROLES = [role.value for role in Role]
@@ -68,9 +68,8 @@ class MembersState(PagedState, AuthState):
 
     def _reload(self, org_id: str) -> None:
         with session_scope() as session:
-            everyone = list_members(session, org_id=org_id)
-            self.total = len(everyone)
-            shown, self.page = cut_page(everyone, self.page, PAGE_SIZE)
+            result = page_of_members(session, org_id=org_id, page=self.page, size=PAGE_SIZE)
+            self.total, self.page, shown = result.total, result.page, result.items
             self.rows = [_row(m, self.member.id) for m in shown]
 
     def _refresh(self):  # on previous / next (PagedState)
