@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
     oidc_display_name: str = "Single sign-on"
+    # Treat the provider's email as verified even without an email_verified claim (for
+    # providers that only hand out addresses they own).
+    oidc_trust_email: bool = False
     # New members arriving through SSO join this organisation (by id) with this role.
     oidc_default_org_id: str = ""
     oidc_default_role: str = "viewer"

@@ -14,7 +14,7 @@ from backend.db import get_session
 from backend.models import ApiScope
 from backend.services import api_keys
 from backend.services.candidate_keys import usable_candidate_key
-from backend.services.errors import DomainError, Forbidden, Unauthorized
+from backend.services.errors import Forbidden, Unauthorized
 
 SessionDep = Annotated[Session, Depends(get_session)]
 
@@ -60,7 +60,7 @@ def _org_principal(session: Session, raw: str, needed: ApiScope) -> Principal:
 def _candidate_principal(session: Session, raw: str) -> Principal | None:
     try:
         key, _ = usable_candidate_key(session, raw=raw)
-    except DomainError:
+    except Unauthorized:  # not a live candidate key: try it as an organisation key
         return None
     return Principal(
         org_id=key.org_id,

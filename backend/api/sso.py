@@ -94,6 +94,7 @@ def install_sso(app: FastAPI) -> None:
                     session,
                     subject=subject,
                     email=claims.get("email"),
+                    email_verified=claims.get("email_verified") is True,
                     name=str(claims.get("name") or ""),
                 )
                 web_token = start_web_session(session, member=member)

@@ -226,10 +226,6 @@ class TenantWebhook(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
 
-    # Only the fields the tenant asked for go into a delivery.
-    def selected(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return {k: payload[k] for k in self.fields if k in payload} if self.fields else payload
-
 
 # --------------------------------------------------------------------------------------------
 # Field types for request shapes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
@@ -59,8 +60,16 @@ def key_for_secret(session: Session, *, raw: str) -> ApiKey | None:
     return api_key
 
 
+LAST_USED_RESOLUTION = timedelta(minutes=5)
+
+
 def touch(session: Session, *, api_key: ApiKey) -> None:
-    api_key.last_used_at = utcnow()
+    """Record that the key was used; at most one write per key every few minutes, so reads
+    stay reads on SQLite."""
+    now = utcnow()
+    if api_key.last_used_at is not None and now - api_key.last_used_at < LAST_USED_RESOLUTION:
+        return
+    api_key.last_used_at = now
     session.add(api_key)
     session.commit()
 

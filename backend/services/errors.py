@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
 
 class DomainError(Exception):
     status_code = 400
@@ -46,3 +49,12 @@ class Forbidden(DomainError):
 class PaymentRequired(DomainError):
     status_code = 402
     code = "payment_required"
+
+
+def commit_or_conflict(session: Session, *, message: str, code: str = "conflict") -> None:
+    """Commit; a unique-constraint race (two requests creating the same thing) becomes 409."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise Conflict(message, code=code) from exc

@@ -11,7 +11,14 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Member, Organization, Role, WebSession
 from backend.models.base import utcnow
-from backend.services.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from backend.services.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+    commit_or_conflict,
+)
 from backend.services.hashing import sha256_hex
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
@@ -24,6 +31,18 @@ def normalise_email(email: str) -> str:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise InvalidInput(f"That email address is not valid: {exc}") from exc
+
+
+_DUMMY_HASH = hash_password("timing-equaliser")
+_EMAIL_TAKEN = "An account with this email already exists. Sign in instead."
+_ALREADY_MEMBER = "Someone with this email is already a member of an organisation."
+
+
+def parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidInput("Role must be admin, reviewer or viewer.") from None
 
 
 def create_organisation(
@@ -42,10 +61,10 @@ def create_organisation(
     if admin_password is not None and (problem := password_problem(admin_password)):
         raise InvalidInput(problem)
     if session.exec(select(Member).where(Member.email == email)).first():
-        raise Conflict("An account with this email already exists. Sign in instead.")
+        raise Conflict(_EMAIL_TAKEN, code="email_taken")
     org = Organization(name=name)
     session.add(org)
-    session.flush()
+    session.flush()  # the organisation row first: the admin refers to it
     admin = Member(
         org_id=org.id,
         email=email,
@@ -54,7 +73,7 @@ def create_organisation(
         password_hash=hash_password(admin_password) if admin_password else None,
     )
     session.add(admin)
-    session.commit()
+    commit_or_conflict(session, message=_EMAIL_TAKEN, code="email_taken")
     session.refresh(org)
     session.refresh(admin)
     return org, admin
@@ -77,14 +96,11 @@ def add_member(
     password: str | None = None,
 ) -> Member:
     email = normalise_email(email)
-    try:
-        role = Role(role)
-    except ValueError as exc:
-        raise InvalidInput("Role must be admin, reviewer or viewer.") from exc
+    role = parse_role(role)
     if password is not None and (problem := password_problem(password)):
         raise InvalidInput(problem)
     if session.exec(select(Member).where(Member.email == email)).first():
-        raise Conflict("Someone with this email is already a member of an organisation.")
+        raise Conflict(_ALREADY_MEMBER, code="email_taken")
     member = Member(
         org_id=org_id,
         email=email,
@@ -93,7 +109,7 @@ def add_member(
         password_hash=hash_password(password) if password else None,
     )
     session.add(member)
-    session.commit()
+    commit_or_conflict(session, message=_ALREADY_MEMBER, code="email_taken")
     session.refresh(member)
     return member
 
@@ -130,7 +146,7 @@ def _admin_count(session: Session, *, org_id: str) -> int:
 
 def change_role(session: Session, *, org_id: str, member_id: str, role: Role | str) -> Member:
     member = _member_in_org(session, org_id=org_id, member_id=member_id)
-    role = Role(role)
+    role = parse_role(role)
     if (
         member.role == Role.admin
         and role != Role.admin
@@ -165,11 +181,11 @@ def authenticate(session: Session, *, email: str, password: str) -> Member:
     except InvalidInput:
         raise Unauthorized("Email or password is incorrect.") from None
     member = session.exec(select(Member).where(Member.email == email)).first()
-    if (
-        member is None
-        or not member.is_active
-        or not verify_password(password, member.password_hash)
-    ):
+    if member is None or not member.is_active or not member.password_hash:
+        # Spend the same hashing time as for a real account, so timing reveals nothing.
+        verify_password(password, _DUMMY_HASH)
+        raise Unauthorized("Email or password is incorrect.")
+    if not verify_password(password, member.password_hash):
         raise Unauthorized("Email or password is incorrect.")
     member.last_sign_in_at = utcnow()
     session.add(member)
@@ -218,12 +234,30 @@ def end_web_session(session: Session, *, token: str) -> None:
         session.commit()
 
 
-def member_for_oidc(session: Session, *, subject: str, email: str | None, name: str = "") -> Member:
+def member_for_oidc(
+    session: Session,
+    *,
+    subject: str,
+    email: str | None,
+    email_verified: bool = False,
+    name: str = "",
+) -> Member:
     """The member signing in through OpenID Connect: matched by subject, then by email; a new
-    person joins the configured default organisation, if any."""
+    person joins the configured default organisation, if any.
+
+    An email links or creates an account only when the provider vouches for it
+    (``email_verified``, or the ``oidc_trust_email`` setting for providers that never send the
+    claim), and a member already linked to another subject is never taken over."""
     member = session.exec(select(Member).where(Member.oidc_subject == subject)).first()
     if member is None and email:
+        if not (email_verified or get_settings().oidc_trust_email):
+            raise Forbidden(
+                "Your identity provider has not verified your email address, so it cannot be "
+                "linked to a truelevel account."
+            )
         member = session.exec(select(Member).where(Member.email == normalise_email(email))).first()
+        if member is not None and member.oidc_subject not in (None, subject):
+            raise Forbidden("This account is linked to another single sign-on identity.")
     if member is None:
         settings = get_settings()
         if not settings.oidc_default_org_id or not email:

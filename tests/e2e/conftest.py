@@ -129,7 +129,7 @@ def page(new_context) -> Page:
 def oidc_user(oidc_issuer: str):
     """Registers claims for a subject at the provider (as a directory would hold them)."""
 
-    def register(subject: str, **claims: str) -> str:
+    def register(subject: str, **claims: object) -> str:
         response = httpx.put(f"{oidc_issuer}/users/{subject}", json=claims, timeout=10)
         response.raise_for_status()
         return subject

@@ -23,7 +23,9 @@ def test_member_signs_in_with_single_sign_on(page: Page, new_context, oidc_user)
     account = sign_up(page)
     email = unique_email("sso")
     add_member(page, email=email, role="reviewer", name="Sam Single")
-    subject = oidc_user(f"sub-{uuid.uuid4().hex[:10]}", email=email, name="Sam Single")
+    subject = oidc_user(
+        f"sub-{uuid.uuid4().hex[:10]}", email=email, email_verified=True, name="Sam Single"
+    )
 
     person = new_context().new_page()
     _sign_in_at_provider(person, subject)
@@ -39,7 +41,8 @@ def test_member_signs_in_with_single_sign_on(page: Page, new_context, oidc_user)
     expect(person).to_have_url(re.compile(r"/signin/?$"))
 
 
-def test_unknown_identity_is_sent_back_with_a_reason(page: Page):
-    _sign_in_at_provider(page, unique_email("stranger"))
+def test_unknown_identity_is_sent_back_with_a_reason(page: Page, oidc_user):
+    stranger = unique_email("stranger")
+    _sign_in_at_provider(page, oidc_user(stranger, email=stranger, email_verified=True))
     expect(page).to_have_url(re.compile(r"/signin/?\?error="))
     expect(page.locator("#signin-error")).to_contain_text("No truelevel account is linked")

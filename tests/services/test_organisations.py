@@ -107,3 +107,13 @@ def test_api_key_is_stored_only_as_sha256_and_revocable(db):
     assert api_keys.key_for_secret(db, raw=raw) is None
     with pytest.raises(InvalidInput):
         api_keys.create_api_key(db, org_id=org.id, scope="everything")
+
+
+def test_unknown_role_is_a_clear_input_error(db):
+    org, admin = create_organisation(
+        db, name="Acme", admin_email=_email("roles"), admin_password="long enough pw"
+    )
+    with pytest.raises(InvalidInput, match="admin, reviewer or viewer"):
+        change_role(db, org_id=org.id, member_id=admin.id, role="owner")
+    with pytest.raises(InvalidInput):
+        add_member(db, org_id=org.id, email=_email("x"), role="superuser")

@@ -138,7 +138,7 @@ class MembersState(PagedState, AuthState):
             with session_scope() as session:
                 changed = change_role(session, org_id=admin.org_id, member_id=member_id, role=role)
                 self.notice = f"{changed.name or changed.email} is now {ROLE_LABELS[role].lower()}."
-        except (DomainError, ValueError) as exc:
+        except DomainError as exc:
             self.error = getattr(exc, "message", "That role does not exist.")
         self._reload(admin.org_id)
         # Demoting yourself changes what this page may show.

@@ -16,12 +16,12 @@ from backend.models.pipeline import (
     Job,
     Question,
 )
-from backend.services.errors import Conflict, NotFound
+from backend.services.errors import Conflict, NotFound, commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline import resumes
 from backend.services.pipeline.candidates import get_candidate, get_candidate_by_source_id
-from backend.services.pipeline.errors import Unprocessable, commit_or_conflict
+from backend.services.pipeline.errors import Unprocessable
 from backend.services.pipeline.jobs import get_job, get_job_by_source_id
 from backend.services.pipeline.questions import add_application_questions, application_questions
 

@@ -6,11 +6,10 @@ from sqlmodel import Session, col, select, update
 
 from backend.models.base import utcnow
 from backend.models.pipeline import Application, Candidate, CandidateCreate, CandidateUpdate
-from backend.services.errors import Conflict
+from backend.services.errors import Conflict, commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline import resumes
-from backend.services.pipeline.errors import commit_or_conflict
 
 _RESUME_FIELDS = {"file", "file_name"}
 

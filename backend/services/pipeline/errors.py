@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
-
-from backend.services.errors import Conflict, DomainError
+from backend.services.errors import DomainError
 
 
 class Unprocessable(DomainError):
@@ -24,12 +21,3 @@ class Unprocessable(DomainError):
 class PayloadTooLarge(DomainError):
     status_code = 413
     code = "payload_too_large"
-
-
-def commit_or_conflict(session: Session, *, message: str, code: str = "conflict") -> None:
-    """Commit; a unique-constraint race (two requests creating the same thing) becomes 409."""
-    try:
-        session.commit()
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict(message, code=code) from exc

@@ -12,10 +12,9 @@ from backend.models.pipeline import (
     ScheduleSetting,
     ScheduleSettingUpdate,
 )
-from backend.services.errors import Conflict
+from backend.services.errors import Conflict, commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
-from backend.services.pipeline.errors import commit_or_conflict
 
 
 def create_job(session: Session, *, org_id: str, data: JobCreate) -> Job:

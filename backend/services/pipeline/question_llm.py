@@ -99,7 +99,8 @@ def parse_questions(content: Any, *, count: int) -> list[NewQuestion] | None:
             continue
         if not isinstance(text, str) or not text.strip():
             continue
-        text = " ".join(text.split())[:LEN_QUESTION]
+        # The model's text goes to the database: no NUL (PostgreSQL refuses it).
+        text = " ".join(text.replace("\x00", " ").split())[:LEN_QUESTION]
         key = text.lower()
         if key in seen:
             continue

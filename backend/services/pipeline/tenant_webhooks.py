@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from backend.models.base import utcnow
 from backend.models.pipeline import TenantWebhook, TenantWebhookUpsert, TriggeredEvent
+from backend.services.errors import commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
-from backend.services.pipeline.errors import commit_or_conflict
 
 
 def list_tenant_webhooks(
