@@ -36,8 +36,13 @@ class Principal:
         return self.candidate_key_id is not None
 
 
+def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    """The bearer token as sent (trimmed), or an empty string."""
+    return credentials.credentials.strip() if credentials and credentials.credentials else ""
+
+
 def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
-    if credentials is None or not credentials.credentials:
+    if not bearer_token(credentials):
         raise Unauthorized(
             "Missing API key. Send it as 'Authorization: Bearer <key>'.", code="missing_api_key"
         )

@@ -11,58 +11,36 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Body
 
-from backend.api.deps import AssessmentsPrincipal, Principal, SessionDep, require_scope
+from backend.api.deps import (
+    AssessmentsOrCandidate,
+    AssessmentsPrincipal,
+    BearerCredentials,
+    SessionDep,
+    bearer_token,
+)
 from backend.api.errors import BadRequestOnInvalidBodyRoute
-from backend.models import ApiScope
 from backend.models.assessments import RedeemRequest, SessionEnvelope, SessionUpdate
 from backend.services import api_keys, candidate_sessions
 from backend.services.errors import Forbidden, InvalidInput, Unauthorized
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], route_class=BadRequestOnInvalidBodyRoute)
 
-_bearer = HTTPBearer(
-    auto_error=False, description="A candidate key (TL-XXXX-XXXX) or an organisation API key."
-)
-Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-_org_key = require_scope(ApiScope.assessments)
-
-
-def _raw_token(credentials: HTTPAuthorizationCredentials | None) -> str:
-    return credentials.credentials.strip() if credentials and credentials.credentials else ""
-
-
-def session_caller(db: SessionDep, credentials: Credentials) -> Principal:
-    """An organisation key, or the candidate key of a redeemed session. Unlike the generic
-    candidate check, a key past its expiry still works here: once redeemed, the session's own
-    deadline governs."""
-    raw = _raw_token(credentials)
-    if raw and not raw.startswith(api_keys.KEY_PREFIX):
-        key = candidate_sessions.key_for_session_access(db, raw=raw)
-        if key is not None:
-            return Principal(
-                org_id=key.org_id,
-                scope=ApiScope.assessments,
-                candidate_key_id=key.id,
-                assessment_id=key.assessment_id,
-            )
-    return _org_key(db, credentials)
-
-
-SessionCaller = Annotated[Principal, Depends(session_caller)]
+# The candidate key that started a session reads and completes it (its own expiry no longer
+# counts once redeemed: the session's deadline does); otherwise an organisation key.
+SessionCaller = AssessmentsOrCandidate
 
 
 @router.post("/redeem", status_code=201, response_model=SessionEnvelope)
 def redeem(
     db: SessionDep,
-    credentials: Credentials,
+    credentials: BearerCredentials,
     body: Annotated[RedeemRequest | None, Body()] = None,
 ) -> SessionEnvelope:
     """Start the session for a candidate key, once: 409 when already redeemed, 410 when the key
     expired, 401 when it is unknown or revoked."""
-    bearer_key = _raw_token(credentials)
+    bearer_key = bearer_token(credentials)
     body_key = body.key if body is not None else None
     if bearer_key.startswith(api_keys.KEY_PREFIX):
         raise Forbidden(

@@ -18,7 +18,7 @@ from backend.models.assessments import (
     session_status,
 )
 from backend.models.base import iso, utcnow
-from backend.services.candidate_keys import find_candidate_key, usable_candidate_key
+from backend.services.candidate_keys import usable_candidate_key
 from backend.services.errors import Conflict, NotFound
 from backend.services.ownership import find_owned
 
@@ -60,16 +60,6 @@ def redeem_key(session: Session, *, key: str) -> CandidateSession:
         ) from None
     session.refresh(candidate_session)
     return candidate_session
-
-
-def key_for_session_access(session: Session, *, raw: str) -> CandidateKey | None:
-    """The candidate key that may read and complete its own session: redeemed and not revoked.
-    Its expiry no longer matters once redeemed (the session's deadline governs), so a candidate
-    whose key expires mid-session can still finish."""
-    key = find_candidate_key(session, raw=raw)
-    if key is None or key.revoked_at is not None or key.session_id is None:
-        return None
-    return key
 
 
 def get_candidate_session(
