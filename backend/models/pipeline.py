@@ -303,10 +303,14 @@ class _PatchShape(SQLModel):
         return self.model_dump(exclude_unset=True, exclude=exclude or set())
 
 
+def _public_value(value: Any) -> Any:
+    return iso(value) if isinstance(value, datetime) else value
+
+
 def _row_fields(shape: type[SQLModel], row: SQLModel, **overrides: Any) -> dict[str, Any]:
-    """Copy the columns a public shape declares from a table row."""
+    """Copy the columns a public shape declares from a table row; timestamps become ISO 8601."""
     values = {
-        name: getattr(row, name)
+        name: _public_value(getattr(row, name))
         for name in shape.model_fields
         if name not in overrides and hasattr(row, name)
     }
@@ -442,9 +446,7 @@ class JobPublic(SQLModel):
 
     @classmethod
     def from_row(cls, job: Job) -> JobPublic:
-        return cls(
-            **_row_fields(cls, job, created_at=iso(job.created_at), updated_at=iso(job.updated_at))
-        )
+        return cls(**_row_fields(cls, job))
 
 
 class JobSchedulingUpdate(SQLModel):
@@ -621,15 +623,7 @@ class CandidatePublic(SQLModel):
 
     @classmethod
     def from_row(cls, candidate: Candidate) -> CandidatePublic:
-        return cls(
-            **_row_fields(
-                cls,
-                candidate,
-                resume=ResumePublic.from_row(candidate),
-                created_at=iso(candidate.created_at),
-                updated_at=iso(candidate.updated_at),
-            )
-        )
+        return cls(**_row_fields(cls, candidate, resume=ResumePublic.from_row(candidate)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -674,14 +668,7 @@ class QuestionPublic(SQLModel):
 
     @classmethod
     def from_row(cls, question: Question) -> QuestionPublic:
-        return cls(
-            **_row_fields(
-                cls,
-                question,
-                created_at=iso(question.created_at),
-                updated_at=iso(question.updated_at),
-            )
-        )
+        return cls(**_row_fields(cls, question))
 
 
 class QuestionGenerationPublic(SQLModel):
@@ -779,15 +766,7 @@ class ApplicationPublic(SQLModel):
 
     @classmethod
     def from_row(cls, application: Application) -> ApplicationPublic:
-        return cls(
-            **_row_fields(
-                cls,
-                application,
-                resume=ResumePublic.from_row(application),
-                created_at=iso(application.created_at),
-                updated_at=iso(application.updated_at),
-            )
-        )
+        return cls(**_row_fields(cls, application, resume=ResumePublic.from_row(application)))
 
 
 class ApplicationDetail(ApplicationPublic):
@@ -925,7 +904,5 @@ class TenantWebhookPublic(SQLModel):
                 webhook,
                 fields=list(webhook.fields or []),
                 has_secret=bool(webhook.secret),
-                created_at=iso(webhook.created_at),
-                updated_at=iso(webhook.updated_at),
             )
         )
