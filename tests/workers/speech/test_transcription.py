@@ -103,3 +103,16 @@ def test_a_segment_looping_three_times_is_kept_once():
     kept = [(s.text, s.start) for s in collapse_loops(segments)]
     # The loop collapses to its first segment; a genuine "Yes. Yes." (twice) stays.
     assert kept == [("Tell me about yourself.", 0), ("Thank you.", 1), ("Yes.", 5), ("Yes.", 6)]
+
+
+def test_model_comes_from_the_settings(tmp_path):
+    from backend.settings import Settings
+    from workers.speech.transcription import ModelLoadError, load_configured_model
+
+    model = load_configured_model(Settings(speech_device="cpu"))
+    assert (model.device, model.compute_type) == ("cpu", "int8")
+    assert model is load_configured_model(Settings(speech_device="cpu"))  # loaded once
+    empty_dir = tmp_path / "no-model-here"
+    empty_dir.mkdir()
+    with pytest.raises(ModelLoadError, match="no-model-here"):
+        load_configured_model(Settings(speech_model=str(empty_dir), speech_device="cpu"))
