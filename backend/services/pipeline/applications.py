@@ -43,9 +43,6 @@ def create_application(
     job = _resolve_job(session, org_id=org_id, data=data)
     candidate = _resolve_candidate(session, org_id=org_id, data=data)
     _ensure_new(session, org_id=org_id, job=job, candidate=candidate, source_id=data.source_id)
-    resume = data.resume
-    field = "base64file" if data.base64file else "file"
-    decoded = resumes.decode_resume(resume, field=field) if resume else None
     application = Application(
         org_id=org_id,
         job_id=job.id,
@@ -56,10 +53,15 @@ def create_application(
         source_application_status=data.source_application_status,
         application_stage=data.application_stage,
     )
-    stored = None
-    if decoded is not None:
-        stored = resumes.store_resume(org_id=org_id, resume=decoded, file_name=data.file_name)
-        resumes.attach_resume(application, stored)
+    # Bad base64 raises here, before anything is written.
+    resume = resumes.change_resume(
+        application,
+        org_id=org_id,
+        sent=bool(data.resume),
+        encoded=data.resume,
+        file_name=data.file_name,
+        field="base64file" if data.base64file else "file",
+    )
     session.add(application)
     try:
         if questions:
@@ -73,7 +75,7 @@ def create_application(
         )
     except Exception:
         session.rollback()
-        resumes.delete_resume(stored.path if stored else None)
+        resume.discard()
         raise
     session.refresh(application)
     return application

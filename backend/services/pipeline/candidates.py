@@ -20,13 +20,16 @@ def create_candidate(session: Session, *, org_id: str, data: CandidateCreate) ->
     existing = get_candidate_by_source_id(session, org_id=org_id, source_id=data.source_id)
     if existing is not None:
         raise _duplicate(existing)
-    # Decode before anything is written, so bad input leaves no trace.
-    decoded = resumes.decode_resume(data.file, field="file") if data.file else None
     candidate = Candidate(org_id=org_id, **data.model_dump(exclude=_RESUME_FIELDS))
-    stored = None
-    if decoded is not None:
-        stored = resumes.store_resume(org_id=org_id, resume=decoded, file_name=data.file_name)
-        resumes.attach_resume(candidate, stored)
+    # Bad base64 raises here, before anything is written.
+    resume = resumes.change_resume(
+        candidate,
+        org_id=org_id,
+        sent=bool(data.file),
+        encoded=data.file,
+        file_name=data.file_name,
+        field="file",
+    )
     session.add(candidate)
     try:
         commit_or_conflict(
@@ -35,7 +38,7 @@ def create_candidate(session: Session, *, org_id: str, data: CandidateCreate) ->
             code="duplicate_source_id",
         )
     except Exception:
-        resumes.delete_resume(stored.path if stored else None)
+        resume.discard()
         raise
     session.refresh(candidate)
     return candidate

@@ -214,7 +214,8 @@ def attach_resume(row: Candidate | Application, stored: StoredResume | None) -> 
 
 @dataclass
 class ResumeChange:
-    """What a PATCH did to a row's resume, so the caller can tidy files after the commit."""
+    """What a create or update did to a row's resume, so the caller can tidy files after the
+    commit (``finish``) or after a failed one (``discard``)."""
 
     old_path: str | None
     new: StoredResume | None = None
@@ -241,7 +242,7 @@ def change_resume(
     file_name: str | None,
     field: str,
 ) -> ResumeChange:
-    """Apply a partial update's resume fields to ``row`` (not committed).
+    """Apply the resume fields of a create or a partial update to ``row`` (not committed).
 
     ``sent`` with content replaces the resume; ``sent`` with null or "" removes it; a bare
     ``file_name`` renames the stored resume (keeping the detected extension)."""
