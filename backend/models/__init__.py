@@ -8,6 +8,12 @@ from backend.models.assessments import (
     Rubric,
     SessionStatus,
 )
+from backend.models.evaluations import (
+    Evaluation,
+    EvaluationFingerprint,
+    EvaluationUpload,
+    SessionEvent,
+)
 from backend.models.mail import OutboundEmail
 from backend.models.organisations import ApiKey, ApiScope, Member, Organization, Role, WebSession
 from backend.models.pipeline import (
@@ -27,6 +33,9 @@ __all__ = [
     "Candidate",
     "CandidateKey",
     "CandidateSession",
+    "Evaluation",
+    "EvaluationFingerprint",
+    "EvaluationUpload",
     "Job",
     "Member",
     "Organization",
@@ -36,6 +45,7 @@ __all__ = [
     "Role",
     "Rubric",
     "ScheduleSetting",
+    "SessionEvent",
     "SessionStatus",
     "TenantWebhook",
     "WebSession",

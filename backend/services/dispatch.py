@@ -1,0 +1,25 @@
+"""Handing durable work to the queue: the one place where the backend names a worker task.
+
+The database row is the durable record; the queue message only wakes a worker sooner. Losing a
+message loses nothing: the workers' minute sweep (``workers.tasks.requeue_stale_work``) enqueues
+again whatever is still waiting. ``workers.tasks`` is imported lazily and is thin (it imports no
+model or analyser until a task runs), so the web process stays free of the workers' weight.
+"""
+
+from __future__ import annotations
+
+# Seed 000's SLA tiers as Huey priorities (higher runs first): express 2 h, priority 12 h,
+# standard 24 h.
+SLA_PRIORITY: dict[str, int] = {"express": 30, "priority": 20, "standard": 10}
+
+
+def priority_for(*, sla_tier: str) -> int:
+    """Queue priority of an SLA tier (unknown tiers run as standard)."""
+    return SLA_PRIORITY.get(sla_tier, SLA_PRIORITY["standard"])
+
+
+def enqueue_evaluation(evaluation_id: str, priority: int) -> None:
+    """Ask a worker to run the automated evaluation of ``evaluation_id``."""
+    from workers import tasks
+
+    tasks.evaluate_code.schedule((evaluation_id,), priority=priority)
