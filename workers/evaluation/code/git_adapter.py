@@ -1,0 +1,290 @@
+"""The one place that runs the ``git`` binary: cloning a candidate's repository and reading its
+history.
+
+A candidate controls the repository, so git runs with nothing from the machine it runs on: no
+global or system configuration, no templates, no hooks, no credential helpers or prompts, no
+submodules, and symbolic links checked out as plain files so that none can point outside the
+clone. Cloning has a wall-clock limit and a size watch that stops it when the clone grows past
+the cap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+GIT = "git"
+# How often the size watch measures the growing clone.
+_WATCH_INTERVAL_S = 0.2
+_STDERR_TAIL_CHARS = 2000
+# user:password@ (or token@) in any URL that git may print back. Greedy up to the last "@"
+# before the path: a password may itself contain an unencoded "@".
+_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s'\"]*@")
+# The same in scp-like addresses (user@host:path, or the mistyped user:token@host:path), where
+# there is no scheme: a word that ends in "@" and is followed by "host:".
+_SCP_USERINFO = re.compile(r"(?<![^\s'\"])[^\s'\"/:@]+(?::[^\s'\"/]*)?@(?=[^\s'\"/:@]+:)")
+
+GitFailure = Literal["timeout", "too_large", "failed"]
+
+
+class GitError(Exception):
+    """git did not finish the job; ``kind`` says why and ``detail`` is git's own last words with
+    any credentials removed."""
+
+    def __init__(self, kind: GitFailure, detail: str = "") -> None:
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+        self.kind = kind
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One commit as the history analyser sees it."""
+
+    sha: str
+    author: str
+    email: str
+    timestamp: int  # author time, seconds since the epoch (UTC)
+    message: str
+    files: tuple[str, ...]  # paths touched, forward slashes
+    insertions: int
+    deletions: int
+
+    @property
+    def files_changed(self) -> int:
+        """How many files the commit touched."""
+        return len(self.files)
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the user-info part of every URL in it removed, so that a password or token
+    never reaches a log, an error message or a stored reason."""
+    return _SCP_USERINFO.sub("", _USERINFO.sub(r"\g<scheme>", text))
+
+
+def _clean_environment(home: Path) -> dict[str, str]:
+    """An environment that lets git read nothing of this machine's configuration or secrets."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "/bin/true",
+        "SSH_ASKPASS": "/bin/true",
+        # Never ask about host keys, never use an agent or a key of the machine's user.
+        "GIT_SSH_COMMAND": "ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new "
+        "-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o IdentityFile=/dev/null -F none",
+        "GIT_PROTOCOL_FROM_USER": "0",
+    }
+
+
+def _safety_options(*, allow_file_protocol: bool) -> list[str]:
+    return [
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.symlinks=false",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "credential.helper=",
+        "-c",
+        "protocol.ext.allow=never",
+        "-c",
+        f"protocol.file.allow={'always' if allow_file_protocol else 'never'}",
+        "-c",
+        "submodule.recurse=false",
+        "-c",
+        "transfer.fsckObjects=true",
+    ]
+
+
+def tree_size(path: Path) -> int:
+    """Bytes of all regular files under ``path`` (links not followed)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue  # git removes temporary files while we walk
+    return total
+
+
+def clone(
+    url: str,
+    dest: Path,
+    *,
+    timeout_s: float,
+    max_bytes: int,
+    allow_file_protocol: bool = False,
+) -> Path:
+    """Clone ``url`` with its full history into ``dest`` (which must not exist yet).
+
+    Raises ``GitError`` when git fails, runs past ``timeout_s`` or the clone passes ``max_bytes``;
+    ``dest`` is removed in every failure.
+    """
+    dest = Path(dest)
+    with tempfile.TemporaryDirectory(prefix="truelevel-git-home-") as home:
+        argv = [
+            GIT,
+            *_safety_options(allow_file_protocol=allow_file_protocol),
+            "clone",
+            "--no-recurse-submodules",
+            "--template=",
+            "--no-local",  # a local path is copied through the transport, never hard-linked
+            "--quiet",
+            "--",
+            url,
+            str(dest),
+        ]
+        with tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen(
+                argv,
+                env=_clean_environment(Path(home)),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,
+            )
+            failure = _watch(process, dest, timeout_s=timeout_s, max_bytes=max_bytes)
+            stderr.seek(0)
+            detail = redact_url(stderr.read()[-_STDERR_TAIL_CHARS:].decode("utf-8", "replace"))
+    if failure is None and process.returncode != 0:
+        failure = "failed"
+    if failure is None and tree_size(dest) > max_bytes:
+        failure = "too_large"
+    if failure is not None:
+        shutil.rmtree(dest, ignore_errors=True)
+        raise GitError(failure, detail.strip())
+    return dest
+
+
+def _watch(
+    process: subprocess.Popen, dest: Path, *, timeout_s: float, max_bytes: int
+) -> GitFailure | None:
+    """Wait for ``process``; kill it (and the helpers it started) on timeout or over-size."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            process.wait(timeout=_WATCH_INTERVAL_S)
+            return None
+        except subprocess.TimeoutExpired:
+            pass
+        failure: GitFailure | None = None
+        if time.monotonic() > deadline:
+            failure = "timeout"
+        elif dest.exists() and tree_size(dest) > max_bytes:
+            failure = "too_large"
+        if failure is not None:
+            _kill_group(process)
+            return failure
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, 9)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def has_commits(repo: Path) -> bool:
+    """True when the repository's HEAD points at a commit."""
+    result = _git_in(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+    return result.returncode == 0
+
+
+# One numstat line: added, removed (both "-" for binary files) and the path, which may hold
+# tabs and newlines (with -z git neither quotes nor escapes it).
+_NUMSTAT = re.compile(r"\n?(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # sha1 or sha256 repositories
+
+
+def commit_log(repo: Path) -> list[Commit]:
+    """Every commit reachable from HEAD, oldest first, with the files each touched and its line
+    counts (binary files count as touched with no lines)."""
+    if not has_commits(repo):
+        return []
+    # NUL separates everything: it is the one byte git never prints inside a name, a message
+    # or (with -z) a path, whatever the candidate put in them.
+    out = _git_in(
+        repo,
+        "log",
+        "--reverse",
+        "--no-renames",
+        "--numstat",
+        "-z",
+        "--format=%H%x00%an%x00%ae%x00%at%x00%B%x00",
+        "HEAD",
+    ).stdout
+    tokens = out.split("\0")
+    commits = []
+    index = 0
+    while index < len(tokens):
+        if not _SHA.fullmatch(tokens[index]) or index + 4 >= len(tokens):
+            index += 1
+            continue
+        sha, author, email, timestamp, message = tokens[index : index + 5]
+        index += 5
+        files: list[str] = []
+        insertions = deletions = 0
+        # Then empty tokens and numstat entries, up to the next commit's sha (never a numstat
+        # entry: it has no tabs).
+        while index < len(tokens) and (not tokens[index] or _NUMSTAT.fullmatch(tokens[index])):
+            stat = _NUMSTAT.fullmatch(tokens[index])
+            index += 1
+            if stat is None:
+                continue
+            added, removed, path = stat.groups()
+            files.append(path)
+            insertions += int(added) if added.isdigit() else 0
+            deletions += int(removed) if removed.isdigit() else 0
+        commits.append(
+            Commit(
+                sha=sha,
+                author=author,
+                email=email,
+                timestamp=int(timestamp) if timestamp.isdigit() else 0,
+                message=message.strip(),
+                files=tuple(files),
+                insertions=insertions,
+                deletions=deletions,
+            )
+        )
+    return commits
+
+
+def _git_in(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run a read-only git command inside a cloned repository, with the same clean set-up."""
+    with tempfile.TemporaryDirectory(prefix="truelevel-git-home-") as home:
+        return subprocess.run(
+            [
+                GIT,
+                *_safety_options(allow_file_protocol=False),
+                "-c",
+                f"safe.directory={Path(repo).resolve()}",
+                "-c",
+                "core.quotePath=false",
+                "-C",
+                str(repo),
+                *args,
+            ],
+            env=_clean_environment(Path(home)),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            check=check,
+            timeout=120,
+        )

@@ -1,0 +1,549 @@
+"""Find a submission's tests, run them in the sandbox and turn the outcome into the "tests"
+analyser report.
+
+Per language: Python with pytest from the project's own environment (a junit report gives the
+counts), JavaScript with Node's built-in runner (``node --test``; dependencies are never
+installed, there is no network in the sandbox), Go with ``go test`` when the toolchain is
+installed. Java tests, TypeScript tests and JavaScript tests written for other frameworks are
+detected and reported as not run: their toolchains cannot be installed offline.
+
+Signals hold counts and flags only, never timings, so the same submission always gives the same
+report.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from backend.settings import Settings, get_settings
+from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
+from workers.evaluation.code.sandbox import (
+    WORKSPACE,
+    SandboxResult,
+    SandboxUnavailable,
+    python_runtime_paths,
+    run_sandboxed,
+)
+
+Language = Literal["python", "javascript", "typescript", "go", "java"]
+RunStatus = Literal["ran", "toolchain_not_available", "sandbox_unavailable"]
+
+CATEGORY = "Testing"
+REPORT_NAME = "tests"
+# Our own outputs inside the workspace copy.
+_RESULTS_DIR = ".truelevel"
+_PYTEST_JUNIT = f"{_RESULTS_DIR}/pytest-junit.xml"
+_NODE_TAP = f"{_RESULTS_DIR}/node.tap"
+_GO_JSON = f"{_RESULTS_DIR}/go-test.json"
+# Folders that hold dependencies or build output, never the candidate's tests.
+_SKIPPED_DIRS = {
+    ".git",
+    ".hg",
+    "node_modules",
+    ".venv",
+    "venv",
+    "env",
+    "__pycache__",
+    "dist",
+    "build",
+    "target",
+    "vendor",
+    ".tox",
+    ".mypy_cache",
+    ".pytest_cache",
+    _RESULTS_DIR,
+}
+_PYTHON_TESTS = ("test_*.py", "*_test.py")
+# The files `node --test` finds by itself (Node 20).
+_NODE_TESTS = (
+    "*.test.js",
+    "*.test.mjs",
+    "*.test.cjs",
+    "*-test.js",
+    "*-test.mjs",
+    "*-test.cjs",
+    "*_test.js",
+    "*_test.mjs",
+    "*_test.cjs",
+    "test-*.js",
+    "test-*.mjs",
+    "test-*.cjs",
+    "test.js",
+    "test.mjs",
+    "test.cjs",
+)
+_OTHER_JS_TESTS = ("*.spec.js", "*.spec.mjs", "*.spec.cjs", "*.spec.jsx", "*.test.jsx")
+_TYPESCRIPT_TESTS = ("*.test.ts", "*.spec.ts", "*.test.tsx", "*.spec.tsx")
+_GO_TESTS = ("*_test.go",)
+_JAVA_TESTS = ("*Test.java", "*Tests.java", "*IT.java")
+_MAX_CITED_FILES = 5
+# pytest's exit status when it collected no tests: nothing failed.
+_PYTEST_NO_TESTS = 5
+# What each thing the sandbox stopped means, for the reviewer.
+_VIOLATION_WORDING = {
+    "network": "tried to reach the network",
+    "filesystem": "tried to write outside the submission folder",
+    "disk": "filled the disk past its limit",
+    "file_size": "wrote a file past the size limit",
+    "pids": "started processes without end (a fork bomb or runaway threads)",
+    "memory": "tried to use more memory than allowed",
+    "timeout": "did not finish within the time limit",
+}
+# Stopped for these, the tests did something a test suite never needs to: a high-severity flag.
+# A time limit or file size alone more often means a slow or noisy suite: medium.
+_HOSTILE_VIOLATIONS = {"network", "filesystem", "pids", "memory", "disk"}
+
+
+@dataclass(frozen=True)
+class TestRunReport:
+    """The tests of one language in a submission and how their run went."""
+
+    __test__ = False  # a result type, not a pytest test class
+
+    language: Language
+    status: RunStatus
+    command: str  # what ran (inside /workspace), or why nothing ran
+    test_files: tuple[str, ...]  # relative paths, forward slashes, sorted
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    exit_code: int | None = None
+    timed_out: bool = False
+    contained_violations: tuple[str, ...] = ()
+    output_tail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ran_ok(self) -> bool:
+        """Ran to the end with at least one passing test and nothing failing."""
+        return (
+            self.status == "ran"
+            and not self.timed_out
+            and self.passed > 0
+            and self.failed == 0
+            and self.errors == 0
+        )
+
+
+def find_test_files(root: Path) -> dict[Language, tuple[str, ...]]:
+    """Test files per language under ``root`` (dependency and build folders skipped)."""
+    found: dict[Language, list[str]] = {}
+    patterns: list[tuple[Language, tuple[str, ...]]] = [
+        ("python", _PYTHON_TESTS),
+        ("javascript", _NODE_TESTS + _OTHER_JS_TESTS),
+        ("typescript", _TYPESCRIPT_TESTS),
+        ("go", _GO_TESTS),
+        ("java", _JAVA_TESTS),
+    ]
+    for path in _walk_files(root):
+        relative = path.relative_to(root).as_posix()
+        for language, globs in patterns:
+            in_test_folder = language == "javascript" and _in_js_test_folder(relative)
+            if any(fnmatch(path.name, glob) for glob in globs) or in_test_folder:
+                found.setdefault(language, []).append(relative)
+                break
+    return {language: tuple(sorted(files)) for language, files in found.items()}
+
+
+def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunReport]:
+    """Run every language's tests found under ``root`` in the sandbox, one report each (an empty
+    list when the submission has no tests)."""
+    settings = settings or get_settings()
+    reports = []
+    for language, files in find_test_files(root).items():
+        if language == "python":
+            reports.append(_run_python(root, files, settings))
+        elif language == "javascript":
+            reports.append(_run_javascript(root, files, settings))
+        elif language == "go":
+            reports.append(_run_go(root, files, settings))
+        elif language == "typescript":
+            reason = "TypeScript tests need a compiler that is not installed"
+            reports.append(_not_run(language, files, reason))
+        else:
+            reason = "Java tests need JUnit, which cannot be installed offline"
+            reports.append(_not_run(language, files, reason))
+    return reports
+
+
+def analyse_tests(root: Path, *, settings: Settings | None = None) -> AnalyserReport:
+    """Find, run and report a submission's tests: the "tests" analyser."""
+    started = time.monotonic()
+    report = to_analyser_report(run_tests(root, settings=settings))
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def to_analyser_report(runs: list[TestRunReport]) -> AnalyserReport:
+    """The "tests" analyser report: counts and flags as signals, observations citing the test
+    files, risk flags for failing runs and for anything the sandbox had to stop."""
+    ran = [run for run in runs if run.status == "ran"]
+    violations = sorted({v for run in runs for v in run.contained_violations})
+    signals: dict[str, float | int | str | bool | None] = {
+        "tests_present": bool(runs),
+        "test_files": sum(len(run.test_files) for run in runs),
+        "test_languages": ",".join(run.language for run in runs),
+        "tests_run": bool(ran),
+        "tests_not_run": ",".join(run.language for run in runs if run.status != "ran"),
+        "tests_passed": sum(run.passed for run in ran),
+        "tests_failed": sum(run.failed for run in ran),
+        "tests_errors": sum(run.errors for run in ran),
+        "tests_skipped": sum(run.skipped for run in ran),
+        "tests_timed_out": any(run.timed_out for run in ran),
+        "tests_run_ok": bool(ran) and all(run.ran_ok for run in ran),
+        "sandbox_violation": bool(violations),
+        "sandbox_violations": ",".join(violations),
+    }
+    report = AnalyserReport(name=REPORT_NAME, signals=signals)
+    if not runs:
+        report.observations.append(
+            Observation(CATEGORY, "The submission contains no automated tests.", polarity=-1)
+        )
+        return report
+    for run in runs:
+        report.observations.append(_observation(run))
+        report.observations.extend(_violation_observations(run))
+        report.risk_flags.extend(_risk_flags(run))
+    return report
+
+
+# --- per-language runners -------------------------------------------------------------------
+
+
+def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--color=no",
+        f"--rootdir={WORKSPACE}",
+        f"--junitxml={WORKSPACE}/{_PYTEST_JUNIT}",
+        "-o",
+        "junit_family=xunit2",
+    ]
+    if importlib.util.find_spec("anyio") is not None:
+        # Async tests: the one plugin kept from the project's environment.
+        argv += ["-p", "anyio.pytest_plugin"]
+    # Plugins of the project's own environment are not the candidate's: loading them all costs
+    # seconds (schemathesis) and could change how the candidate's tests behave.
+    env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    result = _sandboxed(
+        "python",
+        files,
+        argv,
+        root,
+        settings,
+        keep=_PYTEST_JUNIT,
+        toolchain=python_runtime_paths(),
+        env=env,
+    )
+    if isinstance(result, TestRunReport):
+        return result
+    counts = _junit_counts(result.files.get(_PYTEST_JUNIT, ""))
+    return _report("python", argv, files, result, *counts, clean_exits=(0, _PYTEST_NO_TESTS))
+
+
+def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
+    node = shutil.which("node")
+    runnable = [f for f in files if _node_finds(f)]
+    if node is None or not (runnable or _package_uses_node_test(root)):
+        reason = (
+            "Node.js is not installed"
+            if node is None
+            else "these tests need a framework from npm, which is not installed offline"
+        )
+        return _not_run("javascript", files, reason)
+    argv = [
+        node,
+        "--test",
+        "--test-reporter=tap",
+        f"--test-reporter-destination={WORKSPACE}/{_NODE_TAP}",
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+    ]
+    toolchain = (Path(node).resolve().parent.parent,)
+    result = _sandboxed(
+        "javascript", files, argv, root, settings, keep=_NODE_TAP, toolchain=toolchain
+    )
+    if isinstance(result, TestRunReport):
+        return result
+    passed, failed, errors, skipped = _tap_counts(result.files.get(_NODE_TAP, ""))
+    return _report("javascript", argv, files, result, passed, failed, errors, skipped)
+
+
+def _run_go(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
+    go = shutil.which("go")
+    if go is None:
+        return _not_run("go", files, "the Go toolchain is not installed")
+    goroot = Path(go).resolve().parent.parent
+    # `go test -json` output goes to stdout; the shell saves it for us to read back.
+    script = f"go test -json ./... > {WORKSPACE}/{_GO_JSON}"
+    argv = ["/bin/sh", "-c", script]
+    result = _sandboxed(
+        "go",
+        files,
+        argv,
+        root,
+        settings,
+        keep=_GO_JSON,
+        toolchain=(goroot,),
+        env={
+            "PATH": f"{goroot}/bin:/usr/bin:/bin",
+            "GOPROXY": "off",
+            "GOFLAGS": "-mod=mod",
+            "GOCACHE": "/tmp/go-cache",
+            "GOPATH": "/tmp/go",
+            "CGO_ENABLED": "0",
+        },
+    )
+    if isinstance(result, TestRunReport):
+        return result
+    passed, failed, skipped = _go_counts(result.files.get(_GO_JSON, ""))
+    return _report("go", ["go", "test", "./..."], files, result, passed, failed, 0, skipped)
+
+
+def _not_run(language: Language, files: tuple[str, ...], reason: str) -> TestRunReport:
+    return TestRunReport(
+        language=language,
+        status="toolchain_not_available",
+        command=f"not run: {reason}",
+        test_files=files,
+    )
+
+
+def _sandboxed(
+    language: Language,
+    files: tuple[str, ...],
+    argv: list[str],
+    root: Path,
+    settings: Settings,
+    *,
+    keep: str,
+    toolchain: tuple[Path, ...],
+    env: dict[str, str] | None = None,
+) -> SandboxResult | TestRunReport:
+    """Run ``argv`` on a copy of the submission; a report saying why when it cannot run."""
+    # A fresh results folder: a submission could ship a fake report where ours will be written.
+    prepare = f'rm -rf "{_RESULTS_DIR}" && mkdir "{_RESULTS_DIR}" && exec "$@"'
+    try:
+        return run_sandboxed(
+            ["/bin/sh", "-c", prepare, "sh", *argv],
+            workdir=root,
+            env=env,
+            read_only_paths=toolchain,
+            keep_files=[keep],
+            settings=settings,
+        )
+    except SandboxUnavailable as error:
+        return TestRunReport(
+            language=language,
+            status="sandbox_unavailable",
+            command=f"not run: the sandbox is not available ({error})",
+            test_files=files,
+        )
+
+
+def _report(
+    language: Language,
+    argv: list[str],
+    files: tuple[str, ...],
+    result: SandboxResult,
+    passed: int,
+    failed: int,
+    errors: int,
+    skipped: int,
+    *,
+    clean_exits: tuple[int, ...] = (0,),
+) -> TestRunReport:
+    # A run that ended badly without any test being counted (collection failed, interpreter
+    # crashed, killed) is one error, so it never reads as "nothing failed".
+    if result.exit_code not in clean_exits and failed + errors == 0:
+        errors = 1
+    return TestRunReport(
+        language=language,
+        status="ran",
+        command=" ".join(_shown(arg) for arg in argv),
+        test_files=files,
+        passed=passed,
+        failed=failed,
+        errors=errors,
+        skipped=skipped,
+        exit_code=result.exit_code,
+        timed_out=result.timed_out,
+        contained_violations=result.violations,
+        output_tail=(result.stdout_tail + result.stderr_tail)[-4000:],
+        seconds=result.seconds,
+    )
+
+
+# --- result parsing -------------------------------------------------------------------------
+
+
+def _junit_counts(xml_text: str) -> tuple[int, int, int, int]:
+    """passed, failed, errors, skipped from a pytest junit report."""
+    if not xml_text.strip():
+        return 0, 0, 0, 0
+    try:
+        root = ElementTree.fromstring(xml_text)
+    except ElementTree.ParseError:
+        return 0, 0, 0, 0
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    total = failed = errors = skipped = 0
+    for suite in suites:
+        total += int(suite.get("tests", 0))
+        failed += int(suite.get("failures", 0))
+        errors += int(suite.get("errors", 0))
+        skipped += int(suite.get("skipped", 0))
+    return max(total - failed - errors - skipped, 0), failed, errors, skipped
+
+
+_TAP_SUMMARY = re.compile(r"^# (pass|fail|cancelled|skipped|todo) (\d+)$", re.MULTILINE)
+
+
+def _tap_counts(tap_text: str) -> tuple[int, int, int, int]:
+    """passed, failed, errors (cancelled), skipped (incl. todo) from Node's TAP summary."""
+    counts: dict[str, int] = {}
+    for key, value in _TAP_SUMMARY.findall(tap_text):
+        counts[key] = int(value)  # the last summary wins
+    return (
+        counts.get("pass", 0),
+        counts.get("fail", 0),
+        counts.get("cancelled", 0),
+        counts.get("skipped", 0) + counts.get("todo", 0),
+    )
+
+
+def _go_counts(json_lines: str) -> tuple[int, int, int]:
+    """passed, failed, skipped tests from ``go test -json``."""
+    counts = {"pass": 0, "fail": 0, "skip": 0}
+    for line in json_lines.splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if event.get("Test") and event.get("Action") in counts:
+            counts[event["Action"]] += 1
+    return counts["pass"], counts["fail"], counts["skip"]
+
+
+# --- wording --------------------------------------------------------------------------------
+
+
+def _observation(run: TestRunReport) -> Observation:
+    evidence = tuple(Evidence(kind="file", file=f) for f in run.test_files[:_MAX_CITED_FILES])
+    files = (
+        f"{len(run.test_files)} {run.language} test file{'s' if len(run.test_files) != 1 else ''}"
+    )
+    if run.status != "ran":
+        text = f"{files} found but not run ({run.command.removeprefix('not run: ')})."
+        return Observation(CATEGORY, text, polarity=1, evidence=evidence)
+    if run.timed_out:
+        text = f"{files}; the test run did not finish within the time limit."
+        return Observation(CATEGORY, text, polarity=-1, evidence=evidence)
+    text = (
+        f"{files}: {run.passed} passed, {run.failed} failed, {run.errors} errors, "
+        f"{run.skipped} skipped."
+    )
+    return Observation(CATEGORY, text, polarity=1 if run.ran_ok else -1, evidence=evidence)
+
+
+def _violation_observations(run: TestRunReport) -> list[Observation]:
+    """One observation per thing the sandbox stopped, citing the test files that ran."""
+    evidence = tuple(Evidence(kind="file", file=f) for f in run.test_files[:_MAX_CITED_FILES])
+    return [
+        Observation(
+            CATEGORY,
+            f"While running, the {run.language} tests {_VIOLATION_WORDING.get(kind, kind)}; "
+            "the sandbox stopped it.",
+            polarity=-1,
+            evidence=evidence,
+        )
+        for kind in run.contained_violations
+        if kind != "timeout"  # the run's own observation already says it did not finish
+    ]
+
+
+def _risk_flags(run: TestRunReport) -> list[RiskFlag]:
+    """``sandbox_violation`` for what the sandbox stopped, ``tests_failing`` for a run that
+    did not pass; both when both happened."""
+    evidence = tuple(Evidence(kind="file", file=f) for f in run.test_files[:_MAX_CITED_FILES])
+    flags = []
+    if run.contained_violations:
+        stopped = ", ".join(run.contained_violations)
+        hostile = _HOSTILE_VIOLATIONS & set(run.contained_violations)
+        flags.append(
+            RiskFlag(
+                code="sandbox_violation",
+                severity="high" if hostile else "medium",
+                message=f"The {run.language} tests tried something the sandbox stopped "
+                f"({stopped}).",
+                evidence=evidence,
+            )
+        )
+    if run.status == "ran" and (run.failed or run.errors):
+        flags.append(
+            RiskFlag(
+                code="tests_failing",
+                severity="medium",
+                message=f"The candidate's own {run.language} tests do not pass "
+                f"({run.passed} passed, {run.failed} failed, {run.errors} errors).",
+                evidence=evidence,
+            )
+        )
+    return flags
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _walk_files(root: Path) -> Iterator[Path]:
+    """Regular files under ``root`` in a stable order, skipping dependency folders and links
+    (iterative: a crafted submission may nest folders deeper than Python's recursion limit)."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if not path.is_symlink() and path.is_file():
+                yield path
+
+
+def _in_js_test_folder(relative: str) -> bool:
+    parts = PurePosixPath(relative).parts
+    return "test" in parts[:-1] and parts[-1].endswith((".js", ".mjs", ".cjs"))
+
+
+def _node_finds(relative: str) -> bool:
+    name = PurePosixPath(relative).name
+    return any(fnmatch(name, glob) for glob in _NODE_TESTS) or _in_js_test_folder(relative)
+
+
+def _package_uses_node_test(root: Path) -> bool:
+    try:
+        package = json.loads((root / "package.json").read_text())
+    except (OSError, ValueError):
+        return False
+    script = (package.get("scripts") or {}).get("test", "") if isinstance(package, dict) else ""
+    return isinstance(script, str) and "node --test" in script
+
+
+def _shown(arg: str) -> str:
+    """Commands are shown as run inside the sandbox, without this machine's paths."""
+    if arg == sys.executable:
+        return "python"
+    return Path(arg).name if arg.startswith("/") and not arg.startswith(WORKSPACE) else arg
