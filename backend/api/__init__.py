@@ -9,7 +9,7 @@ API_PREFIX = "/api/v1"
 
 def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
-    from backend.api import assessments, candidates, health, pipeline
+    from backend.api import assessments, candidates, evaluations, health, pipeline
     from backend.api.errors import install_error_handlers
     from backend.api.sso import install_sso
 
@@ -17,7 +17,8 @@ def create_api() -> FastAPI:
         title="truelevel API",
         version="1.0.0",
         description=(
-            "Technical-hiring assessments: assessments and candidate keys (seeds 001/002), the "
+            "Technical-hiring assessments: code evaluations with human review (seed 000), "
+            "assessments, candidate keys, sessions and cohort statistics (seeds 001/002), the "
             "hiring pipeline (seed 003). Authenticate with `Authorization: Bearer <API key>`."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
@@ -26,6 +27,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(health.router, prefix=API_PREFIX)
+    app.include_router(evaluations.router, prefix=API_PREFIX)
     app.include_router(assessments.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(pipeline.router, prefix=API_PREFIX)

@@ -7,8 +7,9 @@ Invalid bodies answer 400 (``BadRequestOnInvalidBodyRoute``) as seed 001 documen
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks
+from fastapi import APIRouter, BackgroundTasks, Query
 
 from backend.api import issues, rubrics, sessions
 from backend.api.deps import AssessmentsOrCandidate, AssessmentsPrincipal, SessionDep
@@ -22,8 +23,10 @@ from backend.models.assessments import (
     KeysCreate,
     KeysEnvelope,
 )
+from backend.models.evaluations import CohortStatsEnvelope
 from backend.services import assessments, candidate_keys, mail
 from backend.services.errors import NotFound
+from backend.services.evaluations import cohort
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +113,30 @@ def revoke_key(
         db, org_id=who.org_id, assessment_id=assessment_id, key_id=key_id
     )
     return Deleted(id=key.id)
+
+
+@_assessments.get("/{assessment_id}/cohort-stats", response_model=CohortStatsEnvelope)
+def cohort_stats(
+    assessment_id: str,
+    db: SessionDep,
+    who: AssessmentsPrincipal,
+    session_id: Annotated[
+        str | None,
+        Query(
+            alias="sessionId",
+            max_length=64,
+            description="Also rank this session against the rest of the cohort.",
+        ),
+    ] = None,
+) -> CohortStatsEnvelope:
+    """Seed 001's cohort metrics over the sessions that finished (completed, expired, hired);
+    ``{"cohortStats": null}`` before any did. With ``sessionId``, percentile ranks of that
+    session (0..1, higher is better, the command fail rate inverted) when the cohort has at least
+    two sessions: the share of the other sessions it is at least as good as."""
+    stats = cohort.cohort_stats(
+        db, org_id=who.org_id, assessment_id=assessment_id, session_id=session_id or None
+    )
+    return CohortStatsEnvelope(cohort_stats=stats)
 
 
 router = APIRouter()

@@ -5,6 +5,11 @@ Redeeming authenticates with the candidate key itself as the bearer token
 ``{"key": ...}`` is accepted too when no bearer token is sent. An organisation API key cannot
 redeem. Reading and completing a session accepts the organisation key (scope assessments) or the
 candidate key that started that session; recording an outcome (PATCH) needs the organisation key.
+
+Seed 001's candidate client also posts session events (``POST /sessions/{id}/events``, what the
+cohort statistics are computed from) and submits the take-home (``POST /sessions/{id}/
+submission``, which creates a seed 000 evaluation). Both take only the candidate key that started
+the session: an organisation key is refused (403 ``candidate_key_required``).
 """
 
 from __future__ import annotations
@@ -17,13 +22,21 @@ from backend.api.deps import (
     AssessmentsOrCandidate,
     AssessmentsPrincipal,
     BearerCredentials,
+    Principal,
     SessionDep,
     bearer_token,
 )
 from backend.api.errors import BadRequestOnInvalidBodyRoute
 from backend.models.assessments import RedeemRequest, SessionEnvelope, SessionUpdate
+from backend.models.evaluations import (
+    SessionEventsAccepted,
+    SessionEventsIn,
+    SubmissionEnvelope,
+    SubmissionIn,
+)
 from backend.services import api_keys, candidate_sessions
 from backend.services.errors import Forbidden, InvalidInput, Unauthorized
+from backend.services.evaluations import cohort, session_submission
 
 router = APIRouter(prefix="/sessions", tags=["sessions"], route_class=BadRequestOnInvalidBodyRoute)
 
@@ -86,3 +99,39 @@ def update_session(
         db, org_id=who.org_id, session_id=session_id, status=body.status
     )
     return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
+
+
+def _candidate_key_id(who: Principal) -> str:
+    if who.candidate_key_id is None:
+        raise Forbidden(
+            "Only the candidate key that started this session can do this.",
+            code="candidate_key_required",
+        )
+    return who.candidate_key_id
+
+
+@router.post("/{session_id}/events", status_code=201, response_model=SessionEventsAccepted)
+def record_events(
+    session_id: str, body: SessionEventsIn, db: SessionDep, who: SessionCaller
+) -> SessionEventsAccepted:
+    """Record 1 to 500 events (or one event object) of an active session: ``prompt``,
+    ``command`` with ``exitCode`` (``verification: true`` for commands that check the work),
+    ``edit`` with ``editKind`` manual or assisted, ``test_run`` with ``passed`` and ``failed``.
+    409 once the session is no longer active."""
+    accepted = cohort.record_events(
+        db, candidate_key_id=_candidate_key_id(who), session_id=session_id, events=body.events
+    )
+    return SessionEventsAccepted(accepted=accepted, session_id=session_id)
+
+
+@router.post("/{session_id}/submission", status_code=201, response_model=SubmissionEnvelope)
+def submit(
+    session_id: str, body: SubmissionIn, db: SessionDep, who: SessionCaller
+) -> SubmissionEnvelope:
+    """Submit the take-home: ``repoUrl`` or the ``uploadId`` of a zip uploaded with this key.
+    One submission per session (409 ``already_submitted``); after the deadline it is accepted
+    and marked ``submittedLate``."""
+    evaluation = session_submission.submit_from_session(
+        db, candidate_key_id=_candidate_key_id(who), session_id=session_id, data=body
+    )
+    return SubmissionEnvelope(submission=session_submission.public_submission(evaluation))

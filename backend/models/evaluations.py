@@ -19,13 +19,14 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from backend.models.assessments import ApiInput, ApiModel, RepoUrl, WebUrl, _text_problem
+from backend.models.assessments import ApiInput, ApiModel, WebUrl, _text_problem, _url_check
 from backend.models.base import LeasedWork, dt_column, json_column, utcnow
 
 LEN_REF = 255
@@ -114,7 +115,10 @@ class Evaluation(LeasedWork, table=True):
     sla_tier: str = Field(default="standard", max_length=16)
     callback_url: str | None = Field(default=None, max_length=LEN_URL)
     assessment_id: str | None = Field(default=None, foreign_key="assessment.id", index=True)
-    session_id: str | None = Field(default=None, foreign_key="candidatesession.id", index=True)
+    # Unique: one submission per candidate session, even when two arrive at once.
+    session_id: str | None = Field(
+        default=None, foreign_key="candidatesession.id", index=True, unique=True
+    )
     submitted_late: bool = Field(default=False)
 
     status: str = Field(default=EvaluationStatus.pending.value, max_length=16, index=True)
@@ -218,6 +222,21 @@ class EvaluationInput(BaseModel):
         return data
 
 
+def _check_git_url(value: str | None) -> str | None:
+    """A repository URL as RepoUrl accepts it, or a ``file://`` URL. Whether a local or private
+    repository may be fetched is the deployment's decision (``evaluation_allow_local_urls``),
+    taken by the worker's intake, which fails the evaluation with the reason."""
+    if value and urlsplit(value).scheme.lower() == "file":
+        if any(ch.isspace() for ch in value) or not urlsplit(value).path.strip("/"):
+            raise ValueError("must be a file:// URL with a path, such as file:///srv/repo.git")
+        return value
+    return _remote_git_url(value)
+
+
+_remote_git_url = _url_check(frozenset({"http", "https", "git", "ssh"}), scp_like=True)
+# Any git URL: https, ssh, git, scp-style git@host:owner/repo, or file:// for local mirrors.
+GitUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_check_git_url)]
+
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=LEN_REF)]
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 Note = Annotated[str, StringConstraints(min_length=1, max_length=LEN_NOTE)]
@@ -227,7 +246,7 @@ class RepoArtefact(EvaluationInput):
     """Any git URL (https, ssh, git or scp-style); GitHub is not required."""
 
     type: Literal["github_repo"]
-    url: RepoUrl = PydanticField(min_length=1)
+    url: GitUrl = PydanticField(min_length=1)
 
 
 class ZipArtefact(EvaluationInput):
@@ -309,14 +328,14 @@ class RubricScore(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     category: str
-    score: float
-    max_score: float
+    score: int | float  # whole points (1-5) as seed 000 prints them
+    max_score: int | float
     observations: list[Any] = []
 
 
 class EvaluationResult(BaseModel):
     recommendation: str | None
-    confidence_score: float | None
+    confidence_score: int | float | None
     calibrated_seniority: str | None
     rubric_scores: list[RubricScore]
     risk_flags: list[Any]
@@ -324,9 +343,9 @@ class EvaluationResult(BaseModel):
 
 class ReviewScore(BaseModel):
     category: str
-    automated_score: float | None
-    score: float
-    max_score: float | None
+    automated_score: int | float | None
+    score: int | float
+    max_score: int | float | None
 
 
 class HumanReview(BaseModel):
@@ -446,7 +465,7 @@ class SessionEventsAccepted(ApiModel):
 class SubmissionIn(ApiInput):
     """``POST /sessions/{id}/submission``: a repository URL or an upload id, not both."""
 
-    repo_url: RepoUrl | None = None
+    repo_url: GitUrl | None = None
     upload_id: Annotated[str, StringConstraints(max_length=64)] | None = None
 
     @model_validator(mode="after")

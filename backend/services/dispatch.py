@@ -22,4 +22,4 @@ def enqueue_evaluation(evaluation_id: str, priority: int) -> None:
     """Ask a worker to run the automated evaluation of ``evaluation_id``."""
     from workers import tasks
 
-    tasks.evaluate_code.schedule((evaluation_id,), priority=priority)
+    tasks.evaluate_code(evaluation_id, priority=priority)

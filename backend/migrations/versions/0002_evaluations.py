@@ -127,7 +127,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_evaluation_org_id"), ["org_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_evaluation_priority"), ["priority"], unique=False)
-        batch_op.create_index(batch_op.f("ix_evaluation_session_id"), ["session_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_evaluation_session_id"), ["session_id"], unique=True)
         batch_op.create_index(batch_op.f("ix_evaluation_stage"), ["stage"], unique=False)
         batch_op.create_index(batch_op.f("ix_evaluation_status"), ["status"], unique=False)
         batch_op.create_index(

@@ -1,0 +1,339 @@
+"""Code evaluations (seed 000): submit, read, poll, review, export.
+
+All routes take an organisation API key with the ``evaluations`` scope, except the zip upload,
+which a candidate key may also use (a candidate uploads the take-home from their session, then
+submits it with ``POST /sessions/{id}/submission``). Invalid bodies answer 422 in the flat error
+shape (``{"error", "message", "errors"}``); seed 000 documents no error codes.
+
+Zips: ``POST /evaluations/uploads`` (multipart, field ``file``) answers ``201 {upload_id, size,
+sha256}``; the upload id then goes in ``artefact: {"type": "zip_upload", "upload_id": ...}``.
+A zip over ``TRUELEVEL_EVALUATION_MAX_ZIP_MB`` is 413, anything that is not a zip 400 ``not_a_zip``.
+
+Review: ``GET /review-queue`` lists evaluations waiting for a reviewer, oldest first; ``POST
+/evaluations/{id}/claim`` takes one (409 when another reviewer holds it or it is not waiting),
+``POST /evaluations/{id}/review`` adjusts scores with a note and ``POST /evaluations/{id}/finalise``
+records the human verdict. The reviewer is the ``reviewer`` named in the claim body, or the
+``reviewer`` query parameter, or else the calling API key (``api-key:<id>``); review and finalise
+must name the same reviewer as the claim.
+
+Callbacks: with ``callback_url``, the evaluation view is POSTed when the automated result is ready,
+when it is finalised and when it failed, signed the Standard Webhooks way with the organisation's
+secret (``GET /evaluations/callback-secret``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+
+from backend.api.deps import Principal, SessionDep, require_scope, require_scope_or_candidate
+from backend.api.errors import FlatErrorRoute
+from backend.models import ApiScope
+from backend.models.evaluations import (
+    ClaimRequest,
+    EvaluationAccepted,
+    EvaluationCreate,
+    EvaluationList,
+    EvaluationStage,
+    EvaluationStatus,
+    EvaluationStatusView,
+    EvaluationView,
+    FinaliseRequest,
+    ReviewRequest,
+    TargetLevel,
+    UploadAccepted,
+)
+from backend.services import webhook_adapter
+from backend.services.evaluations import queries, review, submission
+from backend.services.evaluations.submission import PayloadTooLarge
+from backend.services.report_export import evaluation_csv, evaluation_pdf
+from backend.settings import get_settings
+
+EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
+UploadPrincipal = Annotated[Principal, Depends(require_scope_or_candidate(ApiScope.evaluations))]
+
+EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
+ReviewerQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=255,
+        description="Who acts; defaults to the calling API key. Must match the claim.",
+    ),
+]
+StatusFilter = Literal[tuple(s.value for s in EvaluationStatus)]  # type: ignore[valid-type]
+StageFilter = Literal[tuple(s.value for s in EvaluationStage)]  # type: ignore[valid-type]
+
+router = APIRouter(tags=["Evaluations"], route_class=FlatErrorRoute)
+
+# Multipart overhead allowed on top of the zip itself before Content-Length alone refuses it.
+_MULTIPART_SLACK = 64 * 1024
+
+
+class CallbackSecret(BaseModel):
+    secret: str
+    scheme: str = "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature v1)"
+
+
+def _reviewer(principal: Principal, named: str | None) -> str:
+    return named or f"api-key:{principal.api_key_id}"
+
+
+@router.post("/evaluations", status_code=202, summary="Submit a candidate artefact")
+def submit(
+    body: EvaluationCreate, db: SessionDep, who: EvaluationsPrincipal, response: Response
+) -> EvaluationAccepted:
+    """Accept the artefact at once; the engine runs in the workers. ``estimated_completion`` is
+    the creation time plus the tier's turnaround (standard 24 h, priority 12 h, express 2 h)."""
+    evaluation = submission.submit_evaluation(db, org_id=who.org_id, data=body)
+    response.headers["Location"] = f"{_prefix()}/evaluations/{evaluation.id}"
+    return queries.accepted_view(evaluation)
+
+
+def _prefix() -> str:
+    from backend.api import API_PREFIX
+
+    return API_PREFIX
+
+
+_UPLOAD_SCHEMA = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+
+
+def _missing_file() -> RequestValidationError:
+    return RequestValidationError(
+        [{"loc": ("body", "file"), "msg": "Field required: a zip file", "type": "missing"}]
+    )
+
+
+@router.post(
+    "/evaluations/uploads",
+    status_code=201,
+    summary="Upload a zip to evaluate",
+    openapi_extra=_UPLOAD_SCHEMA,
+)
+async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> UploadAccepted:
+    """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
+    ``zip_upload`` artefact. The caller is authenticated before the body is read, and a declared
+    ``Content-Length`` over the limit is refused before reading it."""
+    limit = get_settings().evaluation_max_zip_mb * 1024 * 1024
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit + _MULTIPART_SLACK:
+        raise PayloadTooLarge(
+            f"The zip is larger than {limit // (1024 * 1024)} MB.", limit_mb=limit // (1024 * 1024)
+        )
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise _missing_file()
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except Exception as exc:  # malformed multipart: the client's fault
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": f"Malformed multipart body: {exc}"[:200], "type": "value"}]
+        ) from None
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise _missing_file()
+        saved = await run_in_threadpool(
+            submission.save_upload,
+            db,
+            org_id=who.org_id,
+            stream=upload.file,
+            candidate_key_id=who.candidate_key_id,
+        )
+    finally:
+        await form.close()
+    return UploadAccepted(upload_id=saved.id, size=saved.size, sha256=saved.sha256)
+
+
+@router.get("/evaluations", summary="List evaluations")
+def list_evaluations(
+    db: SessionDep,
+    who: EvaluationsPrincipal,
+    status: Annotated[StatusFilter | None, Query()] = None,
+    stage: Annotated[StageFilter | None, Query()] = None,
+    candidate_ref: Annotated[str | None, Query(max_length=255)] = None,
+    target_level: Annotated[TargetLevel | None, Query()] = None,
+    created_from: Annotated[datetime | None, Query(description="inclusive")] = None,
+    created_to: Annotated[datetime | None, Query(description="exclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = queries.DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> EvaluationList:
+    """The organisation's evaluations, newest first, with the count of all matches."""
+    rows, total = queries.list_evaluations(
+        db,
+        org_id=who.org_id,
+        status=status,
+        stage=stage,
+        candidate_ref=candidate_ref,
+        target_level=target_level,
+        created_from=created_from,
+        created_to=created_to,
+        limit=limit,
+        offset=offset,
+    )
+    return EvaluationList(
+        evaluations=[queries.evaluation_view(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/evaluations/callback-secret", summary="The callback signing secret")
+def callback_secret(who: EvaluationsPrincipal) -> CallbackSecret:
+    """The organisation's ``whsec_…`` secret for verifying callback signatures."""
+    return CallbackSecret(secret=webhook_adapter.signing_secret(who.org_id))
+
+
+@router.get("/evaluations/{evaluation_id}", summary="Retrieve an evaluation")
+def get_evaluation(
+    evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal
+) -> EvaluationView:
+    """The full report: ``result`` (the final verdict once completed, the automated one
+    before), ``automated_result`` and ``human_review`` side by side."""
+    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+    return queries.evaluation_view(row)
+
+
+@router.get("/status/{evaluation_id}", summary="Check an evaluation's status")
+def get_status(
+    evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal
+) -> EvaluationStatusView:
+    """Status and the current stage, for polling."""
+    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+    return queries.status_view(row)
+
+
+@router.get("/review-queue", summary="Evaluations waiting for a reviewer")
+def review_queue(
+    db: SessionDep,
+    who: EvaluationsPrincipal,
+    limit: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = queries.DEFAULT_LIMIT,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> EvaluationList:
+    """Pending evaluations whose automated result is ready (stage ``awaiting_review``), oldest
+    first."""
+    rows, total = review.review_queue(db, org_id=who.org_id, limit=limit, offset=offset)
+    return EvaluationList(
+        evaluations=[queries.evaluation_view(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("/evaluations/{evaluation_id}/claim", summary="Claim an evaluation for review")
+def claim(
+    evaluation_id: EvaluationId,
+    db: SessionDep,
+    who: EvaluationsPrincipal,
+    body: Annotated[ClaimRequest | None, Body()] = None,
+    reviewer: ReviewerQuery = None,
+) -> EvaluationView:
+    """Status ``in_progress``, stage ``review``; 409 when another reviewer holds it or it is
+    not awaiting review. Claiming again as the same reviewer changes nothing."""
+    named = (body.reviewer if body is not None else None) or reviewer
+    row = review.claim(
+        db, org_id=who.org_id, evaluation_id=evaluation_id, reviewer_id=_reviewer(who, named)
+    )
+    return queries.evaluation_view(row)
+
+
+@router.post("/evaluations/{evaluation_id}/review", summary="Adjust rubric scores")
+def adjust(
+    evaluation_id: EvaluationId,
+    body: ReviewRequest,
+    db: SessionDep,
+    who: EvaluationsPrincipal,
+    reviewer: ReviewerQuery = None,
+) -> EvaluationView:
+    """Set scores (whole numbers, 1 to the category's maximum) with a note saying why."""
+    row = review.adjust(
+        db,
+        org_id=who.org_id,
+        evaluation_id=evaluation_id,
+        reviewer_id=_reviewer(who, reviewer),
+        scores=body.scores,
+        note=body.note,
+    )
+    return queries.evaluation_view(row)
+
+
+@router.post("/evaluations/{evaluation_id}/finalise", summary="Record the human verdict")
+def finalise(
+    evaluation_id: EvaluationId,
+    db: SessionDep,
+    who: EvaluationsPrincipal,
+    body: Annotated[FinaliseRequest | None, Body()] = None,
+    reviewer: ReviewerQuery = None,
+) -> EvaluationView:
+    """Complete the evaluation; omitted fields confirm the automated verdict."""
+    body = body or FinaliseRequest()
+    row = review.finalise(
+        db,
+        org_id=who.org_id,
+        evaluation_id=evaluation_id,
+        reviewer_id=_reviewer(who, reviewer),
+        recommendation=body.recommendation,
+        calibrated_seniority=body.calibrated_seniority,
+        note=body.note,
+    )
+    return queries.evaluation_view(row)
+
+
+def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",  # a report is personal data
+        },
+    )
+
+
+@router.get(
+    "/evaluations/{evaluation_id}/report.csv",
+    summary="The report as CSV",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def report_csv(evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal) -> Response:
+    """One row per observation and risk flag, after the automated and human verdicts."""
+    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+    view = queries.evaluation_view(row).model_dump(mode="json")
+    return _download(
+        evaluation_csv(view), media_type="text/csv; charset=utf-8", filename=f"{row.id}.csv"
+    )
+
+
+@router.get(
+    "/evaluations/{evaluation_id}/report.pdf",
+    summary="The report as PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def report_pdf(evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal) -> Response:
+    """The report on A4, verdicts first."""
+    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+    view = queries.evaluation_view(row).model_dump(mode="json")
+    return _download(evaluation_pdf(view), media_type="application/pdf", filename=f"{row.id}.pdf")

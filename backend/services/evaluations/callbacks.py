@@ -1,0 +1,179 @@
+"""Result callbacks: when an evaluation has something new to say, its ``callback_url`` gets the
+evaluation view (the body of ``GET /evaluations/{id}``) as a signed JSON POST.
+
+Three moments queue a callback: the automated result is ready (stage ``awaiting_review``), a
+reviewer finalised it (``completed``), or the engine failed (``failed``). Queueing only marks the
+row (``callback_state`` pending, due now); the worker calls :func:`deliver_due` every minute and
+that sends what is due, always the evaluation's *current* view, so a later event supersedes an
+undelivered earlier one. The ``webhook-id`` is ``{evaluation id}.{stage}``: the same on every
+retry of one event, different for the next event.
+
+Retries: a failed attempt (transport error, timeout, non-2xx answer) is tried again after
+``1 min × 2^(attempt-1)``, capped at 12 h, with ±20 % jitter so receivers coming back from an
+outage are not hit by every sender at once: 16 attempts, the last about three days after the
+first. Then ``callback_state`` is ``failed``, as it is at once for an address that may never be
+called (see ``backend.services.webhook_adapter``). ``callback_last_error`` says why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from sqlmodel import Session, col, select, update
+
+from backend.models.base import utcnow
+from backend.models.evaluations import CallbackState, Evaluation
+from backend.services import webhook_adapter
+from backend.services.evaluations.queries import evaluation_view
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 16
+FIRST_DELAY = timedelta(minutes=1)
+MAX_DELAY = timedelta(hours=12)
+JITTER = 0.2
+BATCH = 50
+# While one worker sends, the row is not due for others (two workers never send one event
+# twice at once); a crash mid-send makes it due again after this.
+IN_FLIGHT = timedelta(minutes=2)
+
+
+def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt (1-based), jitter included."""
+    base = min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
+    factor = 1 + (rng or random).uniform(-JITTER, JITTER)
+    return base * factor
+
+
+def queue_callback(session: Session, *, evaluation_id: str) -> bool:
+    """Mark the evaluation's current state for delivery to its ``callback_url`` now (attempts
+    start again from zero). False, and nothing changes, when it has no callback URL."""
+    result = session.exec(
+        update(Evaluation)
+        .where(col(Evaluation.id) == evaluation_id, col(Evaluation.callback_url).is_not(None))
+        .values(
+            callback_state=CallbackState.pending.value,
+            callback_attempts=0,
+            callback_next_at=utcnow(),
+            callback_last_error=None,
+        )
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def message_id(evaluation: Evaluation) -> str:
+    """The Standard Webhooks message id of the evaluation's current event."""
+    return f"{evaluation.id}.{evaluation.stage}"
+
+
+def _take(session: Session, evaluation: Evaluation, now: datetime) -> bool:
+    """Compare-and-set: this process sends the due callback, no other worker does meanwhile."""
+    result = session.exec(
+        update(Evaluation)
+        .where(
+            col(Evaluation.id) == evaluation.id,
+            col(Evaluation.callback_state) == CallbackState.pending.value,
+            col(Evaluation.callback_next_at) == evaluation.callback_next_at,
+        )
+        .values(callback_next_at=now + IN_FLIGHT)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def _record(
+    session: Session, evaluation_id: str, sent_for_next_at: datetime, **values: Any
+) -> None:
+    # Only if nobody queued a newer event while we were sending (that one must still go out).
+    session.exec(
+        update(Evaluation)
+        .where(
+            col(Evaluation.id) == evaluation_id,
+            col(Evaluation.callback_state) == CallbackState.pending.value,
+            col(Evaluation.callback_next_at) == sent_for_next_at,
+        )
+        .values(**values)
+    )
+    session.commit()
+
+
+def deliver_one(session: Session, *, evaluation: Evaluation, now: datetime | None = None) -> bool:
+    """Send one due callback and record the outcome; True when the receiver took it (2xx)."""
+    now = now or utcnow()
+    if evaluation.callback_url is None or not _take(session, evaluation, now):
+        return False
+    in_flight_until = now + IN_FLIGHT
+    session.refresh(evaluation)
+    body = json.dumps(
+        evaluation_view(evaluation).model_dump(mode="json"), separators=(",", ":")
+    ).encode()
+    attempts = evaluation.callback_attempts + 1
+    error: str | None = None
+    permanent = False
+    try:
+        result = webhook_adapter.post_signed(
+            url=evaluation.callback_url,
+            org_id=evaluation.org_id,
+            message_id=message_id(evaluation),
+            body=body,
+        )
+        if not result.ok:
+            error = f"HTTP {result.status_code}: {result.body_excerpt}"
+    except webhook_adapter.CallbackRefused as exc:
+        error, permanent = f"refused: {exc}", True
+    except (httpx.HTTPError, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    if error is None:
+        _record(
+            session,
+            evaluation.id,
+            in_flight_until,
+            callback_state=CallbackState.delivered.value,
+            callback_attempts=attempts,
+            callback_next_at=None,
+            callback_last_error=None,
+        )
+        return True
+    log.info("callback for %s failed (attempt %d): %s", evaluation.id, attempts, error)
+    if permanent or attempts >= MAX_ATTEMPTS:
+        values = {"callback_state": CallbackState.failed.value, "callback_next_at": None}
+    else:
+        values = {"callback_next_at": now + retry_delay(attempts)}
+    _record(
+        session,
+        evaluation.id,
+        in_flight_until,
+        callback_attempts=attempts,
+        callback_last_error=error[:500],
+        **values,
+    )
+    return False
+
+
+def deliver_due(session: Session, *, now: datetime | None = None) -> int:
+    """Send every callback that is due (at most a batch per call); the worker calls this every
+    minute. Returns how many receivers took their callback."""
+    now = now or utcnow()
+    due = session.exec(
+        select(Evaluation)
+        .where(
+            col(Evaluation.callback_state) == CallbackState.pending.value,
+            col(Evaluation.callback_next_at) <= now,
+        )
+        .order_by(col(Evaluation.callback_next_at))
+        .limit(BATCH)
+    ).all()
+    delivered = 0
+    for evaluation in due:
+        try:
+            delivered += deliver_one(session, evaluation=evaluation, now=now)
+        except Exception:  # one broken row must not stop the others
+            session.rollback()
+            log.exception("delivering the callback of %s failed", evaluation.id)
+    return delivered

@@ -1,0 +1,236 @@
+"""Reading evaluations: one by id, filtered lists, and the seed 000 views of a row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.models.base import iso
+from backend.models.evaluations import (
+    ArtefactView,
+    Evaluation,
+    EvaluationAccepted,
+    EvaluationResult,
+    EvaluationStatus,
+    EvaluationStatusView,
+    EvaluationView,
+    Failure,
+    HumanReview,
+    Progress,
+    ReviewScore,
+    RubricScore,
+)
+from backend.services.errors import InvalidInput
+from backend.services.ownership import get_owned
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def get_evaluation(session: Session, *, org_id: str, evaluation_id: str) -> Evaluation:
+    """The organisation's evaluation; NotFound (404) for a missing or foreign id."""
+    return get_owned(
+        session, Evaluation, evaluation_id, org_id=org_id, message="Evaluation not found."
+    )
+
+
+def list_evaluations(
+    session: Session,
+    *,
+    org_id: str,
+    status: str | None = None,
+    stage: str | None = None,
+    candidate_ref: str | None = None,
+    target_level: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    oldest_first: bool = False,
+) -> tuple[list[Evaluation], int]:
+    """One page of the organisation's evaluations (newest first, or oldest first for the review
+    queue) and the count of all matches. ``created_from`` is inclusive, ``created_to``
+    exclusive; ``limit`` is clamped to 1–200 as seed 001's candidate list does."""
+    if offset < 0:
+        raise InvalidInput("offset must be 0 or more.")
+    limit = max(1, min(limit, MAX_LIMIT))
+    conditions: list[Any] = [col(Evaluation.org_id) == org_id]
+    if status:
+        conditions.append(col(Evaluation.status) == status)
+    if stage:
+        conditions.append(col(Evaluation.stage) == stage)
+    if candidate_ref:
+        conditions.append(col(Evaluation.candidate_ref) == candidate_ref)
+    if target_level:
+        conditions.append(col(Evaluation.target_level) == target_level)
+    if created_from is not None:
+        conditions.append(col(Evaluation.created_at) >= created_from)
+    if created_to is not None:
+        conditions.append(col(Evaluation.created_at) < created_to)
+    total = int(session.exec(select(func.count()).select_from(Evaluation).where(*conditions)).one())
+    order = (
+        (col(Evaluation.created_at).asc(), col(Evaluation.id).asc())
+        if oldest_first
+        else (col(Evaluation.created_at).desc(), col(Evaluation.id).desc())
+    )
+    rows = session.exec(
+        select(Evaluation).where(*conditions).order_by(*order).offset(offset).limit(limit)
+    ).all()
+    return list(rows), total
+
+
+# --------------------------------------------------------------------------------------------
+# Views
+# --------------------------------------------------------------------------------------------
+
+
+def turnaround_hours(evaluation: Evaluation) -> float | None:
+    """Measured hours from submission to completion, two decimals (seed 000: 5.25)."""
+    if evaluation.completed_at is None:
+        return None
+    seconds = (evaluation.completed_at - evaluation.created_at).total_seconds()
+    return round(seconds / 3600, 2)
+
+
+def _automated(evaluation: Evaluation) -> EvaluationResult | None:
+    raw = evaluation.automated_result
+    if not raw:
+        return None
+    return EvaluationResult(
+        recommendation=raw.get("recommendation"),
+        confidence_score=raw.get("confidence_score"),
+        calibrated_seniority=raw.get("calibrated_seniority"),
+        rubric_scores=[RubricScore.model_validate(s) for s in raw.get("rubric_scores", [])],
+        risk_flags=list(raw.get("risk_flags", [])),
+    )
+
+
+def points(value: float | int) -> int | float:
+    """A score as seed 000 prints it: ``4``, not ``4.0``; fractions stay fractions."""
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def final_scores(evaluation: Evaluation) -> dict[str, int | float]:
+    """Category → score after the reviewer's adjustments (automated score where none)."""
+    scores = {
+        s["category"]: points(s["score"])
+        for s in (evaluation.automated_result or {}).get("rubric_scores", [])
+    }
+    scores.update({k: points(v) for k, v in (evaluation.review_scores or {}).items()})
+    return scores
+
+
+def _final(evaluation: Evaluation, automated: EvaluationResult | None) -> EvaluationResult | None:
+    """The verdict that counts: the human one once completed, the automated one before."""
+    if automated is None or evaluation.status != EvaluationStatus.completed:
+        return automated
+    adjusted = final_scores(evaluation)
+    return EvaluationResult(
+        recommendation=evaluation.final_recommendation or automated.recommendation,
+        confidence_score=automated.confidence_score,
+        calibrated_seniority=evaluation.final_level or automated.calibrated_seniority,
+        rubric_scores=[
+            s.model_copy(update={"score": adjusted.get(s.category, s.score)})
+            for s in automated.rubric_scores
+        ],
+        risk_flags=automated.risk_flags,
+    )
+
+
+def _human(evaluation: Evaluation, automated: EvaluationResult | None) -> HumanReview | None:
+    if evaluation.claimed_at is None:
+        return None
+    by_category = {s.category: s for s in automated.rubric_scores} if automated else {}
+    scores = []
+    for category, score in (evaluation.review_scores or {}).items():
+        original = by_category.get(category)
+        scores.append(
+            ReviewScore(
+                category=category,
+                automated_score=original.score if original else None,
+                score=points(score),
+                max_score=original.max_score if original else None,
+            )
+        )
+    return HumanReview(
+        reviewer_id=evaluation.reviewer_id,
+        claimed_at=iso(evaluation.claimed_at),
+        scores=scores,
+        note=evaluation.review_note,
+        recommendation=evaluation.final_recommendation,
+        calibrated_seniority=evaluation.final_level,
+        finalised_at=iso(evaluation.finalised_at),
+    )
+
+
+def progress(evaluation: Evaluation) -> Progress:
+    return Progress(stage=evaluation.stage, started_at=iso(evaluation.stage_started_at))
+
+
+def accepted_view(evaluation: Evaluation) -> EvaluationAccepted:
+    """The body seed 000 answers a submission with."""
+    return EvaluationAccepted(
+        id=evaluation.id,
+        status=evaluation.status,
+        candidate_ref=evaluation.candidate_ref,
+        target_role=evaluation.target_role,
+        target_level=evaluation.target_level,
+        sla_tier=evaluation.sla_tier,
+        estimated_completion=iso(evaluation.estimated_completion),
+        created_at=iso(evaluation.created_at),
+    )
+
+
+def status_view(evaluation: Evaluation) -> EvaluationStatusView:
+    """``GET /status/{id}``."""
+    return EvaluationStatusView(
+        id=evaluation.id,
+        status=evaluation.status,
+        candidate_ref=evaluation.candidate_ref,
+        progress=progress(evaluation),
+        estimated_completion=iso(evaluation.estimated_completion),
+    )
+
+
+def evaluation_view(evaluation: Evaluation) -> EvaluationView:
+    """``GET /evaluations/{id}``: the full report with both verdicts."""
+    automated = _automated(evaluation)
+    failure = None
+    if evaluation.status == EvaluationStatus.failed:
+        failure = Failure(
+            code=evaluation.failure_code or "evaluation_failed",
+            reason=evaluation.failure_reason or "The artefact could not be evaluated.",
+        )
+    return EvaluationView(
+        id=evaluation.id,
+        status=evaluation.status,
+        candidate_ref=evaluation.candidate_ref,
+        target_role=evaluation.target_role,
+        target_level=evaluation.target_level,
+        sla_tier=evaluation.sla_tier,
+        created_at=iso(evaluation.created_at),
+        estimated_completion=iso(evaluation.estimated_completion),
+        completed_at=iso(evaluation.completed_at),
+        turnaround_hours=turnaround_hours(evaluation),
+        progress=progress(evaluation),
+        result=_final(evaluation, automated),
+        automated_result=automated,
+        human_review=_human(evaluation, automated),
+        failure=failure,
+        artefact=ArtefactView(
+            type=evaluation.artefact_type,
+            url=evaluation.artefact_url,
+            upload_id=evaluation.upload_id,
+        ),
+        assessment_id=evaluation.assessment_id,
+        session_id=evaluation.session_id,
+        submitted_late=evaluation.submitted_late,
+        engine_version=evaluation.engine_version,
+        rubric_id=evaluation.rubric_id,
+        rubric_version=evaluation.rubric_version,
+        callback_url=evaluation.callback_url,
+    )

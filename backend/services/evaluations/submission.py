@@ -1,0 +1,178 @@
+"""Taking evaluations in: zip uploads, the submission itself and its SLA-derived estimate."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlmodel import Session
+
+from backend.models.base import utcnow
+from backend.models.evaluations import (
+    SLA_HOURS,
+    CallbackState,
+    Evaluation,
+    EvaluationCreate,
+    EvaluationUpload,
+    RepoArtefact,
+    new_upload_id,
+)
+from backend.services.errors import DomainError, InvalidInput, commit_or_conflict
+from backend.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Local file headers start "PK\x03\x04"; an empty archive is only the end record "PK\x05\x06".
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_CHUNK = 1024 * 1024
+
+
+class PayloadTooLarge(DomainError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+def upload_dir() -> Path:
+    """Where uploaded zips are kept until the engine unpacks them."""
+    path = get_settings().ensure_data_dir() / "uploads" / "evaluations"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def estimated_completion(created_at: datetime, sla_tier: str) -> datetime:
+    """Seed 000's turnaround promise: created + 24 h (standard), 12 h (priority), 2 h (express)."""
+    return created_at + timedelta(hours=SLA_HOURS[sla_tier])
+
+
+def strip_credentials(url: str) -> str:
+    """The URL without a password or token in it (``https://user:token@host/x`` → ``https://
+    host/x``); the ssh user of ``ssh://git@host/x`` and scp-style ``git@host:x`` stays."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    if parts.scheme.lower() == "ssh" and ":" not in userinfo:
+        return url
+    return urlunsplit(parts._replace(netloc=hostport))
+
+
+def save_upload(
+    session: Session, *, org_id: str, stream: BinaryIO, candidate_key_id: str | None = None
+) -> EvaluationUpload:
+    """Copy a zip from ``stream`` to the upload folder in chunks, refusing more than
+    ``evaluation_max_zip_mb`` (413) and anything that does not start like a zip (400)."""
+    limit = get_settings().evaluation_max_zip_mb * 1024 * 1024
+    upload_id = new_upload_id()
+    path = upload_dir() / f"{upload_id}.zip"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("wb") as out:
+            while chunk := stream.read(_CHUNK):
+                # A file read returns full chunks until the end, so the first has the header.
+                if size == 0 and chunk[:4] not in ZIP_MAGIC:
+                    raise InvalidInput("The file is not a zip archive.", code="not_a_zip")
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(
+                        f"The zip is larger than {limit // (1024 * 1024)} MB.",
+                        limit_mb=limit // (1024 * 1024),
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise InvalidInput("The file is empty.", code="not_a_zip")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    upload = EvaluationUpload(
+        id=upload_id,
+        org_id=org_id,
+        candidate_key_id=candidate_key_id,
+        path=str(path),
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+    session.add(upload)
+    session.commit()
+    session.refresh(upload)
+    return upload
+
+
+def usable_upload(
+    session: Session, *, org_id: str, upload_id: str, candidate_key_id: str | None = None
+) -> EvaluationUpload:
+    """The upload an evaluation may name: the organisation's own, and a candidate's own when a
+    candidate submits. Unknown (or foreign) ids are a 400 ``unknown_upload`` since the id
+    is part of the request body, not the path."""
+    upload = session.get(EvaluationUpload, upload_id)
+    if (
+        upload is None
+        or upload.org_id != org_id
+        or (candidate_key_id is not None and upload.candidate_key_id != candidate_key_id)
+    ):
+        raise InvalidInput(f"Unknown upload_id {upload_id[:64]!r}.", code="unknown_upload")
+    return upload
+
+
+def submit_evaluation(
+    session: Session,
+    *,
+    org_id: str,
+    data: EvaluationCreate,
+    assessment_id: str | None = None,
+    session_id: str | None = None,
+    submitted_late: bool = False,
+    candidate_key_id: str | None = None,
+    rubric_id: str | None = None,
+) -> Evaluation:
+    """Record a new evaluation (status pending, stage queued) and hand it to the queue with its
+    SLA tier's priority, after the commit so the worker always finds the row."""
+    from backend.services import dispatch
+
+    artefact = data.artefact
+    upload_id = None
+    url = None
+    if isinstance(artefact, RepoArtefact):
+        url = strip_credentials(artefact.url)
+    else:
+        upload_id = usable_upload(
+            session, org_id=org_id, upload_id=artefact.upload_id, candidate_key_id=candidate_key_id
+        ).id
+    now = utcnow()
+    evaluation = Evaluation(
+        org_id=org_id,
+        candidate_ref=data.candidate_ref,
+        target_role=data.target_role,
+        target_level=data.target_level,
+        artefact_type=artefact.type,
+        artefact_url=url,
+        upload_id=upload_id,
+        sla_tier=data.sla_tier,
+        callback_url=data.callback_url,
+        callback_state=CallbackState.none.value,
+        assessment_id=assessment_id,
+        session_id=session_id,
+        submitted_late=submitted_late,
+        rubric_id=rubric_id,
+        created_at=now,
+        stage_started_at=now,
+        estimated_completion=estimated_completion(now, data.sla_tier),
+        priority=dispatch.priority_for(sla_tier=data.sla_tier),
+    )
+    session.add(evaluation)
+    commit_or_conflict(
+        session,
+        message="This candidate session already has a submission.",
+        code="already_submitted",
+    )
+    session.refresh(evaluation)
+    try:
+        dispatch.enqueue_evaluation(evaluation.id, evaluation.priority)
+    except Exception:  # the row is durable; a worker sweep picks up what was not enqueued
+        log.exception("enqueueing evaluation %s failed", evaluation.id)
+    return evaluation

@@ -1,0 +1,156 @@
+"""The one place evaluation callbacks leave the system: a signed JSON POST over httpx.
+
+Signing follows the Standard Webhooks scheme (https://www.standardwebhooks.com), so receivers can
+use any of its libraries:
+
+- ``webhook-id``: the message id, the same on every retry of one message (receivers de-duplicate
+  on it);
+- ``webhook-timestamp``: Unix seconds when this attempt was signed (receivers reject old ones);
+- ``webhook-signature``: ``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``.
+
+The HMAC key is per organisation and never stored: ``HMAC-SHA256(settings.signing_key(),
+"truelevel evaluation callbacks v1:" + org_id)``, shown to the organisation as
+``whsec_<base64 of the key>`` (:func:`signing_secret`), the form Standard Webhooks libraries take.
+Changing ``TRUELEVEL_SECRET_KEY`` changes every organisation's callback secret.
+
+Callback URLs must resolve to public addresses: loopback, private, link-local, multicast and
+reserved addresses are refused (a callback must not reach the installation's own network) unless
+``TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS`` is set, as tests and air-gapped setups do.
+
+Tests point a callback at a real local HTTP server rather than replacing this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import ipaddress
+import secrets
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from backend.settings import get_settings
+
+TIMEOUT_SECONDS = 10.0
+SECRET_PREFIX = "whsec_"
+_DERIVATION_LABEL = "truelevel evaluation callbacks v1:"
+USER_AGENT = "truelevel-webhooks/1"
+
+
+class CallbackRefused(Exception):
+    """The URL may never be delivered to (private address, bad scheme): retrying cannot help."""
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What the receiver answered. ``ok`` means a 2xx, the only answer that counts as delivered."""
+
+    status_code: int
+    ok: bool
+    body_excerpt: str
+
+
+def _secret_key(org_id: str) -> bytes:
+    return hmac.new(
+        get_settings().signing_key().encode(),
+        (_DERIVATION_LABEL + org_id).encode(),
+        hashlib.sha256,
+    ).digest()
+
+
+def signing_secret(org_id: str) -> str:
+    """The organisation's callback signing secret as receivers configure it: ``whsec_…``."""
+    return SECRET_PREFIX + base64.b64encode(_secret_key(org_id)).decode()
+
+
+def _key_from_secret(secret: str) -> bytes:
+    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+
+
+def sign(*, secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The ``webhook-signature`` header value for one attempt: ``v1,<base64 signature>``."""
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(_key_from_secret(secret), signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def verify(*, secret: str, headers: dict[str, str], body: bytes, tolerance_s: int = 300) -> bool:
+    """What a receiver does: the timestamp is recent and one ``v1`` signature matches."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    try:
+        message_id = lowered["webhook-id"]
+        timestamp = int(lowered["webhook-timestamp"])
+        signatures = lowered["webhook-signature"].split()
+    except (KeyError, ValueError):
+        return False
+    if abs(time.time() - timestamp) > tolerance_s:
+        return False
+    expected = sign(secret=secret, message_id=message_id, timestamp=timestamp, body=body)
+    return any(secrets.compare_digest(expected, candidate) for candidate in signatures)
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_destination(url: str, *, allow_local: bool | None = None) -> None:
+    """Refuse URLs that are not http(s) or that resolve to a non-public address.
+
+    Raises :class:`CallbackRefused` for a permanent refusal and ``OSError`` when the name does not
+    resolve now (that may pass, so the caller retries). The name is resolved again when httpx
+    connects; a host that answers DNS differently in between is a known limit of this check."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CallbackRefused(f"callback URL must be http(s) with a host: {url[:200]!r}")
+    if allow_local is None:
+        allow_local = get_settings().evaluation_allow_local_urls
+    if allow_local:
+        return
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    for info in infos:
+        address = str(info[4][0])
+        if not _is_public(address):
+            raise CallbackRefused(
+                f"callback host {parts.hostname} resolves to non-public address {address}"
+            )
+
+
+def post_signed(
+    *,
+    url: str,
+    org_id: str,
+    message_id: str,
+    body: bytes,
+    allow_local: bool | None = None,
+    timeout_s: float = TIMEOUT_SECONDS,
+) -> DeliveryResult:
+    """POST ``body`` (JSON) to ``url`` signed with the organisation's secret. Redirects are not
+    followed (a 3xx is not a delivery). Raises :class:`CallbackRefused` for a URL that may never
+    be called, and httpx or OS errors for transport failures."""
+    check_destination(url, allow_local=allow_local)
+    timestamp = int(time.time())
+    headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(
+            secret=signing_secret(org_id), message_id=message_id, timestamp=timestamp, body=body
+        ),
+    }
+    with httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
+        response = client.post(url, content=body, headers=headers)
+    return DeliveryResult(
+        status_code=response.status_code,
+        ok=200 <= response.status_code < 300,
+        body_excerpt=response.text[:200],
+    )
