@@ -36,7 +36,43 @@ def expire_overdue_sessions() -> int:
     return changed
 
 
+@huey.task(priority=10)
+def evaluate_code(evaluation_id: str) -> str:
+    """Run the automated evaluation of one code submission (a no-op when another worker holds
+    it or it is done: duplicate messages are harmless)."""
+    from workers.evaluation.pipeline import run_evaluation
+
+    outcome = run_evaluation(evaluation_id)
+    log.info("evaluation %s: %s", evaluation_id, outcome)
+    return outcome
+
+
+@huey.task()
+def requeue_stale_evaluations() -> tuple[int, int]:
+    """Enqueue again the evaluations whose worker died or whose message was lost."""
+    from workers.evaluation.pipeline import requeue_stale
+
+    requeued, failed = requeue_stale()
+    if requeued or failed:
+        log.info("stale evaluations: %d requeued, %d failed", requeued, failed)
+    return requeued, failed
+
+
+@huey.task()
+def deliver_evaluation_callbacks() -> int:
+    """POST finished evaluations to their callback_url; failures retry with backoff."""
+    from backend.services.evaluations.callbacks import deliver_due
+
+    with session_scope() as session:
+        delivered = deliver_due(session)
+    if delivered:
+        log.info("delivered %d evaluation callbacks", delivered)
+    return delivered
+
+
 @huey.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     deliver_outbox.call_local()
     expire_overdue_sessions.call_local()
+    requeue_stale_evaluations.call_local()
+    deliver_evaluation_callbacks.call_local()

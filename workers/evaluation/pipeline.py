@@ -1,0 +1,312 @@
+"""One code evaluation, from the queue message to the review queue.
+
+``run_evaluation`` claims the evaluation's lease (so exactly one worker runs it, and a dead
+worker's evaluation is taken over once its lease lapses), fetches or unpacks the artefact into a
+scratch folder, runs the engine, records each stage as it is reached, stores the submission's
+fingerprints for later comparisons and hands the result to the reviewers. A refusal at intake
+(inaccessible repository, hostile zip) fails the evaluation with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from backend.db import session_scope
+from backend.models import Assessment, CandidateSession, Rubric
+from backend.models.evaluations import (
+    ENGINE_STAGES,
+    Evaluation,
+    EvaluationFingerprint,
+    EvaluationStatus,
+    EvaluationUpload,
+)
+from backend.services import leases
+from backend.services.evaluations import lifecycle, queries
+from backend.services.rubrics import ensure_default_rubric
+from backend.settings import get_settings
+from workers.evaluation import calibration
+from workers.evaluation.code import engine, intake
+
+log = logging.getLogger(__name__)
+
+# Claims before an evaluation that keeps losing its worker is failed instead of retried.
+MAX_ATTEMPTS = 3
+
+CLAIMABLE = (
+    col(Evaluation.status) == EvaluationStatus.pending.value,
+    col(Evaluation.stage).in_([s.value for s in ENGINE_STAGES]),
+)
+
+
+def run_evaluation(evaluation_id: str) -> str:
+    """Run the automated evaluation of ``evaluation_id`` if this worker can claim it. Returns
+    what happened: ``awaiting_review``, ``failed``, ``skipped`` (another worker has it, or it is
+    done) or ``abandoned`` (the lease was lost midway)."""
+    owner = leases.worker_identity()
+    with session_scope() as session:
+        if not leases.claim(
+            session,
+            Evaluation,
+            work_id=evaluation_id,
+            owner=owner,
+            claimable=CLAIMABLE,
+            max_attempts=MAX_ATTEMPTS,
+        ):
+            return "skipped"
+    with (
+        _heartbeat(evaluation_id, owner),
+        tempfile.TemporaryDirectory(prefix="truelevel-eval-") as scratch,
+    ):
+        try:
+            return _run(evaluation_id, owner, Path(scratch))
+        except engine.EvaluationAbandoned:
+            log.warning("evaluation %s: lease lost, another worker finishes it", evaluation_id)
+            return "abandoned"
+        except intake.IntakeRefused as refusal:
+            return _fail(evaluation_id, owner, refusal.code, refusal.reason)
+        except Exception as error:  # a bug must still end the evaluation with a reason
+            log.exception("evaluation %s failed in the engine", evaluation_id)
+            return _fail(
+                evaluation_id,
+                owner,
+                "engine_error",
+                f"The evaluation engine failed: {type(error).__name__}.",
+            )
+
+
+def _fail(evaluation_id: str, owner: str, code: str, reason: str) -> str:
+    with session_scope() as session:
+        changed = lifecycle.fail(
+            session, evaluation_id=evaluation_id, owner=owner, code=code, reason=reason
+        )
+    return "failed" if changed else "abandoned"
+
+
+@contextmanager
+def _heartbeat(evaluation_id: str, owner: str) -> Iterator[None]:
+    """Renew the lease in the background while the evaluation runs (tests may run for minutes)."""
+    stop = threading.Event()
+    interval = max(1.0, get_settings().work_lease_seconds / 3)
+
+    def beat() -> None:
+        while not stop.wait(interval):
+            try:
+                with session_scope() as session:
+                    if not leases.renew(session, Evaluation, work_id=evaluation_id, owner=owner):
+                        return
+            except Exception:  # a missed beat is retried; the lease outlives two of them
+                log.exception("renewing the lease of %s failed", evaluation_id)
+
+    thread = threading.Thread(target=beat, name=f"lease-{evaluation_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _stage_recorder(evaluation_id: str, owner: str) -> engine.StageCallback:
+    def record(stage: str) -> bool:
+        with session_scope() as session:
+            return lifecycle.mark_stage(
+                session, evaluation_id=evaluation_id, owner=owner, stage=stage
+            )
+
+    return record
+
+
+def _run(evaluation_id: str, owner: str, scratch: Path) -> str:
+    record = _stage_recorder(evaluation_id, owner)
+    with session_scope() as session:
+        evaluation = session.get(Evaluation, evaluation_id)
+        assert evaluation is not None  # claimed a moment ago
+        context, artefact = _context(session, evaluation)
+    if not record("fetching"):
+        raise engine.EvaluationAbandoned("fetching")
+    root = _fetch(artefact, scratch / "submission")
+    starter = _starter(artefact.get("starter_url"), scratch / "starter")
+    if starter is not None:
+        context = _with_starter(context, starter)
+    outcome = engine.evaluate(root, context, on_stage=record)
+    log.info(
+        "evaluation %s analysed: %s",
+        evaluation_id,
+        ", ".join(f"{k} {v:.2f}s" for k, v in sorted(outcome.seconds_by_analyser.items())),
+    )
+    with session_scope() as session:
+        evaluation = session.get(Evaluation, evaluation_id)
+        assert evaluation is not None
+        _store_fingerprints(session, evaluation, outcome.fingerprints)
+        done = lifecycle.complete_automated(
+            session,
+            evaluation_id=evaluation_id,
+            owner=owner,
+            result=outcome.result,
+            engine_version=engine.ENGINE_VERSION,
+            rubric_ref=(context.rubric_id, context.rubric_version),
+        )
+    return "awaiting_review" if done else "abandoned"
+
+
+def _with_starter(context: engine.SubmissionContext, starter: Path) -> engine.SubmissionContext:
+    from dataclasses import replace
+
+    return replace(context, starter=starter)
+
+
+def _fetch(artefact: dict[str, Any], dest: Path) -> Path:
+    if artefact["type"] == "github_repo":
+        return intake.fetch_repository(artefact["url"], dest)
+    return intake.unpack_zip(Path(artefact["zip_path"]), dest)
+
+
+def _starter(url: str | None, dest: Path) -> Path | None:
+    """The assessment's starter repository, excluded from similarity; optional."""
+    if not url:
+        return None
+    try:
+        return intake.fetch_repository(url, dest)
+    except intake.IntakeRefused as refusal:
+        log.warning("starter code not fetched (%s): similarity includes it", refusal.reason)
+        return None
+
+
+def group_key(evaluation: Evaluation) -> str:
+    """Submissions compared with each other: the same assessment, else the same organisation
+    and target role."""
+    if evaluation.assessment_id:
+        return f"assessment:{evaluation.assessment_id}"
+    return f"role:{evaluation.org_id}:{evaluation.target_role.strip().lower()}"[:400]
+
+
+def _others(session: Session, evaluation: Evaluation) -> dict[str, list[int]]:
+    rows = session.exec(
+        select(EvaluationFingerprint).where(
+            EvaluationFingerprint.group_key == group_key(evaluation),
+            EvaluationFingerprint.evaluation_id != evaluation.id,
+        )
+    ).all()
+    return {row.evaluation_id: list(row.hashes) for row in rows}
+
+
+def _store_fingerprints(session: Session, evaluation: Evaluation, hashes: list[int]) -> None:
+    row = session.get(EvaluationFingerprint, evaluation.id)
+    if row is None:
+        row = EvaluationFingerprint(evaluation_id=evaluation.id, group_key=group_key(evaluation))
+    row.hashes = list(hashes)
+    session.add(row)
+    session.commit()
+
+
+def _rubric(session: Session, evaluation: Evaluation) -> Rubric:
+    """The rubric named by the evaluation (an assessment's), else the organisation's default."""
+    if evaluation.rubric_id:
+        rubric = session.get(Rubric, evaluation.rubric_id)
+        if rubric is not None and rubric.org_id == evaluation.org_id:
+            return rubric
+    return ensure_default_rubric(session, org_id=evaluation.org_id)
+
+
+def _calibration(session: Session, org_id: str) -> calibration.CalibrationModel:
+    """The organisation's calibration: the prior, refitted on every finalised evaluation whose
+    reviewer set a seniority level (the reviewers' decisions are the labels)."""
+    rows = session.exec(
+        select(Evaluation).where(
+            Evaluation.org_id == org_id,
+            col(Evaluation.status) == EvaluationStatus.completed.value,
+            col(Evaluation.final_level).is_not(None),
+        )
+    ).all()
+    labels = sorted(
+        (profile, row.final_level)
+        for row in rows
+        if (profile := reviewed_profile(row)) is not None and row.final_level
+    )
+    return calibration.fit(labels) if labels else calibration.default_model()
+
+
+def reviewed_profile(evaluation: Evaluation) -> float | None:
+    """The rubric profile of an evaluation as its reviewer left it: the weighted mean of the
+    final scores of the categories the engine has signals for (as scoring computes it)."""
+    result = evaluation.automated_result or {}
+    final = queries.final_scores(evaluation)
+    mapped = [
+        (final.get(s["category"], float(s["score"])), float(s.get("weight", 1.0)))
+        for s in result.get("rubric_scores", [])
+        if s.get("signal_family")
+    ]
+    return calibration.weighted_profile(mapped) if mapped else None
+
+
+def _context(
+    session: Session, evaluation: Evaluation
+) -> tuple[engine.SubmissionContext, dict[str, Any]]:
+    assessment = (
+        session.get(Assessment, evaluation.assessment_id) if evaluation.assessment_id else None
+    )
+    candidate_session = (
+        session.get(CandidateSession, evaluation.session_id) if evaluation.session_id else None
+    )
+    rubric = _rubric(session, evaluation)
+    artefact: dict[str, Any] = {"type": evaluation.artefact_type, "url": evaluation.artefact_url}
+    if evaluation.upload_id:
+        upload = session.get(EvaluationUpload, evaluation.upload_id)
+        if upload is None:
+            raise intake.IntakeRefused("upload_missing", "The uploaded zip is no longer stored.")
+        artefact["zip_path"] = upload.path
+    if assessment is not None and assessment.repo_url:
+        artefact["starter_url"] = assessment.repo_url
+    context = engine.SubmissionContext(
+        target_level=evaluation.target_level,
+        rubric_categories=list(rubric.categories),
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        started_at=candidate_session.started_at if candidate_session else None,
+        deadline_at=candidate_session.deadline_at if candidate_session else None,
+        submitted_late=evaluation.submitted_late,
+        others=_others(session, evaluation),
+        calibration=_calibration(session, evaluation.org_id),
+    )
+    return context, artefact
+
+
+def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
+    """The minute sweep: enqueue again every evaluation that waits for the engine with no live
+    lease (its worker died, or its message was lost), and fail those that used up their attempts.
+    Returns (requeued, failed)."""
+    from datetime import timedelta
+
+    from backend.models.base import utcnow
+    from backend.services import dispatch
+
+    requeued = failed = 0
+    with session_scope() as session:
+        stale = leases.stale(
+            session,
+            Evaluation,
+            claimable=CLAIMABLE,
+            older_than=utcnow() - timedelta(seconds=older_than_s),
+            created_column=col(Evaluation.created_at),
+        )
+        for evaluation_id, priority, attempts in stale:
+            if attempts >= MAX_ATTEMPTS:
+                if lifecycle.fail_abandoned(
+                    session,
+                    evaluation_id=evaluation_id,
+                    code="worker_lost",
+                    reason=f"The evaluation stopped its worker {attempts} times.",
+                ):
+                    failed += 1
+                continue
+            dispatch.enqueue_evaluation(evaluation_id, priority)
+            requeued += 1
+    return requeued, failed
