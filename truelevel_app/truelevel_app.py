@@ -11,6 +11,8 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     candidate_landing,
     candidates,
     dashboard,
+    evaluation_report,
+    evaluations,
     jobs,
     members,
 )

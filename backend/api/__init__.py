@@ -9,7 +9,14 @@ API_PREFIX = "/api/v1"
 
 def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
-    from backend.api import assessments, candidates, evaluations, health, pipeline
+    from backend.api import (
+        assessments,
+        candidates,
+        evaluations,
+        health,
+        pipeline,
+        report_downloads,
+    )
     from backend.api.errors import install_error_handlers
     from backend.api.sso import install_sso
 
@@ -31,5 +38,6 @@ def create_api() -> FastAPI:
     app.include_router(assessments.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
     app.include_router(pipeline.router, prefix=API_PREFIX)
+    app.include_router(report_downloads.router, prefix=API_PREFIX)
     install_sso(app)
     return app

@@ -4,8 +4,11 @@ Chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 from oidc_provider_mock import run_server_in_thread
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.e2e.server import REPO_ROOT, RunningApp, free_port, running_app
 
@@ -82,17 +92,94 @@ def app(oidc_issuer: str) -> Iterator[RunningApp]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright_driver() -> Iterator[Playwright]:
     if reason := _missing_tools():
         pytest.skip(reason)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def spoken_answer(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A spoken answer (espeak-ng, 16-bit PCM WAV) that Chromium's fake microphone plays."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is missing (scripts/ensure_tools.sh --dev installs it)")
+    path = tmp_path_factory.mktemp("microphone") / "answer.wav"
+    text = (
+        "I would design the service around a queue. Each request is validated, stored in "
+        "PostgreSQL, and a worker processes it, so a failure never loses data. I measured the "
+        "latency with a benchmark and added tests for the retry logic."
+    )
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def microphone_browser(playwright_driver: Playwright, spoken_answer: Path) -> Iterator[Browser]:
+    """Chromium whose microphone is a recording: media permission granted without a prompt."""
+    chromium = playwright_driver.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={spoken_answer}",
+            "--autoplay-policy=no-user-gesture-required",
+        ],
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def worker(app: RunningApp) -> Iterator[subprocess.Popen]:
+    """A real Huey consumer beside the app, on the app's database and queue."""
+    log = (app.workdir / "worker.log").open("wb")
+    process = subprocess.Popen(
+        ["huey_consumer", "workers.tasks.huey", "--workers", "1", "--worker-type", "thread"],
+        cwd=app.workdir,
+        env=app.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    yield process
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    log.close()
 
 
 @pytest.fixture()
 def new_context(browser: Browser, app: RunningApp, request: pytest.FixtureRequest) -> Iterator:
+    yield from _contexts(browser, app, request)
+
+
+@pytest.fixture()
+def microphone_context(
+    microphone_browser: Browser, app: RunningApp, request: pytest.FixtureRequest
+) -> Iterator:
+    """Like new_context, in the browser whose microphone plays a spoken answer."""
+    yield from _contexts(microphone_browser, app, request)
+
+
+def _contexts(browser: Browser, app: RunningApp, request: pytest.FixtureRequest) -> Iterator:
     """Makes fresh browser contexts (separate cookie jars: one per person in a test). When the
     test fails, every open page is saved as a screenshot under test-results/e2e/."""
     contexts: list[BrowserContext] = []

@@ -14,6 +14,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("Jobs", "/jobs", "briefcase"),
     ("Assessments", "/assessments", "clipboard-list"),
     ("Candidates", "/candidates", "users"),
+    ("Evaluations", "/evaluations", "file-code"),
     ("Members", "/members", "user-cog"),
     ("API keys", "/api-keys", "key-round"),
 ]

@@ -1,22 +1,42 @@
 """The public page a candidate opens from an invite (``/candidate?key=...``) or by typing a key:
-what is assessed, how the work is evaluated, and how to ask for another process."""
+what is assessed, how the work is evaluated, and how to ask for another process. Once the
+candidate starts the assessment (the key becomes a session) the page shows the time left and
+takes the submission: a repository URL, or a zip uploaded from the browser.
+
+The key is the candidate's credential, as it is for the REST API: every action looks it up again,
+so a revoked key stops working at once. The countdown ticks in the browser
+(``assets/countdown.js``); whether a submission is late is decided on the server.
+"""
 
 from __future__ import annotations
 
-from typing import TypedDict
+import asyncio
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import reflex as rx
+from pydantic import ValidationError
+from sqlmodel import Session
 
 from backend.db import session_scope
+from backend.models.assessments import CandidateKey, CandidateSession, session_status
+from backend.models.base import iso
+from backend.models.evaluations import Evaluation, SubmissionIn
 from backend.services.candidate_keys import KeyExpired, usable_candidate_key
-from backend.services.errors import DomainError
+from backend.services.errors import Conflict, DomainError
 from backend.services.organisations import get_organisation
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import public_frame
 from truelevel_app.display import minutes_text, when
 
 UNKNOWN_KEY = "We could not find that key. Check it against your invite and try again."
+ZIP_UPLOAD_ID = "submission-zip"
+SESSION_STATUS_TEXT = {
+    "active": "In progress",
+    "completed": "Completed",
+    "expired": "Time is up",
+    "hired": "Closed",
+}
 
 
 class InviteView(TypedDict):
@@ -27,7 +47,59 @@ class InviteView(TypedDict):
     task_brief: str
     time_limit: str
     expires: str
-    used: bool
+    # The session the key became (empty until the candidate starts).
+    started: bool
+    session_status: str
+    deadline: str
+    deadline_iso: str
+    # The submission, once made.
+    evaluation_id: str
+    submitted_at: str
+    submitted_late: bool
+
+
+def _submission(session: Session, session_id: str) -> Evaluation | None:
+    # Read lazily: the session_submission module belongs to the evaluations area.
+    from backend.services.evaluations.session_submission import submission_for_session
+
+    return submission_for_session(session, session_id=session_id)
+
+
+def _invite_view(session: Session, key: CandidateKey, assessment: Any) -> InviteView:
+    candidate_session = session.get(CandidateSession, key.session_id) if key.session_id else None
+    submitted = _submission(session, candidate_session.id) if candidate_session else None
+    return InviteView(
+        key=key.key,
+        org_name=get_organisation(session, org_id=key.org_id).name,
+        title=assessment.title,
+        role=assessment.role,
+        task_brief=assessment.task_brief,
+        time_limit=minutes_text(assessment.time_limit_minutes),
+        expires=when(key.expires_at),
+        started=candidate_session is not None,
+        session_status=SESSION_STATUS_TEXT.get(
+            session_status(candidate_session) if candidate_session else "", ""
+        ),
+        deadline=when(candidate_session.deadline_at, "") if candidate_session else "",
+        deadline_iso=(iso(candidate_session.deadline_at) or "") if candidate_session else "",
+        evaluation_id=submitted.id if submitted else "",
+        submitted_at=when(submitted.created_at) if submitted else "",
+        submitted_late=bool(submitted and submitted.submitted_late),
+    )
+
+
+def _submit_for_key(raw: str, data_for_key) -> str:
+    """Look the key up again and submit ``data_for_key(session, key)`` (a SubmissionIn) from
+    its session. Returns an error for the candidate, or "" once submitted."""
+    from backend.services.evaluations.session_submission import submit_from_session
+
+    with session_scope() as session:
+        key, _ = usable_candidate_key(session, raw=raw)
+        if key.session_id is None:
+            return "Start the assessment before you submit."
+        data = data_for_key(session, key)
+        submit_from_session(session, candidate_key_id=key.id, session_id=key.session_id, data=data)
+    return ""
 
 
 class CandidateLandingState(rx.State):
@@ -36,6 +108,9 @@ class CandidateLandingState(rx.State):
     invite: rx.Field[InviteView | None] = rx.field(None)
     error: str = ""
     checking: bool = False
+    starting: bool = False
+    submitting: bool = False
+    submit_error: str = ""
 
     def _look_up(self, raw: str) -> None:
         self.invite = None
@@ -54,20 +129,90 @@ class CandidateLandingState(rx.State):
             except DomainError:
                 self.error = UNKNOWN_KEY
                 return
-            self.invite = InviteView(
-                key=key.key,
-                org_name=get_organisation(session, org_id=key.org_id).name,
-                title=assessment.title,
-                role=assessment.role,
-                task_brief=assessment.task_brief,
-                time_limit=minutes_text(assessment.time_limit_minutes),
-                expires=when(key.expires_at),
-                used=key.redeemed_at is not None,
-            )
+            self.invite = _invite_view(session, key, assessment)
+
+    def _current_key(self) -> str:
+        return self.invite["key"] if self.invite else ""
 
     @rx.event
     def load(self):
+        self.submit_error = ""
         self._look_up(self.router.url.query_parameters.get("key", ""))
+
+    @rx.event
+    def start(self):
+        """Redeem the key: the session starts now and the time limit runs from here."""
+        from backend.services.candidate_sessions import redeem_key
+
+        raw = self._current_key()
+        if not raw:
+            return
+        self.starting = True
+        yield
+        try:
+            with session_scope() as session:
+                redeem_key(session, key=raw)
+        except Conflict:
+            pass  # started meanwhile (another tab): show that session
+        except DomainError as exc:
+            self.submit_error = exc.message
+        finally:
+            self.starting = False
+        self._look_up(raw)
+
+    @rx.event
+    async def submit_repository(self, form_data: dict[str, Any]):
+        self.submit_error = ""
+        url = str(form_data.get("repo_url") or "").strip()
+        try:
+            data = SubmissionIn(repo_url=url)
+        except ValidationError:
+            self.submit_error = (
+                "Enter the address of a git repository, such as "
+                "https://git.example.com/you/take-home.git."
+            )
+            return
+        self.submitting = True
+        yield
+        try:
+            self.submit_error = await asyncio.to_thread(
+                _submit_for_key, self._current_key(), lambda _session, _key: data
+            )
+        except DomainError as exc:
+            self.submit_error = exc.message
+        finally:
+            self.submitting = False
+        self._look_up(self._current_key())
+
+    @rx.event
+    async def submit_zip(self, files: list[rx.UploadFile]):
+        self.submit_error = ""
+        if not files:
+            self.submit_error = "Choose the zip file of your work first."
+            return
+        upload = files[0]
+        self.submitting = True
+        yield
+
+        def save_then_data(session: Session, key: CandidateKey) -> SubmissionIn:
+            from backend.services.evaluations.submission import save_upload
+
+            saved = save_upload(
+                session, org_id=key.org_id, stream=upload.file, candidate_key_id=key.id
+            )
+            return SubmissionIn(upload_id=saved.id)
+
+        try:
+            # Copying a large zip to disk should not hold up other browsers' events.
+            self.submit_error = await asyncio.to_thread(
+                _submit_for_key, self._current_key(), save_then_data
+            )
+        except DomainError as exc:
+            self.submit_error = exc.message
+        finally:
+            self.submitting = False
+        self._look_up(self._current_key())
+        yield rx.clear_selected_files(ZIP_UPLOAD_ID)
 
     @rx.event
     def submit(self, form_data: dict[str, str]):
@@ -144,16 +289,6 @@ def _invite() -> rx.Component:
             wrap="wrap",
             spacing="2",
         ),
-        rx.cond(
-            invite["used"],
-            rx.callout(
-                "This key has already been used to start the assessment.",
-                icon="info",
-                color_scheme="blue",
-                size="1",
-                width="100%",
-            ),
-        ),
         rx.box(
             rx.heading("The task", size="3", margin_bottom="0.5rem"),
             rx.text(invite["task_brief"], white_space="pre-wrap", size="2", id="task-brief"),
@@ -186,13 +321,14 @@ def _invite() -> rx.Component:
             variant="surface",
             width="100%",
         ),
+        rx.cond(invite["started"], _session_panel(), _start_card()),
         rx.text(
             "Your key ",
             rx.code(invite["key"]),
             " is valid until ",
             invite["expires"],
-            ". The time limit starts when you start the assessment. Please keep the key to "
-            "yourself.",
+            ". The time limit starts when you start the assessment; open this page again "
+            "with the key to come back to it. Please keep the key to yourself.",
             size="2",
             color_scheme="gray",
         ),
@@ -205,11 +341,192 @@ def _invite() -> rx.Component:
     )
 
 
+def _start_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(
+                "When you are ready, start the assessment. Your time limit (",
+                CandidateLandingState.invite["time_limit"],
+                ") runs from then; you submit your work on this page.",
+                size="2",
+            ),
+            error_callout(CandidateLandingState.submit_error, id="start-error"),
+            rx.button(
+                rx.icon("play", size=14),
+                "Start the assessment",
+                size="3",
+                loading=CandidateLandingState.starting,
+                on_click=CandidateLandingState.start,
+                id="start-assessment",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        width="100%",
+    )
+
+
+def _countdown() -> rx.Component:
+    invite = CandidateLandingState.invite
+    return rx.cond(
+        invite["deadline_iso"] != "",
+        rx.hstack(
+            rx.icon("timer", size=18),
+            # Filled and ticked by assets/countdown.js; React renders it empty so that the
+            # script's text is never overwritten.
+            rx.el.span(
+                id="countdown",
+                custom_attrs={"data-deadline": invite["deadline_iso"]},
+                style={"font_weight": "700", "font_variant_numeric": "tabular-nums"},
+            ),
+            rx.text("· until ", invite["deadline"], size="2", color_scheme="gray"),
+            align="center",
+            spacing="2",
+        ),
+        rx.text("No time limit.", size="2", color_scheme="gray"),
+    )
+
+
+def _submitted() -> rx.Component:
+    invite = CandidateLandingState.invite
+    return rx.callout(
+        rx.vstack(
+            rx.text("Submitted", weight="bold", id="submitted"),
+            rx.text(
+                "Your work was received on ",
+                invite["submitted_at"],
+                ". Evaluation ",
+                rx.code(invite["evaluation_id"], id="submitted-evaluation-id"),
+                ".",
+                size="2",
+            ),
+            rx.cond(
+                invite["submitted_late"],
+                rx.text(
+                    "It was submitted after the time limit; the reviewers will see that.",
+                    size="2",
+                    weight="medium",
+                    id="submitted-late",
+                ),
+            ),
+            rx.text("People at ", invite["org_name"], " will review it and be in touch.", size="2"),
+            spacing="1",
+            align="start",
+        ),
+        icon="circle-check",
+        color_scheme="green",
+        width="100%",
+    )
+
+
+def _submission_forms() -> rx.Component:
+    state = CandidateLandingState
+    repository = rx.form(
+        rx.vstack(
+            rx.text("A git repository", weight="medium", size="2"),
+            rx.hstack(
+                rx.input(
+                    name="repo_url",
+                    placeholder="https://git.example.com/you/take-home.git",
+                    required=True,
+                    flex="1",
+                    aria_label="Repository URL",
+                ),
+                rx.button("Submit repository", type="submit", loading=state.submitting),
+                width="100%",
+                spacing="2",
+            ),
+            rx.text(
+                "Any address git can clone: make sure we can read it.",
+                size="1",
+                color_scheme="gray",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        on_submit=state.submit_repository,
+        reset_on_submit=False,
+        width="100%",
+        id="submit-repository-form",
+    )
+    zip_upload = rx.vstack(
+        rx.text("Or a zip file", weight="medium", size="2"),
+        rx.upload(
+            rx.vstack(
+                rx.icon("file-archive", size=20),
+                rx.text("Drop your zip here, or click to choose it", size="2"),
+                align="center",
+                spacing="1",
+            ),
+            id=ZIP_UPLOAD_ID,
+            accept={
+                "application/zip": [".zip"],
+                "application/x-zip-compressed": [".zip"],
+            },
+            max_files=1,
+            multiple=False,
+            border=f"1px dashed {rx.color('gray', 7)}",
+            border_radius="var(--radius-3)",
+            padding="1rem",
+            width="100%",
+            cursor="pointer",
+        ),
+        rx.foreach(
+            rx.selected_files(ZIP_UPLOAD_ID),
+            lambda name: rx.text(name, size="2", class_name="selected-zip"),
+        ),
+        rx.button(
+            "Upload and submit",
+            variant="soft",
+            loading=state.submitting,
+            on_click=state.submit_zip(rx.upload_files(upload_id=ZIP_UPLOAD_ID)),
+            id="submit-zip",
+        ),
+        spacing="2",
+        width="100%",
+        align="start",
+    )
+    return rx.vstack(
+        error_callout(state.submit_error, id="submit-error"),
+        repository,
+        zip_upload,
+        rx.text(
+            "You submit once. After the time limit you can still submit; it will be marked late.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _session_panel() -> rx.Component:
+    invite = CandidateLandingState.invite
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading("Your submission", size="4"),
+                rx.spacer(),
+                rx.badge(invite["session_status"], variant="soft", id="session-status"),
+                align="center",
+                width="100%",
+            ),
+            rx.cond(invite["evaluation_id"] == "", _countdown()),
+            rx.cond(invite["evaluation_id"] != "", _submitted(), _submission_forms()),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+        id="session-panel",
+    )
+
+
 @rx.page(
     route="/candidate", title="Your assessment · truelevel", on_load=CandidateLandingState.load
 )
 def candidate_page() -> rx.Component:
     return public_frame(
+        rx.script(src="/countdown.js"),
         rx.cond(CandidateLandingState.invite, _invite(), _key_form()),
         max_width="40rem",
     )

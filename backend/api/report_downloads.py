@@ -1,0 +1,87 @@
+"""Report exports for the browser: ``GET /api/v1/web/evaluations/{id}/report.csv`` and
+``report.pdf``.
+
+The integrator routes under ``/api/v1/evaluations`` take an organisation API key, which a browser
+never holds. These two routes take the signed-in member's web session instead (the ``tl_session``
+cookie that the sign-in page and the single sign-on callback set), so the report page can link to
+them directly. Any active member of the organisation may download: a viewer can already read the
+report on screen. They are left out of the OpenAPI document because they are not part of the
+integrator contract.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Cookie, Path
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from backend.api.deps import SessionDep
+from backend.api.errors import FlatErrorRoute
+from backend.api.sso import SESSION_COOKIE
+from backend.models import Member
+from backend.services.errors import Unauthorized
+from backend.services.evaluations.queries import evaluation_view, get_evaluation
+from backend.services.organisations import member_for_token
+from backend.services.report_export import evaluation_csv, evaluation_pdf
+
+router = APIRouter(
+    prefix="/web/evaluations",
+    tags=["Web session"],
+    route_class=FlatErrorRoute,
+    include_in_schema=False,
+)
+
+EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
+SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
+
+
+def _signed_in_member(session: Session, token: str | None) -> Member:
+    member = member_for_token(session, token=(token or "").strip())
+    if member is None:
+        raise Unauthorized("Sign in to download reports.", code="not_signed_in")
+    return member
+
+
+def report_view(session: Session, *, org_id: str, evaluation_id: str) -> dict[str, Any]:
+    """The evaluation as ``GET /evaluations/{id}`` shows it, as a plain dict for the exporters.
+    A foreign id is a 404, exactly like a missing one."""
+    evaluation = get_evaluation(session, org_id=org_id, evaluation_id=evaluation_id)
+    return evaluation_view(evaluation).model_dump()
+
+
+def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
+    return Response(
+        content=content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            # A report is personal data: never kept by a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.get("/{evaluation_id}/report.csv")
+def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: SessionCookie = None):
+    """The report as CSV: a summary row, one row per observation and one per risk flag."""
+    member = _signed_in_member(session, token)
+    view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
+    return _download(
+        evaluation_csv(view),
+        media_type="text/csv; charset=utf-8",
+        filename=f"{view['id']}-report.csv",
+    )
+
+
+@router.get("/{evaluation_id}/report.pdf")
+def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: SessionCookie = None):
+    """The report as a PDF, verdicts first."""
+    member = _signed_in_member(session, token)
+    view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
+    return _download(
+        evaluation_pdf(view),
+        media_type="application/pdf",
+        filename=f"{view['id']}-report.pdf",
+    )

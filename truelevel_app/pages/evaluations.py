@@ -1,0 +1,272 @@
+"""Code evaluations: every evaluation of the organisation (newest first), and the review queue
+(evaluations the engine has scored and no reviewer has claimed yet, oldest first, so the longest
+waiting candidate is reviewed next)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+import reflex as rx
+
+from backend.db import session_scope
+from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
+from backend.services.evaluations.queries import list_evaluations
+from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.tables import data_table, list_pagination
+from truelevel_app.display import when
+from truelevel_app.paging import page_count
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
+
+PAGE_SIZE = 20
+ALL_TAB = "all"
+QUEUE_TAB = "queue"
+
+STAGE_LABELS: dict[str, str] = {
+    EvaluationStage.queued: "Queued",
+    EvaluationStage.fetching: "Fetching",
+    EvaluationStage.analysing: "Analysing",
+    EvaluationStage.testing: "Running tests",
+    EvaluationStage.scoring: "Scoring",
+    EvaluationStage.awaiting_review: "Awaiting review",
+    EvaluationStage.review: "In review",
+    EvaluationStage.finalised: "Finalised",
+    EvaluationStage.failed: "Failed",
+}
+STATUS_LABELS: dict[str, str] = {
+    EvaluationStatus.pending: "Pending",
+    EvaluationStatus.in_progress: "In progress",
+    EvaluationStatus.completed: "Completed",
+    EvaluationStatus.failed: "Failed",
+}
+RECOMMENDATION_LABELS: dict[str, str] = {
+    "proceed": "Proceed",
+    "hold": "Hold",
+    "reject": "Reject",
+    "do_not_proceed": "Do not proceed",
+}
+# Colours by meaning, shared by the list and the report.
+_STATUS_COLOURS = [("pending", "gray"), ("in_progress", "blue"), ("completed", "green")]
+_STAGE_COLOURS = [
+    ("awaiting_review", "amber"),
+    ("review", "blue"),
+    ("finalised", "green"),
+    ("failed", "red"),
+]
+_RECOMMENDATION_COLOURS = [("proceed", "green"), ("hold", "amber")]
+
+
+def stage_label(stage: str) -> str:
+    return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
+
+
+def recommendation_label(value: str | None) -> str:
+    if not value:
+        return "—"
+    return RECOMMENDATION_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def is_rejection(value: str | None) -> bool:
+    """Whether a recommendation says no (its spelling differs between contracts)."""
+    return value in ("reject", "do_not_proceed")
+
+
+def coloured_badge(
+    value: rx.Var[str], label: rx.Var[str], colours: list[tuple[str, str]], default: str, **props
+) -> rx.Component:
+    """A soft badge showing ``label``, coloured by ``value``."""
+    return rx.match(
+        value,
+        *[(word, rx.badge(label, color_scheme=c, variant="soft", **props)) for word, c in colours],
+        rx.badge(label, color_scheme=default, variant="soft", **props),
+    )
+
+
+def status_badge(status: rx.Var[str], label: rx.Var[str]) -> rx.Component:
+    return coloured_badge(status, label, _STATUS_COLOURS, "red", class_name="evaluation-status")
+
+
+def stage_badge(stage: rx.Var[str], label: rx.Var[str]) -> rx.Component:
+    # Engine stages (queued … scoring) read as work in progress.
+    return coloured_badge(stage, label, _STAGE_COLOURS, "indigo", class_name="evaluation-stage")
+
+
+def recommendation_badge(value: rx.Var[str], label: rx.Var[str], **props: Any) -> rx.Component:
+    return coloured_badge(value, label, _RECOMMENDATION_COLOURS, "red", **props)
+
+
+class EvaluationRow(TypedDict):
+    id: str
+    candidate_ref: str
+    role: str
+    level: str
+    status: str
+    status_label: str
+    stage: str
+    stage_label: str
+    recommendation: str
+    recommendation_label: str
+    # "Proposal": an automated reject no reviewer has confirmed.
+    proposal: bool
+    created: str
+
+
+def evaluation_row(evaluation: Evaluation) -> EvaluationRow:
+    """One table row: the verdict that counts now (the reviewer's once finalised)."""
+    automated = (evaluation.automated_result or {}).get("recommendation") or ""
+    finalised = evaluation.status == EvaluationStatus.completed
+    recommendation = (evaluation.final_recommendation if finalised else None) or automated
+    return EvaluationRow(
+        id=evaluation.id,
+        candidate_ref=evaluation.candidate_ref,
+        role=evaluation.target_role,
+        level=evaluation.target_level.capitalize(),
+        status=evaluation.status,
+        status_label=STATUS_LABELS.get(evaluation.status, evaluation.status),
+        stage=evaluation.stage,
+        stage_label=stage_label(evaluation.stage),
+        recommendation=recommendation,
+        recommendation_label=recommendation_label(recommendation),
+        proposal=is_rejection(recommendation) and not finalised,
+        created=when(evaluation.created_at),
+    )
+
+
+class EvaluationsState(PagedState, AuthState):
+    rows: rx.Field[list[EvaluationRow]] = rx.field(default_factory=list)
+    tab: str = ALL_TAB
+    total_pages: int = 1
+    loading: bool = True
+    error: str = ""
+
+    def _refresh(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.error = ""
+        queue = self.tab == QUEUE_TAB
+        filters: dict[str, Any] = (
+            {
+                "status": EvaluationStatus.pending.value,
+                "stage": EvaluationStage.awaiting_review.value,
+                "oldest_first": True,
+            }
+            if queue
+            else {}
+        )
+        try:
+            with session_scope() as session:
+                page = max(self.page, 1)
+                rows, total = list_evaluations(
+                    session,
+                    org_id=member.org_id,
+                    limit=PAGE_SIZE,
+                    offset=(page - 1) * PAGE_SIZE,
+                    **filters,
+                )
+                pages = page_count(total, PAGE_SIZE)
+                if total and page > pages:  # the last page emptied meanwhile
+                    self.page = page = pages
+                    rows, total = list_evaluations(
+                        session,
+                        org_id=member.org_id,
+                        limit=PAGE_SIZE,
+                        offset=(page - 1) * PAGE_SIZE,
+                        **filters,
+                    )
+                self.rows = [evaluation_row(e) for e in rows]
+                self.total, self.total_pages = total, pages
+        except Exception:
+            self.error = "The evaluations could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
+        wanted = self.router.url.query_parameters.get("tab", ALL_TAB)
+        self.tab = QUEUE_TAB if wanted == QUEUE_TAB else ALL_TAB
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def show_tab(self, tab: str):
+        self.tab = QUEUE_TAB if tab == QUEUE_TAB else ALL_TAB
+        self.page = 1
+        self.loading = True
+        return self._refresh()
+
+
+def _row_view(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(
+                row["candidate_ref"],
+                href="/evaluations/" + row["id"].to(str),
+                weight="medium",
+            )
+        ),
+        rx.table.cell(row["role"]),
+        rx.table.cell(row["level"]),
+        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        rx.table.cell(stage_badge(row["stage"], row["stage_label"])),
+        rx.table.cell(
+            rx.cond(
+                row["recommendation"] != "",
+                rx.hstack(
+                    recommendation_badge(row["recommendation"], row["recommendation_label"]),
+                    rx.cond(
+                        row["proposal"],
+                        rx.text("proposal", size="1", color_scheme="gray"),
+                    ),
+                    spacing="1",
+                    align="center",
+                ),
+                rx.text("—", color_scheme="gray"),
+            ),
+        ),
+        rx.table.cell(row["created"], white_space="nowrap"),
+        class_name="evaluation-row",
+    )
+
+
+@rx.page(route="/evaluations", title="Evaluations · truelevel", on_load=EvaluationsState.load)
+def evaluations_page() -> rx.Component:
+    return app_shell(
+        page_header(
+            "Evaluations",
+            "Code take-homes scored by the engine and confirmed by a reviewer.",
+        ),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("All evaluations", value=ALL_TAB, id="tab-all"),
+                rx.tabs.trigger("Review queue", value=QUEUE_TAB, id="tab-queue"),
+            ),
+            value=EvaluationsState.tab,
+            on_change=EvaluationsState.show_tab,
+            width="100%",
+        ),
+        rx.cond(
+            EvaluationsState.tab == QUEUE_TAB,
+            rx.text(
+                "Scored by the engine and waiting for a reviewer, longest waiting first.",
+                size="2",
+                color_scheme="gray",
+            ),
+        ),
+        data_table(
+            columns=["Candidate", "Role", "Level", "Status", "Stage", "Recommendation", "Created"],
+            rows=EvaluationsState.rows,
+            render_row=_row_view,
+            loading=EvaluationsState.loading,
+            error=EvaluationsState.error,
+            empty_title=rx.cond(
+                EvaluationsState.tab == QUEUE_TAB,
+                "The review queue is empty",
+                "No evaluations yet",
+            ),
+            empty_hint="Evaluations arrive from candidates' sessions and through the "
+            "evaluations API.",
+            empty_icon="file-code",
+            table_id="evaluations-table",
+        ),
+        list_pagination(EvaluationsState, "evaluations"),
+    )
