@@ -14,6 +14,14 @@ from backend.models.evaluations import (
     EvaluationUpload,
     SessionEvent,
 )
+from backend.models.interviews import (
+    CreditLedgerEntry,
+    InterviewAnswer,
+    InterviewCall,
+    InterviewJob,
+    InterviewJobEvent,
+    WorkerModelState,
+)
 from backend.models.mail import OutboundEmail
 from backend.models.organisations import ApiKey, ApiScope, Member, Organization, Role, WebSession
 from backend.models.pipeline import (
@@ -33,9 +41,14 @@ __all__ = [
     "Candidate",
     "CandidateKey",
     "CandidateSession",
+    "CreditLedgerEntry",
     "Evaluation",
     "EvaluationFingerprint",
     "EvaluationUpload",
+    "InterviewAnswer",
+    "InterviewCall",
+    "InterviewJob",
+    "InterviewJobEvent",
     "Job",
     "Member",
     "Organization",
@@ -49,4 +62,5 @@ __all__ = [
     "SessionStatus",
     "TenantWebhook",
     "WebSession",
+    "WorkerModelState",
 ]

@@ -28,6 +28,11 @@ class Organization(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     name: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
+    # Interview credits (seed 004): None while billing is off (unlimited); otherwise the
+    # balance, changed only with a CreditLedgerEntry in the same transaction.
+    credit_balance: int | None = Field(default=None)
+    # Retention: keep interview recordings after processing (deleted by default).
+    keep_interview_inputs: bool = Field(default=False)
 
 
 class Member(SQLModel, table=True):
