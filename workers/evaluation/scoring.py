@@ -41,7 +41,7 @@ from workers.evaluation.calibration import (
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
 
-SCORING_VERSION = "rules-1"
+SCORING_VERSION = "rules-2"
 BASE_SCORE = 3.0
 MIN_SCORE, MAX_SCORE = 1, 5
 Family = Literal["quality", "depth", "reasoning", "testing", "security"]
@@ -175,8 +175,11 @@ RULES: tuple[Rule, ...] = (
          "The static security checks found nothing."),
     Rule("security", "security", "security_findings", ">=", 5, -0.5,
          "{value} security findings from the static checks."),
-    Rule("security", "tests", "sandbox_violation", "==", True, -1,
-         "The candidate's tests tried something the sandbox had to stop."),
+    # Only what a test suite never needs to do counts against Security; a run stopped at the
+    # time limit (a slow or hanging suite) is scored under Testing instead.
+    Rule("security", "tests", "sandbox_escape_attempt", "==", True, -1,
+         "The candidate's tests tried to reach the network, write outside their folder, start "
+         "processes without end or exhaust memory or disk; the sandbox stopped them."),
 )  # fmt: skip
 
 

@@ -110,6 +110,8 @@ def clean_reports() -> dict[str, AnalyserReport]:
                 "tests_run_ok": True,
                 "tests_timed_out": False,
                 "sandbox_violation": False,
+                "sandbox_violations": "",
+                "sandbox_escape_attempt": False,
             },
             observations=[
                 Observation(
@@ -197,6 +199,8 @@ def messy_reports() -> dict[str, AnalyserReport]:
                 "tests_run_ok": False,
                 "tests_timed_out": False,
                 "sandbox_violation": False,
+                "sandbox_violations": "",
+                "sandbox_escape_attempt": False,
             },
         ),
         "similarity": AnalyserReport("similarity", {"max_overlap": 0.02, "similar_submissions": 0}),
@@ -271,6 +275,43 @@ def test_a_committed_secret_caps_security_and_holds_an_otherwise_clean_submissio
     assert any("secrets are committed" in o["text"] for o in security["observations"])
     assert result["risk_flags"][0]["code"] == "committed_secret"
     assert result["recommendation"] == "hold"  # high flag: a reviewer looks first
+
+
+def test_a_suite_stopped_only_at_the_time_limit_costs_no_security_points() -> None:
+    slow = clean_reports()
+    slow["tests"].signals.update(
+        tests_timed_out=True,
+        tests_run_ok=False,
+        sandbox_violation=True,
+        sandbox_violations="timeout",
+        sandbox_escape_attempt=False,
+    )
+
+    result = run(slow)
+
+    assert (
+        category(result, "Security")["score"] == category(run(clean_reports()), "Security")["score"]
+    )
+    assert not any(
+        "sandbox stopped" in o["text"] for o in category(result, "Security")["observations"]
+    )
+    assert any("time limit" in o["text"] for o in category(result, "Testing")["observations"])
+
+
+def test_tests_that_try_to_reach_the_network_cost_a_security_point() -> None:
+    hostile = clean_reports()
+    hostile["tests"].signals.update(
+        sandbox_violation=True, sandbox_violations="network", sandbox_escape_attempt=True
+    )
+
+    result = run(hostile)
+
+    clean_security = category(run(clean_reports()), "Security")["score"]
+    security = category(result, "Security")
+    assert security["score"] == clean_security - 1
+    stopped = next(o for o in security["observations"] if "sandbox stopped" in o["text"])
+    assert stopped["polarity"] == -1
+    assert "tests.sandbox_escape_attempt = true" in stopped["evidence"][0]["excerpt"]
 
 
 def test_a_copied_submission_is_proposed_for_rejection_whatever_its_quality() -> None:

@@ -207,7 +207,14 @@ def analyse(root: Path) -> AnalyserReport:
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
     report.observations += _observations(
-        readme, setup_evidence, tradeoff_headings, statements, documented, units
+        readme,
+        documents,
+        len(files),
+        setup_evidence,
+        tradeoff_headings,
+        statements,
+        documented,
+        units,
     )
     report.seconds = round(time.monotonic() - started, 3)
     return report
@@ -287,17 +294,35 @@ def _comment_docs(file: SubmissionFile, text: str) -> tuple[int, int]:
     return documented, units
 
 
+def _searched(documents: list[Document]) -> str:
+    """The documents an absence observation was looked for in, as a reviewer reads them."""
+    names = ", ".join(d.relative for d in documents[:_MAX_QUOTES])
+    more = f" and {len(documents) - _MAX_QUOTES} more" if len(documents) > _MAX_QUOTES else ""
+    noun = "document" if len(documents) == 1 else "documents"
+    words = sum(d.words for d in documents)
+    return f"{len(documents)} {noun} ({names}{more}; {words:,} words)"
+
+
 def _observations(
     readme: Document | None,
+    documents: list[Document],
+    file_count: int,
     setup: Evidence | None,
     headings: list[Evidence],
     statements: list[Evidence],
     documented: int,
     units: int,
 ) -> list[Observation]:
+    # An absence cites what was searched: every file for a README, the documents for the rest.
     found = []
+    no_documents = Evidence(kind="metric", excerpt="no README and no docs/ document to read")
     if readme is None:
-        found.append(Observation(REASONING, "The submission has no README.", -1))
+        searched = Evidence(
+            kind="metric",
+            excerpt="no README (.md, .markdown, .rst, .txt or without extension) in any folder "
+            f"of the submission ({file_count:,} file{'s' if file_count != 1 else ''})",
+        )
+        found.append(Observation(REASONING, "The submission has no README.", -1, (searched,)))
     else:
         polarity = 1 if readme.words >= 150 else 0
         text = f"{readme.relative} has {readme.words:,} words."
@@ -306,7 +331,17 @@ def _observations(
         text = "The documentation explains how to install and run the project."
         found.append(Observation(REASONING, text, 1, (setup,)))
     else:
-        found.append(Observation(REASONING, "No setup or run instructions were found.", -1))
+        metric = (
+            Evidence(
+                kind="metric",
+                excerpt=f"0 install or run commands and 0 setup headings in {_searched(documents)}",
+            )
+            if documents
+            else no_documents
+        )
+        found.append(
+            Observation(REASONING, "No setup or run instructions were found.", -1, (metric,))
+        )
     if headings or statements:
         text = (
             f"The candidate explains decisions: {len(statements)} sentences give reasons or "
@@ -315,7 +350,16 @@ def _observations(
         found.append(Observation(REASONING, text, 1, tuple((headings + statements)[:_MAX_QUOTES])))
     else:
         text = "The candidate does not explain any decision, trade-off or limitation."
-        found.append(Observation(REASONING, text, -1))
+        metric = (
+            Evidence(
+                kind="metric",
+                excerpt=f"0 trade-off headings and 0 sentences giving reasons in "
+                f"{_searched(documents)}",
+            )
+            if documents
+            else no_documents
+        )
+        found.append(Observation(REASONING, text, -1, (metric,)))
     if units:
         ratio = documented / units
         polarity = 1 if ratio >= 0.6 else -1 if ratio < 0.2 else 0

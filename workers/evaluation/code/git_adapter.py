@@ -16,9 +16,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from pathlib import Path, PurePosixPath
+from typing import Literal, NamedTuple
 
 GIT = "git"
 # How often the size watch measures the growing clone.
@@ -262,6 +263,88 @@ def commit_log(repo: Path) -> list[Commit]:
             )
         )
     return commits
+
+
+class AddedLines(NamedTuple):
+    """The lines one commit added to one file."""
+
+    sha: str
+    subject: str
+    path: str  # forward slashes, relative to the repository root
+    lines: list[tuple[int, str]]  # (line number in the new file, text), in order
+
+
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+
+
+def added_lines_by_commit(repo: Path, *, skip_dirs: Collection[str] = ()) -> list[AddedLines]:
+    """The lines every commit reachable from HEAD added, per file, oldest commit first; files
+    with a folder named in ``skip_dirs`` anywhere in their path are left out (and never held in
+    memory). Empty when the repository has no commits or git cannot read the history.
+
+    Everything a repository's own configuration could turn on for ``log -p`` is switched off
+    (external diff drivers, text conversion, signatures, relative paths, prefixes).
+    """
+    if not has_commits(repo):
+        return []
+    try:
+        out = _git_in(
+            repo,
+            "log",
+            "--reverse",
+            "-p",
+            "--unified=0",
+            "--no-renames",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-show-signature",
+            "--no-relative",
+            "--src-prefix=a/",
+            "--dst-prefix=b/",
+            "--encoding=UTF-8",
+            "--format=\x1e%H\x1f%s",
+            "HEAD",
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    skipped = frozenset(skip_dirs)
+    result: list[AddedLines] = []
+    sha = subject = ""
+    added: list[tuple[int, str]] | None = None
+    next_line = 0
+    in_hunk = False
+    for raw in out.split("\n"):
+        # Inside a hunk every line starts with one of these; anything else ends the hunk.
+        if in_hunk and raw[:1] in ("+", "-", " ", "\\"):
+            if raw.startswith("+") and added is not None:
+                added.append((next_line, raw[1:]))
+                next_line += 1
+            continue
+        in_hunk = False
+        if raw.startswith("\x1e"):
+            sha, _, subject = raw[1:].partition("\x1f")
+        elif raw.startswith("+++ "):
+            path = _diff_path(raw[4:])
+            added = None
+            if path is not None and not (set(PurePosixPath(path).parts[:-1]) & skipped):
+                added = []
+                result.append(AddedLines(sha, subject, path, added))
+        elif match := _HUNK.match(raw):
+            next_line, in_hunk = int(match.group(1)), True
+    return [entry for entry in result if entry.lines]
+
+
+def _diff_path(header: str) -> str | None:
+    """The path in a ``+++ b/path`` header (unquoted when git quoted it); None for a deleted
+    file."""
+    # git ends the header with a tab when the name holds a space (a tab inside a name is
+    # always quoted, so the last one is never part of the name).
+    header = header.removesuffix("\t")
+    if header.startswith('"'):
+        header = header[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
+        header = header.encode("latin-1", "replace").decode("utf-8", "replace")
+    return header[2:] if header.startswith("b/") else None
 
 
 def _git_in(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

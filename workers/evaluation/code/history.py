@@ -31,7 +31,7 @@ def analyse(
     started = time.monotonic()
     commits = _commits(Path(root))
     if not commits:
-        report = _unavailable()
+        report = _unavailable(has_git=(Path(root) / ".git").exists())
     else:
         report = _report(commits, started_at=_utc(started_at), deadline_at=_utc(deadline_at))
     report.seconds = round(time.monotonic() - started, 3)
@@ -53,7 +53,7 @@ def _utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _unavailable() -> AnalyserReport:
+def _unavailable(*, has_git: bool) -> AnalyserReport:
     report = AnalyserReport(
         name=REPORT_NAME,
         signals={
@@ -67,7 +67,14 @@ def _unavailable() -> AnalyserReport:
         },
     )
     text = "No git history was submitted, so how the work progressed cannot be read."
-    report.observations.append(Observation(CATEGORY, text, 0))
+    measured = (
+        "a .git folder with 0 readable commits reachable from HEAD"
+        if has_git
+        else "no .git folder at the submission root"
+    )
+    report.observations.append(
+        Observation(CATEGORY, text, 0, (Evidence(kind="metric", excerpt=measured),))
+    )
     return report
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
-from workers.evaluation.code.walk import SubmissionFile, source_files, submission_files
+from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 REPORT_NAME = "inventory"
 MANIFESTS = frozenset(
@@ -35,6 +35,8 @@ MANIFESTS = frozenset(
         "composer.json",
     }
 )
+# The manifests an absence observation names (the common ones; MANIFESTS has them all).
+_SHOWN_MANIFESTS = ("pyproject.toml", "requirements.txt", "package.json", "go.mod", "pom.xml")
 # A file this long is usually several responsibilities that were never separated.
 LARGE_FILE_LINES = 500
 _MAX_CITED = 5
@@ -73,10 +75,11 @@ def analyse(root: Path) -> AnalyserReport:
     """Measure the submission under ``root``: the "inventory" analyser."""
     started = time.monotonic()
     tally = _Tally()
-    sources = source_files(root)
+    files = list(submission_files(root))
+    sources = [f for f in files if f.language is not None]  # what walk.source_files gives
     for source in sources:
         _read_source(source, tally)
-    manifests = [f.relative for f in submission_files(root) if _is_manifest(f.relative)]
+    manifests = [f.relative for f in files if _is_manifest(f.relative)]
     modules = [f for f in sources if not f.is_test]
 
     languages = sorted(tally.lines_by_language.items(), key=lambda item: (-item[1], item[0]))
@@ -96,7 +99,7 @@ def analyse(root: Path) -> AnalyserReport:
         "error_handling_sites": len(tally.error_sites),
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
-    report.observations.extend(_observations(signals, tally, manifests, languages))
+    report.observations.extend(_observations(signals, tally, manifests, languages, len(files)))
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
@@ -177,11 +180,22 @@ def _cite(relative: str, line: int, text: str) -> Evidence:
 
 
 def _observations(
-    signals: dict, tally: _Tally, manifests: list[str], languages: list[tuple[str, int]]
+    signals: dict,
+    tally: _Tally,
+    manifests: list[str],
+    languages: list[tuple[str, int]],
+    file_count: int,
 ) -> list[Observation]:
     total = signals["source_lines"]
     if not signals["source_files"]:
-        return [Observation("Code Quality", "The submission contains no source code.", -1)]
+        metric = Evidence(
+            kind="metric",
+            excerpt=f"0 source files (by extension: .py, .js, .ts, .go, .java, ...) among "
+            f"{file_count:,} file{'s' if file_count != 1 else ''}",
+        )
+        return [
+            Observation("Code Quality", "The submission contains no source code.", -1, (metric,))
+        ]
     shares = ", ".join(f"{name} {lines * 100 // max(total, 1)}%" for name, lines in languages)
     found = [
         Observation(
@@ -198,7 +212,12 @@ def _observations(
         found.append(Observation("Technical Depth", text, 1, cited))
     else:
         text = "No package manifest declares the project's dependencies or how to build it."
-        found.append(Observation("Technical Depth", text, -1))
+        metric = Evidence(
+            kind="metric",
+            excerpt=f"0 package manifests ({', '.join(_SHOWN_MANIFESTS)}, ...) among "
+            f"{file_count:,} file{'s' if file_count != 1 else ''}",
+        )
+        found.append(Observation("Technical Depth", text, -1, (metric,)))
     lines, largest = tally.largest
     if lines > LARGE_FILE_LINES:
         text = f"{largest} holds {lines:,} lines; responsibilities are probably not separated."
@@ -219,5 +238,11 @@ def _observations(
         found.append(Observation("Code Quality", text, 1, tuple(sites[:_MAX_CITED])))
     elif signals["modules"]:
         text = "No explicit error handling (try/catch, error returns) was found."
-        found.append(Observation("Code Quality", text, -1))
+        count = signals["source_files"]
+        metric = Evidence(
+            kind="metric",
+            excerpt=f"0 error-handling sites in {count:,} source file{'s' if count != 1 else ''} "
+            f"({total:,} lines)",
+        )
+        found.append(Observation("Code Quality", text, -1, (metric,)))
     return found

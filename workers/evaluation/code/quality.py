@@ -146,7 +146,7 @@ def analyse(root: Path) -> AnalyserReport:
         "duplicate_blocks": len(duplicates),
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
-    report.observations.extend(_lint_observations(signals, findings, bool(python)))
+    report.observations.extend(_lint_observations(signals, findings, len(python)))
     report.observations.extend(_function_observations(signals, functions))
     if duplicates:
         text = (
@@ -234,12 +234,18 @@ def _duplicate_blocks(files: list[tuple[str, str]]) -> list[Evidence]:
 
 
 def _lint_observations(
-    signals: dict, findings: list[LintFinding] | None, has_python: bool
+    signals: dict, findings: list[LintFinding] | None, python_files: int
 ) -> list[Observation]:
-    if not has_python:
+    if not python_files:
         return []
     if findings is None:
-        return [Observation(CATEGORY, "Python lint could not be measured (ruff failed).", 0)]
+        failed = Evidence(
+            kind="metric",
+            excerpt=f"ruff gave no result for {python_files:,} Python file"
+            + ("s" if python_files != 1 else ""),
+        )
+        text = "Python lint could not be measured (ruff failed)."
+        return [Observation(CATEGORY, text, 0, (failed,))]
     per_kloc = signals["lint_findings_per_kloc"] or 0.0
     metric = Evidence(kind="metric", excerpt=f"{per_kloc:g} findings per 1,000 lines")
     if not findings:

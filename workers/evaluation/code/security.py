@@ -1,10 +1,5 @@
-"""The "security" analyser: committed secrets (in the files and, when the submission is a git
-repository, anywhere in its history) and insecure code patterns.
-
-Secrets: detect-secrets with its provider-specific detectors and its keyword detector, plus a
-few high-confidence patterns of our own (AWS access keys, private keys, GitHub and Slack tokens)
-that no comment can switch off. A secret is never quoted in full: excerpts keep its first four
-characters. History matters because deleting a key in a later commit does not un-leak it.
+"""The "security" analyser: committed secrets (found by ``secrets``, in the files and, when the
+submission is a git repository, anywhere in its history) and insecure code patterns (here).
 
 Code: ruff's ``S`` (bandit) rules for Python and line patterns for JavaScript, TypeScript, Java
 and Go (eval, shell commands built from strings, SQL built by concatenation, TLS verification
@@ -14,269 +9,23 @@ switched off). Findings in test code are ignored: a test may do unsafe things on
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 import time
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
-from detect_secrets import SecretsCollection
-from detect_secrets.settings import default_settings
-
+from workers.evaluation.code import secrets
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
-from workers.evaluation.code.git_adapter import _git_in, has_commits
 from workers.evaluation.code.quality import run_ruff
-from workers.evaluation.code.walk import (
-    SKIPPED_DIRS,
-    SubmissionFile,
-    is_test_path,
-    submission_files,
-)
+from workers.evaluation.code.secrets import SecretFinding, SecretScan, mask
+from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 REPORT_NAME = "security"
 CATEGORY = "Security"
-MAX_SECRET_SCAN_BYTES = 1024 * 1024
-_MAX_HISTORY_LINES = 20_000  # lines one commit adds to one file, scanned for secrets
 _MAX_CITED = 5
 _EXCERPT_CHARS = 200
 
 Severity = Literal["medium", "high"]
-
-# --- secrets ------------------------------------------------------------------------------------
-
-# Generic entropy and IP detectors fire on hashes, fixture ids and documentation examples; a
-# reviewer would learn to ignore the flag. The provider-specific detectors are kept.
-_DISABLED_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector")
-# ``# pragma: allowlist secret`` is the candidate's own word that a secret is fine; not ours.
-_DISABLED_FILTERS = ("detect_secrets.filters.allowlist.is_line_allowlisted",)
-# In tests a ``password = "hunter2"`` is a fixture; provider keys there are still real leaks.
-_TEST_NOISE_TYPES = frozenset({"Secret Keyword"})
-# Config files are scanned whole (their parsers need the structure); source files only on the
-# lines that could hold a secret at all, which keeps detect-secrets' per-line cost affordable.
-_CONFIG_SUFFIXES = frozenset(
-    {".yaml", ".yml", ".ini", ".cfg", ".conf", ".env", ".properties", ".toml", ".json", ".xml"}
-)
-# A superset of what the kept detectors look for: a keyword, credentials in a URL, or a long
-# token-like run (every provider key is 20+ characters of this alphabet).
-_MAYBE_SECRET = re.compile(
-    r"(?i:key|pass|pwd|secret|token|auth|contrase|private|xox)|://\S*:\S*@"
-    r"|[A-Za-z0-9+/=-]{20,}|(?:\s|=|:|\"|^)(?:AKC[a-zA-Z0-9]{10,}|AP[\dA-F][a-zA-Z0-9]{8,})"
-)
-# Our own high-confidence patterns; the captured text is what detect-secrets would report, so
-# the two sources de-duplicate on it.
-_KNOWN_SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("AWS Access Key", re.compile(r"\b((?:AKIA|ASIA)[0-9A-Z]{16})\b")),
-    ("Private Key", re.compile(r"-----(BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")),
-    ("GitHub Token", re.compile(r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_\w{82})")),
-    ("Slack Token", re.compile(r"\b(xox[abprs]-[A-Za-z0-9-]{10,})")),
-)
-
-
-@dataclass(frozen=True)
-class SecretFinding:
-    """A secret at one place: in the files (``commit`` None) or added by a commit and no longer
-    in the files."""
-
-    file: str
-    line: int
-    kind: str  # detect-secrets' type name, e.g. "AWS Access Key"
-    value: str  # kept in memory only, to mask excerpts and de-duplicate; never reported
-    excerpt: str  # the line with the secret masked
-    commit: str | None = None
-    subject: str | None = None
-
-    def evidence(self) -> Evidence:
-        if self.commit is None:
-            return Evidence(kind="file", file=self.file, line=self.line, excerpt=self.excerpt)
-        return Evidence(
-            kind="commit", commit=self.commit, file=self.file, line=self.line, excerpt=self.excerpt
-        )
-
-
-def mask(secret: str) -> str:
-    """``secret`` with all but its first four characters (fewer for short ones) hidden."""
-    shown = min(4, len(secret) // 3)
-    return secret[:shown] + "*" * (len(secret) - shown)
-
-
-def _masked_line(line: str, values: list[str], kind: str) -> str:
-    if kind == "Private Key":
-        # The key material may share the line (an escaped PEM string); quote the header only.
-        return f"-----{values[0]}-----"
-    for value in sorted(values, key=len, reverse=True):
-        line = line.replace(value, mask(value))
-    return line.strip()[:_EXCERPT_CHARS]
-
-
-def _find_secrets(
-    relative: str, lines: list[tuple[int, str]], scratch: Path
-) -> list[tuple[int, str, str]]:
-    """(line, kind, value) for every secret in ``lines`` of a file named ``relative``: detect-
-    secrets on a scratch copy of just those lines (same file name, so its file-type rules apply),
-    then our own patterns."""
-    found: set[tuple[int, str, str]] = set()
-    if lines:
-        name = PurePosixPath(relative).name
-        copy = scratch / (name if name not in ("", ".", "..") else "file")
-        copy.write_text("\n".join(text for _, text in lines) + "\n", encoding="utf-8")
-        collection = SecretsCollection(root=str(scratch))
-        collection.scan_file(copy.name)
-        copy.unlink()
-        for secret in collection.data.get(copy.name, ()):
-            if secret.secret_value and 0 < secret.line_number <= len(lines):
-                found.add((lines[secret.line_number - 1][0], secret.type, secret.secret_value))
-    for number, text in lines:
-        for kind, pattern in _KNOWN_SECRETS:
-            found.update((number, kind, match) for match in pattern.findall(text))
-    # Some detectors report only a token's prefix ("ghp"); keep the whole token once.
-    return sorted(
-        hit
-        for hit in found
-        if not any(o[0] == hit[0] and hit[2] in o[2] and o[2] != hit[2] for o in found)
-    )
-
-
-def _candidate_lines(relative: str, text: str) -> list[tuple[int, str]]:
-    numbered = list(enumerate(text.splitlines(), start=1))
-    name = PurePosixPath(relative).name.lower()
-    if PurePosixPath(name).suffix in _CONFIG_SUFFIXES or name.startswith(".env"):
-        return numbered
-    return [(n, line) for n, line in numbered if _MAYBE_SECRET.search(line)]
-
-
-def _to_findings(
-    relative: str,
-    text_lines: dict[int, str],
-    hits: list[tuple[int, str, str]],
-    *,
-    is_test: bool,
-    commit: tuple[str, str] | None = None,
-) -> list[SecretFinding]:
-    findings = []
-    by_line: dict[int, list[str]] = {}
-    for number, _kind, value in hits:
-        by_line.setdefault(number, []).append(value)
-    for number, kind, value in hits:
-        if is_test and kind in _TEST_NOISE_TYPES:
-            continue
-        excerpt = _masked_line(text_lines.get(number, ""), [value, *by_line[number]], kind)
-        sha, subject = commit or (None, None)
-        findings.append(SecretFinding(relative, number, kind, value, excerpt, sha, subject))
-    return findings
-
-
-def scan_secrets(root: Path, files: list[SubmissionFile]) -> list[SecretFinding]:
-    """Secrets in the submission's files, then (when ``root`` is a git repository) those that
-    earlier commits added and the files no longer hold. One finding per file and secret."""
-    current: dict[str, str] = {}
-    findings: list[SecretFinding] = []
-    with default_settings() as settings, tempfile.TemporaryDirectory() as scratch:
-        settings.disable_plugins(*_DISABLED_PLUGINS)
-        settings.disable_filters(*_DISABLED_FILTERS)
-        for file in files:
-            text = file.read_text() if file.size <= MAX_SECRET_SCAN_BYTES else None
-            if text is None:
-                continue
-            current[file.relative] = text
-            hits = _find_secrets(
-                file.relative, _candidate_lines(file.relative, text), Path(scratch)
-            )
-            lines = dict(enumerate(text.splitlines(), start=1))
-            findings += _to_findings(file.relative, lines, hits, is_test=file.is_test)
-        if (root / ".git").exists():
-            findings += _history_secrets(root, current, Path(scratch))
-    unique: dict[tuple[str, str], SecretFinding] = {}
-    for finding in findings:
-        unique.setdefault((finding.file, finding.value), finding)
-    return list(unique.values())
-
-
-def _history_secrets(root: Path, current: dict[str, str], scratch: Path) -> list[SecretFinding]:
-    findings = []
-    for sha, subject, relative, added in added_lines_by_commit(root):
-        if len(added) > _MAX_HISTORY_LINES:
-            continue  # a generated file (a bundle, a data dump), not something typed
-        still_there = set(current.get(relative, "").splitlines())
-        gone = [(n, line) for n, line in added if line not in still_there]
-        candidates = [(n, line) for n, line in gone if _MAYBE_SECRET.search(line)]
-        if not candidates:
-            continue
-        hits = _find_secrets(relative, candidates, scratch)
-        lines = dict(candidates)
-        findings += _to_findings(
-            relative, lines, hits, is_test=is_test_path(relative), commit=(sha, subject)
-        )
-    return findings
-
-
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
-
-
-def added_lines_by_commit(root: Path) -> list[tuple[str, str, str, list[tuple[int, str]]]]:
-    """(sha, subject, path, [(line, text)]) for every file every commit added lines to, oldest
-    commit first; paths in dependency folders left out. Empty when git cannot read the history.
-
-    Kept here rather than in git_adapter (another module's file); it uses the adapter's clean,
-    hook-free way of running git and switches off everything a repository's own configuration
-    could turn on for ``log -p`` (external diff drivers, text conversion, signatures).
-    """
-    if not has_commits(root):
-        return []
-    try:
-        out = _git_in(
-            root,
-            "log",
-            "--reverse",
-            "-p",
-            "--unified=0",
-            "--no-renames",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-show-signature",
-            "--no-relative",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            "--encoding=UTF-8",
-            "--format=\x1e%H\x1f%s",
-            "HEAD",
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return []
-    result: list[tuple[str, str, str, list[tuple[int, str]]]] = []
-    sha = subject = ""
-    added: list[tuple[int, str]] | None = None
-    next_line = 0
-    in_hunk = False
-    for raw in out.split("\n"):
-        # Inside a hunk every line starts with one of these; anything else ends the hunk.
-        if in_hunk and raw[:1] in ("+", "-", " ", "\\"):
-            if raw.startswith("+") and added is not None:
-                added.append((next_line, raw[1:]))
-                next_line += 1
-            continue
-        in_hunk = False
-        if raw.startswith("\x1e"):
-            sha, _, subject = raw[1:].partition("\x1f")
-        elif raw.startswith("+++ "):
-            path = _diff_path(raw[4:])
-            added = None
-            if path is not None and not (set(PurePosixPath(path).parts) & SKIPPED_DIRS):
-                added = []
-                result.append((sha, subject, path, added))
-        elif match := _HUNK.match(raw):
-            next_line, in_hunk = int(match.group(1)), True
-    return [entry for entry in result if entry[3]]
-
-
-def _diff_path(header: str) -> str | None:
-    """The path in a ``+++ b/path`` header; None for a deleted file."""
-    if header.startswith('"'):
-        header = header[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape")
-        header = header.encode("latin-1", "replace").decode("utf-8", "replace")
-    return header[2:] if header.startswith("b/") else None
-
 
 # --- insecure code --------------------------------------------------------------------------
 
@@ -404,7 +153,28 @@ _RULES: tuple[_Rule, ...] = (
 _COMMENT_PREFIXES = ("//", "#", "*", "/*", "--")
 
 
-def scan_code(root: Path, files: list[SubmissionFile]) -> list[CodeFinding]:
+@dataclass(frozen=True)
+class CodeScan:
+    """The insecure patterns found and what was read to find them."""
+
+    findings: list[CodeFinding] = field(default_factory=list)
+    source_files: int = 0  # source files outside tests
+    python_files: int = 0  # of those, checked with ruff's S rules
+    ruff_failed: bool = False  # ruff gave no result: the Python files were only pattern-checked
+
+    def coverage(self) -> Evidence:
+        """The measured extent of the scan, for an observation that found nothing."""
+        ruff = "ruff failed on" if self.ruff_failed else "ruff S rules on"
+        sources = f"{self.source_files:,} source file{'s' if self.source_files != 1 else ''}"
+        python = f"{self.python_files:,} Python file{'s' if self.python_files != 1 else ''}"
+        excerpt = (
+            f"{len(self.findings)} insecure patterns in {sources} outside tests "
+            f"({ruff} {python}, line rules on the rest)"
+        )
+        return Evidence(kind="metric", excerpt=excerpt)
+
+
+def scan_code(root: Path, files: list[SubmissionFile]) -> CodeScan:
     """Insecure patterns in the code outside tests, one finding per line (ruff's first)."""
     products = [f for f in files if f.language is not None and not f.is_test]
     python = [f.relative for f in products if f.language == "python"]
@@ -439,7 +209,8 @@ def scan_code(root: Path, files: list[SubmissionFile]) -> list[CodeFinding]:
     unique: dict[tuple[str, int], CodeFinding] = {}
     for finding in findings:
         unique.setdefault((finding.file, finding.line), finding)
-    return sorted(unique.values(), key=lambda f: (f.file, f.line))
+    ordered = sorted(unique.values(), key=lambda f: (f.file, f.line))
+    return CodeScan(ordered, len(products), len(python), ruff_failed=linted is None)
 
 
 def _line(text: str, number: int) -> str:
@@ -457,26 +228,27 @@ def analyse(root: Path) -> AnalyserReport:
     started = time.monotonic()
     root = Path(root)
     files = list(submission_files(root))
-    secrets = scan_secrets(root, files)
-    code = scan_code(root, files)
+    secret_scan = secrets.scan_secrets(root, files)
+    code_scan = scan_code(root, files)
+    found, code = secret_scan.findings, code_scan.findings
     high = [f for f in code if f.severity == "high"]
     report = AnalyserReport(
         name=REPORT_NAME,
         signals={
-            "committed_secrets": len(secrets),
+            "committed_secrets": len(found),
             "security_findings": len(code),
             "high_severity_findings": len(high),
         },
     )
-    report.observations.append(_secrets_observation(secrets))
-    report.observations.append(_code_observation(code))
-    if secrets:
+    report.observations.append(_secrets_observation(secret_scan))
+    report.observations.append(_code_observation(code_scan))
+    if found:
         report.risk_flags.append(
             RiskFlag(
                 code="committed_secret",
                 severity="high",
-                message=_secrets_summary(secrets),
-                evidence=tuple(s.evidence() for s in secrets[:_MAX_CITED]),
+                message=secrets.summary(found, cited=_MAX_CITED),
+                evidence=tuple(s.evidence() for s in found[:_MAX_CITED]),
             )
         )
     if code:
@@ -494,30 +266,21 @@ def analyse(root: Path) -> AnalyserReport:
     return report
 
 
-def _secrets_summary(secrets: list[SecretFinding]) -> str:
-    parts = []
-    for secret in secrets[:_MAX_CITED]:
-        where = f"{secret.kind} in {secret.file}:{secret.line}"
-        if secret.commit:
-            where += f" (added in {secret.commit[:10]}, deleted since, still in the history)"
-        parts.append(where)
-    more = f" and {len(secrets) - _MAX_CITED} more" if len(secrets) > _MAX_CITED else ""
-    noun = "secret" if len(secrets) == 1 else "secrets"
-    return f"{len(secrets)} committed {noun}: " + "; ".join(parts) + more + "."
+def _secrets_observation(scan: SecretScan) -> Observation:
+    found: list[SecretFinding] = scan.findings
+    if not found:
+        where = "the files or the git history" if scan.history_scanned else "the files"
+        text = f"No committed secrets were found in {where}."
+        return Observation(CATEGORY, text, 1, (scan.coverage(),))
+    evidence = tuple(s.evidence() for s in found[:_MAX_CITED])
+    return Observation(CATEGORY, secrets.summary(found, cited=_MAX_CITED), -1, evidence)
 
 
-def _secrets_observation(secrets: list[SecretFinding]) -> Observation:
-    if not secrets:
-        text = "No committed secrets were found in the files or the git history."
-        return Observation(CATEGORY, text, 1)
-    evidence = tuple(s.evidence() for s in secrets[:_MAX_CITED])
-    return Observation(CATEGORY, _secrets_summary(secrets), -1, evidence)
-
-
-def _code_observation(code: list[CodeFinding]) -> Observation:
+def _code_observation(scan: CodeScan) -> Observation:
+    code = scan.findings
     if not code:
         text = "No insecure code patterns (injection, eval, disabled TLS checks) were found."
-        return Observation(CATEGORY, text, 1)
+        return Observation(CATEGORY, text, 1, (scan.coverage(),))
     high = [f for f in code if f.severity == "high"]
     ordered = high + [f for f in code if f.severity != "high"]
     listed = "; ".join(f"{f.message} ({f.file}:{f.line})" for f in ordered[:3])

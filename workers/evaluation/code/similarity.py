@@ -21,34 +21,19 @@ Hashes are the first 8 bytes of BLAKE2b masked to 63 bits: stable across process
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from collections import deque
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
+from workers.evaluation.code.walk import submission_files
 
 REPORT_NAME = "similarity"
 DEFAULT_THRESHOLD = 0.5
 _MASK_63 = (1 << 63) - 1
 # Generated or minified files this large say nothing about the candidate's own work.
 _MAX_FILE_BYTES = 512 * 1024
-# TODO(walk.py): move to the shared iterator in workers/evaluation/code/walk.py once it exists.
-_SKIPPED_DIRS = frozenset(
-    {
-        ".git",
-        "node_modules",
-        "vendor",
-        "dist",
-        "build",
-        "target",
-        ".venv",
-        "venv",
-        "__pycache__",
-        ".truelevel",
-    }
-)
 # Comment syntax per extension: "hash" (#), "c" (// and /* */), "both" (PHP).
 _COMMENT_STYLE = {
     ".py": "hash",
@@ -172,23 +157,15 @@ def _percent(share: float) -> int:
     return int(share * 100 + 0.5)
 
 
-def _source_files(root: Path) -> Iterator[Path]:
-    """Source files under ``root`` in a stable order, skipping vendored and build folders and
-    links (iterative: a crafted submission may nest folders beyond the recursion limit)."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            path = Path(folder) / name
-            if path.suffix.lower() not in _COMMENT_STYLE or path.is_symlink():
-                continue
-            if path.is_file() and path.stat().st_size <= _MAX_FILE_BYTES:
-                yield path
-
-
 def _normalised_sources(root: Path) -> Iterator[str]:
-    for path in _source_files(root):
-        text = path.read_bytes().decode("utf-8", errors="replace")
-        normalised = normalise(text, style=_COMMENT_STYLE[path.suffix.lower()])
+    """The normalised text of every source file the analysers' walk finds under ``root`` (on
+    top of it: only files with a known comment syntax, and none over ``_MAX_FILE_BYTES``)."""
+    for file in submission_files(root):
+        style = _COMMENT_STYLE.get(PurePosixPath(file.relative).suffix.lower())
+        if style is None or file.size > _MAX_FILE_BYTES:
+            continue
+        text = file.path.read_bytes().decode("utf-8", errors="replace")
+        normalised = normalise(text, style=style)
         if normalised:
             yield normalised
 

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
-from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
@@ -36,6 +34,7 @@ from workers.evaluation.code.sandbox import (
     python_runtime_paths,
     run_sandboxed,
 )
+from workers.evaluation.code.walk import submission_files
 
 Language = Literal["python", "javascript", "typescript", "go", "java"]
 RunStatus = Literal["ran", "toolchain_not_available", "sandbox_unavailable"]
@@ -47,24 +46,6 @@ _RESULTS_DIR = ".truelevel"
 _PYTEST_JUNIT = f"{_RESULTS_DIR}/pytest-junit.xml"
 _NODE_TAP = f"{_RESULTS_DIR}/node.tap"
 _GO_JSON = f"{_RESULTS_DIR}/go-test.json"
-# Folders that hold dependencies or build output, never the candidate's tests.
-_SKIPPED_DIRS = {
-    ".git",
-    ".hg",
-    "node_modules",
-    ".venv",
-    "venv",
-    "env",
-    "__pycache__",
-    "dist",
-    "build",
-    "target",
-    "vendor",
-    ".tox",
-    ".mypy_cache",
-    ".pytest_cache",
-    _RESULTS_DIR,
-}
 _PYTHON_TESTS = ("test_*.py", "*_test.py")
 # The files `node --test` finds by itself (Node 20).
 _NODE_TESTS = (
@@ -88,6 +69,8 @@ _OTHER_JS_TESTS = ("*.spec.js", "*.spec.mjs", "*.spec.cjs", "*.spec.jsx", "*.tes
 _TYPESCRIPT_TESTS = ("*.test.ts", "*.spec.ts", "*.test.tsx", "*.spec.tsx")
 _GO_TESTS = ("*_test.go",)
 _JAVA_TESTS = ("*Test.java", "*Tests.java", "*IT.java")
+# The patterns the observation names when no tests were found (a sample: one or two a language).
+_SEARCHED_PATTERNS = ("test_*.py", "*_test.py", "*.test.js", "*.spec.ts", "*_test.go", "*Test.java")
 _MAX_CITED_FILES = 5
 # pytest's exit status when it collected no tests: nothing failed.
 _PYTEST_NO_TESTS = 5
@@ -148,11 +131,13 @@ def find_test_files(root: Path) -> dict[Language, tuple[str, ...]]:
         ("go", _GO_TESTS),
         ("java", _JAVA_TESTS),
     ]
-    for path in _walk_files(root):
-        relative = path.relative_to(root).as_posix()
+    # The analysers' one walk: the same folders skipped (our own results folder among them).
+    for file in submission_files(root):
+        relative = file.relative
+        name = PurePosixPath(relative).name
         for language, globs in patterns:
             in_test_folder = language == "javascript" and _in_js_test_folder(relative)
-            if any(fnmatch(path.name, glob) for glob in globs) or in_test_folder:
+            if any(fnmatch(name, glob) for glob in globs) or in_test_folder:
                 found.setdefault(language, []).append(relative)
                 break
     return {language: tuple(sorted(files)) for language, files in found.items()}
@@ -182,14 +167,26 @@ def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunRe
 def analyse_tests(root: Path, *, settings: Settings | None = None) -> AnalyserReport:
     """Find, run and report a submission's tests: the "tests" analyser."""
     started = time.monotonic()
-    report = to_analyser_report(run_tests(root, settings=settings))
+    runs = run_tests(root, settings=settings)
+    # Only a submission without tests needs the count, for the observation that says so.
+    scanned = None if runs else sum(1 for _ in submission_files(root))
+    report = to_analyser_report(runs, files_scanned=scanned)
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
 
-def to_analyser_report(runs: list[TestRunReport]) -> AnalyserReport:
+def to_analyser_report(
+    runs: list[TestRunReport], *, files_scanned: int | None = None
+) -> AnalyserReport:
     """The "tests" analyser report: counts and flags as signals, observations citing the test
-    files, risk flags for failing runs and for anything the sandbox had to stop."""
+    files, risk flags for failing runs and for anything the sandbox had to stop.
+
+    ``sandbox_violation`` is true for anything the sandbox stopped, a time limit included;
+    ``sandbox_escape_attempt`` only for what a test suite never needs to do (reach the network,
+    write outside the workspace, fork without end, exhaust memory or the disk), which is what
+    scoring counts against Security. ``files_scanned`` (how many files were searched for tests)
+    is cited when no tests were found.
+    """
     ran = [run for run in runs if run.status == "ran"]
     violations = sorted({v for run in runs for v in run.contained_violations})
     signals: dict[str, float | int | str | bool | None] = {
@@ -206,11 +203,23 @@ def to_analyser_report(runs: list[TestRunReport]) -> AnalyserReport:
         "tests_run_ok": bool(ran) and all(run.ran_ok for run in ran),
         "sandbox_violation": bool(violations),
         "sandbox_violations": ",".join(violations),
+        "sandbox_escape_attempt": bool(_HOSTILE_VIOLATIONS.intersection(violations)),
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
     if not runs:
+        plural = "s" if files_scanned != 1 else ""
+        searched = "" if files_scanned is None else f" among {files_scanned:,} file{plural}"
+        looked_for = ", ".join(_SEARCHED_PATTERNS)
+        metric = Evidence(
+            kind="metric", excerpt=f"0 test files{searched} (looked for {looked_for} and the like)"
+        )
         report.observations.append(
-            Observation(CATEGORY, "The submission contains no automated tests.", polarity=-1)
+            Observation(
+                CATEGORY,
+                "The submission contains no automated tests.",
+                polarity=-1,
+                evidence=(metric,),
+            )
         )
         return report
     for run in runs:
@@ -510,17 +519,6 @@ def _risk_flags(run: TestRunReport) -> list[RiskFlag]:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def _walk_files(root: Path) -> Iterator[Path]:
-    """Regular files under ``root`` in a stable order, skipping dependency folders and links
-    (iterative: a crafted submission may nest folders deeper than Python's recursion limit)."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
-        for name in sorted(files):
-            path = Path(folder) / name
-            if not path.is_symlink() and path.is_file():
-                yield path
 
 
 def _in_js_test_folder(relative: str) -> bool:

@@ -35,6 +35,11 @@ SKIPPED_DIRS = frozenset(
         ".ruff_cache",
     }
 )
+# A virtual environment is dependencies whatever the candidate named it (``env``, ``py311``...).
+# Recognised by its marker file rather than by adding ``env`` to SKIPPED_DIRS: a folder named
+# ``env`` also holds real code and configuration (``config/env/production.js``), and that is
+# where committed credentials tend to sit.
+VIRTUALENV_MARKER = "pyvenv.cfg"
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Enough to tell a binary file from text without reading it all.
 _SNIFF_BYTES = 8192
@@ -131,6 +136,17 @@ def is_test_path(relative: str) -> bool:
     return any(fnmatch(parts[-1], pattern) for pattern in _TEST_NAMES)
 
 
+def is_skipped_dir(folder: str, name: str) -> bool:
+    """True for a folder (``name`` inside ``folder``) that no analyser reads: a dependency, build
+    or cache folder, a virtual environment under any name, or a link."""
+    path = os.path.join(folder, name)
+    return (
+        name in SKIPPED_DIRS
+        or os.path.islink(path)
+        or os.path.isfile(os.path.join(path, VIRTUALENV_MARKER))
+    )
+
+
 def submission_files(root: Path) -> Iterator[SubmissionFile]:
     """Every file an analyser should look at, in sorted order of relative path.
 
@@ -140,9 +156,7 @@ def submission_files(root: Path) -> Iterator[SubmissionFile]:
     root = Path(root)
     found: list[SubmissionFile] = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(
-            d for d in dirs if d not in SKIPPED_DIRS and not os.path.islink(os.path.join(folder, d))
-        )
+        dirs[:] = sorted(d for d in dirs if not is_skipped_dir(folder, d))
         for name in files:
             path = Path(folder) / name
             try:

@@ -92,6 +92,15 @@ def test_a_documented_project_explains_itself_and_a_bare_one_does_not(tmp_path: 
         "I chose SQLite because the brief expects a single process.",
     ) in quotes
     assert all(o.polarity == -1 for o in bare.observations if o.category != "Code Quality")
+    # What is missing cites what was searched.
+    absent = [o.evidence for o in bare.observations if o.polarity == -1]
+    assert all(len(e) == 1 and e[0].kind == "metric" for e in absent)
+    assert [e[0].excerpt for e in absent[:3]] == [
+        "no README (.md, .markdown, .rst, .txt or without extension) in any folder of the "
+        "submission (1 file)",
+        "no README and no docs/ document to read",
+        "no README and no docs/ document to read",
+    ]
     limitation = next(q for q in quotes if q[2] and q[2].startswith("If I had more time"))
     assert limitation[1] == 16
 

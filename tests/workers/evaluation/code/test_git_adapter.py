@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from workers.evaluation.code.git_adapter import (
+    AddedLines,
     GitError,
+    added_lines_by_commit,
     clone,
     commit_log,
     has_commits,
@@ -109,6 +111,38 @@ def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "repo")
     assert has_commits(repo) is False
     assert commit_log(repo) == []
+    assert added_lines_by_commit(repo) == []
+
+
+def test_the_lines_each_commit_added_are_read_with_their_line_numbers(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    (repo / "config.py").write_text('REGION = "eu-west-1"\nKEY = "secret"\n')
+    (repo / "node_modules" / "lib").mkdir(parents=True)
+    (repo / "node_modules" / "lib" / "index.js").write_text("module.exports = 1;\n")
+    (repo / "café menu.py").write_text("dishes = []\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add config")
+    first = git(repo, "rev-parse", "HEAD").strip()
+    (repo / "config.py").write_text('REGION = "eu-west-1"\nKEY = ""\nDEBUG = False\n')
+    (repo / "café menu.py").unlink()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Remove the key")
+    second = git(repo, "rev-parse", "HEAD").strip()
+    # The repository's own configuration must not change what git prints.
+    git(repo, "config", "diff.noprefix", "true")
+    git(repo, "config", "diff.mnemonicPrefix", "true")
+
+    added = added_lines_by_commit(repo, skip_dirs={"node_modules"})
+
+    assert added == [
+        AddedLines(first, "Add config", "café menu.py", [(1, "dishes = []")]),
+        AddedLines(
+            first, "Add config", "config.py", [(1, 'REGION = "eu-west-1"'), (2, 'KEY = "secret"')]
+        ),
+        AddedLines(second, "Remove the key", "config.py", [(2, 'KEY = ""'), (3, "DEBUG = False")]),
+    ]
+    everything = {entry.path for entry in added_lines_by_commit(repo)}
+    assert "node_modules/lib/index.js" in everything
 
 
 def test_clone_copies_history_and_keeps_submodules_out(tmp_path: Path) -> None:

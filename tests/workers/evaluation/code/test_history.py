@@ -71,6 +71,8 @@ def test_a_zip_without_history_is_neutral(tmp_path: Path) -> None:
     assert report.signals["single_giant_commit"] is False
     assert report.risk_flags == []
     assert [o.polarity for o in report.observations] == [0]
+    (evidence,) = report.observations[0].evidence
+    assert (evidence.kind, evidence.excerpt) == ("metric", "no .git folder at the submission root")
 
 
 def test_one_commit_with_everything_is_a_giant_commit(tmp_path: Path) -> None:

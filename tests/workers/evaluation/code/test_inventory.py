@@ -138,6 +138,23 @@ def test_a_submission_without_code_is_reported_as_such(tmp_path: Path) -> None:
     assert report.signals["primary_language"] == ""
     assert report.signals["type_annotation_ratio"] is None
     assert report.observations[0].polarity == -1
+    (evidence,) = report.observations[0].evidence
+    assert evidence.kind == "metric" and evidence.excerpt.startswith("0 source files")
+    assert evidence.excerpt.endswith("among 1 file")
+
+
+def test_what_is_missing_cites_how_much_was_looked_at(tmp_path: Path) -> None:
+    report = inventory.analyse(write(tmp_path, MESSY))
+
+    missing = {o.text: o.evidence for o in report.observations if o.polarity == -1}
+    (manifests,) = missing[
+        "No package manifest declares the project's dependencies or how to build it."
+    ]
+    (handling,) = missing["No explicit error handling (try/catch, error returns) was found."]
+    assert manifests.kind == handling.kind == "metric"
+    assert manifests.excerpt.startswith("0 package manifests (pyproject.toml, requirements.txt")
+    assert manifests.excerpt.endswith("among 1 file")
+    assert handling.excerpt == "0 error-handling sites in 1 source file (6 lines)"
 
 
 def test_two_runs_give_identical_reports(tmp_path: Path) -> None:

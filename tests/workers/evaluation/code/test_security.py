@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workers.evaluation.code import security
@@ -225,6 +227,57 @@ def test_a_clean_submission_has_no_findings_and_says_so(tmp_path: Path) -> None:
     }
     assert report.risk_flags == []
     assert all(o.polarity == 1 for o in report.observations)
+    # Nothing found still cites what was measured.
+    secrets_seen, code_seen = (o.evidence[0] for o in report.observations)
+    assert secrets_seen.kind == code_seen.kind == "metric"
+    assert secrets_seen.excerpt == "scanned 2 files and the lines 1 commit added: 0 secrets"
+    assert code_seen.excerpt == (
+        "0 insecure patterns in 2 source files outside tests "
+        "(ruff S rules on 1 Python file, line rules on the rest)"
+    )
+
+
+def test_without_a_git_history_only_the_files_are_said_to_be_scanned(tmp_path: Path) -> None:
+    root = write(tmp_path / "upload", {"main.py": "print('shop')\n"})
+
+    (secrets_seen, _) = security.analyse(root).observations
+
+    assert secrets_seen.text == "No committed secrets were found in the files."
+    assert secrets_seen.evidence[0].excerpt == (
+        "scanned 1 file (no git history to scan): 0 secrets"
+    )
+
+
+def test_a_key_in_a_file_whose_name_has_a_space_is_one_secret(tmp_path: Path) -> None:
+    # git ends a diff header with a tab for such names; the history must still match the file.
+    repo = write(tmp_path / "repo", {"my settings.py": f'AWS_KEY = "{AWS_KEY}"\n'})
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "Start")
+
+    report = security.analyse(repo)
+
+    assert report.signals["committed_secrets"] == 1
+    (evidence,) = report.risk_flags[0].evidence
+    assert (evidence.kind, evidence.file, evidence.commit) == ("file", "my settings.py", None)
+
+
+def test_evaluations_in_parallel_threads_find_the_same_secrets(tmp_path: Path) -> None:
+    # detect-secrets keeps its settings per process: scans in two threads must not mix them.
+    leaky = write(tmp_path / "leaky", {"config.py": f'TOKEN = "{GITHUB_TOKEN}"\n'})
+    # A checksum: only the generic entropy detectors (switched off for our scans) report it.
+    checksum = "3f8a9c2e7b1d4f6a8c0e2b4d6f8a0c2e4b6d8f0a1c3e5b7d"
+    tidy = write(tmp_path / "tidy", {"app.py": f'ARCHIVE_SHA = "{checksum}"\n' * 200})
+    alone = {root: everything_reported(security.analyse(root)) for root in (leaky, tidy)}
+    start = threading.Barrier(4)
+
+    def evaluate(root: Path) -> str:
+        start.wait()
+        return everything_reported(security.analyse(root))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(evaluate, [leaky, tidy, leaky, tidy]))
+
+    assert together == [alone[leaky], alone[tidy], alone[leaky], alone[tidy]]
 
 
 def test_two_runs_give_identical_reports(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from backend.settings import Settings
 from workers.evaluation.code.test_runner import (
+    TestRunReport,
     analyse_tests,
     find_test_files,
     run_tests,
@@ -281,4 +282,72 @@ def test_no_tests_is_reported(tmp_path: Path) -> None:
     (observation,) = report.observations
     assert observation.text == "The submission contains no automated tests."
     assert observation.polarity == -1
+    (evidence,) = observation.evidence
+    assert evidence.kind == "metric"
+    assert evidence.excerpt.startswith("0 test files among 1 file (looked for test_*.py")
     assert report.risk_flags == []
+
+
+def test_tests_in_dependency_folders_and_virtual_environments_are_not_the_candidate_s(
+    tmp_path: Path,
+) -> None:
+    root = write(
+        tmp_path / "sub",
+        {
+            "tests/test_orders.py": "def test_orders(): pass\n",
+            # A virtual environment under a name of the candidate's choosing.
+            "env/pyvenv.cfg": "home = /usr/bin\n",
+            "env/lib/python3.11/site-packages/pkg/test_pkg.py": "def test_pkg(): pass\n",
+            "py311/pyvenv.cfg": "home = /usr/bin\n",
+            "py311/lib/test_lib.py": "def test_lib(): pass\n",
+            "node_modules/lib/test_vendored.py": "def test_vendored(): pass\n",
+            ".truelevel/test_ours.py": "def test_ours(): pass\n",
+            # A folder that is merely called env is the candidate's own.
+            "config/env/test_settings.py": "def test_settings(): pass\n",
+        },
+    )
+    assert find_test_files(root) == {
+        "python": ("config/env/test_settings.py", "tests/test_orders.py")
+    }
+
+
+def _run(violations: tuple[str, ...], *, timed_out: bool = False) -> TestRunReport:
+    """A finished Python run that the sandbox stopped for ``violations``."""
+    return TestRunReport(
+        language="python",
+        status="ran",
+        command="python -m pytest",
+        test_files=("tests/test_orders.py",),
+        passed=3,
+        failed=0 if timed_out else 1,
+        exit_code=1,
+        timed_out=timed_out,
+        contained_violations=violations,
+    )
+
+
+def test_a_suite_stopped_at_the_time_limit_is_no_escape_attempt() -> None:
+    report = to_analyser_report([_run(("timeout",), timed_out=True)])
+
+    assert report.signals["sandbox_violation"] is True
+    assert report.signals["sandbox_violations"] == "timeout"
+    assert report.signals["sandbox_escape_attempt"] is False
+    (flag,) = [f for f in report.risk_flags if f.code == "sandbox_violation"]
+    assert flag.severity == "medium"
+
+
+@pytest.mark.parametrize("kind", ["network", "filesystem", "pids", "memory", "disk"])
+def test_what_a_test_suite_never_needs_is_an_escape_attempt(kind: str) -> None:
+    report = to_analyser_report([_run(("timeout", kind))])
+
+    assert report.signals["sandbox_escape_attempt"] is True
+    assert kind in str(report.signals["sandbox_violations"]).split(",")
+    (flag,) = [f for f in report.risk_flags if f.code == "sandbox_violation"]
+    assert flag.severity == "high"
+
+
+def test_an_oversized_file_alone_is_no_escape_attempt() -> None:
+    report = to_analyser_report([_run(("file_size",))])
+
+    assert report.signals["sandbox_violation"] is True
+    assert report.signals["sandbox_escape_attempt"] is False
