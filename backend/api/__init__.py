@@ -14,6 +14,8 @@ def create_api() -> FastAPI:
         candidates,
         evaluations,
         health,
+        interview_sessions,
+        interviews,
         pipeline,
         report_downloads,
     )
@@ -26,7 +28,8 @@ def create_api() -> FastAPI:
         description=(
             "Technical-hiring assessments: code evaluations with human review (seed 000), "
             "assessments, candidate keys, sessions and cohort statistics (seeds 001/002), the "
-            "hiring pipeline (seed 003). Authenticate with `Authorization: Bearer <API key>`."
+            "hiring pipeline with interview calls (seed 003) and interview recordings (seed "
+            "004). Authenticate with `Authorization: Bearer <API key>`."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
@@ -37,7 +40,10 @@ def create_api() -> FastAPI:
     app.include_router(evaluations.router, prefix=API_PREFIX)
     app.include_router(assessments.router, prefix=API_PREFIX)
     app.include_router(candidates.router, prefix=API_PREFIX)
+    # Before the pipeline: seed 004's /jobs/job_… beside seed 003's /jobs/{uuid}.
+    app.include_router(interviews.router, prefix=API_PREFIX)
     app.include_router(pipeline.router, prefix=API_PREFIX)
     app.include_router(report_downloads.router, prefix=API_PREFIX)
+    app.include_router(interview_sessions.router, prefix=API_PREFIX)
     install_sso(app)
     return app

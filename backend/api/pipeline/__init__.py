@@ -2,7 +2,14 @@
 
 from fastapi import APIRouter
 
-from backend.api.pipeline import applications, candidates, jobs, questions, tenant_webhooks
+from backend.api.pipeline import (
+    applications,
+    calls,
+    candidates,
+    jobs,
+    questions,
+    tenant_webhooks,
+)
 
 router = APIRouter()
 router.include_router(jobs.router)
@@ -10,3 +17,4 @@ router.include_router(questions.router)
 router.include_router(candidates.router)
 router.include_router(applications.router)
 router.include_router(tenant_webhooks.router)
+router.include_router(calls.router)

@@ -1,0 +1,167 @@
+"""Interview credits (seed 004): 1 credit per started audio minute, charged when a job is
+accepted, never twice, and nothing for a refused job.
+
+``Organization.credit_balance`` is ``None`` while billing is off: every job is accepted, and its
+usage is still written to the ledger. Otherwise the balance changes only here, always with a
+``CreditLedgerEntry`` in the same transaction; a job's charge has the unique ``charge_key``
+``job:<id>``, so a repeated charge (a retried request, a requeued job) changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select, update
+
+from backend.models.interviews import CreditLedgerEntry
+from backend.models.organisations import Organization
+from backend.services.errors import InvalidInput, NotFound, PaymentRequired
+from backend.settings import get_settings
+
+EXHAUSTED_MESSAGE = "Credit balance exhausted. Subscribe to continue."
+
+
+def credits_needed(duration_s: float | None) -> int:
+    """Credits for a recording of ``duration_s`` seconds: started minutes, at least 1."""
+    if duration_s is None or not math.isfinite(duration_s) or duration_s <= 0:
+        return 1
+    return max(1, math.ceil(duration_s / 60.0))
+
+
+def upgrade_url() -> str:
+    """Where the 402 paywall sends an integrator."""
+    settings = get_settings()
+    return settings.billing_upgrade_url or f"{settings.public_url.rstrip('/')}/billing"
+
+
+def charge_key(job_id: str) -> str:
+    return f"job:{job_id}"
+
+
+def balance(session: Session, *, org_id: str) -> int | None:
+    """The organisation's credit balance; None while billing is off (unlimited)."""
+    row = session.exec(
+        select(Organization.id, Organization.credit_balance).where(col(Organization.id) == org_id)
+    ).first()
+    if row is None:
+        raise NotFound("Organisation not found.")
+    return row[1]
+
+
+def _charged_before(session: Session, job_id: str) -> bool:
+    return (
+        session.exec(
+            select(CreditLedgerEntry.id).where(
+                col(CreditLedgerEntry.charge_key) == charge_key(job_id)
+            )
+        ).first()
+        is not None
+    )
+
+
+def charge(
+    session: Session, *, org_id: str, job_id: str, credits: int, commit: bool = True
+) -> int | None:
+    """Charge ``credits`` for job ``job_id`` and return the remaining balance (None: billing
+    off). Atomic: one conditional UPDATE takes the credits only while the balance covers them,
+    and the ledger entry goes in the same transaction. A job already charged is a no-op.
+
+    Raises ``PaymentRequired`` (402 ``insufficient_credits``) when the balance is short; nothing
+    is then changed. With ``commit=False`` the caller commits (the submission creates the job in
+    the same transaction) and rolls back on any error."""
+    if credits < 0:
+        raise InvalidInput("A charge cannot be negative.")
+    if _charged_before(session, job_id):
+        return balance(session, org_id=org_id)
+    taken = session.exec(
+        update(Organization)
+        .where(
+            col(Organization.id) == org_id,
+            col(Organization.credit_balance).is_not(None),
+            col(Organization.credit_balance) >= credits,
+        )
+        .values(credit_balance=col(Organization.credit_balance) - credits)
+    )
+    remaining = balance(session, org_id=org_id)
+    if taken.rowcount != 1 and remaining is not None:
+        # Not our UPDATE: the balance was too low (it is not None, so billing is on).
+        raise PaymentRequired(
+            EXHAUSTED_MESSAGE,
+            code="insufficient_credits",
+            credits_needed=credits,
+            upgrade_url=upgrade_url(),
+        )
+    session.add(
+        CreditLedgerEntry(
+            org_id=org_id,
+            delta=-credits,
+            reason="charge",
+            charge_key=charge_key(job_id),
+            job_id=job_id,
+            balance_after=remaining,
+        )
+    )
+    if not commit:
+        session.flush()
+        return remaining
+    try:
+        session.commit()
+    except IntegrityError:
+        # A concurrent charge for the same job won the unique charge_key: ours is undone with
+        # the rollback (the UPDATE too), and theirs stands.
+        session.rollback()
+        return balance(session, org_id=org_id)
+    return remaining
+
+
+def grant(session: Session, *, org_id: str, credits: int, reason: str = "grant") -> int:
+    """Add ``credits`` to a billed organisation's balance; returns the new balance. Billing must
+    be on (``set_balance`` turns it on): a grant to an unlimited organisation would mean
+    nothing."""
+    if credits <= 0:
+        raise InvalidInput("A grant must add at least one credit.")
+    changed = session.exec(
+        update(Organization)
+        .where(col(Organization.id) == org_id, col(Organization.credit_balance).is_not(None))
+        .values(credit_balance=col(Organization.credit_balance) + credits)
+    )
+    if changed.rowcount != 1:
+        session.rollback()
+        balance(session, org_id=org_id)  # 404 for an unknown organisation
+        raise InvalidInput(
+            "Billing is off for this organisation (unlimited credits); set a balance first.",
+            code="billing_off",
+        )
+    remaining = balance(session, org_id=org_id)
+    session.add(
+        CreditLedgerEntry(org_id=org_id, delta=credits, reason=reason[:32], balance_after=remaining)
+    )
+    session.commit()
+    assert remaining is not None
+    return remaining
+
+
+def set_balance(
+    session: Session, *, org_id: str, credits: int | None, reason: str = "set_balance"
+) -> int | None:
+    """Set the balance outright: an integer turns billing on with that many credits, ``None``
+    turns it off (unlimited). The change is in the ledger like every other."""
+    if credits is not None and credits < 0:
+        raise InvalidInput("A balance cannot be negative.")
+    org = session.get(Organization, org_id, with_for_update=True, populate_existing=True)
+    if org is None:
+        raise NotFound("Organisation not found.")
+    before = org.credit_balance
+    org.credit_balance = credits
+    session.add(org)
+    session.add(
+        CreditLedgerEntry(
+            org_id=org_id,
+            delta=(credits or 0) - (before or 0),
+            reason=reason[:32],
+            balance_after=credits,
+        )
+    )
+    session.commit()
+    return credits

@@ -1,0 +1,385 @@
+"""Interview jobs after acceptance: reading them, their public view, their event history, and
+the writes the workers make as a job moves through its states.
+
+Every state a job enters is an ``InterviewJobEvent`` written in the same transaction as the
+job's status, so the history the SSE stream replays and the status a poll reads always agree.
+
+Worker writes are guarded by the lease (``backend.services.leases``): a worker that stalled and
+lost its job to another worker must not overwrite anything, so each write is one UPDATE that
+matches only while ``lease_owner`` is still the caller and the job is not finished, and says
+whether it did (False: stop working on it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select, update
+
+from backend.models.base import iso, plausible_id, utcnow
+from backend.models.interviews import (
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    InterviewJob,
+    InterviewJobEvent,
+    InterviewJobStatus,
+)
+from backend.services.errors import Conflict, InvalidInput, NotFound
+from backend.settings import get_settings
+
+# The REST prefix the job's links point at (backend.api.API_PREFIX; not imported so services
+# stay free of the API layer).
+API_PREFIX = "/api/v1"
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+RECOMMENDATIONS = ("advance", "hold", "reject")
+
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+_TERMINAL = frozenset(s.value for s in TERMINAL_STATUSES)
+
+
+class Page(NamedTuple):
+    """One page of jobs, newest first, and how many match in all."""
+
+    rows: list[InterviewJob]
+    total: int
+
+    @property
+    def items(self) -> list[InterviewJob]:  # the name the pagination helpers use elsewhere
+        return self.rows
+
+
+def is_terminal(status: str) -> bool:
+    return status in _TERMINAL
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def get_job(session: Session, *, org_id: str, job_id: str) -> InterviewJob:
+    """The organisation's job; 404 for unknown ids and for other organisations' jobs alike."""
+    job = session.get(InterviewJob, job_id) if plausible_id(job_id) else None
+    if job is None or job.org_id != org_id:
+        raise NotFound("No such job.", code="job_not_found")
+    return job
+
+
+def list_jobs(
+    session: Session,
+    *,
+    org_id: str,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    status: str | None = None,
+) -> Page:
+    """The organisation's jobs, newest first, optionally of one status."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.")
+    if offset < 0:
+        raise InvalidInput("offset cannot be negative.")
+    conditions = [col(InterviewJob.org_id) == org_id]
+    if status is not None:
+        if status not in {s.value for s in InterviewJobStatus}:
+            raise InvalidInput(f"Unknown status {status[:40]!r}.")
+        conditions.append(col(InterviewJob.status) == status)
+    total = session.exec(select(func.count()).select_from(InterviewJob).where(*conditions)).one()
+    rows = session.exec(
+        select(InterviewJob)
+        .where(*conditions)
+        .order_by(col(InterviewJob.created_at).desc(), col(InterviewJob.id).desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return Page(rows=list(rows), total=int(total))
+
+
+def job_events(session: Session, *, job_id: str, after_id: int = 0) -> list[InterviewJobEvent]:
+    """The states job ``job_id`` entered, in order, after event ``after_id`` (0: all)."""
+    return list(
+        session.exec(
+            select(InterviewJobEvent)
+            .where(col(InterviewJobEvent.job_id) == job_id, col(InterviewJobEvent.id) > after_id)
+            .order_by(col(InterviewJobEvent.id))
+        ).all()
+    )
+
+
+def status_url(job_id: str) -> str:
+    return f"{API_PREFIX}/jobs/{job_id}"
+
+
+def events_url(job_id: str) -> str:
+    return f"{API_PREFIX}/jobs/{job_id}/events"
+
+
+def input_file(job: InterviewJob) -> Path | None:
+    """The stored recording (or a call's folder of answers), while it is kept."""
+    if not job.input_path or job.input_deleted_at is not None:
+        return None
+    return get_settings().data_dir / job.input_path
+
+
+def job_view(job: InterviewJob) -> dict[str, Any]:
+    """Seed 004's job object: ``result`` once completed, ``error`` once failed, the human
+    ``review`` once recorded (None before)."""
+    completed = job.status == InterviewJobStatus.completed.value
+    failed = job.status == InterviewJobStatus.failed.value
+    review = None
+    if job.reviewed_at is not None:
+        review = {
+            "recommendation": job.review_recommendation,
+            "note": job.review_note,
+            "reviewer_id": job.reviewer_id,
+            "reviewed_at": iso(job.reviewed_at),
+        }
+    return {
+        "job_id": job.id,
+        "status": job.status,
+        "detail": job.detail,
+        "role_title": job.role_title,
+        "credits_charged": job.credits_charged,
+        "created_at": iso(job.created_at),
+        "started_at": iso(job.started_at),
+        "finished_at": iso(job.finished_at),
+        "duration_s": job.duration_s,
+        "status_url": status_url(job.id),
+        "events_url": events_url(job.id),
+        "result": job.result if completed else None,
+        "error": (
+            {"code": job.error_code or "processing_failed", "message": job.error or ""}
+            if failed
+            else None
+        ),
+        "review": review,
+        "input_retained": job.input_path is not None and job.input_deleted_at is None,
+    }
+
+
+def event_view(event: InterviewJobEvent) -> dict[str, Any]:
+    """The SSE ``status`` event's data."""
+    return {
+        "status": event.status,
+        "detail": event.detail,
+        "terminal": is_terminal(event.status),
+        "at": iso(event.at),
+    }
+
+
+# --- worker writes (lease-guarded) ---------------------------------------------------------
+
+
+def _write_if_owner(session: Session, *, job_id: str, owner: str, values: dict[str, Any]) -> bool:
+    """Compare-and-set on the lease, not committed: matches only while ``owner`` holds it and
+    the job is still active."""
+    result = session.exec(
+        update(InterviewJob)
+        .where(
+            col(InterviewJob.id) == job_id,
+            col(InterviewJob.lease_owner) == owner,
+            col(InterviewJob.status).in_(_ACTIVE),
+        )
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
+def _record(
+    session: Session, *, job_id: str, status: str, detail: str | None, at: Any, started: bool
+) -> None:
+    """The event row, and ``started_at`` the first time the job left the queue; the caller's
+    UPDATE and these commit together."""
+    session.add(InterviewJobEvent(job_id=job_id, status=status, detail=detail, at=at))
+    if started:
+        session.exec(
+            update(InterviewJob)
+            .where(col(InterviewJob.id) == job_id, col(InterviewJob.started_at).is_(None))
+            .values(started_at=at)
+        )
+    session.commit()
+
+
+def _release() -> dict[str, Any]:
+    # Finished: nobody may claim it again.
+    return {"lease_owner": None, "lease_expires_at": None}
+
+
+def _short(text: str | None, limit: int) -> str | None:
+    return None if text is None else text[:limit]
+
+
+def transition(
+    session: Session, *, job_id: str, owner: str, status: str, detail: str | None = None
+) -> bool:
+    """Move a running job to a non-terminal state (``loading_weights``, ``processing_inference``,
+    or back to ``queued``) with an optional detail line ("Loading whisper-large-v3 on cuda").
+    False when ``owner`` lost the lease or the job is finished. Finishing goes through
+    ``complete`` or ``fail``, which also store the result or the error."""
+    if status not in _ACTIVE:
+        raise InvalidInput(
+            f"{status!r} is not a running state; use complete() or fail() to finish a job."
+        )
+    now = utcnow()
+    detail = _short(detail, 500)
+    if not _write_if_owner(
+        session, job_id=job_id, owner=owner, values={"status": status, "detail": detail}
+    ):
+        session.rollback()
+        return False
+    _record(
+        session,
+        job_id=job_id,
+        status=status,
+        detail=detail,
+        at=now,
+        started=status != InterviewJobStatus.queued.value,
+    )
+    return True
+
+
+def complete(session: Session, *, job_id: str, owner: str, result: dict[str, Any]) -> bool:
+    """Store the result (the issue's result schema) and finish the job as ``completed``.
+    False when ``owner`` lost the lease or the job is already finished."""
+    if not isinstance(result, dict):
+        raise InvalidInput("A job's result must be a JSON object.")
+    now = utcnow()
+    values = {
+        "status": InterviewJobStatus.completed.value,
+        "detail": None,
+        "result": result,
+        "error_code": None,
+        "error": None,
+        "finished_at": now,
+        **_release(),
+    }
+    if not _write_if_owner(session, job_id=job_id, owner=owner, values=values):
+        session.rollback()
+        return False
+    _record(
+        session,
+        job_id=job_id,
+        status=InterviewJobStatus.completed.value,
+        detail=None,
+        at=now,
+        started=True,
+    )
+    return True
+
+
+def _failure_values(code: str, message: str, now: Any) -> dict[str, Any]:
+    # Seed 004: a failed job's detail is the reason code (e.g. "vram_unavailable").
+    return {
+        "status": InterviewJobStatus.failed.value,
+        "detail": code[:500],
+        "error_code": code[:64],
+        "error": message[:2000],
+        "finished_at": now,
+        **_release(),
+    }
+
+
+def fail(session: Session, *, job_id: str, owner: str, code: str, message: str) -> bool:
+    """Finish the job as ``failed`` with a reason code and a message a person can act on
+    (``undecodable_audio``, ``vram_unavailable``, …). Credits are not refunded or charged again.
+    False when ``owner`` lost the lease or the job is already finished."""
+    now = utcnow()
+    if not _write_if_owner(
+        session, job_id=job_id, owner=owner, values=_failure_values(code, message, now)
+    ):
+        session.rollback()
+        return False
+    _record(
+        session,
+        job_id=job_id,
+        status=InterviewJobStatus.failed.value,
+        detail=code[:500],
+        at=now,
+        started=False,
+    )
+    return True
+
+
+def fail_abandoned(session: Session, *, job_id: str, code: str, message: str) -> bool:
+    """Fail a job that no live worker holds (the sweep's verdict on one that kept losing its
+    workers). Guarded like a lease write: only while still active and unleased or past its
+    lease."""
+    now = utcnow()
+    result = session.exec(
+        update(InterviewJob)
+        .where(
+            col(InterviewJob.id) == job_id,
+            col(InterviewJob.status).in_(_ACTIVE),
+            or_(col(InterviewJob.lease_owner).is_(None), col(InterviewJob.lease_expires_at) < now),
+        )
+        .values(**_failure_values(code, message, now))
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    _record(
+        session,
+        job_id=job_id,
+        status=InterviewJobStatus.failed.value,
+        detail=code[:500],
+        at=now,
+        started=False,
+    )
+    return True
+
+
+# --- people and retention ------------------------------------------------------------------
+
+
+def automated_recommendation(job: InterviewJob) -> str | None:
+    assessment = (job.result or {}).get("assessment") or {}
+    value = assessment.get("recommendation")
+    return value if isinstance(value, str) else None
+
+
+def set_review(
+    session: Session,
+    *,
+    org_id: str,
+    job_id: str,
+    reviewer_id: str,
+    recommendation: str,
+    note: str | None,
+) -> InterviewJob:
+    """Record the human decision on a completed job: confirm the automated recommendation or
+    override it (then a note saying why is required). Until this, the automated
+    recommendation, a reject included, is only a proposal."""
+    job = get_job(session, org_id=org_id, job_id=job_id)
+    if job.status != InterviewJobStatus.completed.value:
+        raise Conflict("Only a completed interview can be reviewed.", code="job_not_completed")
+    if recommendation not in RECOMMENDATIONS:
+        raise InvalidInput(
+            f"recommendation must be one of {', '.join(RECOMMENDATIONS)}.",
+            code="invalid_recommendation",
+        )
+    note = (note or "").strip() or None
+    if recommendation != automated_recommendation(job) and note is None:
+        raise InvalidInput(
+            "Say why you override the automated recommendation: add a note.",
+            code="note_required",
+        )
+    job.reviewer_id = reviewer_id[:320]
+    job.review_recommendation = recommendation
+    job.review_note = note[:10_000] if note else None
+    job.reviewed_at = utcnow()
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+def mark_input_deleted(session: Session, *, job_id: str) -> bool:
+    """Record that the job's recording was deleted (retention: inputs are deleted after
+    processing unless the organisation keeps them). True when this call recorded it."""
+    result = session.exec(
+        update(InterviewJob)
+        .where(col(InterviewJob.id) == job_id, col(InterviewJob.input_deleted_at).is_(None))
+        .values(input_path=None, input_deleted_at=utcnow())
+    )
+    session.commit()
+    return result.rowcount == 1
