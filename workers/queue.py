@@ -13,7 +13,7 @@ QUEUE_NAME = "truelevel"
 def make_huey(settings: Settings) -> Huey:
     if settings.redis_url:
         return RedisHuey(QUEUE_NAME, url=settings.redis_url)
-    path = settings.ensure_data_dir() / "queue.db"
+    path = settings.queue_file or settings.ensure_data_dir() / "queue.db"
     return SqliteHuey(QUEUE_NAME, filename=str(path))
 
 

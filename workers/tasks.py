@@ -7,6 +7,7 @@ import logging
 from huey import crontab
 
 from backend.db import session_scope
+from backend.settings import get_settings
 from workers.queue import huey
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,17 @@ def evaluate_code(evaluation_id: str) -> str:
     return outcome
 
 
+@huey.task(priority=10)
+def process_interview(job_id: str) -> str:
+    """Transcribe, diarize, measure and assess one interview job (a no-op when another worker
+    holds it or it is finished)."""
+    from workers.interviews.pipeline import run_interview_job
+
+    outcome = run_interview_job(job_id)
+    log.info("interview job %s: %s", job_id, outcome)
+    return outcome
+
+
 @huey.task()
 def requeue_stale_evaluations() -> tuple[int, int]:
     """Enqueue again the evaluations whose worker died or whose message was lost."""
@@ -56,6 +68,26 @@ def requeue_stale_evaluations() -> tuple[int, int]:
     if requeued or failed:
         log.info("stale evaluations: %d requeued, %d failed", requeued, failed)
     return requeued, failed
+
+
+@huey.task()
+def requeue_stale_interviews() -> tuple[int, int]:
+    """Enqueue again the interview jobs whose worker died or whose message was lost."""
+    from workers.interviews.pipeline import requeue_stale
+
+    requeued, failed = requeue_stale()
+    if requeued or failed:
+        log.info("stale interview jobs: %d requeued, %d failed", requeued, failed)
+    return requeued, failed
+
+
+@huey.on_startup()
+def preload_interview_models() -> None:
+    """Models load once per worker process, at start-up, in the background."""
+    if get_settings().preload_models:
+        from workers.interviews.models import preload_in_background
+
+        preload_in_background()
 
 
 @huey.task()
@@ -75,4 +107,5 @@ def every_minute() -> None:
     deliver_outbox.call_local()
     expire_overdue_sessions.call_local()
     requeue_stale_evaluations.call_local()
+    requeue_stale_interviews.call_local()
     deliver_evaluation_callbacks.call_local()

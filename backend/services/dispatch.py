@@ -23,3 +23,22 @@ def enqueue_evaluation(evaluation_id: str, priority: int) -> None:
     from workers import tasks
 
     tasks.evaluate_code(evaluation_id, priority=priority)
+
+
+# Interview jobs: a candidate who just finished a browser interview waits for nobody else's
+# upload; organisations with a credit balance (a paid plan) come before unlimited self-hosting.
+INTERVIEW_PRIORITY: dict[str, int] = {"call": 25, "paid": 20, "standard": 10}
+
+
+def interview_priority(*, source: str, paid: bool) -> int:
+    """Queue priority of an interview job: browser interviews first, then paid plans."""
+    if source == "call":
+        return INTERVIEW_PRIORITY["call"]
+    return INTERVIEW_PRIORITY["paid" if paid else "standard"]
+
+
+def enqueue_interview(job_id: str, priority: int) -> None:
+    """Ask a worker to transcribe and assess interview job ``job_id``."""
+    from workers import tasks
+
+    tasks.process_interview(job_id, priority=priority)

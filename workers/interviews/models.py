@@ -1,0 +1,145 @@
+"""The interview models of one worker process: speech recognition, speaker embeddings and
+sentence embeddings, each loaded once and shared by every job the process runs.
+
+The consumer starts loading them as it starts (``preload``, in the background, so it takes jobs
+at once); a job that arrives before they are warm waits for them under the ``loading_weights``
+state. Each state change is reported to the database (``WorkerModelState``), which is what the
+public model status reads: workers are other processes, possibly on other machines.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from backend.db import session_scope
+from backend.services.leases import worker_identity
+from backend.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def process_identity() -> str:
+    """The worker process (not thread): models are per process."""
+    return worker_identity().rsplit(":", 1)[0]
+
+
+@dataclass
+class LoadedModels:
+    asr: Any = None  # workers.speech.transcription.SpeechModel
+    speaker_encoder: Any = None  # resemblyzer.VoiceEncoder
+    embedder: Any = None  # workers.evaluation.interview.embeddings embedder
+    names: dict[str, str] = field(default_factory=dict)
+
+
+_models = LoadedModels()
+_lock = threading.Lock()
+
+
+def is_warm() -> bool:
+    """Whether every interview model of this process is loaded."""
+    return all(m is not None for m in (_models.asr, _models.speaker_encoder, _models.embedder))
+
+
+def _report(role: str, name: str, state: str, *, device: str | None = None, **extra: Any) -> None:
+    try:
+        from backend.services.interviews.model_status import report_model_state
+
+        with session_scope() as session:
+            report_model_state(
+                session,
+                worker_id=process_identity(),
+                role=role,
+                name=name,
+                device=device,
+                state=state,
+                **extra,
+            )
+    except Exception:  # model status is informative; a failed report never stops a job
+        log.exception("reporting the %s model state failed", role)
+
+
+def _footprint_mib(path: str | None) -> int | None:
+    """Size of a model's files on disk, a fair stand-in for its memory footprint."""
+    if not path:
+        return None
+    from pathlib import Path
+
+    root = Path(path)
+    if root.is_file():
+        return max(1, root.stat().st_size // (1024 * 1024))
+    if root.is_dir():
+        size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+        return max(1, size // (1024 * 1024))
+    return None
+
+
+def load() -> LoadedModels:
+    """Load whatever is not loaded yet (once per process, whichever thread asks first)."""
+    with _lock:
+        settings = get_settings()
+        if _models.asr is None:
+            from workers.speech.transcription import load_configured_model
+
+            name = settings.speech_model
+            _report("asr", name, "loading")
+            try:
+                _models.asr = load_configured_model(settings)
+            except Exception as error:
+                _report("asr", name, "failed", detail=str(error)[:500])
+                raise
+            _models.names["asr"] = f"whisper:{_short(_models.asr.name)}"
+            _report(
+                "asr",
+                _models.names["asr"],
+                "warm",
+                device=f"{_models.asr.device}/{_models.asr.compute_type}",
+                footprint_mib=_footprint_mib(_models.asr.name),
+            )
+        if _models.speaker_encoder is None:
+            from workers.speech.diarization import load_speaker_encoder
+
+            _report("diarization", "resemblyzer", "loading")
+            _models.speaker_encoder = load_speaker_encoder(settings.speaker_device)
+            _models.names["diarization"] = "resemblyzer-voice-encoder"
+            _report(
+                "diarization",
+                _models.names["diarization"],
+                "warm",
+                device=str(getattr(_models.speaker_encoder, "device", "cpu")),
+                footprint_mib=17,
+            )
+        if _models.embedder is None:
+            from workers.evaluation.interview.embeddings import load_embedder
+
+            _report("embeddings", settings.sentence_model, "loading")
+            _models.embedder = load_embedder(settings.sentence_model)
+            _models.names["embeddings"] = (
+                "all-MiniLM-L6-v2"
+                if settings.sentence_model == "bundled"
+                else settings.sentence_model
+            )
+            _report(
+                "embeddings", _models.names["embeddings"], "warm", device="cpu", footprint_mib=88
+            )
+        return _models
+
+
+def _short(path_or_name: str) -> str:
+    from pathlib import Path
+
+    return Path(path_or_name).name or path_or_name
+
+
+def preload_in_background() -> None:
+    """Start loading at consumer start-up without holding up the consumer."""
+
+    def run() -> None:
+        try:
+            load()
+        except Exception:
+            log.exception("preloading the interview models failed; jobs will retry the load")
+
+    threading.Thread(target=run, name="interview-model-preload", daemon=True).start()

@@ -1,0 +1,388 @@
+"""One interview job, from the queue message to the report.
+
+``run_interview_job`` claims the job's lease (one worker runs it; a dead worker's job is taken
+over once its lease lapses), waits for the models under ``loading_weights`` when they are cold,
+then under ``processing_inference`` decodes, transcribes, attributes speakers (stereo channels,
+diarization by speaker embeddings for mono, or known for a browser interview), measures the
+conversation and assesses it. Every state is recorded in the database before the work it names.
+Inputs are deleted after processing unless the organisation keeps them.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import col, select
+
+from backend.db import session_scope
+from backend.models import InterviewAnswer, InterviewCall, InterviewJob, Organization
+from backend.models.interviews import ACTIVE_STATUSES, InterviewSource
+from backend.services import leases
+from backend.services.interviews import jobs
+from backend.services.rubrics import ensure_default_rubric
+from backend.settings import get_settings
+from workers.interviews import models
+from workers.speech.transcription import Segment, Transcript, Word
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+CLAIMABLE = (col(InterviewJob.status).in_([s.value for s in ACTIVE_STATUSES]),)
+INTERVIEWER, CANDIDATE = "SPEAKER_00", "SPEAKER_01"
+# A browser interview's questions are read aloud by speech synthesis, not recorded: their place
+# in the timeline is estimated at this speaking rate.
+READ_ALOUD_WORDS_PER_S = 2.5
+
+
+class JobFailed(Exception):
+    """The recording cannot be processed; ``code`` and ``message`` go on the failed job."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class LeaseLost(Exception):
+    """Another worker took the job over."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    segments: tuple[Segment, ...]
+    duration: float
+    method: str  # channels | embeddings | single | known
+    known_roles: dict[str, str] | None
+
+
+def run_interview_job(job_id: str) -> str:
+    """Process ``job_id`` if this worker can claim it: ``completed``, ``failed``, ``skipped``
+    (another worker has it, or it is finished) or ``abandoned`` (lease lost midway)."""
+    owner = leases.worker_identity()
+    with session_scope() as session:
+        if not leases.claim(
+            session,
+            InterviewJob,
+            work_id=job_id,
+            owner=owner,
+            claimable=CLAIMABLE,
+            max_attempts=MAX_ATTEMPTS,
+        ):
+            return "skipped"
+    with _heartbeat(job_id, owner):
+        try:
+            result = _process(job_id, owner)
+        except LeaseLost:
+            log.warning("interview job %s: lease lost, another worker finishes it", job_id)
+            return "abandoned"
+        except JobFailed as failure:
+            return _finish_failed(job_id, owner, failure.code, failure.message)
+        except Exception as error:  # a bug must still end the job with a reason
+            log.exception("interview job %s failed", job_id)
+            return _finish_failed(
+                job_id, owner, "processing_error", f"Processing failed: {type(error).__name__}."
+            )
+    with session_scope() as session:
+        done = jobs.complete(session, job_id=job_id, owner=owner, result=result)
+    if done:
+        _dispose_inputs(job_id)
+    return "completed" if done else "abandoned"
+
+
+def _finish_failed(job_id: str, owner: str, code: str, message: str) -> str:
+    with session_scope() as session:
+        changed = jobs.fail(session, job_id=job_id, owner=owner, code=code, message=message)
+    if changed:
+        _dispose_inputs(job_id)
+    return "failed" if changed else "abandoned"
+
+
+@contextmanager
+def _heartbeat(job_id: str, owner: str) -> Iterator[None]:
+    """Renew the lease while the job runs (a long recording transcribes for minutes)."""
+    stop = threading.Event()
+    interval = max(1.0, get_settings().work_lease_seconds / 3)
+
+    def beat() -> None:
+        while not stop.wait(interval):
+            try:
+                with session_scope() as session:
+                    if not leases.renew(session, InterviewJob, work_id=job_id, owner=owner):
+                        return
+            except Exception:
+                log.exception("renewing the lease of %s failed", job_id)
+
+    thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def _transition(job_id: str, owner: str, status: str, detail: str) -> None:
+    with session_scope() as session:
+        if not jobs.transition(session, job_id=job_id, owner=owner, status=status, detail=detail):
+            raise LeaseLost(job_id)
+
+
+def _process(job_id: str, owner: str) -> dict[str, Any]:
+    with session_scope() as session:
+        job = session.get(InterviewJob, job_id)
+        assert job is not None  # claimed a moment ago
+        source, role_title, call_id = job.source, job.role_title, job.call_id
+        input_path = _absolute(job.input_path)
+        rubric = ensure_default_rubric(session, org_id=job.org_id)
+        rubric_ref = {"id": rubric.id, "version": rubric.version}
+        rubric_categories = list(rubric.categories)
+    if not models.is_warm():
+        _transition(job_id, owner, "loading_weights", "Loading the speech models (cold start).")
+        try:
+            loaded = models.load()
+        except Exception as error:
+            message = f"The speech model could not be loaded: {error}"
+            raise JobFailed("model_unavailable", message) from None
+    else:
+        loaded = models.load()
+    _transition(job_id, owner, "processing_inference", "Transcribing and assessing.")
+    if input_path is None or not input_path.exists():
+        raise JobFailed("input_missing", "The recording is no longer stored.")
+    if source == InterviewSource.call.value:
+        conversation = _call_conversation(loaded, call_id, input_path)
+    else:
+        conversation = _recording_conversation(loaded, input_path)
+    if not conversation.segments:
+        raise JobFailed("no_speech", "No speech was found in the recording (it is silent).")
+    return _report(
+        loaded,
+        conversation,
+        role_title=role_title,
+        rubric_categories=rubric_categories,
+        rubric_ref=rubric_ref,
+    )
+
+
+def _absolute(relative: str | None) -> Path | None:
+    if not relative:
+        return None
+    path = Path(relative)
+    return path if path.is_absolute() else get_settings().data_dir / path
+
+
+def _decode(path: Path, *, channels: str = "keep"):
+    from workers.speech.decoding import AudioDecodeError, decode_audio
+
+    try:
+        return decode_audio(path, channels=channels)  # type: ignore[arg-type]
+    except AudioDecodeError as error:
+        raise JobFailed("audio_unreadable", f"The recording cannot be decoded: {error}") from None
+
+
+def _recording_conversation(loaded: models.LoadedModels, path: Path) -> Conversation:
+    """An uploaded recording: speakers by channel when stereo, by voice when mono."""
+    from workers.speech.channels import transcribe_channels
+    from workers.speech.diarization import diarize
+
+    audio = _decode(path)
+    channel_transcript = transcribe_channels(loaded.asr, audio)
+    transcript = channel_transcript.transcript
+    if channel_transcript.mode == "stereo":
+        return Conversation(transcript.segments, audio.duration, "channels", None)
+    if not transcript.segments:
+        return Conversation((), audio.duration, "single", None)
+    diarized = diarize(audio, transcript, encoder=loaded.speaker_encoder)
+    return Conversation(diarized.segments, audio.duration, diarized.method, None)
+
+
+def _call_conversation(
+    loaded: models.LoadedModels, call_id: str | None, folder: Path
+) -> Conversation:
+    """A browser interview: each question (read aloud, not recorded) then its recorded answer,
+    laid end to end. Who speaks is known: the questions are the interviewer's."""
+    from workers.speech.transcription import transcribe
+
+    with session_scope() as session:
+        call = session.get(InterviewCall, call_id) if call_id else None
+        if call is None:
+            raise JobFailed("input_missing", "The interview this job belongs to is gone.")
+        questions = [q.get("text", "") for q in call.questions]
+        answers = session.exec(
+            select(InterviewAnswer)
+            .where(InterviewAnswer.call_id == call.id)
+            .order_by(col(InterviewAnswer.question_index))
+        ).all()
+        answer_files = [(a.question_index, _absolute(a.path)) for a in answers]
+    segments: list[Segment] = []
+    clock = 0.0
+    for index, path in answer_files:
+        question = questions[index] if index < len(questions) else ""
+        if question:
+            spoken = max(2.0, len(question.split()) / READ_ALOUD_WORDS_PER_S)
+            segments.append(_said(question, clock, clock + spoken, INTERVIEWER))
+            clock += spoken
+        if path is None or not path.exists():
+            raise JobFailed("input_missing", f"The answer to question {index + 1} is missing.")
+        audio = _decode(path, channels="mono")
+        answer = transcribe(loaded.asr, audio)
+        segments.extend(_shifted(answer, clock, CANDIDATE))
+        clock += audio.duration
+    if not any(s.speaker == CANDIDATE for s in segments):
+        return Conversation((), clock, "known", None)
+    return Conversation(
+        tuple(segments), clock, "known", {INTERVIEWER: "interviewer", CANDIDATE: "candidate"}
+    )
+
+
+def _said(text: str, start: float, end: float, speaker: str) -> Segment:
+    words = text.split()
+    step = (end - start) / max(1, len(words))
+    return Segment(
+        start=round(start, 2),
+        end=round(end, 2),
+        text=text,
+        words=tuple(
+            Word(round(start + i * step, 2), round(start + (i + 1) * step, 2), w, 1.0)
+            for i, w in enumerate(words)
+        ),
+        avg_logprob=0.0,
+        no_speech_prob=0.0,
+        speaker=speaker,
+    )
+
+
+def _shifted(transcript: Transcript, offset: float, speaker: str) -> list[Segment]:
+    return [
+        replace(
+            s,
+            start=round(s.start + offset, 2),
+            end=round(s.end + offset, 2),
+            words=tuple(
+                replace(w, start=round(w.start + offset, 2), end=round(w.end + offset, 2))
+                for w in s.words
+            ),
+            speaker=speaker,
+        )
+        for s in transcript.segments
+    ]
+
+
+def _report(
+    loaded: models.LoadedModels,
+    conversation: Conversation,
+    *,
+    role_title: str,
+    rubric_categories: list[dict[str, Any]],
+    rubric_ref: dict[str, Any],
+) -> dict[str, Any]:
+    """The result: transcript, speakers, metrics and the assessment against the organisation's
+    rubric (its default one; a code rubric gives the default interview competencies)."""
+    from workers.evaluation.interview.assessment import assess
+    from workers.evaluation.interview.wording import refine_wording
+    from workers.speech.metrics import assign_roles, conversation_metrics
+
+    segments = conversation.segments
+    roles = assign_roles(segments, known=conversation.known_roles)
+    metrics = conversation_metrics(segments, duration=conversation.duration)
+    transcript = [
+        {
+            "start": round(s.start, 2),
+            "end": round(s.end, 2),
+            "speaker": s.speaker or INTERVIEWER,
+            "role": roles.get(s.speaker or INTERVIEWER, "candidate"),
+            "text": s.text.strip(),
+            "words": [
+                {"start": round(w.start, 2), "end": round(w.end, 2), "text": w.text.strip()}
+                for w in s.words
+            ],
+        }
+        for s in segments
+    ]
+    assessment = assess(
+        transcript,
+        roles=roles,
+        metrics=metrics,
+        rubric_categories=rubric_categories,
+        role_title=role_title,
+        embedder=loaded.embedder,
+        rubric=rubric_ref,
+    )
+    assessment = refine_wording(assessment, role_title=role_title)
+    speakers = sorted({row["speaker"] for row in transcript})
+    return {
+        "duration_s": round(conversation.duration, 2),
+        "transcript": transcript,
+        "speakers": [
+            {
+                "id": speaker,
+                "role": roles.get(speaker, "candidate"),
+                "talk_s": round(
+                    sum(r["end"] - r["start"] for r in transcript if r["speaker"] == speaker), 2
+                ),
+            }
+            for speaker in speakers
+        ],
+        "diarization": {"method": conversation.method, "speaker_count": len(speakers)},
+        "metrics": metrics,
+        "assessment": assessment,
+        "models": dict(sorted(loaded.names.items())),
+    }
+
+
+def _dispose_inputs(job_id: str) -> None:
+    """Delete the recording after processing unless the organisation keeps inputs."""
+    with session_scope() as session:
+        job = session.get(InterviewJob, job_id)
+        if job is None or job.input_path is None:
+            return
+        org = session.get(Organization, job.org_id)
+        if org is not None and org.keep_interview_inputs:
+            return
+        path = _absolute(job.input_path)
+        jobs.mark_input_deleted(session, job_id=job_id)
+    if path is not None:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+            if path.parent.name == job_id:
+                shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
+    """The minute sweep for interview jobs: enqueue again those whose worker died or whose
+    message was lost; fail those that used up their attempts."""
+    from datetime import timedelta
+
+    from backend.models.base import utcnow
+    from backend.services import dispatch
+
+    requeued = failed = 0
+    with session_scope() as session:
+        stale = leases.stale(
+            session,
+            InterviewJob,
+            claimable=CLAIMABLE,
+            older_than=utcnow() - timedelta(seconds=older_than_s),
+            created_column=col(InterviewJob.created_at),
+        )
+        for job_id, priority, attempts in stale:
+            if attempts >= MAX_ATTEMPTS:
+                if jobs.fail_abandoned(
+                    session,
+                    job_id=job_id,
+                    code="worker_lost",
+                    message=f"Processing stopped its worker {attempts} times.",
+                ):
+                    failed += 1
+                continue
+            dispatch.enqueue_interview(job_id, priority)
+            requeued += 1
+    return requeued, failed
