@@ -13,7 +13,7 @@ ruff check .
 PG_URL=${TRUELEVEL_TEST_DATABASE_URL:-}
 if [ -n "$PG_URL" ]; then
   echo "==> API and service tests against PostgreSQL ($PG_URL)"
-  TRUELEVEL_TEST_DATABASE_URL=$PG_URL python -m pytest -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/workers/speech "$@"
+  TRUELEVEL_TEST_DATABASE_URL=$PG_URL python -m pytest -q -p no:cacheprovider --ignore=tests/e2e --ignore=tests/workers/speech --ignore=tests/workers/evaluation/code "$@"
 fi
 echo "==> whole suite on the embedded default (SQLite)"
 env -u TRUELEVEL_TEST_DATABASE_URL python -m pytest "$@"

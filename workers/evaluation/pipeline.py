@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +28,7 @@ from backend.models.evaluations import (
 from backend.services import leases
 from backend.services.evaluations import lifecycle, queries
 from backend.services.rubrics import ensure_default_rubric
-from backend.settings import get_settings
+from workers import leased_work
 from workers.evaluation import calibration
 from workers.evaluation.code import engine, intake
 
@@ -62,7 +59,7 @@ def run_evaluation(evaluation_id: str) -> str:
         ):
             return "skipped"
     with (
-        _heartbeat(evaluation_id, owner),
+        leased_work.heartbeat(Evaluation, evaluation_id, owner),
         tempfile.TemporaryDirectory(prefix="truelevel-eval-") as scratch,
     ):
         try:
@@ -88,30 +85,6 @@ def _fail(evaluation_id: str, owner: str, code: str, reason: str) -> str:
             session, evaluation_id=evaluation_id, owner=owner, code=code, reason=reason
         )
     return "failed" if changed else "abandoned"
-
-
-@contextmanager
-def _heartbeat(evaluation_id: str, owner: str) -> Iterator[None]:
-    """Renew the lease in the background while the evaluation runs (tests may run for minutes)."""
-    stop = threading.Event()
-    interval = max(1.0, get_settings().work_lease_seconds / 3)
-
-    def beat() -> None:
-        while not stop.wait(interval):
-            try:
-                with session_scope() as session:
-                    if not leases.renew(session, Evaluation, work_id=evaluation_id, owner=owner):
-                        return
-            except Exception:  # a missed beat is retried; the lease outlives two of them
-                log.exception("renewing the lease of %s failed", evaluation_id)
-
-    thread = threading.Thread(target=beat, name=f"lease-{evaluation_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
 
 
 def _stage_recorder(evaluation_id: str, owner: str) -> engine.StageCallback:
@@ -280,33 +253,24 @@ def _context(
 
 
 def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
-    """The minute sweep: enqueue again every evaluation that waits for the engine with no live
-    lease (its worker died, or its message was lost), and fail those that used up their attempts.
-    Returns (requeued, failed)."""
-    from datetime import timedelta
-
-    from backend.models.base import utcnow
+    """The minute sweep for evaluations (``workers.leased_work.requeue_stale``); one that kept
+    losing its workers fails as ``worker_lost``."""
     from backend.services import dispatch
 
-    requeued = failed = 0
-    with session_scope() as session:
-        stale = leases.stale(
+    def give_up(session: Session, evaluation_id: str, attempts: int) -> bool:
+        return lifecycle.fail_abandoned(
             session,
-            Evaluation,
-            claimable=CLAIMABLE,
-            older_than=utcnow() - timedelta(seconds=older_than_s),
-            created_column=col(Evaluation.created_at),
+            evaluation_id=evaluation_id,
+            code="worker_lost",
+            reason=f"The evaluation stopped its worker {attempts} times.",
         )
-        for evaluation_id, priority, attempts in stale:
-            if attempts >= MAX_ATTEMPTS:
-                if lifecycle.fail_abandoned(
-                    session,
-                    evaluation_id=evaluation_id,
-                    code="worker_lost",
-                    reason=f"The evaluation stopped its worker {attempts} times.",
-                ):
-                    failed += 1
-                continue
-            dispatch.enqueue_evaluation(evaluation_id, priority)
-            requeued += 1
-    return requeued, failed
+
+    return leased_work.requeue_stale(
+        Evaluation,
+        claimable=CLAIMABLE,
+        created_column=col(Evaluation.created_at),
+        max_attempts=MAX_ATTEMPTS,
+        enqueue=dispatch.enqueue_evaluation,
+        give_up=give_up,
+        older_than_s=older_than_s,
+    )

@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import logging
 import shutil
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from backend.db import session_scope
 from backend.models import InterviewAnswer, InterviewCall, InterviewJob, Organization
@@ -28,6 +25,7 @@ from backend.services import leases
 from backend.services.interviews import jobs
 from backend.services.rubrics import ensure_default_rubric
 from backend.settings import get_settings
+from workers import leased_work
 from workers.interviews import models
 from workers.speech.transcription import Segment, Transcript, Word
 
@@ -76,7 +74,7 @@ def run_interview_job(job_id: str) -> str:
             max_attempts=MAX_ATTEMPTS,
         ):
             return "skipped"
-    with _heartbeat(job_id, owner):
+    with leased_work.heartbeat(InterviewJob, job_id, owner):
         try:
             result = _process(job_id, owner)
         except LeaseLost:
@@ -102,30 +100,6 @@ def _finish_failed(job_id: str, owner: str, code: str, message: str) -> str:
     if changed:
         _dispose_inputs(job_id)
     return "failed" if changed else "abandoned"
-
-
-@contextmanager
-def _heartbeat(job_id: str, owner: str) -> Iterator[None]:
-    """Renew the lease while the job runs (a long recording transcribes for minutes)."""
-    stop = threading.Event()
-    interval = max(1.0, get_settings().work_lease_seconds / 3)
-
-    def beat() -> None:
-        while not stop.wait(interval):
-            try:
-                with session_scope() as session:
-                    if not leases.renew(session, InterviewJob, work_id=job_id, owner=owner):
-                        return
-            except Exception:
-                log.exception("renewing the lease of %s failed", job_id)
-
-    thread = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=5)
 
 
 def _transition(job_id: str, owner: str, status: str, detail: str) -> None:
@@ -357,32 +331,24 @@ def _dispose_inputs(job_id: str) -> None:
 
 
 def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
-    """The minute sweep for interview jobs: enqueue again those whose worker died or whose
-    message was lost; fail those that used up their attempts."""
-    from datetime import timedelta
-
-    from backend.models.base import utcnow
+    """The minute sweep for interview jobs (``workers.leased_work.requeue_stale``); one that
+    kept losing its workers fails as ``worker_lost``."""
     from backend.services import dispatch
 
-    requeued = failed = 0
-    with session_scope() as session:
-        stale = leases.stale(
+    def give_up(session: Session, job_id: str, attempts: int) -> bool:
+        return jobs.fail_abandoned(
             session,
-            InterviewJob,
-            claimable=CLAIMABLE,
-            older_than=utcnow() - timedelta(seconds=older_than_s),
-            created_column=col(InterviewJob.created_at),
+            job_id=job_id,
+            code="worker_lost",
+            message=f"Processing stopped its worker {attempts} times.",
         )
-        for job_id, priority, attempts in stale:
-            if attempts >= MAX_ATTEMPTS:
-                if jobs.fail_abandoned(
-                    session,
-                    job_id=job_id,
-                    code="worker_lost",
-                    message=f"Processing stopped its worker {attempts} times.",
-                ):
-                    failed += 1
-                continue
-            dispatch.enqueue_interview(job_id, priority)
-            requeued += 1
-    return requeued, failed
+
+    return leased_work.requeue_stale(
+        InterviewJob,
+        claimable=CLAIMABLE,
+        created_column=col(InterviewJob.created_at),
+        max_attempts=MAX_ATTEMPTS,
+        enqueue=dispatch.enqueue_interview,
+        give_up=give_up,
+        older_than_s=older_than_s,
+    )

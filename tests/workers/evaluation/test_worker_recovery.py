@@ -3,12 +3,7 @@ the lapsed lease makes the evaluation stale, another consumer claims it and fini
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 from backend.db import session_scope
 from backend.models.base import utcnow
@@ -16,10 +11,9 @@ from backend.models.evaluations import Evaluation, EvaluationCreate, EvaluationF
 from backend.services import leases
 from backend.services.evaluations import submission
 from tests.helpers import make_org
+from tests.workers import consumers
 from tests.workers.evaluation import projects
 from workers.evaluation.pipeline import CLAIMABLE
-
-ROOT = Path(__file__).resolve().parents[3]
 
 SLOW_TEST = """import time
 
@@ -28,54 +22,6 @@ def test_takes_its_time():
     time.sleep(12)
     assert True
 """
-
-
-def _worker_env(queue_dir: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "TRUELEVEL_DATA_DIR": str(queue_dir),  # a queue of this test's own
-        "TRUELEVEL_WORK_LEASE_SECONDS": "3",
-        "TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS": "1",
-        "TRUELEVEL_SANDBOX_TIMEOUT_S": "60",
-    }
-
-
-def _consumer(env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "huey.bin.huey_consumer", "workers.tasks.huey", "-w", "1"],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _enqueue(evaluation_id: str, env: dict[str, str]) -> None:
-    code = f"from workers.tasks import evaluate_code; evaluate_code({evaluation_id!r})"
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
-
-
-def _wait_for(evaluation_id: str, predicate, timeout: float, what: str) -> Evaluation:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with session_scope() as session:
-            row = session.get(Evaluation, evaluation_id)
-            if predicate(row):
-                session.expunge(row)
-                return row
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 def test_a_killed_worker_loses_nothing_and_the_evaluation_finishes_once(tmp_path):
@@ -101,19 +47,24 @@ def test_a_killed_worker_loses_nothing_and_the_evaluation_finishes_once(tmp_path
     with session_scope() as session:
         evaluation_id = submission.submit_evaluation(session, org_id=org.org_id, data=data).id
 
-    env = _worker_env(tmp_path / "queue")
+    env = consumers.consumer_env(
+        tmp_path / "queue.db", evaluation_allow_local_urls="1", sandbox_timeout_s="60"
+    )
     log = tmp_path / "workers.log"
-    first = _consumer(env, log)
+    first = consumers.start_consumer(env, log)
     try:
-        _enqueue(evaluation_id, env)
-        running = _wait_for(
-            evaluation_id, lambda e: e.stage == "testing", 90, "the first worker to run the tests"
+        consumers.enqueue("evaluate_code", evaluation_id, env)
+        running = consumers.wait_for(
+            Evaluation,
+            evaluation_id,
+            lambda e: e.stage == "testing",
+            90,
+            "the first worker to run the tests",
         )
         assert running.lease_owner and running.attempts == 1
-        os.killpg(first.pid, signal.SIGKILL)  # the worker dies mid-evaluation
-        first.wait(timeout=10)
+        consumers.kill(first)  # the worker dies mid-evaluation
     finally:
-        _stop(first)
+        consumers.stop(first)
 
     with session_scope() as session:
         row = session.get(Evaluation, evaluation_id)
@@ -129,19 +80,20 @@ def test_a_killed_worker_loses_nothing_and_the_evaluation_finishes_once(tmp_path
         )
     assert evaluation_id in [row[0] for row in stale], "the sweep would not pick it up"
 
-    second = _consumer(env, log)
+    second = consumers.start_consumer(env, log)
     try:
         # What the minute sweep does for every stale evaluation, for this one.
-        _enqueue(evaluation_id, env)
-        _enqueue(evaluation_id, env)  # a duplicate message is harmless
-        done = _wait_for(
+        consumers.enqueue("evaluate_code", evaluation_id, env)
+        consumers.enqueue("evaluate_code", evaluation_id, env)  # a duplicate is harmless
+        done = consumers.wait_for(
+            Evaluation,
             evaluation_id,
             lambda e: e.stage == "awaiting_review",
             150,
             f"the second worker to finish (log: {log.read_text()[-2000:]})",
         )
     finally:
-        _stop(second)
+        consumers.stop(second)
     assert done.attempts == 2  # claimed by the dead worker, then once more
     assert done.lease_owner is None
     testing = next(s for s in done.automated_result["rubric_scores"] if s["category"] == "Testing")
