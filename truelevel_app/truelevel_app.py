@@ -13,8 +13,12 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     dashboard,
     evaluation_report,
     evaluations,
+    interview_report,
+    interview_session,
+    interviews,
     jobs,
     members,
+    model_status,
 )
 
 app = rx.App(

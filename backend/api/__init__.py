@@ -14,6 +14,7 @@ def create_api() -> FastAPI:
         candidates,
         evaluations,
         health,
+        interview_media,
         interview_sessions,
         interviews,
         pipeline,
@@ -45,5 +46,6 @@ def create_api() -> FastAPI:
     app.include_router(pipeline.router, prefix=API_PREFIX)
     app.include_router(report_downloads.router, prefix=API_PREFIX)
     app.include_router(interview_sessions.router, prefix=API_PREFIX)
+    app.include_router(interview_media.router, prefix=API_PREFIX)
     install_sso(app)
     return app

@@ -15,6 +15,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("Assessments", "/assessments", "clipboard-list"),
     ("Candidates", "/candidates", "users"),
     ("Evaluations", "/evaluations", "file-code"),
+    ("Interviews", "/interviews", "mic"),
+    ("Models", "/models", "cpu"),
     ("Members", "/members", "user-cog"),
     ("API keys", "/api-keys", "key-round"),
 ]

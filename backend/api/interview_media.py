@@ -1,0 +1,96 @@
+"""The recording behind an interview report, for the signed-in recruiter's audio player:
+``GET /api/v1/web/interviews/{job_id}/audio``.
+
+Like the report downloads (backend/api/report_downloads.py), it takes the browser's web session
+(the ``tl_session`` cookie), not an API key, so the report page's ``<audio>`` element can point at
+it directly. Any active member of the job's organisation may listen: a viewer can already read
+the transcript. Starlette's FileResponse answers HTTP Range requests, which is what lets the
+player seek to a transcript line without downloading the whole file first.
+
+404 when the job is another organisation's, when it has no single recording (a browser
+interview's answers are separate files), and when the input was deleted after processing (the
+organisation's retention setting): the page then says so and the transcript still works.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, Cookie, Path
+from fastapi.responses import FileResponse
+from sqlmodel import Session
+
+from backend.api.deps import SessionDep
+from backend.api.errors import FlatErrorRoute
+from backend.api.sso import SESSION_COOKIE
+from backend.models import InterviewJob, Member
+from backend.services.errors import NotFound, Unauthorized
+from backend.services.interviews.jobs import get_job, input_file
+from backend.services.organisations import member_for_token
+
+router = APIRouter(
+    prefix="/web/interviews",
+    tags=["Web session"],
+    route_class=FlatErrorRoute,
+    include_in_schema=False,
+)
+
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
+SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
+# Containers the pipeline accepts, for browsers that need the right type to play them.
+_AUDIO_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".mp4": "video/mp4",
+    ".wav": "audio/wav",
+    ".flac": "audio/flac",
+    ".ogg": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".opus": "audio/ogg",
+    ".webm": "audio/webm",
+}
+
+
+def _signed_in_member(session: Session, token: str | None) -> Member:
+    member = member_for_token(session, token=(token or "").strip())
+    if member is None:
+        raise Unauthorized("Sign in to listen to interviews.", code="not_signed_in")
+    return member
+
+
+def recording_path(job: InterviewJob) -> FilePath | None:
+    """The stored recording of ``job`` as one playable file, or None: deleted after processing,
+    never a single file (a browser interview keeps a folder of answers), or missing on disk."""
+    path = input_file(job)
+    return path if path is not None and path.is_file() else None
+
+
+def media_type_for(job: InterviewJob, path: FilePath) -> str:
+    """The audio type from the original file name (the stored name may lack an extension)."""
+    for name in (job.input_filename or "", path.name):
+        suffix = FilePath(name).suffix.lower()
+        if suffix in _AUDIO_TYPES:
+            return _AUDIO_TYPES[suffix]
+    guessed, _ = mimetypes.guess_type(job.input_filename or path.name)
+    return guessed or "application/octet-stream"
+
+
+@router.get("/{job_id}/audio")
+def interview_audio(job_id: JobId, session: SessionDep, token: SessionCookie = None):
+    """The recording, streamed with Range support; 404 once deleted after processing."""
+    member = _signed_in_member(session, token)
+    job = get_job(session, org_id=member.org_id, job_id=job_id)
+    path = recording_path(job)
+    if path is None:
+        raise NotFound(
+            "The recording was deleted after processing (retention).", code="recording_deleted"
+        )
+    return FileResponse(
+        path,
+        media_type=media_type_for(job, path),
+        # Personal data: never kept by a shared cache.
+        headers={"Cache-Control": "private, no-store"},
+        content_disposition_type="inline",
+    )

@@ -1,0 +1,332 @@
+"""The interview journey in the browser: a candidate answers two questions through Chromium's
+fake microphone (an espeak-ng recording), a real Huey worker transcribes and assesses the
+answers with the real models, and the recruiter watches the job reach "Completed" on its page
+without reloading and reads the report. Also: the model status page.
+
+The job posting, its questions, the candidate, the application and the instant call are made
+through the real services in a subprocess on the app's own database (the app's environment),
+as an integrator's calls would make them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.flows import sign_up
+from tests.e2e.server import REPO_ROOT, RunningApp
+
+SCREENSHOTS = REPO_ROOT / "test-results"
+# Two speakers, one per channel (../shared/data/audio/README.md).
+STEREO_INTERVIEW = REPO_ROOT.parent / "shared" / "data" / "audio" / "stereo_diarization.wav"
+ROLE = "Platform Engineer"
+QUESTIONS = [
+    "How would you design a service that must never lose a request?",
+    "How do you know that your change made the system faster?",
+]
+# The worker loads faster-whisper, Resemblyzer and the sentence model on its first job.
+PROCESSING_TIMEOUT_MS = 300_000
+ANSWER_SECONDS = 6
+
+
+# -- run inside the app's environment ------------------------------------------------------------
+
+
+def seed_instant_call(*, member_email: str, role: str, questions: list[str]) -> dict[str, str]:
+    """A job posting with ``questions``, a candidate who applied, and an instant call for the
+    application (the browser interview); returns the link's token."""
+    from sqlmodel import select
+
+    from backend.db import session_scope
+    from backend.models import Member
+    from backend.models.pipeline import (
+        ApplicationCreate,
+        CandidateCreate,
+        JobCreate,
+        QuestionCreate,
+    )
+    from backend.services.interviews.calls import instant_call
+    from backend.services.pipeline.applications import create_application
+    from backend.services.pipeline.candidates import create_candidate
+    from backend.services.pipeline.jobs import create_job
+    from backend.services.pipeline.questions import create_question
+
+    with session_scope() as session:
+        org_id = session.exec(select(Member).where(Member.email == member_email)).one().org_id
+        job = create_job(
+            session,
+            org_id=org_id,
+            data=JobCreate.model_validate(
+                {
+                    "title": role,
+                    "desc": "Run Python services on PostgreSQL with queues and workers.",
+                    "industry": "Software",
+                    "state_name": "Lisbon District",
+                    "country": "Portugal",
+                    "recruiter_name": "Rita Recruiter",
+                    "recruiter_email": "rita@example.com",
+                    "recruiter_work_phone_no": "+351 21 000 0000",
+                    "status": "Active",
+                    "source_id": "e2e-platform-1",
+                }
+            ),
+        )
+        for index, text in enumerate(questions):
+            create_question(
+                session,
+                org_id=org_id,
+                job_id=job.id,
+                data=QuestionCreate(question_text=text, source_id=f"e2e-q{index}"),
+            )
+        candidate = create_candidate(
+            session,
+            org_id=org_id,
+            data=CandidateCreate.model_validate(
+                {
+                    "first_name": "Casey",
+                    "last_name": "Candidate",
+                    "email": "casey@example.com",
+                    "phone_no": "+351 91 000 0000",
+                    "source": "e2e",
+                    "source_id": "e2e-casey",
+                }
+            ),
+        )
+        application = create_application(
+            session,
+            org_id=org_id,
+            data=ApplicationCreate.model_validate(
+                {
+                    "candidate_id": candidate.id,
+                    "job_id": job.id,
+                    "source_application_status": "Applied",
+                    "application_stage": "Screening",
+                }
+            ),
+        )
+        call, _created = instant_call(session, org_id=org_id, application_id=application.id)
+        return {"token": call.token}
+
+
+def keep_interview_inputs(*, member_email: str) -> bool:
+    """The organisation's retention setting: keep recordings after processing."""
+    from sqlmodel import select
+
+    from backend.db import session_scope
+    from backend.models import Member, Organization
+
+    with session_scope() as session:
+        org_id = session.exec(select(Member).where(Member.email == member_email)).one().org_id
+        org = session.get(Organization, org_id)
+        org.keep_interview_inputs = True
+        session.add(org)
+        session.commit()
+    return True
+
+
+def _in_app(app: RunningApp, function: str, **kwargs: Any) -> Any:
+    """Call one of the functions above in a subprocess with the app's environment."""
+    code = (
+        "import json, sys\n"
+        f"from tests.e2e.test_interviews import {function} as f\n"
+        "print(json.dumps(f(**json.loads(sys.argv[1]))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(kwargs)],
+        cwd=REPO_ROOT,
+        env=app.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _record_answer(candidate: Page, seconds: float) -> None:
+    """Press Record, let the fake microphone speak for ``seconds``, press Stop."""
+    candidate.locator("#start-recording").click()
+    expect(candidate.locator("#stop-recording")).to_be_visible()
+    # The level meter moves while the microphone hears the recording.
+    candidate.wait_for_function(
+        "parseFloat(document.getElementById('level-meter-bar').style.width) > 0"
+    )
+    candidate.wait_for_timeout(seconds * 1000)
+    candidate.locator("#stop-recording").click()
+    expect(candidate.locator("#send-answer")).to_be_visible()
+
+
+def _wait_for_the_report(page: Page) -> None:
+    """Follow the job on its page, without reloading, until it ends; it must have completed."""
+    status = page.locator("#job-status")
+    expect(status).to_have_text(re.compile("^(Completed|Failed)$"), timeout=PROCESSING_TIMEOUT_MS)
+    failure = page.locator("#job-failure")
+    assert status.inner_text().strip() == "Completed", (
+        failure.inner_text() if failure.count() else ""
+    )
+
+
+# -- tests ---------------------------------------------------------------------------------------
+
+
+def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_report(
+    page: Page, microphone_context, worker, app: RunningApp
+):
+    account = sign_up(page)
+    token = _in_app(
+        app, "seed_instant_call", member_email=account.email, role=ROLE, questions=QUESTIONS
+    )["token"]
+
+    # The candidate learns what is recorded and how it is evaluated before anything starts.
+    candidate = microphone_context().new_page()
+    candidate.goto(f"/interview/{token}")
+    expect(candidate.locator("#interview-role")).to_have_text(ROLE)
+    notice = candidate.locator("#recording-notice")
+    expect(notice).to_contain_text("Only the audio of your answers")
+    expect(notice).to_contain_text("Automated tools transcribe your answers")
+    candidate.locator("#ask-alternative").click()
+    expect(candidate.locator("#alternative-form")).to_be_visible()  # the other way is offered
+    candidate.locator("#start-interview").click()
+    expect(candidate.locator("#interview-error")).to_contain_text("Please confirm")
+    candidate.locator("#consent-checkbox").click()
+    candidate.locator("#start-interview").click()
+
+    # Question 1: a first take, discarded with "Record again", then the answer that is sent.
+    expect(candidate.locator("#question-position")).to_have_text("Question 1 of 2")
+    expect(candidate.locator("#question-text")).to_have_text(QUESTIONS[0])
+    _record_answer(candidate, 1)
+    candidate.locator("#record-again").click()
+    expect(candidate.locator("#send-answer")).to_be_hidden()
+    _record_answer(candidate, ANSWER_SECONDS)
+    expect(candidate.locator("#answer-take")).to_contain_text("Listen to it before sending")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    candidate.screenshot(path=str(SCREENSHOTS / "interview-candidate.png"), full_page=True)
+    candidate.locator("#send-answer").click()
+    expect(candidate.locator("#answered")).to_have_text("1 answered")
+
+    # Question 2 follows on its own.
+    expect(candidate.locator("#question-text")).to_have_text(QUESTIONS[1])
+    _record_answer(candidate, ANSWER_SECONDS)
+    candidate.locator("#send-answer").click()
+    expect(candidate.locator("#answered")).to_have_text("2 answered")
+    candidate.locator("#finish-interview").click()
+    expect(candidate.locator("#interview-done")).to_contain_text("your answers are sent")
+
+    # The recruiter finds the interview in the list and opens its page.
+    page.get_by_role("link", name="Interviews", exact=True).click()
+    row = page.locator(".interview-row", has_text=ROLE)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Browser interview")
+    row.get_by_role("link", name=ROLE).click()
+    expect(page).to_have_url(re.compile(r"/interviews/job_[0-9a-f]{20}/?$"))
+    expect(page.locator("#job-progress .job-event").first).to_contain_text("Queued")
+
+    # The page follows the worker: no reload until the report is there.
+    _wait_for_the_report(page)
+    expect(page.locator("#verdict")).to_be_visible()
+    expect(page.locator("#recommendation")).to_have_text(re.compile(r"^(Advance|Hold|Reject)$"))
+
+    # Speaker-labelled transcript: each question (the interviewer) before its answer.
+    lines = page.locator(".transcript-line")
+    interviewer = page.locator(".transcript-line[data-role=interviewer]")
+    answers = page.locator(".transcript-line[data-role=candidate]")
+    expect(interviewer).to_have_count(2)
+    expect(interviewer.first.locator(".transcript-role")).to_have_text("Interviewer")
+    expect(interviewer.first).to_contain_text(QUESTIONS[0])
+    expect(answers.first.locator(".transcript-role")).to_have_text("Candidate")
+    expect(answers.first).to_contain_text(re.compile(r"queue|request|service|worker", re.I))
+    expect(lines.first).to_have_attribute("data-role", "interviewer")
+    # Inputs are deleted after processing (the default retention); the transcript stays.
+    expect(page.locator("#recording-deleted")).to_contain_text("retention")
+    # Clicking a line marks it, even without a recording to play.
+    answers.first.click()
+    expect(answers.first).to_have_class(re.compile(r"transcript-active"))
+
+    # Metrics as charts, competency scores, and the submittal note.
+    expect(page.locator("#talk-ratio-chart .recharts-bar-rectangle")).to_have_count(2)
+    scores = page.locator(".competency-score")
+    expect(scores.first).to_be_visible()
+    expect(scores.first.locator(".score")).to_have_text(re.compile(r"^[1-5] / 5$"))
+    expect(scores.first.locator(".score-rationale")).not_to_be_empty()
+    expect(page.locator("#submittal-note")).to_have_text(re.compile(r"\w+ \w+ \w+"))
+    expect(page.locator("#next-questions")).to_be_visible()
+    expect(page.locator("#red-flags")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "interview-report.png"), full_page=True)
+
+    # A person decides: confirming keeps the recommendation and records who decided.
+    page.locator("#save-review").click()
+    decision = page.locator("#review-decision")
+    expect(decision).to_contain_text("confirms the automated")
+    expect(decision).to_contain_text(account.email)
+    expect(page.locator("#reject-proposal")).to_have_count(0)
+
+
+def test_an_uploaded_recording_plays_in_step_with_its_transcript(
+    page: Page, worker, app: RunningApp
+):
+    account = sign_up(page)
+    _in_app(app, "keep_interview_inputs", member_email=account.email)
+    page.get_by_role("link", name="Interviews", exact=True).click()
+    expect(page.get_by_text("No interviews yet")).to_be_visible()
+    page.locator("#interview-role-title").fill("Support Engineer")
+    page.locator("#interview-upload input[type=file]").set_input_files(str(STEREO_INTERVIEW))
+    expect(page.locator(".selected-recording")).to_have_text(STEREO_INTERVIEW.name)
+    page.locator("#interview-upload-button").click()
+    expect(page).to_have_url(re.compile(r"/interviews/job_[0-9a-f]{20}/?$"))
+    job_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    _wait_for_the_report(page)
+
+    # One speaker per channel, each labelled with a role.
+    roles = page.locator(".transcript-line .transcript-role")
+    expect(roles.filter(has_text="Interviewer").first).to_be_visible()
+    expect(roles.filter(has_text="Candidate").first).to_be_visible()
+
+    # The organisation keeps recordings: the player streams it, in ranges, to members only.
+    audio = page.locator("#interview-audio")
+    expect(audio).to_be_visible()
+    src = audio.get_attribute("src")
+    assert src == f"/api/v1/web/interviews/{job_id}/audio"
+    part = page.request.get(src, headers={"Range": "bytes=0-99"})
+    assert part.status == 206 and len(part.body()) == 100
+    assert part.body().startswith(b"RIFF")
+    assert httpx.get(app.base_url + src).status_code == 401  # without the session cookie
+
+    # Clicking a line seeks the recording to it, plays from there and marks the line.
+    lines = page.locator(".transcript-line")
+    starts = [float(v) for v in lines.evaluate_all("els => els.map(e => e.dataset.start)")]
+    latest = max(range(len(starts)), key=starts.__getitem__)
+    lines.nth(latest).click()
+    expect(lines.nth(latest)).to_have_class(re.compile(r"transcript-active"))
+    page.wait_for_function(
+        "start => { const a = document.getElementById('interview-audio');"
+        " return !a.paused && a.currentTime >= start - 0.05; }",
+        arg=starts[latest],
+    )
+    page.screenshot(path=str(SCREENSHOTS / "interview-upload-report.png"), full_page=True)
+
+    # Back on the list, the interview shows its state and source.
+    page.get_by_role("link", name="All interviews").click()
+    row = page.locator(".interview-row", has_text="Support Engineer")
+    expect(row.locator(".interview-status")).to_have_text("Completed")
+    expect(row).to_contain_text("Upload")
+
+
+def test_model_status_page(page: Page):
+    sign_up(page)
+    page.get_by_role("link", name="Models", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/models/?$"))
+    expect(page.get_by_role("heading", name="Models")).to_be_visible()
+    depths = page.locator("#queue-depths .queue-depth")
+    expect(depths).to_have_count(3)
+    expect(depths.first).to_contain_text("Queued")
+    # Either a worker's models are listed, or the page says none reported (and why it matters).
+    expect(page.locator("#degraded, #operational")).to_be_visible()
+    expect(page.locator("#models-table, :text('No worker has reported')").first).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "models.png"), full_page=True)

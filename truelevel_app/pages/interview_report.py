@@ -1,0 +1,1269 @@
+"""One interview job (``/interviews/[job_id]``): its states as they happen, then the report —
+the recording synced with the speaker-labelled transcript, the conversation metrics as charts,
+competency scores with their rationale and quotes, red flags, questions for the next round, the
+submittal note — and the reviewer's confirm-or-override with a note.
+
+While the job runs, a background event asks for new job events every second and the page follows
+without a reload; once an event says the job ended it reads the report once and stops (also when
+the member leaves the page). The player and the transcript move together in the browser
+(``assets/report_player.js``): any element with ``data-seek`` seeks the recording when clicked,
+and the line being spoken is highlighted. State keeps small view models only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from datetime import datetime
+from typing import Any, TypedDict
+
+import reflex as rx
+
+from backend.db import session_scope
+from backend.models.interviews import InterviewSource
+from backend.services.errors import DomainError, NotFound
+from backend.services.interviews import jobs as interview_jobs
+from truelevel_app.components.charts import bar_chart, score_bar
+from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.forms import labelled
+from truelevel_app.components.layout import app_shell
+from truelevel_app.display import when, when_iso
+from truelevel_app.pages.evaluations import coloured_badge
+from truelevel_app.state import SIGNIN_ROUTE, AuthState
+
+POLL_SECONDS = 1.0
+TERMINAL = ("completed", "failed")
+STATE_LABELS: dict[str, str] = {
+    "queued": "Queued",
+    "loading_weights": "Loading models",
+    "processing_inference": "Processing",
+    "completed": "Completed",
+    "failed": "Failed",
+}
+STATE_ORDER = ("queued", "loading_weights", "processing_inference", "completed")
+RECOMMENDATIONS = ("advance", "hold", "reject")
+RECOMMENDATION_LABELS = {"advance": "Advance", "hold": "Hold", "reject": "Reject"}
+_STATE_COLOURS = [("completed", "green"), ("failed", "red"), ("queued", "gray")]
+_RECOMMENDATION_COLOURS = [("advance", "green"), ("hold", "amber"), ("reject", "red")]
+AUDIO_ROUTE = "/api/v1/web/interviews/{job_id}/audio"
+READ_ONLY = "Viewers cannot record a decision. Ask an admin for the reviewer role."
+CONFIRM, OVERRIDE = "confirm", "override"
+FAILED_TEXT = "The recording could not be processed."
+
+
+# -- view models ---------------------------------------------------------------------------------
+
+
+class EventRow(TypedDict):
+    id: int
+    status: str
+    label: str
+    detail: str
+    at: str
+
+
+class TranscriptLine(TypedDict):
+    start: float
+    end: float
+    clock: str
+    speaker: str
+    role: str  # interviewer | candidate
+    role_label: str  # "Interviewer" / "Candidate"
+    text: str
+
+
+class QuoteView(TypedDict):
+    start: float
+    clock: str
+    who: str
+    text: str
+
+
+class ScoreView(TypedDict):
+    name: str
+    score: int
+    rationale: str
+    quotes: list[QuoteView]
+
+
+class ChartRow(TypedDict):
+    label: str
+    value: float
+
+
+class FactView(TypedDict):
+    label: str
+    value: str
+
+
+class JobSummary(TypedDict):
+    id: str
+    role_title: str
+    status: str
+    status_label: str
+    detail: str
+    source: str
+    terminal: bool
+    failed: bool
+    failure: str
+    created: str
+    finished: str
+    credits: int
+    duration: str
+    has_result: bool
+    # The recording: "available", "deleted" (retention) or "separate" (a browser interview's
+    # answers are kept one file per question, not one recording).
+    audio: str
+    audio_url: str
+
+
+class AssessmentView(TypedDict):
+    summary: str
+    recommendation: str
+    recommendation_label: str
+    proposal: bool  # the automated recommendation waits for a person
+    reject_proposal: bool
+    submittal_note: str
+    versions: str
+
+
+class ReviewView(TypedDict):
+    reviewed: bool
+    recommendation: str
+    recommendation_label: str
+    overridden: bool
+    note: str
+    reviewer: str
+    at: str
+
+
+def _empty_summary() -> JobSummary:
+    return JobSummary(
+        id="",
+        role_title="",
+        status="",
+        status_label="",
+        detail="",
+        source="",
+        terminal=False,
+        failed=False,
+        failure="",
+        created="",
+        finished="",
+        credits=0,
+        duration="",
+        has_result=False,
+        audio="",
+        audio_url="",
+    )
+
+
+def _empty_assessment() -> AssessmentView:
+    return AssessmentView(
+        summary="",
+        recommendation="",
+        recommendation_label="",
+        proposal=False,
+        reject_proposal=False,
+        submittal_note="",
+        versions="",
+    )
+
+
+def _empty_review() -> ReviewView:
+    return ReviewView(
+        reviewed=False,
+        recommendation="",
+        recommendation_label="",
+        overridden=False,
+        note="",
+        reviewer="",
+        at="",
+    )
+
+
+# -- building the view models from one job -------------------------------------------------------
+
+
+def clock(seconds: float) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour), as the report cites times."""
+    whole = int(max(0.0, seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def recommendation_label(value: str | None) -> str:
+    if not value:
+        return "—"
+    return RECOMMENDATION_LABELS.get(value, value.replace("_", " ").capitalize())
+
+
+def _timestamp(value: Any, empty: str = "—") -> str:
+    if isinstance(value, datetime):
+        return when(value, empty)
+    return when_iso(str(value) if value else None, empty)
+
+
+def _field(item: Any, name: str, default: Any = None) -> Any:
+    """A field of an event, whether the service hands out rows or dicts."""
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def event_row(event: Any) -> EventRow:
+    status = str(_field(event, "status", "") or "")
+    return EventRow(
+        id=int(_field(event, "id", 0) or 0),
+        status=status,
+        label=STATE_LABELS.get(status, status.replace("_", " ").capitalize()),
+        detail=str(_field(event, "detail", "") or ""),
+        at=_timestamp(_field(event, "at")),
+    )
+
+
+def _roles(result: dict[str, Any]) -> dict[str, str]:
+    """speaker id → interviewer | candidate, from the speakers list or the transcript."""
+    roles = {
+        str(s.get("id")): str(s.get("role") or "")
+        for s in result.get("speakers") or []
+        if isinstance(s, dict)
+    }
+    for segment in result.get("transcript") or []:
+        speaker = str(segment.get("speaker") or "")
+        if speaker and segment.get("role") and speaker not in roles:
+            roles[speaker] = str(segment["role"])
+    return roles
+
+
+def _who(speaker: str, roles: dict[str, str]) -> str:
+    role = roles.get(speaker, "")
+    return role.capitalize() if role else (speaker or "Speaker")
+
+
+def transcript_lines(result: dict[str, Any]) -> list[TranscriptLine]:
+    roles = _roles(result)
+    lines = []
+    for segment in result.get("transcript") or []:
+        speaker = str(segment.get("speaker") or "")
+        role = str(segment.get("role") or roles.get(speaker, ""))
+        start = float(segment.get("start") or 0.0)
+        lines.append(
+            TranscriptLine(
+                start=start,
+                end=float(segment.get("end") or start),
+                clock=clock(start),
+                speaker=speaker,
+                role=role,
+                role_label=role.capitalize() if role else (speaker or "Speaker"),
+                text=str(segment.get("text") or "").strip(),
+            )
+        )
+    return lines
+
+
+def score_views(assessment: dict[str, Any], roles: dict[str, str]) -> list[ScoreView]:
+    views = []
+    for name, body in (assessment.get("scores") or {}).items():
+        if not isinstance(body, dict):
+            continue
+        quotes = [
+            QuoteView(
+                start=float(q.get("start") or 0.0),
+                clock=clock(float(q.get("start") or 0.0)),
+                who=_who(str(q.get("speaker") or ""), roles),
+                text=str(q.get("text") or "").strip(),
+            )
+            for q in body.get("quotes") or []
+            if isinstance(q, dict) and q.get("text")
+        ]
+        views.append(
+            ScoreView(
+                name=str(name).replace("_", " ").capitalize(),
+                score=round(float(body.get("score") or 0)),
+                rationale=str(body.get("rationale") or ""),
+                quotes=quotes,
+            )
+        )
+    return views
+
+
+def per_speaker_chart(
+    values: Any, roles: dict[str, str], *, scale: float = 1.0, digits: int = 1
+) -> list[ChartRow]:
+    """A {speaker: number} metric as chart rows labelled by role, in speaker order."""
+    if not isinstance(values, dict):
+        return []
+    return [
+        ChartRow(label=_who(str(speaker), roles), value=round(float(v) * scale, digits))
+        for speaker, v in sorted(values.items())
+        if isinstance(v, int | float)
+    ]
+
+
+def _per_speaker_text(values: Any, roles: dict[str, str]) -> str:
+    if isinstance(values, dict):
+        return ", ".join(f"{_who(str(k), roles)} {v}" for k, v in sorted(values.items()))
+    return "—" if values is None else str(values)
+
+
+def metric_facts(metrics: dict[str, Any], roles: dict[str, str]) -> list[FactView]:
+    silence = metrics.get("silence_ratio")
+    return [
+        FactView(label="Turns", value=str(metrics.get("turns", "—"))),
+        FactView(label="Interruptions", value=str(metrics.get("interruptions", "—"))),
+        FactView(
+            label="Silence",
+            value=f"{round(100 * float(silence))} %" if isinstance(silence, int | float) else "—",
+        ),
+        FactView(
+            label="Questions asked",
+            value=_per_speaker_text(metrics.get("question_count"), roles),
+        ),
+    ]
+
+
+@dataclasses.dataclass
+class ReportData:
+    """Everything the page shows about one job, read in one go (also off the event loop)."""
+
+    summary: JobSummary
+    events: list[EventRow]
+    transcript: list[TranscriptLine]
+    scores: list[ScoreView]
+    talk_ratio: list[ChartRow]
+    speaking_rate: list[ChartRow]
+    monologue: list[ChartRow]
+    filler_rate: list[ChartRow]
+    facts: list[FactView]
+    highlights: list[str]
+    red_flags: list[str]
+    next_questions: list[str]
+    assessment: AssessmentView
+    review: ReviewView
+
+
+def _strings(items: Any) -> list[str]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):  # a flag may carry a code beside its message
+            item = item.get("message") or item.get("text") or ""
+        if str(item).strip():
+            out.append(str(item).strip())
+    return out
+
+
+def _audio_state(job: Any) -> str:
+    """What the player can offer; the audio route (backend/api/interview_media.py) serves the
+    same file and answers 404 once it is gone."""
+    stored = interview_jobs.input_file(job)
+    if stored is not None and stored.is_file():
+        return "available"
+    if job.source == InterviewSource.call.value and job.input_deleted_at is None:
+        return "separate"
+    return "deleted"
+
+
+def read_report(session, *, org_id: str, job_id: str) -> ReportData:
+    """The page's data for one of the organisation's jobs (NotFound for a foreign id)."""
+    job = interview_jobs.get_job(session, org_id=org_id, job_id=job_id)
+    view = interview_jobs.job_view(job)
+    events = [event_row(e) for e in interview_jobs.job_events(session, job_id=job.id)]
+    result = view.get("result") or {}
+    status = str(view.get("status") or job.status)
+    error = view.get("error") or {}
+    if not isinstance(error, dict):
+        error = {"message": str(error)}
+    duration = result.get("duration_s") or view.get("duration_s")
+    audio = _audio_state(job)
+    summary = JobSummary(
+        id=job.id,
+        role_title=str(view.get("role_title") or job.role_title),
+        status=status,
+        status_label=STATE_LABELS.get(status, status),
+        detail=str(view.get("detail") or ""),
+        source=job.source,
+        terminal=status in TERMINAL,
+        failed=status == "failed",
+        failure=(
+            f"{error.get('message') or view.get('detail') or FAILED_TEXT} "
+            f"({error.get('code') or 'processing_failed'})"
+            if status == "failed"
+            else ""
+        ),
+        created=_timestamp(view.get("created_at")),
+        finished=_timestamp(view.get("finished_at")),
+        credits=int(view.get("credits_charged") or 0),
+        duration=clock(float(duration)) if duration else "—",
+        has_result=status == "completed" and bool(result),
+        audio=audio,
+        audio_url=AUDIO_ROUTE.format(job_id=job.id) if audio == "available" else "",
+    )
+    roles = _roles(result)
+    metrics = result.get("metrics") or {}
+    assessment = result.get("assessment") or {}
+    automated = str(assessment.get("recommendation") or "")
+    reviewed = bool(job.review_recommendation)
+    versions = [f"{k} {v}" for k, v in sorted((result.get("models") or {}).items())]
+    if assessment.get("engine_version"):
+        versions.append(f"engine {assessment['engine_version']}")
+    rubric = assessment.get("rubric") or {}
+    if isinstance(rubric, dict) and rubric.get("id"):
+        versions.append(f"rubric {rubric['id']} v{rubric.get('version', '')}")
+    return ReportData(
+        summary=summary,
+        events=events,
+        transcript=transcript_lines(result),
+        scores=score_views(assessment, roles),
+        talk_ratio=per_speaker_chart(metrics.get("talk_ratio"), roles, scale=100, digits=0),
+        speaking_rate=per_speaker_chart(metrics.get("speaking_rate_wpm"), roles, digits=0),
+        monologue=per_speaker_chart(metrics.get("longest_monologue_s"), roles, digits=0),
+        filler_rate=per_speaker_chart(metrics.get("filler_rate"), roles),
+        facts=metric_facts(metrics, roles),
+        highlights=_strings(assessment.get("highlights")),
+        red_flags=_strings(assessment.get("red_flags")),
+        next_questions=_strings(assessment.get("questions_for_next_round")),
+        assessment=AssessmentView(
+            summary=str(assessment.get("summary") or ""),
+            recommendation=automated,
+            recommendation_label=recommendation_label(automated),
+            proposal=not reviewed,
+            reject_proposal=automated == "reject" and not reviewed,
+            submittal_note=str(assessment.get("submittal_note") or ""),
+            versions=" · ".join(versions) or "—",
+        ),
+        review=ReviewView(
+            reviewed=reviewed,
+            recommendation=job.review_recommendation or "",
+            recommendation_label=recommendation_label(job.review_recommendation),
+            overridden=reviewed and job.review_recommendation != automated,
+            note=job.review_note or "",
+            reviewer=job.reviewer_id or "",
+            at=when(job.reviewed_at),
+        ),
+    )
+
+
+def _read_in_new_session(org_id: str, job_id: str) -> ReportData:
+    with session_scope() as session:
+        return read_report(session, org_id=org_id, job_id=job_id)
+
+
+def _new_events(job_id: str, after_id: int) -> list[EventRow]:
+    with session_scope() as session:
+        return [
+            event_row(e)
+            for e in interview_jobs.job_events(session, job_id=job_id, after_id=after_id)
+        ]
+
+
+# -- state ---------------------------------------------------------------------------------------
+
+
+class InterviewReportState(AuthState):
+    job: rx.Field[JobSummary] = rx.field(default_factory=_empty_summary)
+    events: rx.Field[list[EventRow]] = rx.field(default_factory=list)
+    transcript: rx.Field[list[TranscriptLine]] = rx.field(default_factory=list)
+    scores: rx.Field[list[ScoreView]] = rx.field(default_factory=list)
+    talk_ratio: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
+    speaking_rate: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
+    monologue: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
+    filler_rate: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
+    facts: rx.Field[list[FactView]] = rx.field(default_factory=list)
+    highlights: rx.Field[list[str]] = rx.field(default_factory=list)
+    red_flags: rx.Field[list[str]] = rx.field(default_factory=list)
+    next_questions: rx.Field[list[str]] = rx.field(default_factory=list)
+    assessment: rx.Field[AssessmentView] = rx.field(default_factory=_empty_assessment)
+    review: rx.Field[ReviewView] = rx.field(default_factory=_empty_review)
+    decision: str = CONFIRM
+    loading: bool = True
+    not_found: bool = False
+    error: str = ""
+    review_error: str = ""
+    review_notice: str = ""
+    saving_review: bool = False
+    following: bool = False
+    # Which follow loop is the current one: a reload starts a new loop, the old one stops.
+    _follow_generation: int = 0
+
+    def _current_id(self) -> str:
+        # The [job_id] segment of the route (a var Reflex adds to the root state).
+        return str(getattr(self, "job_id", "") or "")
+
+    def _apply(self, data: ReportData) -> None:
+        self.job = data.summary
+        self.events = data.events
+        self.transcript = data.transcript
+        self.scores = data.scores
+        self.talk_ratio = data.talk_ratio
+        self.speaking_rate = data.speaking_rate
+        self.monologue = data.monologue
+        self.filler_rate = data.filler_rate
+        self.facts = data.facts
+        self.highlights = data.highlights
+        self.red_flags = data.red_flags
+        self.next_questions = data.next_questions
+        self.assessment = data.assessment
+        self.review = data.review
+
+    def _clear(self) -> None:
+        self._apply(
+            ReportData(
+                _empty_summary(),
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                _empty_assessment(),
+                _empty_review(),
+            )
+        )
+
+    def _refresh(self, org_id: str) -> None:
+        try:
+            with session_scope() as session:
+                self._apply(read_report(session, org_id=org_id, job_id=self._current_id()))
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = "The interview could not be loaded. Try again in a moment."
+        self.loading = False
+
+    @rx.var
+    def current_step(self) -> int:
+        """How far along STATE_ORDER the job got (for the progress steps): a failed job keeps
+        the steps it reached."""
+        reached = [
+            STATE_ORDER.index(e["status"]) for e in self.events if e["status"] in STATE_ORDER
+        ]
+        status = self.job["status"]
+        if status in STATE_ORDER:
+            reached.append(STATE_ORDER.index(status))
+        return max(reached, default=-1)
+
+    @rx.event
+    def load(self):
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.loading = True
+        self.not_found = False
+        self.error = self.review_error = self.review_notice = ""
+        self.decision = CONFIRM
+        self._follow_generation += 1
+        if self.job["id"] != self._current_id():
+            self._clear()
+        self._refresh(member.org_id)
+        self.following = bool(self.job["id"]) and not self.job["terminal"]
+        if self.following:
+            return InterviewReportState.follow_job
+        return None
+
+    @rx.event
+    def stop_following(self):
+        """on_unmount: the page was left, so the follow loop ends at its next tick."""
+        self.following = False
+        self._follow_generation += 1
+
+    @rx.event(background=True)
+    async def follow_job(self):
+        """Every POLL_SECONDS ask for the job's new events; once one is terminal, read the
+        report and stop."""
+        async with self:
+            generation = self._follow_generation
+            job_id = self._current_id()
+            org_id = self.member.org_id
+            last_id = max((e["id"] for e in self.events), default=0)
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            async with self:
+                if not self.following or self._follow_generation != generation:
+                    return
+            try:
+                fresh = await asyncio.to_thread(_new_events, job_id, last_id)
+                ended = any(e["status"] in TERMINAL for e in fresh)
+                data = (
+                    await asyncio.to_thread(_read_in_new_session, org_id, job_id) if ended else None
+                )
+            except Exception:  # a passing database hiccup: try again at the next tick
+                continue
+            if not fresh:
+                continue
+            last_id = max(e["id"] for e in fresh)
+            async with self:
+                if not self.following or self._follow_generation != generation:
+                    return
+                if data is not None:
+                    self._apply(data)
+                    self.following = False
+                    return
+                # Only the state moved: show it without re-reading the whole report.
+                self.events = [*self.events, *fresh]
+                latest = fresh[-1]
+                job = dict(self.job)
+                job.update(status=latest["status"], status_label=latest["label"])
+                job["detail"] = latest["detail"]
+                self.job = JobSummary(**job)  # type: ignore[typeddict-item]
+
+    @rx.event
+    def choose_decision(self, value: str):
+        self.decision = OVERRIDE if value == OVERRIDE else CONFIRM
+
+    @rx.event
+    def save_review(self, form_data: dict[str, Any]):
+        self.review_error = self.review_notice = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.review_error = READ_ONLY
+            return
+        automated = self.assessment["recommendation"]
+        note = str(form_data.get("note") or "").strip()
+        if self.decision == OVERRIDE:
+            recommendation = str(form_data.get("recommendation") or "")
+            if recommendation not in RECOMMENDATIONS:
+                self.review_error = "Choose the recommendation that replaces the automated one."
+                return
+            if not note:
+                self.review_error = "Say why you override the recommendation: add a note."
+                return
+        else:
+            recommendation = automated
+        self.saving_review = True
+        yield
+        try:
+            with session_scope() as session:
+                interview_jobs.set_review(
+                    session,
+                    org_id=member.org_id,
+                    job_id=self._current_id(),
+                    reviewer_id=member.email,
+                    recommendation=recommendation,
+                    note=note or None,
+                )
+            self.review_notice = f"Recorded: {recommendation_label(recommendation)}" + (
+                " (you confirmed the automated recommendation)."
+                if recommendation == automated
+                else " (you overrode the automated recommendation)."
+            )
+        except DomainError as exc:
+            self.review_error = exc.message
+        finally:
+            self.saving_review = False
+        self._refresh(member.org_id)
+
+
+# -- components ----------------------------------------------------------------------------------
+
+S = InterviewReportState
+J = InterviewReportState.job
+A = InterviewReportState.assessment
+V = InterviewReportState.review
+
+
+def job_state_badge(status, label, **props) -> rx.Component:
+    """The job's state as a badge; running states read as work in progress."""
+    return coloured_badge(status, label, _STATE_COLOURS, "indigo", **props)
+
+
+def recommendation_badge(value, label, **props) -> rx.Component:
+    return coloured_badge(value, label, _RECOMMENDATION_COLOURS, "gray", **props)
+
+
+def _fact(label: str, value) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def _header() -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(J["role_title"], size="6", id="interview-role"),
+                rx.box(
+                    job_state_badge(J["status"], J["status_label"], size="2"),
+                    id="job-status",
+                ),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.text(
+                rx.cond(J["source"] == "call", "Browser interview", "Uploaded recording"),
+                " · submitted ",
+                J["created"],
+                " · ",
+                J["credits"],
+                rx.cond(J["credits"] == 1, " credit", " credits"),
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="1",
+            align="start",
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def _progress() -> rx.Component:
+    """The states the job went through, as they happen."""
+    steps = [(value, STATE_LABELS[value]) for value in STATE_ORDER]
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.cond(~J["terminal"], rx.spinner(size="2")),
+                rx.heading("Job states", size="3"),
+                rx.cond(
+                    ~J["terminal"],
+                    rx.text(
+                        "This page follows the job; the report appears when it is ready.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                *[
+                    rx.badge(
+                        label,
+                        variant=rx.cond(S.current_step >= index, "solid", "soft"),
+                        color_scheme=rx.cond(S.current_step >= index, "indigo", "gray"),
+                        class_name="job-step",
+                    )
+                    for index, (_, label) in enumerate(steps)
+                ],
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.vstack(
+                rx.foreach(
+                    S.events,
+                    lambda e: rx.hstack(
+                        rx.text(e["at"], size="1", color_scheme="gray", min_width="10rem"),
+                        rx.text(e["label"], size="2", weight="medium", min_width="8rem"),
+                        rx.text(e["detail"], size="2", color_scheme="gray"),
+                        align="center",
+                        spacing="3",
+                        width="100%",
+                        class_name="job-event",
+                    ),
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="job-progress",
+    )
+
+
+def _verdict() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text("Recommendation", size="2", color_scheme="gray"),
+                    rx.cond(
+                        V["reviewed"],
+                        recommendation_badge(
+                            V["recommendation"],
+                            V["recommendation_label"],
+                            size="3",
+                            id="recommendation",
+                        ),
+                        recommendation_badge(
+                            A["recommendation"],
+                            A["recommendation_label"],
+                            size="3",
+                            id="recommendation",
+                        ),
+                    ),
+                    rx.text(
+                        rx.cond(V["reviewed"], "Reviewer's decision", "Automated proposal"),
+                        size="1",
+                        color_scheme="gray",
+                    ),
+                    spacing="1",
+                    align="start",
+                ),
+                rx.vstack(
+                    rx.text("Duration", size="2", color_scheme="gray"),
+                    rx.text(J["duration"], size="5", weight="bold", id="duration"),
+                    spacing="1",
+                    align="start",
+                ),
+                spacing="8",
+                wrap="wrap",
+            ),
+            rx.text(A["summary"], size="3", id="summary"),
+            rx.cond(
+                A["reject_proposal"],
+                rx.callout(
+                    "This reject is only a proposal of the automated assessment. Nothing is "
+                    "decided until a reviewer confirms or overrides it below.",
+                    icon="shield-alert",
+                    color_scheme="amber",
+                    size="1",
+                    width="100%",
+                    id="reject-proposal",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="verdict",
+    )
+
+
+def _transcript_line(line) -> rx.Component:
+    candidate = line["role"] == "candidate"
+    return rx.hstack(
+        rx.text(
+            line["clock"],
+            size="1",
+            color_scheme="gray",
+            font_family="var(--code-font-family)",
+            min_width="3.5rem",
+            padding_top="2px",
+        ),
+        rx.badge(
+            line["role_label"],
+            variant="soft",
+            color_scheme=rx.cond(candidate, "indigo", "gray"),
+            min_width="6.5rem",
+            class_name="transcript-role",
+        ),
+        rx.text(line["text"], size="2", class_name="transcript-text"),
+        custom_attrs={
+            "data-seek": line["start"],
+            "data-start": line["start"],
+            "data-end": line["end"],
+            "data-role": line["role"],
+        },
+        cursor="pointer",
+        padding="0.35rem 0.5rem",
+        border_radius="var(--radius-2)",
+        _hover={"background": rx.color("gray", 3)},
+        align="start",
+        spacing="3",
+        width="100%",
+        class_name="transcript-line",
+        title="Play from here",
+    )
+
+
+def _player() -> rx.Component:
+    return rx.match(
+        J["audio"],
+        (
+            "available",
+            rx.el.audio(
+                src=J["audio_url"],
+                controls=True,
+                preload="metadata",
+                id="interview-audio",
+                style={"width": "100%"},
+            ),
+        ),
+        (
+            "separate",
+            rx.callout(
+                "The answers of this browser interview are kept one per question; there is no "
+                "single recording to play. The transcript keeps their times.",
+                icon="info",
+                color_scheme="gray",
+                size="1",
+                width="100%",
+                id="recording-unavailable",
+            ),
+        ),
+        rx.callout(
+            "Recording deleted after processing (retention). The transcript keeps its times.",
+            icon="archive-x",
+            color_scheme="gray",
+            size="1",
+            width="100%",
+            id="recording-deleted",
+        ),
+    )
+
+
+def _transcript_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Recording and transcript", size="4"),
+            _player(),
+            rx.cond(
+                J["audio"] == "available",
+                rx.text(
+                    "Click a line or a quote to play from there.", size="1", color_scheme="gray"
+                ),
+            ),
+            rx.scroll_area(
+                rx.vstack(rx.foreach(S.transcript, _transcript_line), spacing="0", width="100%"),
+                max_height="28rem",
+                type="auto",
+                scrollbars="vertical",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="transcript",
+    )
+
+
+def _chart(title: str, data, *, unit: str, id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(title, size="2", weight="medium"),
+        rx.cond(
+            data.length() > 0,
+            bar_chart(
+                data,
+                value_key="value",
+                label_key="label",
+                unit=unit,
+                horizontal=True,
+                label_width=110,
+                height=110,
+                id=id,
+            ),
+            rx.text("Not measured.", size="2", color_scheme="gray"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _metrics_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Conversation", size="4"),
+            rx.grid(
+                _chart("Talk ratio (% of speech)", S.talk_ratio, unit="%", id="talk-ratio-chart"),
+                _chart(
+                    "Speaking rate (words per minute)",
+                    S.speaking_rate,
+                    unit="wpm",
+                    id="speaking-rate-chart",
+                ),
+                _chart("Longest monologue (seconds)", S.monologue, unit="s", id="monologue-chart"),
+                _chart("Fillers (per 100 words)", S.filler_rate, unit="per 100", id="filler-chart"),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.foreach(
+                    S.facts,
+                    lambda f: rx.vstack(
+                        rx.text(f["label"], size="1", color_scheme="gray"),
+                        rx.text(f["value"], size="2", weight="medium"),
+                        spacing="0",
+                        class_name="metric-fact",
+                    ),
+                ),
+                spacing="6",
+                wrap="wrap",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="metrics",
+    )
+
+
+def _quote(quote) -> rx.Component:
+    return rx.button(
+        rx.icon("play", size=12),
+        rx.text.span(quote["clock"], font_family="var(--code-font-family)"),
+        rx.text.span(quote["who"], ": “", quote["text"], "”"),
+        size="1",
+        variant="ghost",
+        color_scheme="gray",
+        custom_attrs={"data-seek": quote["start"]},
+        class_name="score-quote",
+        white_space="normal",
+        text_align="left",
+        height="auto",
+        padding_y="0.25rem",
+    )
+
+
+def _score_view(row) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.text(row["name"], weight="medium", min_width="12rem", class_name="score-name"),
+            score_bar(row["score"]),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(row["rationale"], size="2", class_name="score-rationale"),
+        rx.vstack(rx.foreach(row["quotes"], _quote), spacing="1", align="start"),
+        spacing="1",
+        width="100%",
+        padding_y="0.5rem",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        class_name="competency-score",
+    )
+
+
+def _scores_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Competencies", size="4"),
+            rx.text(
+                "Scores 1–5 against the rubric; each rationale cites what was said and when.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.cond(
+                S.scores.length() > 0,
+                rx.vstack(rx.foreach(S.scores, _score_view), spacing="1", width="100%"),
+                rx.text("No competency could be scored.", size="2", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id="scores",
+    )
+
+
+def _list_card(title: str, items, *, id: str, icon: str, empty: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon(icon, size=16), rx.heading(title, size="3"), align="center"),
+            rx.cond(
+                items.length() > 0,
+                rx.el.ul(
+                    rx.foreach(items, lambda x: rx.el.li(rx.text(x, size="2"))),
+                    style={"margin": "0", "padding_left": "1.1rem"},
+                ),
+                rx.text(empty, size="2", color_scheme="gray"),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        id=id,
+    )
+
+
+def _submittal_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Submittal note", size="4"),
+            rx.text(
+                "A client-ready paragraph: check it before you send it.",
+                size="1",
+                color_scheme="gray",
+            ),
+            rx.text(A["submittal_note"], size="2", white_space="pre-wrap", id="submittal-note"),
+            rx.text("Versions: ", A["versions"], size="1", color_scheme="gray"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _review_card() -> rx.Component:
+    decided = rx.cond(
+        V["reviewed"],
+        rx.callout(
+            rx.text(
+                rx.text.strong(V["recommendation_label"]),
+                rx.cond(V["overridden"], " (overrides the automated ", " (confirms the automated "),
+                A["recommendation_label"],
+                ") by ",
+                V["reviewer"],
+                ", ",
+                V["at"],
+                rx.cond(V["note"] != "", rx.text.span(" — ", V["note"])),
+            ),
+            icon="user-check",
+            color_scheme="indigo",
+            size="1",
+            width="100%",
+            id="review-decision",
+        ),
+        rx.text("No one has decided yet.", size="2", color_scheme="gray"),
+    )
+    form = rx.form(
+        rx.vstack(
+            rx.radio_group.root(
+                rx.hstack(
+                    rx.radio_group.item("Confirm the recommendation", value=CONFIRM),
+                    rx.radio_group.item("Override it", value=OVERRIDE),
+                    spacing="4",
+                ),
+                value=S.decision,
+                on_change=S.choose_decision,
+                name="decision",
+                id="review-decision-choice",
+            ),
+            rx.cond(
+                S.decision == OVERRIDE,
+                labelled(
+                    "New recommendation",
+                    rx.select.root(
+                        rx.select.trigger(
+                            placeholder="Choose a recommendation",
+                            width="100%",
+                            id="review-recommendation",
+                        ),
+                        rx.select.content(
+                            *[
+                                rx.select.item(recommendation_label(r), value=r)
+                                for r in RECOMMENDATIONS
+                            ]
+                        ),
+                        name="recommendation",
+                    ),
+                ),
+            ),
+            labelled(
+                "Note",
+                rx.text_area(
+                    name="note",
+                    rows="2",
+                    placeholder=rx.cond(
+                        S.decision == OVERRIDE,
+                        "Why you override it (required).",
+                        "Optional: kept with the report.",
+                    ),
+                    width="100%",
+                ),
+            ),
+            rx.button("Save decision", type="submit", loading=S.saving_review, id="save-review"),
+            spacing="3",
+            width="100%",
+            align="start",
+        ),
+        on_submit=S.save_review,
+        reset_on_submit=True,
+        id="review-form",
+        width="100%",
+    )
+    return rx.card(
+        rx.vstack(
+            rx.heading("Reviewer's decision", size="4"),
+            rx.text(
+                "The automated recommendation is a proposal. A person confirms or overrides it, "
+                "with a note; a reject never stands without that.",
+                size="2",
+                color_scheme="gray",
+            ),
+            decided,
+            error_callout(S.review_error, id="review-error"),
+            success_callout(S.review_notice, id="review-notice"),
+            rx.cond(AuthState.can_edit, form),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id="review",
+    )
+
+
+def _report() -> rx.Component:
+    return rx.vstack(
+        _verdict(),
+        _transcript_card(),
+        _metrics_card(),
+        _scores_card(),
+        rx.grid(
+            _list_card(
+                "Highlights", S.highlights, id="highlights", icon="sparkles", empty="None noted."
+            ),
+            _list_card("Red flags", S.red_flags, id="red-flags", icon="flag", empty="None."),
+            _list_card(
+                "Questions for the next round",
+                S.next_questions,
+                id="next-questions",
+                icon="circle-help",
+                empty="None suggested.",
+            ),
+            columns=rx.breakpoints(initial="1", md="3"),
+            spacing="4",
+            width="100%",
+        ),
+        _submittal_card(),
+        _review_card(),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _body() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        error_callout(S.error),
+        _progress(),
+        rx.cond(
+            J["failed"],
+            rx.callout(
+                J["failure"], icon="circle-x", color_scheme="red", width="100%", id="job-failure"
+            ),
+        ),
+        rx.cond(J["has_result"], _report()),
+        spacing="4",
+        width="100%",
+    )
+
+
+@rx.page(
+    route="/interviews/[job_id]",
+    title="Interview report · truelevel",
+    on_load=InterviewReportState.load,
+)
+def interview_report_page() -> rx.Component:
+    return rx.fragment(
+        rx.script(src="/report_player.js"),
+        # The line being spoken (report_player.js toggles the class).
+        rx.el.style(
+            ".transcript-line.transcript-active { background: var(--accent-4) !important; }"
+        ),
+        app_shell(
+            rx.box(
+                rx.link(
+                    rx.hstack(rx.icon("arrow-left", size=14), "All interviews", align="center"),
+                    href="/interviews",
+                    size="2",
+                ),
+                width="100%",
+            ),
+            rx.cond(
+                S.not_found,
+                rx.card(
+                    rx.vstack(
+                        rx.heading("Interview not found", size="4"),
+                        rx.text(
+                            "It may belong to another organisation, or the link is wrong.",
+                            color_scheme="gray",
+                        ),
+                        spacing="2",
+                    ),
+                    width="100%",
+                    id="interview-not-found",
+                ),
+                rx.cond(S.loading & (J["id"] == ""), rx.spinner(size="3"), _body()),
+            ),
+            rx.box(on_unmount=S.stop_following, display="none"),
+        ),
+    )
