@@ -23,20 +23,24 @@ secret (``GET /evaluations/callback-secret``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
+from backend.api import uploads
 from backend.api.deps import Principal, SessionDep, require_scope, require_scope_or_candidate
 from backend.api.errors import FlatErrorRoute
 from backend.models import ApiScope
 from backend.models.evaluations import (
     ClaimRequest,
+    Evaluation,
     EvaluationAccepted,
     EvaluationCreate,
     EvaluationList,
@@ -51,9 +55,7 @@ from backend.models.evaluations import (
 )
 from backend.services import webhook_adapter
 from backend.services.evaluations import queries, review, submission
-from backend.services.evaluations.submission import PayloadTooLarge
 from backend.services.report_export import evaluation_csv, evaluation_pdf
-from backend.settings import get_settings
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
 UploadPrincipal = Annotated[Principal, Depends(require_scope_or_candidate(ApiScope.evaluations))]
@@ -72,13 +74,20 @@ StageFilter = Literal[tuple(s.value for s in EvaluationStage)]  # type: ignore[v
 
 router = APIRouter(tags=["Evaluations"], route_class=FlatErrorRoute)
 
-# Multipart overhead allowed on top of the zip itself before Content-Length alone refuses it.
-_MULTIPART_SLACK = 64 * 1024
-
 
 class CallbackSecret(BaseModel):
     secret: str
     scheme: str = "Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature v1)"
+
+
+def _page(rows: list[Evaluation], total: int, *, limit: int, offset: int) -> EvaluationList:
+    """One page of evaluations, as both lists (all, and the review queue) answer it."""
+    return EvaluationList(
+        evaluations=[queries.evaluation_view(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _reviewer(principal: Principal, named: str | None) -> str:
@@ -102,20 +111,7 @@ def _prefix() -> str:
     return API_PREFIX
 
 
-_UPLOAD_SCHEMA = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
+_UPLOAD_SCHEMA = uploads.multipart_body(required=["file"])
 
 
 def _missing_file() -> RequestValidationError:
@@ -134,21 +130,12 @@ async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> 
     """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
     ``zip_upload`` artefact. The caller is authenticated before the body is read, and a declared
     ``Content-Length`` over the limit is refused before reading it."""
-    limit = get_settings().evaluation_max_zip_mb * 1024 * 1024
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + _MULTIPART_SLACK:
-        raise PayloadTooLarge(
-            f"The zip is larger than {limit // (1024 * 1024)} MB.", limit_mb=limit // (1024 * 1024)
-        )
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise _missing_file()
-    try:
-        form = await request.form(max_files=1, max_fields=10)
-    except Exception as exc:  # malformed multipart: the client's fault
-        raise RequestValidationError(
-            [{"loc": ("body",), "msg": f"Malformed multipart body: {exc}"[:200], "type": "value"}]
-        ) from None
-    try:
+    async with uploads.multipart_form(
+        request,
+        max_file_bytes=submission.max_zip_bytes(),
+        too_large=submission.zip_too_large,
+        not_multipart=_missing_file,
+    ) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise _missing_file()
@@ -159,8 +146,6 @@ async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> 
             stream=upload.file,
             candidate_key_id=who.candidate_key_id,
         )
-    finally:
-        await form.close()
     return UploadAccepted(upload_id=saved.id, size=saved.size, sha256=saved.sha256)
 
 
@@ -190,12 +175,7 @@ def list_evaluations(
         limit=limit,
         offset=offset,
     )
-    return EvaluationList(
-        evaluations=[queries.evaluation_view(r) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+    return _page(rows, total, limit=limit, offset=offset)
 
 
 @router.get("/evaluations/callback-secret", summary="The callback signing secret")
@@ -233,12 +213,7 @@ def review_queue(
     """Pending evaluations whose automated result is ready (stage ``awaiting_review``), oldest
     first."""
     rows, total = review.review_queue(db, org_id=who.org_id, limit=limit, offset=offset)
-    return EvaluationList(
-        evaluations=[queries.evaluation_view(r) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
+    return _page(rows, total, limit=limit, offset=offset)
 
 
 @router.post("/evaluations/{evaluation_id}/claim", summary="Claim an evaluation for review")
@@ -311,6 +286,21 @@ def _download(content: bytes | str, *, media_type: str, filename: str) -> Respon
     )
 
 
+def _report(
+    db: Session,
+    who: Principal,
+    evaluation_id: str,
+    *,
+    render: Callable[[dict[str, Any]], bytes | str],
+    media_type: str,
+    extension: str,
+) -> Response:
+    """The full evaluation view rendered for download, named after the evaluation."""
+    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+    view = queries.evaluation_view(row).model_dump(mode="json")
+    return _download(render(view), media_type=media_type, filename=f"{row.id}.{extension}")
+
+
 @router.get(
     "/evaluations/{evaluation_id}/report.csv",
     summary="The report as CSV",
@@ -319,10 +309,13 @@ def _download(content: bytes | str, *, media_type: str, filename: str) -> Respon
 )
 def report_csv(evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal) -> Response:
     """One row per observation and risk flag, after the automated and human verdicts."""
-    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-    view = queries.evaluation_view(row).model_dump(mode="json")
-    return _download(
-        evaluation_csv(view), media_type="text/csv; charset=utf-8", filename=f"{row.id}.csv"
+    return _report(
+        db,
+        who,
+        evaluation_id,
+        render=evaluation_csv,
+        media_type="text/csv; charset=utf-8",
+        extension="csv",
     )
 
 
@@ -334,6 +327,6 @@ def report_csv(evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrin
 )
 def report_pdf(evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal) -> Response:
     """The report on A4, verdicts first."""
-    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-    view = queries.evaluation_view(row).model_dump(mode="json")
-    return _download(evaluation_pdf(view), media_type="application/pdf", filename=f"{row.id}.pdf")
+    return _report(
+        db, who, evaluation_id, render=evaluation_pdf, media_type="application/pdf", extension="pdf"
+    )

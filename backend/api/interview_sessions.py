@@ -17,10 +17,10 @@ from fastapi import APIRouter, Body, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from backend.api import uploads
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.services.interviews import calls
-from backend.services.pipeline.errors import PayloadTooLarge
 
 router = APIRouter(
     prefix="/interview-sessions", tags=["Interview sessions"], route_class=FlatErrorRoute
@@ -106,15 +106,13 @@ async def put_answer(
     # Link and question are checked before a byte of the body is read.
     await run_in_threadpool(calls.answer_target, session, token=token, index=index)
     limit = calls.MAX_ANSWER_BYTES
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _too_large()
+    uploads.refuse_declared_oversize(request, max_bytes=limit, too_large=calls.answer_too_large)
     with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
         received = 0
         async for chunk in request.stream():
             received += len(chunk)
             if received > limit:
-                raise _too_large()
+                raise calls.answer_too_large()
             body.write(chunk)
         body.seek(0)
         answer = await run_in_threadpool(
@@ -148,8 +146,3 @@ def request_alternative(
     Answers already recorded are deleted. 409 once the interview has been sent."""
     call = calls.request_alternative(session, token=token, note=body.note if body else None)
     return AlternativeRecorded(status=call.status, alternative_requested=True)
-
-
-def _too_large() -> PayloadTooLarge:
-    limit_mb = calls.MAX_ANSWER_BYTES // _MB
-    return PayloadTooLarge(f"An answer may be at most {limit_mb} MB.", limit_mb=limit_mb)

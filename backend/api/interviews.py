@@ -37,6 +37,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 
+from backend.api import uploads
 from backend.api.deps import Principal, SessionDep, require_scope
 from backend.api.errors import DetailErrorRoute
 from backend.db import session_scope
@@ -46,8 +47,6 @@ from backend.models.interviews import InterviewJob
 from backend.services.errors import NotFound
 from backend.services.interviews import credits, jobs, submission
 from backend.services.interviews.model_status import model_status
-from backend.services.interviews.submission import PayloadTooLarge
-from backend.settings import get_settings
 
 JOB_ID_PATTERN = "job_[0-9a-f]{20}"
 
@@ -80,8 +79,6 @@ VerticalPath = Annotated[str, Path(max_length=64, description="The product, e.g.
 POLL_INTERVAL_S = 0.5
 STREAM_MAX_S = 2 * 3600
 PING_S = 15
-# Multipart overhead allowed on top of the recording before Content-Length alone refuses it.
-_MULTIPART_SLACK = 64 * 1024
 
 router = APIRouter(tags=["Interviews (RecruitScreen)"], route_class=DetailErrorRoute)
 
@@ -142,28 +139,15 @@ class ModelStatus(BaseModel):
     degraded: bool
 
 
-_SUBMIT_SCHEMA = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file", "role_title"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary"},
-                        "role_title": {"type": "string", "minLength": 1, "maxLength": 255},
-                        "duration_s": {
-                            "type": "number",
-                            "exclusiveMinimum": 0,
-                            "description": "Optional; used only when the file carries no timing.",
-                        },
-                    },
-                }
-            }
-        },
-    }
-}
+_SUBMIT_SCHEMA = uploads.multipart_body(
+    required=["file", "role_title"],
+    role_title={"type": "string", "minLength": 1, "maxLength": 255},
+    duration_s={
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "description": "Optional; used only when the file carries no timing.",
+    },
+)
 
 
 def _invalid(field: str, message: str, kind: str = "value_error") -> RequestValidationError:
@@ -204,20 +188,12 @@ async def submit_job(
 ) -> JobAccepted:
     """Accept the recording at once (202); transcription and assessment run in the workers.
     Credits (1 per started audio minute of the measured duration) are charged now, once."""
-    limit = get_settings().interview_max_upload_mb * 1024 * 1024
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit + _MULTIPART_SLACK:
-        mb = limit // (1024 * 1024)
-        raise PayloadTooLarge(f"The recording is larger than {mb} MB.", limit_mb=mb)
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise _missing("file", "an audio recording (multipart/form-data)")
-    try:
-        form = await request.form(max_files=1, max_fields=10)
-    except Exception as exc:  # malformed multipart: the client's fault
-        raise RequestValidationError(
-            [{"loc": ("body",), "msg": f"Malformed multipart body: {exc}"[:200], "type": "value"}]
-        ) from None
-    try:
+    async with uploads.multipart_form(
+        request,
+        max_file_bytes=submission.max_recording_bytes(),
+        too_large=submission.recording_too_large,
+        not_multipart=lambda: _missing("file", "an audio recording (multipart/form-data)"),
+    ) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise _missing("file", "an audio recording")
@@ -236,8 +212,6 @@ async def submit_job(
             role_title=role_title,
             declared_duration_s=duration,
         )
-    finally:
-        await form.close()
     await run_in_threadpool(submission.dispatch_job, job.id, job.priority)
     remaining = await run_in_threadpool(credits.balance, db, org_id=who.org_id)
     response.headers["Location"] = jobs.status_url(job.id)

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workers.evaluation import rules
 from workers.evaluation.calibration import (
     LEVELS,
     CalibrationModel,
@@ -45,7 +46,6 @@ SCORING_VERSION = "rules-2"
 BASE_SCORE = 3.0
 MIN_SCORE, MAX_SCORE = 1, 5
 Family = Literal["quality", "depth", "reasoning", "testing", "security"]
-Operator = Literal["<", "<=", ">", ">=", "=="]
 
 # First match wins, in this order: "Test design" is about testing, "Security architecture" about
 # security, "Maintainable design" about depth.
@@ -77,7 +77,7 @@ class Rule:
     family: Family
     report: str
     signal: str
-    op: Operator
+    op: rules.Operator
     threshold: float | bool
     points: float
     text: str  # the observation; ``{value}`` is replaced by the measured value
@@ -343,22 +343,10 @@ def _evaluate(rule: Rule, reports: Mapping[str, AnalyserReport]) -> tuple[str, S
     if isinstance(rule.threshold, bool):
         holds = bool(value) == rule.threshold
     elif isinstance(value, int | float):
-        holds = _compare(float(value), rule.op, float(rule.threshold))
+        holds = rules.holds(float(value), rule.op, float(rule.threshold))
     else:  # a string where a number was expected: the analyser broke the contract
         return "missing", None
     return ("fired" if holds else "quiet"), value
-
-
-def _compare(value: float, op: Operator, threshold: float) -> bool:
-    if op == "<":
-        return value < threshold
-    if op == "<=":
-        return value <= threshold
-    if op == ">":
-        return value > threshold
-    if op == ">=":
-        return value >= threshold
-    return value == threshold
 
 
 def _signal(reports: Mapping[str, AnalyserReport], report: str, signal: str) -> Signal:

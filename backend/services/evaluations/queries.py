@@ -171,18 +171,23 @@ def progress(evaluation: Evaluation) -> Progress:
     return Progress(stage=evaluation.stage, started_at=iso(evaluation.stage_started_at))
 
 
+def _accepted_fields(evaluation: Evaluation) -> dict[str, Any]:
+    # What a submission is answered with; the full view starts with the same fields.
+    return {
+        "id": evaluation.id,
+        "status": evaluation.status,
+        "candidate_ref": evaluation.candidate_ref,
+        "target_role": evaluation.target_role,
+        "target_level": evaluation.target_level,
+        "sla_tier": evaluation.sla_tier,
+        "created_at": iso(evaluation.created_at),
+        "estimated_completion": iso(evaluation.estimated_completion),
+    }
+
+
 def accepted_view(evaluation: Evaluation) -> EvaluationAccepted:
     """The body seed 000 answers a submission with."""
-    return EvaluationAccepted(
-        id=evaluation.id,
-        status=evaluation.status,
-        candidate_ref=evaluation.candidate_ref,
-        target_role=evaluation.target_role,
-        target_level=evaluation.target_level,
-        sla_tier=evaluation.sla_tier,
-        estimated_completion=iso(evaluation.estimated_completion),
-        created_at=iso(evaluation.created_at),
-    )
+    return EvaluationAccepted(**_accepted_fields(evaluation))
 
 
 def status_view(evaluation: Evaluation) -> EvaluationStatusView:
@@ -206,14 +211,7 @@ def evaluation_view(evaluation: Evaluation) -> EvaluationView:
             reason=evaluation.failure_reason or "The artefact could not be evaluated.",
         )
     return EvaluationView(
-        id=evaluation.id,
-        status=evaluation.status,
-        candidate_ref=evaluation.candidate_ref,
-        target_role=evaluation.target_role,
-        target_level=evaluation.target_level,
-        sla_tier=evaluation.sla_tier,
-        created_at=iso(evaluation.created_at),
-        estimated_completion=iso(evaluation.estimated_completion),
+        **_accepted_fields(evaluation),
         completed_at=iso(evaluation.completed_at),
         turnaround_hours=turnaround_hours(evaluation),
         progress=progress(evaluation),

@@ -71,29 +71,49 @@ def _not_reviewable(evaluation: Evaluation, reviewer_id: str) -> Conflict:
     )
 
 
+def _write_while(
+    session: Session,
+    evaluation: Evaluation,
+    *,
+    status: EvaluationStatus,
+    stage: EvaluationStage,
+    values: dict[str, Any],
+    reviewer_id: str | None = None,
+) -> bool:
+    """One UPDATE that matches only while the evaluation is still in ``status`` and ``stage``
+    (and held by ``reviewer_id`` when given); commits and reloads it. True when it matched, so
+    of two reviewers racing, exactly one wins."""
+    conditions = [
+        col(Evaluation.id) == evaluation.id,
+        col(Evaluation.status) == status.value,
+        col(Evaluation.stage) == stage.value,
+    ]
+    if reviewer_id is not None:
+        conditions.append(col(Evaluation.reviewer_id) == reviewer_id)
+    result = session.exec(update(Evaluation).where(*conditions).values(**values))
+    session.commit()
+    session.refresh(evaluation)
+    return result.rowcount == 1
+
+
 def claim(session: Session, *, org_id: str, evaluation_id: str, reviewer_id: str) -> Evaluation:
     """Take an evaluation from the review queue. Claiming again by the same reviewer changes
     nothing; Conflict (409) when another reviewer holds it or it is not awaiting review."""
     evaluation = get_evaluation(session, org_id=org_id, evaluation_id=evaluation_id)
     now = utcnow()
-    result = session.exec(
-        update(Evaluation)
-        .where(
-            col(Evaluation.id) == evaluation.id,
-            col(Evaluation.status) == EvaluationStatus.pending.value,
-            col(Evaluation.stage) == EvaluationStage.awaiting_review.value,
-        )
-        .values(
-            status=EvaluationStatus.in_progress.value,
-            stage=EvaluationStage.review.value,
-            stage_started_at=now,
-            reviewer_id=reviewer_id,
-            claimed_at=now,
-        )
-    )
-    session.commit()
-    session.refresh(evaluation)
-    if result.rowcount == 1:
+    if _write_while(
+        session,
+        evaluation,
+        status=EvaluationStatus.pending,
+        stage=EvaluationStage.awaiting_review,
+        values={
+            "status": EvaluationStatus.in_progress.value,
+            "stage": EvaluationStage.review.value,
+            "stage_started_at": now,
+            "reviewer_id": reviewer_id,
+            "claimed_at": now,
+        },
+    ):
         return evaluation
     if evaluation.stage == EvaluationStage.review and evaluation.reviewer_id == reviewer_id:
         return evaluation
@@ -117,19 +137,14 @@ def _guarded_write(
     session: Session, evaluation: Evaluation, reviewer_id: str, values: dict[str, Any]
 ) -> Evaluation:
     """Write only while the evaluation is still in review by ``reviewer_id``."""
-    result = session.exec(
-        update(Evaluation)
-        .where(
-            col(Evaluation.id) == evaluation.id,
-            col(Evaluation.status) == EvaluationStatus.in_progress.value,
-            col(Evaluation.stage) == EvaluationStage.review.value,
-            col(Evaluation.reviewer_id) == reviewer_id,
-        )
-        .values(**values)
-    )
-    session.commit()
-    session.refresh(evaluation)
-    if result.rowcount != 1:
+    if not _write_while(
+        session,
+        evaluation,
+        status=EvaluationStatus.in_progress,
+        stage=EvaluationStage.review,
+        reviewer_id=reviewer_id,
+        values=values,
+    ):
         raise _not_reviewable(evaluation, reviewer_id)
     return evaluation
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,18 +21,29 @@ from backend.models.evaluations import (
     new_upload_id,
 )
 from backend.services.errors import DomainError, InvalidInput, commit_or_conflict
+from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 # Local file headers start "PK\x03\x04"; an empty archive is only the end record "PK\x05\x06".
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_CHUNK = 1024 * 1024
 
 
 class PayloadTooLarge(DomainError):
     status_code = 413
     code = "payload_too_large"
+
+
+def max_zip_bytes() -> int:
+    """The largest zip taken in (``TRUELEVEL_EVALUATION_MAX_ZIP_MB``)."""
+    return get_settings().evaluation_max_zip_mb * 1024 * 1024
+
+
+def zip_too_large() -> PayloadTooLarge:
+    """The 413 for a zip over ``max_zip_bytes()``, whether declared or counted."""
+    mb = get_settings().evaluation_max_zip_mb
+    return PayloadTooLarge(f"The zip is larger than {mb} MB.", limit_mb=mb)
 
 
 def upload_dir() -> Path:
@@ -65,42 +75,33 @@ def save_upload(
 ) -> EvaluationUpload:
     """Copy a zip from ``stream`` to the upload folder in chunks, refusing more than
     ``evaluation_max_zip_mb`` (413) and anything that does not start like a zip (400)."""
-    limit = get_settings().evaluation_max_zip_mb * 1024 * 1024
     upload_id = new_upload_id()
     path = upload_dir() / f"{upload_id}.zip"
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("wb") as out:
-            while chunk := stream.read(_CHUNK):
-                # A file read returns full chunks until the end, so the first has the header.
-                if size == 0 and chunk[:4] not in ZIP_MAGIC:
-                    raise InvalidInput("The file is not a zip archive.", code="not_a_zip")
-                size += len(chunk)
-                if size > limit:
-                    raise PayloadTooLarge(
-                        f"The zip is larger than {limit // (1024 * 1024)} MB.",
-                        limit_mb=limit // (1024 * 1024),
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise InvalidInput("The file is empty.", code="not_a_zip")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
+    stored = store_stream(
+        stream,
+        path,
+        max_bytes=max_zip_bytes(),
+        too_large=zip_too_large,
+        on_first_chunk=_require_zip_header,
+        empty=lambda: InvalidInput("The file is empty.", code="not_a_zip"),
+    )
     upload = EvaluationUpload(
         id=upload_id,
         org_id=org_id,
         candidate_key_id=candidate_key_id,
         path=str(path),
-        size=size,
-        sha256=digest.hexdigest(),
+        size=stored.size,
+        sha256=stored.sha256,
     )
     session.add(upload)
     session.commit()
     session.refresh(upload)
     return upload
+
+
+def _require_zip_header(chunk: bytes) -> None:
+    if chunk[:4] not in ZIP_MAGIC:
+        raise InvalidInput("The file is not a zip archive.", code="not_a_zip")
 
 
 def usable_upload(

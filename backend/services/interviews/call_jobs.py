@@ -3,9 +3,10 @@
 A call has several answers rather than one recording, so it does not go through the upload
 path (``submission.submit_recording``): the job's input is the call's answers folder, its length
 the sum of the answers' lengths, and it is charged like an upload of that length (1 credit per
-started minute, ``credits.credits_needed``). Job, first state event, charge and the call's switch
-to ``processing`` are one transaction, and the call is claimed with a conditional update first,
-so two "finish" clicks arriving together make one job and one charge.
+started minute, ``credits.credits_needed``) by the same ``submission.add_charged_job``. Job,
+first state event, charge and the call's switch to ``processing`` are one transaction, and the
+call is claimed with a conditional update first, so two "finish" clicks arriving together make
+one job and one charge.
 """
 
 from __future__ import annotations
@@ -16,21 +17,18 @@ import logging
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from backend.models.base import utcnow
 from backend.models.interviews import (
     CallStatus,
     InterviewAnswer,
     InterviewCall,
     InterviewJob,
-    InterviewJobEvent,
-    InterviewJobStatus,
     InterviewSource,
     new_job_id,
 )
-from backend.models.organisations import Organization
 from backend.models.pipeline import Job
 from backend.services import dispatch
 from backend.services.errors import Conflict
+from backend.services.interviews import submission
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -43,7 +41,7 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
     otherwise). Raises what ``credits.charge`` raises (402 when the balance does not cover the
     answers), in which case nothing is written. Commits; does not enqueue (see
     :func:`dispatch_call_job`, to be called after this returns)."""
-    from backend.services.interviews import calls, credits
+    from backend.services.interviews import calls
 
     if call.interview_job_id:
         existing = session.get(InterviewJob, call.interview_job_id)
@@ -74,8 +72,6 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
     durations = [a.duration_s for a in answers]
     duration_s = round(sum(durations), 3) if all(d is not None for d in durations) else None
     posting = session.get(Job, call.job_id)
-    org = session.get(Organization, call.org_id)
-    paid = org is not None and org.credit_balance is not None
     job_id = new_job_id()
 
     # Claim the call first: the second of two concurrent finishes updates no row and stops
@@ -113,23 +109,10 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
                 "\n".join(a.sha256 for a in answers).encode("ascii")
             ).hexdigest(),
             duration_s=duration_s,
-            status=InterviewJobStatus.queued.value,
             detail=f"{len(answers)} answers received",
-            priority=dispatch.interview_priority(source=InterviewSource.call.value, paid=paid),
-            created_at=utcnow(),
         )
-        session.add(job)
-        session.flush()
-        session.add(
-            InterviewJobEvent(
-                job_id=job.id, status=InterviewJobStatus.queued.value, detail=job.detail
-            )
-        )
-        needed = credits.credits_needed(duration_s)
         # Within this transaction: a 402 leaves no job, no event and no claimed call behind.
-        credits.charge(session, org_id=call.org_id, job_id=job.id, credits=needed, commit=False)
-        job.credits_charged = needed
-        session.add(job)
+        submission.add_charged_job(session, job=job)
         session.commit()
     except Exception:
         session.rollback()

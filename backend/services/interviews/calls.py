@@ -15,7 +15,6 @@ call, so the worker never has to update two rows and they can never disagree.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import uuid
@@ -48,6 +47,7 @@ from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.applications import get_application
 from backend.services.pipeline.errors import PayloadTooLarge
+from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,6 @@ log = logging.getLogger(__name__)
 # from clients that do not compress, and keeps a runaway upload from filling the disk.
 MAX_ANSWER_BYTES = 25 * 1024 * 1024
 MAX_NOTE_CHARS = 2000
-_CHUNK = 1024 * 1024
 # The longest the token column allows; anything else cannot be a token (404, no query).
 _MAX_TOKEN_CHARS = 64
 
@@ -379,11 +378,15 @@ def save_answer(
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".upload-{uuid.uuid4().hex}.part"
     try:
-        size, sha256 = _copy_capped(stream, partial)
-        if size == 0:
-            raise InvalidInput(
+        size, sha256 = store_stream(
+            stream,
+            partial,
+            max_bytes=MAX_ANSWER_BYTES,
+            too_large=answer_too_large,
+            empty=lambda: InvalidInput(
                 "The recording is empty. Record the answer again.", code="empty_answer"
-            )
+            ),
+        )
         # Refuse what the workers could not process now, while the candidate can record again.
         probe = media.probe_file(partial)
         final = folder / f"answer-{index}.{_EXTENSIONS.get(probe.container, probe.container)}"
@@ -424,6 +427,12 @@ def save_answer(
         # The earlier take had another container (say WebM, now MP4): remove its file.
         (get_settings().data_dir / previous_path).unlink(missing_ok=True)
     return answer
+
+
+def answer_too_large() -> PayloadTooLarge:
+    """The 413 for an answer over ``MAX_ANSWER_BYTES``, whether declared or counted."""
+    limit_mb = MAX_ANSWER_BYTES // (1024 * 1024)
+    return PayloadTooLarge(f"An answer may be at most {limit_mb} MB.", limit_mb=limit_mb)
 
 
 def answer_target(session: Session, *, token: str, index: int) -> InterviewCall:
@@ -529,26 +538,6 @@ def _check_recording(call: InterviewCall) -> None:
         )
     if call.status not in _RECORDING or call.interview_job_id:
         raise Conflict("This interview has already been sent.", code="interview_finished")
-
-
-def _copy_capped(stream: BinaryIO, target: Path) -> tuple[int, str]:
-    """Copy at most MAX_ANSWER_BYTES; return the size and the SHA-256."""
-    digest = hashlib.sha256()
-    size = 0
-    with target.open("wb") as out:
-        while True:
-            chunk = stream.read(_CHUNK)
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > MAX_ANSWER_BYTES:
-                raise PayloadTooLarge(
-                    f"An answer may be at most {MAX_ANSWER_BYTES // (1024 * 1024)} MB.",
-                    limit_mb=MAX_ANSWER_BYTES // (1024 * 1024),
-                )
-            digest.update(chunk)
-            out.write(chunk)
-    return size, digest.hexdigest()
 
 
 def _answered(session: Session, call: InterviewCall) -> list[bool]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select, update
 
 from backend.models.base import iso, plausible_id, utcnow
@@ -170,26 +170,32 @@ def event_view(event: InterviewJobEvent) -> dict[str, Any]:
 # --- worker writes (lease-guarded) ---------------------------------------------------------
 
 
-def _write_if_owner(session: Session, *, job_id: str, owner: str, values: dict[str, Any]) -> bool:
-    """Compare-and-set on the lease, not committed: matches only while ``owner`` holds it and
-    the job is still active."""
+def _held_by(owner: str) -> ColumnElement[bool]:
+    return col(InterviewJob.lease_owner) == owner
+
+
+def _guarded_write(
+    session: Session,
+    *,
+    job_id: str,
+    holder: ColumnElement[bool],
+    values: dict[str, Any],
+    at: Any,
+    started: bool,
+) -> bool:
+    """Compare-and-set on the lease: one UPDATE that matches only while the job is still active
+    and ``holder`` (a condition on the lease) is true, then the event of the state it set, both
+    committed together; rolled back and False when it matched nothing. ``started``: also set
+    ``started_at`` the first time the job left the queue."""
     result = session.exec(
         update(InterviewJob)
-        .where(
-            col(InterviewJob.id) == job_id,
-            col(InterviewJob.lease_owner) == owner,
-            col(InterviewJob.status).in_(_ACTIVE),
-        )
+        .where(col(InterviewJob.id) == job_id, col(InterviewJob.status).in_(_ACTIVE), holder)
         .values(**values)
     )
-    return result.rowcount == 1
-
-
-def _record(
-    session: Session, *, job_id: str, status: str, detail: str | None, at: Any, started: bool
-) -> None:
-    """The event row, and ``started_at`` the first time the job left the queue; the caller's
-    UPDATE and these commit together."""
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    status, detail = values["status"], values["detail"]
     session.add(InterviewJobEvent(job_id=job_id, status=status, detail=detail, at=at))
     if started:
         session.exec(
@@ -198,6 +204,7 @@ def _record(
             .values(started_at=at)
         )
     session.commit()
+    return True
 
 
 def _release() -> dict[str, Any]:
@@ -220,22 +227,14 @@ def transition(
         raise InvalidInput(
             f"{status!r} is not a running state; use complete() or fail() to finish a job."
         )
-    now = utcnow()
-    detail = _short(detail, 500)
-    if not _write_if_owner(
-        session, job_id=job_id, owner=owner, values={"status": status, "detail": detail}
-    ):
-        session.rollback()
-        return False
-    _record(
+    return _guarded_write(
         session,
         job_id=job_id,
-        status=status,
-        detail=detail,
-        at=now,
+        holder=_held_by(owner),
+        values={"status": status, "detail": _short(detail, 500)},
+        at=utcnow(),
         started=status != InterviewJobStatus.queued.value,
     )
-    return True
 
 
 def complete(session: Session, *, job_id: str, owner: str, result: dict[str, Any]) -> bool:
@@ -253,23 +252,22 @@ def complete(session: Session, *, job_id: str, owner: str, result: dict[str, Any
         "finished_at": now,
         **_release(),
     }
-    if not _write_if_owner(session, job_id=job_id, owner=owner, values=values):
-        session.rollback()
-        return False
-    _record(
-        session,
-        job_id=job_id,
-        status=InterviewJobStatus.completed.value,
-        detail=None,
-        at=now,
-        started=True,
+    return _guarded_write(
+        session, job_id=job_id, holder=_held_by(owner), values=values, at=now, started=True
     )
-    return True
 
 
-def _failure_values(code: str, message: str, now: Any) -> dict[str, Any]:
+def _fail(
+    session: Session,
+    *,
+    job_id: str,
+    holder: ColumnElement[bool],
+    code: str,
+    message: str,
+    now: Any,
+) -> bool:
     # Seed 004: a failed job's detail is the reason code (e.g. "vram_unavailable").
-    return {
+    values = {
         "status": InterviewJobStatus.failed.value,
         "detail": code[:500],
         "error_code": code[:64],
@@ -277,27 +275,18 @@ def _failure_values(code: str, message: str, now: Any) -> dict[str, Any]:
         "finished_at": now,
         **_release(),
     }
+    return _guarded_write(
+        session, job_id=job_id, holder=holder, values=values, at=now, started=False
+    )
 
 
 def fail(session: Session, *, job_id: str, owner: str, code: str, message: str) -> bool:
     """Finish the job as ``failed`` with a reason code and a message a person can act on
     (``undecodable_audio``, ``vram_unavailable``, …). Credits are not refunded or charged again.
     False when ``owner`` lost the lease or the job is already finished."""
-    now = utcnow()
-    if not _write_if_owner(
-        session, job_id=job_id, owner=owner, values=_failure_values(code, message, now)
-    ):
-        session.rollback()
-        return False
-    _record(
-        session,
-        job_id=job_id,
-        status=InterviewJobStatus.failed.value,
-        detail=code[:500],
-        at=now,
-        started=False,
+    return _fail(
+        session, job_id=job_id, holder=_held_by(owner), code=code, message=message, now=utcnow()
     )
-    return True
 
 
 def fail_abandoned(session: Session, *, job_id: str, code: str, message: str) -> bool:
@@ -305,27 +294,8 @@ def fail_abandoned(session: Session, *, job_id: str, code: str, message: str) ->
     workers). Guarded like a lease write: only while still active and unleased or past its
     lease."""
     now = utcnow()
-    result = session.exec(
-        update(InterviewJob)
-        .where(
-            col(InterviewJob.id) == job_id,
-            col(InterviewJob.status).in_(_ACTIVE),
-            or_(col(InterviewJob.lease_owner).is_(None), col(InterviewJob.lease_expires_at) < now),
-        )
-        .values(**_failure_values(code, message, now))
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        return False
-    _record(
-        session,
-        job_id=job_id,
-        status=InterviewJobStatus.failed.value,
-        detail=code[:500],
-        at=now,
-        started=False,
-    )
-    return True
+    lapsed = or_(col(InterviewJob.lease_owner).is_(None), col(InterviewJob.lease_expires_at) < now)
+    return _fail(session, job_id=job_id, holder=lapsed, code=code, message=message, now=now)
 
 
 # --- people and retention ------------------------------------------------------------------

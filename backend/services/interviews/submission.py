@@ -4,12 +4,12 @@ Acceptance is all or nothing: the file is stored, probed and measured, its credi
 the job created with its first event in one transaction. On any refusal (too large, not audio,
 damaged, credits exhausted) nothing is charged, no job exists and the stored file is removed.
 The queue is told only after the commit (``dispatch_job``), so a worker always finds the row;
-a lost message is picked up by the workers' sweep.
+a lost message is picked up by the workers' sweep. A browser interview's job (``call_jobs``) is
+created and charged by the same ``add_charged_job``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import shutil
@@ -26,13 +26,14 @@ from backend.models.interviews import (
     new_job_id,
 )
 from backend.models.organisations import Organization
+from backend.services import dispatch
 from backend.services.errors import DomainError, NotFound
 from backend.services.interviews import credits, media
+from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-_CHUNK = 1024 * 1024
 ROLE_TITLE_MAX = 255
 QUEUED_DETAIL = "Waiting for a worker"
 
@@ -45,6 +46,17 @@ class PayloadTooLarge(DomainError):
 class Unprocessable(DomainError):
     status_code = 422
     code = "validation_error"
+
+
+def max_recording_bytes() -> int:
+    """The largest recording taken in (``TRUELEVEL_INTERVIEW_MAX_UPLOAD_MB``)."""
+    return get_settings().interview_max_upload_mb * 1024 * 1024
+
+
+def recording_too_large() -> PayloadTooLarge:
+    """The 413 for a recording over ``max_recording_bytes()``, whether declared or counted."""
+    mb = get_settings().interview_max_upload_mb
+    return PayloadTooLarge(f"The recording is larger than {mb} MB.", limit_mb=mb)
 
 
 def interviews_dir() -> Path:
@@ -66,21 +78,6 @@ def safe_filename(filename: str | None) -> str:
         stem, dot, ext = base.rpartition(".")
         base = (stem[: 99 - len(ext)] + dot + ext) if dot and len(ext) <= 10 else base[:100]
     return base
-
-
-def _copy_limited(stream: BinaryIO, path: Path, limit: int) -> tuple[int, str]:
-    """Copy ``stream`` to ``path`` in chunks, refusing more than ``limit`` bytes (413)."""
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("wb") as out:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                mb = limit // (1024 * 1024)
-                raise PayloadTooLarge(f"The recording is larger than {mb} MB.", limit_mb=mb)
-            digest.update(chunk)
-            out.write(chunk)
-    return size, digest.hexdigest()
 
 
 def _role_title(value: str) -> str:
@@ -106,8 +103,6 @@ def submit_recording(
     """Store, probe and charge a recording and create its job (status ``queued``). The duration
     charged is the measured one; ``declared_duration_s`` counts only when the file carries no
     timing. Call ``dispatch_job(job.id)`` after this returns."""
-    from backend.services import dispatch  # light: names the worker task lazily
-
     title = _role_title(role_title)
     if declared_duration_s is not None and not 0 < declared_duration_s < 10 * 24 * 3600:
         raise Unprocessable("duration_s must be a positive number of seconds.")
@@ -120,10 +115,11 @@ def submit_recording(
     job_id = new_job_id()
     folder = interviews_dir() / job_id
     name = safe_filename(filename)
-    limit = get_settings().interview_max_upload_mb * 1024 * 1024
     folder.mkdir(parents=True, exist_ok=False)  # a fresh id: never another job's folder
     try:
-        size, sha256 = _copy_limited(stream, folder / name, limit)
+        stored = store_stream(
+            stream, folder / name, max_bytes=max_recording_bytes(), too_large=recording_too_large
+        )
         probe = media.probe_file(folder / name)
         duration = probe.duration_s or declared_duration_s
         if duration is None:
@@ -131,7 +127,6 @@ def submit_recording(
                 "The recording's duration could not be measured; send duration_s.",
                 code="unknown_duration",
             )
-        needed = credits.credits_needed(duration)
         job = InterviewJob(
             id=job_id,
             org_id=org_id,
@@ -140,28 +135,13 @@ def submit_recording(
             role_title=title,
             input_path=f"interviews/{job_id}/{name}",
             input_filename=(filename or name)[:255],
-            input_bytes=size,
-            input_sha256=sha256,
+            input_bytes=stored.size,
+            input_sha256=stored.sha256,
             declared_duration_s=declared_duration_s,
             duration_s=duration,
-            credits_charged=needed,
-            status=InterviewJobStatus.queued.value,
             detail=QUEUED_DETAIL,
-            priority=dispatch.interview_priority(
-                source=source, paid=credits.balance(session, org_id=org_id) is not None
-            ),
         )
-        session.add(job)
-        session.flush()  # the job row before its event (foreign key)
-        session.add(
-            InterviewJobEvent(
-                job_id=job_id,
-                status=InterviewJobStatus.queued.value,
-                detail=QUEUED_DETAIL,
-                at=job.created_at,
-            )
-        )
-        credits.charge(session, org_id=org_id, job_id=job_id, credits=needed, commit=False)
+        add_charged_job(session, job=job)
         session.commit()
     except BaseException:
         session.rollback()
@@ -171,11 +151,31 @@ def submit_recording(
     return job
 
 
+def add_charged_job(session: Session, *, job: InterviewJob) -> None:
+    """Add a new job as ``queued``, with its first event, and charge it: the one way an interview
+    job comes into being (an uploaded recording here, a browser interview in ``call_jobs``).
+
+    The job is charged for its ``duration_s`` (``credits.credits_needed``) and queued with its
+    source's priority. Nothing is committed: the caller commits, and rolls back on any error, so
+    a refusal (402 from the charge) leaves no job, no event and no charge behind."""
+    job.status = InterviewJobStatus.queued.value
+    job.credits_charged = credits.credits_needed(job.duration_s)
+    job.priority = dispatch.interview_priority(
+        source=job.source, paid=credits.balance(session, org_id=job.org_id) is not None
+    )
+    session.add(job)
+    session.flush()  # the job row before its event (foreign key)
+    session.add(
+        InterviewJobEvent(job_id=job.id, status=job.status, detail=job.detail, at=job.created_at)
+    )
+    credits.charge(
+        session, org_id=job.org_id, job_id=job.id, credits=job.credits_charged, commit=False
+    )
+
+
 def dispatch_job(job_id: str, priority: int | None = None) -> bool:
     """Tell the queue about an accepted job (after its commit). Never raises: the row is
     durable and the workers' sweep enqueues what was not. True when the message was sent."""
-    from backend.services import dispatch
-
     try:
         if priority is None:
             from backend.db import session_scope

@@ -1,29 +1,27 @@
-"""The one adapter to an optional OpenAI-compatible chat model that phrases interview
-questions (``TRUELEVEL_QUESTION_LLM_BASE_URL``, e.g. ``http://localhost:11434/v1``).
+"""Interview questions phrased by the optional OpenAI-compatible chat model
+(``TRUELEVEL_QUESTION_LLM_BASE_URL``, called through ``backend.services.llm_adapter``): the
+prompt, and the checks an answer must pass before its questions are used.
 
 It never raises: any network error, bad status or unusable answer returns None and the caller
 falls back to the built-in templates."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from typing import Any
 
 import httpx
 
 from backend.models.pipeline import LEN_QUESTION
+from backend.services import llm_adapter
 from backend.services.pipeline.questions import NewQuestion
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 20.0
 MIN_QUESTIONS = 5
 MAX_QUESTIONS = 10
 _DESC_LIMIT = 6000
 _CATEGORIES = {"technical", "system_design", "behavioural", "problem_solving", "role"}
-_JSON_ARRAY = re.compile(r"\[.*\]", re.S)
 
 _SYSTEM_PROMPT = (
     "You write interview questions for technical hiring. Answer with a JSON array only, no "
@@ -54,39 +52,26 @@ def ask_for_questions(
         f"Description:\n{desc[:_DESC_LIMIT]}\n\n"
         f"Write {count} interview questions for this job."
     )
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-    body = {
-        "model": model,
-        "temperature": 0.2,
-        "messages": [
-            {"role": "system", "content": _SYSTEM_PROMPT},
-            {"role": "user", "content": user_prompt},
-        ],
-    }
-    url = base_url.rstrip("/") + "/chat/completions"
     try:
-        with httpx.Client(timeout=TIMEOUT_SECONDS, transport=transport) as client:
-            response = client.post(url, json=body, headers=headers)
-            response.raise_for_status()
-            content = response.json()["choices"][0]["message"]["content"]
-        return parse_questions(content, count=count)
-    except Exception as exc:  # any failure means: use the templates
-        log.warning("question model at %s failed, using templates: %s", url, exc)
+        content = llm_adapter.complete(
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            system=_SYSTEM_PROMPT,
+            user=user_prompt,
+            temperature=0.2,
+            transport=transport,
+        )
+    except llm_adapter.ChatModelError as exc:  # any failure means: use the templates
+        log.warning("question model failed, using templates: %s", exc)
         return None
+    return parse_questions(content, count=count)
 
 
 def parse_questions(content: Any, *, count: int) -> list[NewQuestion] | None:
     """The questions in a model's answer, or None when fewer than five are usable."""
-    if not isinstance(content, str):
-        return None
-    match = _JSON_ARRAY.search(content)
-    if not match:
-        return None
-    try:
-        items = json.loads(match.group(0))
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(items, list):
+    items = llm_adapter.answer_json(content, list)
+    if items is None:
         return None
     questions: list[NewQuestion] = []
     seen: set[str] = set()
@@ -105,6 +90,8 @@ def parse_questions(content: Any, *, count: int) -> list[NewQuestion] | None:
         if key in seen:
             continue
         seen.add(key)
+        if isinstance(category, list | dict):  # not the format asked for: use the templates
+            return None
         category = category if category in _CATEGORIES else None
         questions.append(NewQuestion(question_text=text, category=category))
         if len(questions) == count:

@@ -64,6 +64,7 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from workers.evaluation import rules
 from workers.evaluation.interview.competencies import (
     Competency,
     Family,
@@ -101,7 +102,6 @@ REJECT_MEAN = 2.0
 MAX_NEXT_QUESTIONS = 5
 
 Recommendation = Literal["advance", "hold", "reject"]
-Operator = Literal["<", "<=", ">", ">=", "=="]
 
 
 class SupportsEmbed(Protocol):
@@ -247,7 +247,7 @@ class Rule:
 
     family: Family | None
     signal: str
-    op: Operator
+    op: rules.Operator
     threshold: float
     points: float
     text: str
@@ -717,7 +717,7 @@ def _score(
         if rule.family is not None and rule.family != competency.family:
             continue
         value = signals.value(rule.signal)
-        if value is None or not _holds(float(value), rule.op, rule.threshold):
+        if value is None or not rules.holds(float(value), rule.op, rule.threshold):
             continue
         points += rule.points
         if rule.cap is not None:
@@ -753,18 +753,6 @@ def _score(
         parts.append(f"Evidence: {cited_text}.")
     parts.append(f"Score {score}/5.")
     return score, " ".join(parts), quotes
-
-
-def _holds(value: float, op: Operator, threshold: float) -> bool:
-    if op == "<":
-        return value < threshold
-    if op == "<=":
-        return value <= threshold
-    if op == ">":
-        return value > threshold
-    if op == ">=":
-        return value >= threshold
-    return value == threshold
 
 
 def _weighted_mean(results: Sequence[tuple[Competency, int]]) -> float:

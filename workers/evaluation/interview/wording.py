@@ -1,5 +1,6 @@
 """Optional rephrasing of an interview assessment's prose by an OpenAI-compatible chat model
-(the same endpoint that phrases interview questions: ``TRUELEVEL_QUESTION_LLM_BASE_URL``).
+(the same endpoint that phrases interview questions: ``TRUELEVEL_QUESTION_LLM_BASE_URL``, called
+through ``backend.services.llm_adapter``).
 
 Only ``summary`` and ``submittal_note`` are ever sent or replaced; scores, rationales, quotes,
 flags and the recommendation never leave the deterministic engine. A rephrasing is kept only if
@@ -20,14 +21,13 @@ from typing import Any
 
 import httpx
 
+from backend.services import llm_adapter
 from backend.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 20.0
 FIELDS = ("summary", "submittal_note")
 MAX_CHARS = 1500
-_JSON_OBJECT = re.compile(r"\{.*\}", re.S)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _RECOMMENDATIONS = ("advance", "hold", "reject")
 # Words that would bring a personal characteristic into a hiring note. A rephrasing that adds
@@ -88,40 +88,27 @@ def ask_for_wording(
     transport: httpx.BaseTransport | None = None,
 ) -> dict[str, str] | None:
     """Ask the model to rephrase ``texts`` (summary, submittal_note); None when anything fails."""
-    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-    body = {
-        "model": model,
-        "temperature": 0,
-        "messages": [
-            {"role": "system", "content": _SYSTEM_PROMPT},
-            {"role": "user", "content": _user_prompt(texts, role_title)},
-        ],
-    }
-    url = base_url.rstrip("/") + "/chat/completions"
     try:
-        with httpx.Client(timeout=TIMEOUT_SECONDS, transport=transport) as client:
-            response = client.post(url, json=body, headers=headers)
-            response.raise_for_status()
-            content = response.json()["choices"][0]["message"]["content"]
-        return parse_wording(content, original=texts)
-    except Exception as exc:  # any failure means: keep the deterministic text
-        log.warning("wording model at %s failed, keeping the built-in text: %s", url, exc)
+        content = llm_adapter.complete(
+            base_url=base_url,
+            api_key=api_key,
+            model=model,
+            system=_SYSTEM_PROMPT,
+            user=_user_prompt(texts, role_title),
+            temperature=0,
+            transport=transport,
+        )
+    except llm_adapter.ChatModelError as exc:  # any failure means: keep the deterministic text
+        log.warning("wording model failed, keeping the built-in text: %s", exc)
         return None
+    return parse_wording(content, original=texts)
 
 
 def parse_wording(content: Any, *, original: dict[str, str]) -> dict[str, str] | None:
     """The rephrased texts in a model's answer, or None when they fail a check (see the module
     docstring)."""
-    if not isinstance(content, str):
-        return None
-    match = _JSON_OBJECT.search(content)
-    if not match:
-        return None
-    try:
-        data = json.loads(match.group(0))
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(data, dict):
+    data = llm_adapter.answer_json(content, dict)
+    if data is None:
         return None
     result: dict[str, str] = {}
     for field in FIELDS:
