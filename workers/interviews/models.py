@@ -90,7 +90,9 @@ def load() -> LoadedModels:
             except Exception as error:
                 _report("asr", name, "failed", detail=str(error)[:500])
                 raise
-            _models.names["asr"] = f"whisper:{_short(_models.asr.name)}"
+            _models.names["asr"] = (
+                "whisper-tiny.en (bundled)" if name == "bundled" else f"whisper:{_short(name)}"
+            )
             _report(
                 "asr",
                 _models.names["asr"],
