@@ -65,6 +65,8 @@ def test_consumer_process_delivers_queued_email(redis_url, tmp_path):
         "TRUELEVEL_SMTP_PORT": str(controller.port),
         "TRUELEVEL_REDIS_URL": redis_url,
         "TRUELEVEL_DATA_DIR": str(tmp_path),
+        # Email delivery needs no speech models; loading them would only compete for the CPU.
+        "TRUELEVEL_PRELOAD_MODELS": "0",
     }
     consumer = subprocess.Popen(
         [sys.executable, "-m", "huey.bin.huey_consumer", "workers.tasks.huey", "-w", "1", "-n"],

@@ -167,9 +167,46 @@ def instant_call(
         questions=[{"id": q.id, "text": q.question_text} for q in questions],
     )
     session.add(call)
+    _queue_invite(session, call=call, application=application)
     session.commit()
     session.refresh(call)
     return call, True
+
+
+INTERVIEW_INVITE = "interview_invite"
+
+
+def _queue_invite(session: Session, *, call: InterviewCall, application: Application) -> None:
+    """The candidate's link, through the outbox with the call (sent when mail is configured,
+    retried by the worker; the recruiter can also copy ``interview_url``)."""
+    from backend.models.pipeline import Candidate
+    from backend.services.mail import queue_email
+
+    candidate = session.get(Candidate, application.candidate_id)
+    job = session.get(Job, application.job_id)
+    org = session.get(Organization, call.org_id)
+    if candidate is None or not candidate.email:
+        return
+    role = job.title if job is not None else "the role"
+    company = org.name if org is not None else "the hiring team"
+    body = (
+        f"Hello {candidate.first_name},\n\n"
+        f"{company} invites you to a short recorded interview for {role}: "
+        f"{len(call.questions)} questions, each read aloud, answered with your microphone in the "
+        "browser. Automated tools help the team evaluate the answers, and a person makes every "
+        "decision. The page also lets you ask for an alternative process.\n\n"
+        f"Start when you are ready: {interview_url(call.token)}\n"
+    )
+    queue_email(
+        session,
+        org_id=call.org_id,
+        to=candidate.email,
+        subject=f"Your interview for {role} at {company}",
+        body=body,
+        purpose=INTERVIEW_INVITE,
+        related_id=call.id,
+        commit=False,
+    )
 
 
 def get_call(session: Session, *, org_id: str, call_id: str) -> InterviewCall:

@@ -264,3 +264,29 @@ def test_a_failed_job_makes_a_failed_call_with_the_reason(client, org):
     assert detail["status"] == "failed"
     assert detail["error"] == "The recording is silent."
     assert detail["transcript"] is None and detail["summary"] is None
+
+
+def test_an_instant_call_emails_the_candidate_their_link(client, org):
+    from backend.models.mail import OutboundEmail
+
+    job = create_job(client, org)
+    job_questions(client, org, job["id"], "Tell us about a Python service you built.")
+    application = create_application(client, org, job=job)
+    call = client.post(
+        f"{API}/applications/{application['id']}/instant-call", headers=org.headers
+    ).json()
+    with session_scope() as session:
+        emails = session.exec(
+            select(OutboundEmail).where(OutboundEmail.related_id == call["id"])
+        ).all()
+    assert len(emails) == 1
+    assert emails[0].purpose == "interview_invite"
+    assert call["interview_url"] in emails[0].body_text
+    assert "alternative process" in emails[0].body_text
+    # Asking again returns the same call and sends no second link.
+    client.post(f"{API}/applications/{application['id']}/instant-call", headers=org.headers)
+    with session_scope() as session:
+        again = session.exec(
+            select(OutboundEmail).where(OutboundEmail.related_id == call["id"])
+        ).all()
+    assert len(again) == 1

@@ -48,7 +48,10 @@ def test_a_killed_worker_loses_nothing_and_the_evaluation_finishes_once(tmp_path
         evaluation_id = submission.submit_evaluation(session, org_id=org.org_id, data=data).id
 
     env = consumers.consumer_env(
-        tmp_path / "queue.db", evaluation_allow_local_urls="1", sandbox_timeout_s="60"
+        tmp_path / "queue.db",
+        evaluation_allow_local_urls="1",
+        sandbox_timeout_s="60",
+        preload_models="0",  # code evaluations need no speech models
     )
     log = tmp_path / "workers.log"
     first = consumers.start_consumer(env, log)
