@@ -7,8 +7,12 @@ Prints audio-seconds per wall-second (higher is faster) for
 - pipeline: `decode_audio(channels="keep")` + `transcribe_channels` (decoding, channel checks,
   guards, one transcription per distinct channel), and
 - bare: `WhisperModel.transcribe(path)` with the same decoding options, its generator consumed,
-and the ratio pipeline / bare. Model loading is excluded from both; one warm-up run of each is not
-counted; the median of the timed runs is reported.
+and the ratio pipeline / bare; then
+- interview: everything an interview job does with the recording once its models are warm
+  (`workers.interviews.pipeline`: decoding, transcription, speakers by channel or by voice,
+  conversation metrics, the assessment with sentence embeddings), and its ratio to bare.
+Model loading is excluded from all; one warm-up run of each is not counted; the median of the
+timed runs is reported.
 """
 
 from __future__ import annotations
@@ -48,6 +52,33 @@ def _median_seconds(run: Callable[[], str], repeat: int) -> tuple[float, str]:
     return statistics.median(times), text
 
 
+def _interview_seconds(model: SpeechModel, path: Path, repeat: int) -> float:
+    """Median wall time of an interview job's processing of ``path`` (models already loaded)."""
+    from backend.services.rubrics import default_rubric_categories
+    from workers.evaluation.interview.embeddings import load_embedder
+    from workers.interviews import pipeline
+    from workers.interviews.models import LoadedModels
+    from workers.speech.diarization import load_speaker_encoder
+
+    loaded = LoadedModels(
+        asr=model, speaker_encoder=load_speaker_encoder("cpu"), embedder=load_embedder()
+    )
+
+    def run() -> str:
+        conversation = pipeline.recording_conversation(loaded, path)
+        result = pipeline.report(
+            loaded,
+            conversation,
+            role_title="Benchmark",
+            rubric_categories=default_rubric_categories(),
+            rubric_ref={"id": None, "version": None},
+        )
+        return result["assessment"]["recommendation"]
+
+    seconds, _ = _median_seconds(run, repeat)
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -70,6 +101,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"pipeline  {audio_s / pipeline_s:8.1f} audio-s per wall-s  ({pipeline_s:.3f} s median)")
     print(f"bare      {audio_s / bare_s:8.1f} audio-s per wall-s  ({bare_s:.3f} s median)")
     print(f"ratio     {bare_s / pipeline_s:8.2f}  (pipeline speed / bare speed; 1.0 = no overhead)")
+    interview_s = _interview_seconds(model, args.file, args.repeat)
+    interview_rate = audio_s / interview_s
+    print(f"interview {interview_rate:8.1f} audio-s per wall-s  ({interview_s:.3f} s median)")
+    print(f"ratio     {bare_s / interview_s:8.2f}  (interview job speed / bare speed)")
     print(f"pipeline text: {pipeline_text}")
     print(f"bare text:  {bare_text}")
 

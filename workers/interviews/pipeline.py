@@ -132,10 +132,10 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
     if source == InterviewSource.call.value:
         conversation = _call_conversation(loaded, call_id, input_path)
     else:
-        conversation = _recording_conversation(loaded, input_path)
+        conversation = recording_conversation(loaded, input_path)
     if not conversation.segments:
         raise JobFailed("no_speech", "No speech was found in the recording (it is silent).")
-    return _report(
+    return report(
         loaded,
         conversation,
         role_title=role_title,
@@ -160,7 +160,7 @@ def _decode(path: Path, *, channels: str = "keep"):
         raise JobFailed("audio_unreadable", f"The recording cannot be decoded: {error}") from None
 
 
-def _recording_conversation(loaded: models.LoadedModels, path: Path) -> Conversation:
+def recording_conversation(loaded: models.LoadedModels, path: Path) -> Conversation:
     """An uploaded recording: speakers by channel when stereo, by voice when mono."""
     from workers.speech.channels import transcribe_channels
     from workers.speech.diarization import diarize
@@ -248,7 +248,7 @@ def _shifted(transcript: Transcript, offset: float, speaker: str) -> list[Segmen
     ]
 
 
-def _report(
+def report(
     loaded: models.LoadedModels,
     conversation: Conversation,
     *,
