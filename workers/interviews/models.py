@@ -84,11 +84,13 @@ def load() -> LoadedModels:
             from workers.speech.transcription import load_configured_model
 
             name = settings.speech_model
-            _report("asr", name, "loading")
+            # The status is public: names only, never a configured path or an error's details.
+            _report("asr", _short(name), "loading")
             try:
                 _models.asr = load_configured_model(settings)
-            except Exception as error:
-                _report("asr", name, "failed", detail=str(error)[:500])
+            except Exception:
+                log.exception("loading the speech model %s failed", name)
+                _report("asr", _short(name), "failed", detail="Not loaded; see the worker log.")
                 raise
             _models.names["asr"] = (
                 "whisper-tiny.en (bundled)" if name == "bundled" else f"whisper:{_short(name)}"
@@ -116,7 +118,7 @@ def load() -> LoadedModels:
         if _models.embedder is None:
             from workers.evaluation.interview.embeddings import load_embedder
 
-            _report("embeddings", settings.sentence_model, "loading")
+            _report("embeddings", _short(settings.sentence_model), "loading")
             _models.embedder = load_embedder(settings.sentence_model)
             _models.names["embeddings"] = (
                 "all-MiniLM-L6-v2"

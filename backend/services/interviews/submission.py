@@ -127,6 +127,14 @@ def submit_recording(
                 "The recording's duration could not be measured; send duration_s.",
                 code="unknown_duration",
             )
+        longest = get_settings().interview_max_duration_minutes
+        if duration > longest * 60:
+            # Low-bitrate audio packs many hours into the size cap; the workers decode it whole.
+            raise media.MediaRefused(
+                f"The recording lasts {duration / 60:.0f} minutes; the limit is {longest}.",
+                code="recording_too_long",
+                limit_minutes=longest,
+            )
         job = InterviewJob(
             id=job_id,
             org_id=org_id,

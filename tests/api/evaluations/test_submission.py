@@ -295,6 +295,28 @@ def test_upload_over_the_cap_is_413(client, small_zip_limit):
     assert _upload(client, org.headers, zip_bytes()).status_code == 201
 
 
+def test_chunked_upload_without_a_length_is_counted_as_it_arrives(client, small_zip_limit):
+    org = make_org()
+    boundary = "truelevel-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n'
+        "Content-Type: application/zip\r\n\r\n"
+    ).encode()
+    def body():
+        yield head + b"PK\x03\x04"
+        for _ in range(4 * small_zip_limit // 65536):  # 4x the cap, no Content-Length
+            yield b"\0" * 65536
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    response = client.post(
+        f"{API}/evaluations/uploads",
+        content=body(),
+        headers={**org.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+
 def test_upload_that_is_not_a_zip_is_400(client):
     org = make_org()
     response = _upload(client, org.headers, b"#!/bin/sh\necho not a zip\n", name="x.zip")

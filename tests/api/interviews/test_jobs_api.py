@@ -110,6 +110,24 @@ def test_over_the_upload_cap_is_413(client, org, upload_cap_mb):
     assert (org_footprint(org), stored_recordings()) == before
 
 
+def test_a_recording_longer_than_the_limit_is_refused_before_any_charge(
+    client, org, monkeypatch
+):
+    from backend.settings import get_settings
+
+    monkeypatch.setenv("TRUELEVEL_INTERVIEW_MAX_DURATION_MINUTES", "0")  # jfk.flac: 11 s
+    get_settings.cache_clear()
+    try:
+        before = org_footprint(org), stored_recordings()
+        response = submit(client, org)
+    finally:
+        monkeypatch.delenv("TRUELEVEL_INTERVIEW_MAX_DURATION_MINUTES")
+        get_settings.cache_clear()
+    assert response.status_code == 422
+    assert detail(response)["error"] == "recording_too_long"
+    assert (org_footprint(org), stored_recordings()) == before
+
+
 def test_over_the_cap_without_content_length_is_413_too(client, org, upload_cap_mb):
     """A chunked upload announces no size: the copy itself stops at the cap."""
     upload_cap_mb(1)

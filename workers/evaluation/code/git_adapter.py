@@ -106,6 +106,10 @@ def _safety_options(*, allow_file_protocol: bool) -> list[str]:
         "submodule.recurse=false",
         "-c",
         "transfer.fsckObjects=true",
+        # A public host must not redirect the fetch into a private network (the URL's host was
+        # checked, a redirect target would not be).
+        "-c",
+        "http.followRedirects=false",
     ]
 
 
