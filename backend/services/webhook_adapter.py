@@ -124,6 +124,9 @@ def check_destination(url: str, *, allow_local: bool | None = None) -> None:
             )
 
 
+MAX_ANSWER_BYTES = 1024
+
+
 def post_signed(
     *,
     url: str,
@@ -147,10 +150,20 @@ def post_signed(
             secret=signing_secret(org_id), message_id=message_id, timestamp=timestamp, body=body
         ),
     }
-    with httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
-        response = client.post(url, content=body, headers=headers)
+    # Only the status matters: read at most a little of the answer, so a receiver that drips
+    # or sends gigabytes cannot hold the delivery loop.
+    with (
+        httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client,
+        client.stream("POST", url, content=body, headers=headers) as response,
+    ):
+        excerpt = b""
+        deadline = time.monotonic() + timeout_s
+        for chunk in response.iter_bytes(chunk_size=1024):
+            excerpt += chunk
+            if len(excerpt) >= MAX_ANSWER_BYTES or time.monotonic() > deadline:
+                break
     return DeliveryResult(
         status_code=response.status_code,
         ok=200 <= response.status_code < 300,
-        body_excerpt=response.text[:200],
+        body_excerpt=excerpt[:200].decode("utf-8", "replace"),
     )

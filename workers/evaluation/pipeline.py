@@ -3,14 +3,16 @@
 ``run_evaluation`` claims the evaluation's lease (so exactly one worker runs it, and a dead
 worker's evaluation is taken over once its lease lapses), fetches or unpacks the artefact into a
 scratch folder, runs the engine, records each stage as it is reached, stores the submission's
-fingerprints for later comparisons and hands the result to the reviewers. A refusal at intake
-(inaccessible repository, hostile zip) fails the evaluation with its reason.
+fingerprints (before comparing, so copies evaluated at the same time still meet) and hands the
+result to the reviewers. A refusal at intake (inaccessible repository, hostile zip) fails the
+evaluation with its reason.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +120,6 @@ def _run(evaluation_id: str, owner: str, scratch: Path) -> str:
     with session_scope() as session:
         evaluation = session.get(Evaluation, evaluation_id)
         assert evaluation is not None
-        _store_fingerprints(session, evaluation, outcome.fingerprints)
         done = lifecycle.complete_automated(
             session,
             evaluation_id=evaluation_id,
@@ -161,23 +162,29 @@ def group_key(evaluation: Evaluation) -> str:
     return f"role:{evaluation.org_id}:{evaluation.target_role.strip().lower()}"[:400]
 
 
-def _others(session: Session, evaluation: Evaluation) -> dict[str, list[int]]:
-    rows = session.exec(
-        select(EvaluationFingerprint).where(
-            EvaluationFingerprint.group_key == group_key(evaluation),
-            EvaluationFingerprint.evaluation_id != evaluation.id,
-        )
-    ).all()
-    return {row.evaluation_id: list(row.hashes) for row in rows}
+def _fingerprint_recorder(evaluation_id: str) -> Callable[[list[int]], dict[str, list[int]]]:
+    """Store this submission's fingerprints in its group, then answer the group's others."""
 
+    def record(hashes: list[int]) -> dict[str, list[int]]:
+        with session_scope() as session:
+            evaluation = session.get(Evaluation, evaluation_id)
+            assert evaluation is not None
+            key = group_key(evaluation)
+            row = session.get(EvaluationFingerprint, evaluation_id)
+            if row is None:
+                row = EvaluationFingerprint(evaluation_id=evaluation_id, group_key=key)
+            row.hashes = list(hashes)
+            session.add(row)
+            session.commit()
+            others = session.exec(
+                select(EvaluationFingerprint).where(
+                    EvaluationFingerprint.group_key == key,
+                    EvaluationFingerprint.evaluation_id != evaluation_id,
+                )
+            ).all()
+            return {other.evaluation_id: list(other.hashes) for other in others}
 
-def _store_fingerprints(session: Session, evaluation: Evaluation, hashes: list[int]) -> None:
-    row = session.get(EvaluationFingerprint, evaluation.id)
-    if row is None:
-        row = EvaluationFingerprint(evaluation_id=evaluation.id, group_key=group_key(evaluation))
-    row.hashes = list(hashes)
-    session.add(row)
-    session.commit()
+    return record
 
 
 def _rubric(session: Session, evaluation: Evaluation) -> Rubric:
@@ -246,7 +253,7 @@ def _context(
         started_at=candidate_session.started_at if candidate_session else None,
         deadline_at=candidate_session.deadline_at if candidate_session else None,
         submitted_late=evaluation.submitted_late,
-        others=_others(session, evaluation),
+        record_fingerprints=_fingerprint_recorder(evaluation.id),
         calibration=_calibration(session, evaluation.org_id),
     )
     return context, artefact

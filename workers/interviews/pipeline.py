@@ -336,12 +336,15 @@ def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
     from backend.services import dispatch
 
     def give_up(session: Session, job_id: str, attempts: int) -> bool:
-        return jobs.fail_abandoned(
+        failed = jobs.fail_abandoned(
             session,
             job_id=job_id,
             code="worker_lost",
             message=f"Processing stopped its worker {attempts} times.",
         )
+        if failed:  # processing is over: the retention rule applies as after any failure
+            _dispose_inputs(job_id)
+        return failed
 
     return leased_work.requeue_stale(
         InterviewJob,

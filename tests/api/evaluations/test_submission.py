@@ -302,6 +302,7 @@ def test_chunked_upload_without_a_length_is_counted_as_it_arrives(client, small_
         f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\n'
         "Content-Type: application/zip\r\n\r\n"
     ).encode()
+
     def body():
         yield head + b"PK\x03\x04"
         for _ in range(4 * small_zip_limit // 65536):  # 4x the cap, no Content-Length

@@ -110,9 +110,7 @@ def test_over_the_upload_cap_is_413(client, org, upload_cap_mb):
     assert (org_footprint(org), stored_recordings()) == before
 
 
-def test_a_recording_longer_than_the_limit_is_refused_before_any_charge(
-    client, org, monkeypatch
-):
+def test_a_recording_longer_than_the_limit_is_refused_before_any_charge(client, org, monkeypatch):
     from backend.settings import get_settings
 
     monkeypatch.setenv("TRUELEVEL_INTERVIEW_MAX_DURATION_MINUTES", "0")  # jfk.flac: 11 s

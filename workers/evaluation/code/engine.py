@@ -47,6 +47,10 @@ class SubmissionContext:
     starter: Path | None = None  # the assessment's starter code, excluded from similarity
     # Fingerprints of the other submissions of the same assessment, by evaluation id.
     others: Mapping[str, list[int]] = field(default_factory=dict)
+    # When set, called with this submission's fingerprints before they are compared: it records
+    # them and answers the others as they are then. Recording first means that of two copies
+    # evaluated at the same time, the later comparison always sees the earlier one.
+    record_fingerprints: Callable[[list[int]], Mapping[str, list[int]]] | None = None
     calibration: calibration.CalibrationModel = field(default_factory=calibration.default_model)
 
 
@@ -129,9 +133,8 @@ def evaluate(
     own = _timed(
         "fingerprints", seconds, lambda: similarity.fingerprints(root, starter=context.starter)
     )
-    reports["similarity"] = _timed(
-        "similarity", seconds, lambda: similarity.compare(own, context.others)
-    )
+    others = context.record_fingerprints(own) if context.record_fingerprints else context.others
+    reports["similarity"] = _timed("similarity", seconds, lambda: similarity.compare(own, others))
     if (flag := _late_flag(context)) is not None:
         reports["history"].risk_flags.append(flag)
     result = _timed(
