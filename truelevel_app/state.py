@@ -7,18 +7,24 @@ sign-in; the single sign-on callback (backend/api/sso.py) sets the same cookie a
 Page states subclass :class:`AuthState`: their on_load handler calls ``_resolve_member()`` and
 redirects to SIGNIN_ROUTE when it returns None; their changing handlers call
 ``_authorise(permission)`` first, so role checks happen on the server for every action.
-List pages add the mixins :class:`PagedState` and :class:`CreateDialogState`.
+List pages add the mixins :class:`PagedState` and :class:`CreateDialogState`; pages that keep
+what they show up to date while open add :class:`FollowingState`, and the reports a reviewer
+decides on (an evaluation, an interview) :class:`ReviewedReportState`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
 
 from backend.db import session_scope
 from backend.models import Member
+from backend.services.errors import NotFound
 from backend.services.organisations import (
     end_web_session,
     get_organisation,
@@ -39,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 ROLE_LABELS = {"admin": "Admin", "reviewer": "Reviewer", "viewer": "Viewer"}
+
+_Tick = TypeVar("_Tick")
 
 
 def role_can(role: str, permission: str) -> bool:
@@ -197,3 +205,107 @@ class CreateDialogState(rx.State, mixin=True):
     @rx.event
     def close_create(self):
         self.show_create = False
+
+
+# -- helper for pages that follow a row while they are open (a mixin, like the ones above) ------
+
+
+class FollowingState(rx.State, mixin=True):
+    """Re-read what the page shows every few seconds while it is open: an evaluation or an
+    interview job until it ends, the model status for as long as the page is shown.
+
+    One loop at a time: on_load calls ``_start_following()``, which supersedes any earlier loop
+    (a reload starts a new one; the old one sees the change and stops); the page's background
+    event captures ``_follow_generation`` with whatever else it needs and runs ``_follow``;
+    on_unmount calls ``stop_following``."""
+
+    following: bool = False
+    _follow_generation: int = 0
+
+    def _start_following(self, follow: bool = True) -> bool:
+        """End any earlier loop; whether a new one should run (``follow``) is returned."""
+        self._follow_generation += 1
+        self.following = follow
+        return follow
+
+    @rx.event
+    def stop_following(self):
+        """on_unmount: the page was left, so the follow loop ends at its next tick."""
+        self.following = False
+        self._follow_generation += 1
+
+    def _still_following(self, generation: int) -> bool:
+        return self.following and self._follow_generation == generation
+
+    async def _follow(
+        self,
+        generation: int,
+        read: Callable[[], _Tick | None],
+        apply: Callable[[_Tick], bool],
+        *,
+        seconds: float,
+    ) -> None:
+        """The loop of a background event: every ``seconds`` run ``read`` off the event loop
+        (None: nothing new), then ``apply`` its answer to the state; stop once ``apply`` says
+        the row reached its end, or the loop of ``generation`` is no longer the current one."""
+        while True:
+            await asyncio.sleep(seconds)
+            async with self:
+                if not self._still_following(generation):
+                    return
+            try:
+                tick = await asyncio.to_thread(read)
+            except Exception:  # a passing database hiccup: try again at the next tick
+                continue
+            if tick is None:
+                continue
+            async with self:
+                if not self._still_following(generation):
+                    return
+                if apply(tick):
+                    self.following = False
+                    return
+
+
+class ReviewedReportState(FollowingState, mixin=True):
+    """A report on one of the organisation's rows, named by the route (an evaluation, an
+    interview job), that follows the row while it is worked on and that a reviewer decides on:
+    its loading, "not found" and error states, and the reviewer's feedback."""
+
+    loading: bool = True
+    not_found: bool = False
+    error: str = ""
+    review_error: str = ""
+    review_notice: str = ""
+
+    def _begin_load(self) -> MemberView | None:
+        """on_load's start: the member who asks (None: not signed in), the last load's
+        messages cleared."""
+        member = self._resolve_member()  # type: ignore[attr-defined]
+        if member is not None:
+            self.loading = True
+            self.not_found = False
+            self.error = self.review_error = self.review_notice = ""
+        return member
+
+    def _load_row(
+        self, read: Callable[[Session], _Tick], apply: Callable[[_Tick], None], *, failed: str
+    ) -> None:
+        """Show what ``read`` finds; a foreign or unknown id reads as "not found", any other
+        failure as the ``failed`` message."""
+        try:
+            with session_scope() as session:
+                apply(read(session))
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = failed
+        self.loading = False
+
+    def _reviewer(self, read_only: str) -> MemberView | None:
+        """The member who may review, or None with ``read_only`` as the review error."""
+        self.review_error = self.review_notice = ""
+        member = self._authorise("edit")  # type: ignore[attr-defined]
+        if member is None:
+            self.review_error = read_only
+        return member

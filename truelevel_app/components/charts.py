@@ -1,7 +1,9 @@
-"""Charts for reports: labelled bars, a distribution with one bucket marked, and score bars.
-Presentation only."""
+"""Charts for reports: labelled bars, a distribution with one bucket marked, score bars and the
+rounded track they and the live meters share. Presentation only."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 from reflex.vars import Var
@@ -124,22 +126,39 @@ def distribution_chart(
     )
 
 
+def bar_track(
+    fill_width: Var[str] | str,
+    *,
+    colour: Var[str] | str,
+    height: str,
+    width: str = "100%",
+    fill: dict[str, Any] | None = None,
+    **props: Any,
+) -> rx.Component:
+    """A rounded gray track filled ``fill_width`` (a CSS width) in ``colour``: a score's bar, a
+    microphone's level, an upload's progress. ``fill`` adds props to the fill (such as the id a
+    script sets its width by); ``props`` go to the track."""
+    return rx.box(
+        rx.box(height="100%", width=fill_width, background=colour, **(fill or {})),
+        height=height,
+        width=width,
+        background=rx.color("gray", 4),
+        border_radius="999px",
+        overflow="hidden",
+        **props,
+    )
+
+
 def score_bar(score: Var[int], max_score: Var[int] | int = 5) -> rx.Component:
     """A small "4 / 5" bar for one rubric score."""
     percent = (score * 100) // max_score  # type: ignore[operator]
     return rx.hstack(
-        rx.box(
-            rx.box(
-                height="100%",
-                width=percent.to_string() + "%",  # type: ignore[attr-defined]
-                background=rx.color("accent", 9),
-                border_radius="999px",
-            ),
+        bar_track(
+            percent.to_string() + "%",  # type: ignore[attr-defined]
+            colour=rx.color("accent", 9),
             height="8px",
             width="8rem",
-            background=rx.color("gray", 4),
-            border_radius="999px",
-            overflow="hidden",
+            fill={"border_radius": "999px"},
         ),
         rx.text(score, " / ", max_score, size="2", weight="medium", class_name="score"),
         align="center",

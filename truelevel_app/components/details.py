@@ -1,12 +1,33 @@
 """The frame of a page about one thing (a job, an assessment): a link back to its list, a "not
-found" card, and its text beside its facts."""
+found" card, and its text beside its facts (label and value items)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
 from reflex.vars import Var
+
+
+def fact(label: str, value: Any) -> rx.Component:
+    """One (label, value) item of a data list."""
+    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
+
+
+def figures(items: Var[list[Any]], render: Callable[[Var], rx.Component]) -> rx.Component:
+    """A wrapping row of small figures, one per item (``render`` builds it with ``figure``)."""
+    return rx.hstack(rx.foreach(items, render), spacing="6", wrap="wrap")
+
+
+def figure(label: Var[str], value: Var[Any], *, size: str, weight: str, **props) -> rx.Component:
+    """One figure of :func:`figures`: the value under its small gray label."""
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size=size, weight=weight),  # type: ignore[arg-type]
+        spacing="0",
+        **props,
+    )
 
 
 def detail_frame(
@@ -58,10 +79,7 @@ def text_and_facts(
         ),
         rx.card(
             rx.data_list.root(
-                *[
-                    rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
-                    for label, value in facts
-                ],
+                *[fact(label, value) for label, value in facts],
                 orientation="vertical",
                 size="2",
             ),

@@ -59,3 +59,12 @@ def empty_state(title: str, hint: str = "", icon: str = "inbox") -> rx.Component
         width="100%",
         class_name="empty-state",
     )
+
+
+def unless_empty(items: Var[list], content: rx.Component, empty: str) -> rx.Component:
+    """``content`` while ``items`` has any, else a quiet line saying there is none."""
+    return rx.cond(
+        items.length() > 0,  # type: ignore[attr-defined]
+        content,
+        rx.text(empty, size="2", color_scheme="gray"),
+    )

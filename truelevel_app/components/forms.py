@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import Var
 
 
 def labelled(label: str, control: rx.Component, hint: str = "") -> rx.Component:
@@ -44,7 +45,9 @@ def text_field(
     )
 
 
-def text_area(label: str, name: str, *, placeholder: str = "", rows: str = "4", **props):
+def text_area(
+    label: str, name: str, *, placeholder: str | Var[str] = "", rows: str = "4", **props
+) -> rx.Component:
     return labelled(
         label,
         rx.text_area(name=name, placeholder=placeholder, rows=rows, width="100%", **props),

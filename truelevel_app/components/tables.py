@@ -107,3 +107,32 @@ def list_pagination(state: type[PagedState], noun: str) -> rx.Component:
             on_next=state.next_page,
         ),
     )
+
+
+def paged_table(
+    state: type[PagedState],
+    *,
+    noun: str,
+    columns: list[str],
+    render_row: Callable[[Var], rx.Component],
+    empty_title: str | Var[str],
+    empty_hint: str = "",
+    empty_icon: str = "inbox",
+    table_id: str,
+) -> rx.Component:
+    """A list page's table of ``state.rows`` (with its ``loading`` and ``error``), and the
+    pagination under it. ``state`` is a page state as :func:`list_pagination` takes it."""
+    return rx.fragment(
+        data_table(
+            columns=columns,
+            rows=state.rows,  # type: ignore[attr-defined]
+            render_row=render_row,
+            loading=state.loading,  # type: ignore[attr-defined]
+            error=state.error,  # type: ignore[attr-defined]
+            empty_title=empty_title,  # type: ignore[arg-type]
+            empty_hint=empty_hint,
+            empty_icon=empty_icon,
+            table_id=table_id,
+        ),
+        list_pagination(state, noun),
+    )

@@ -32,7 +32,7 @@ from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
-from truelevel_app.components.tables import data_table, list_pagination
+from truelevel_app.components.tables import data_table, paged_table
 from truelevel_app.display import minutes_text, when, when_iso
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
@@ -473,19 +473,17 @@ def assessments_page() -> rx.Component:
                 "New assessment", on_click=AssessmentsState.open_create, id="new-assessment"
             ),
         ),
-        data_table(
+        paged_table(
+            AssessmentsState,
+            noun="assessments",
             columns=["Title", "Role", "Time limit", "Key expiry", "Live keys", "Created"],
-            rows=AssessmentsState.rows,
             render_row=_assessment_row_view,
-            loading=AssessmentsState.loading,
-            error=AssessmentsState.error,
             empty_title="No assessments yet — create your first assessment",
             empty_hint="An assessment is a task brief or repository that candidates work on "
             "with a key you send them.",
             empty_icon="clipboard-list",
             table_id="assessments-table",
         ),
-        list_pagination(AssessmentsState, "assessments"),
         _create_dialog(),
     )
 

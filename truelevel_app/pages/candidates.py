@@ -10,7 +10,7 @@ from backend.db import session_scope
 from backend.services.candidate_keys import list_candidate_keys
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, list_pagination
+from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when_iso
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
@@ -101,15 +101,13 @@ def candidates_page() -> rx.Component:
             "Candidates",
             "Every live candidate key across your assessments, oldest first.",
         ),
-        data_table(
+        paged_table(
+            CandidatesState,
+            noun="candidate keys",
             columns=["Key", "Candidate", "Assessment", "Status", "Expires", "Created"],
-            rows=CandidatesState.rows,
             render_row=_row_view,
-            loading=CandidatesState.loading,
-            error=CandidatesState.error,
             empty_title="No candidates yet — generate keys on an assessment to invite candidates",
             empty_icon="users",
             table_id="candidates-table",
         ),
-        list_pagination(CandidatesState, "candidate keys"),
     )

@@ -10,7 +10,6 @@ server-side (``_evidence``) and sent when asked for.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import typing
 from typing import Any, TypedDict
@@ -26,14 +25,22 @@ from backend.models.evaluations import (
     EvaluationStage,
     EvaluationStatus,
 )
-from backend.services.errors import DomainError, NotFound
+from backend.services.errors import DomainError
 from backend.services.evaluations.cohort_position import cohort_position
 from backend.services.evaluations.queries import final_scores, get_evaluation, turnaround_hours
 from truelevel_app.components.charts import bar_chart, distribution_chart
-from truelevel_app.components.details import detail_frame
-from truelevel_app.components.feedback import error_callout, success_callout
-from truelevel_app.components.forms import labelled
+from truelevel_app.components.details import detail_frame, fact
+from truelevel_app.components.feedback import error_callout, unless_empty
+from truelevel_app.components.forms import labelled, text_area
 from truelevel_app.components.layout import app_shell
+from truelevel_app.components.report import (
+    failure_callout,
+    recommendation_figure,
+    reject_proposal_notice,
+    review_feedback,
+    step_badges,
+    verdict_figure,
+)
 from truelevel_app.display import when
 from truelevel_app.pages.evaluations import (
     STATUS_LABELS,
@@ -45,7 +52,7 @@ from truelevel_app.pages.evaluations import (
     stage_label,
     status_badge,
 )
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, ReviewedReportState
 
 POLL_SECONDS = 2.0
 READ_ONLY = "Viewers cannot review evaluations. Ask an admin for the reviewer role."
@@ -445,7 +452,7 @@ def _read_in_new_session(org_id: str, evaluation_id: str) -> ReportData:
 # -- state -------------------------------------------------------------------------------------
 
 
-class EvaluationReportState(AuthState):
+class EvaluationReportState(ReviewedReportState, AuthState):
     report: rx.Field[ReportView] = rx.field(default_factory=_empty_report)
     scores: rx.Field[list[ScorePoint]] = rx.field(default_factory=list)
     categories: rx.Field[list[CategoryView]] = rx.field(default_factory=list)
@@ -455,17 +462,9 @@ class EvaluationReportState(AuthState):
     cohort_buckets: rx.Field[list[CohortBucket]] = rx.field(default_factory=list)
     evidence: rx.Field[EvidenceDetail] = rx.field(default_factory=_empty_detail)
     show_evidence: bool = False
-    loading: bool = True
-    not_found: bool = False
-    error: str = ""
-    review_error: str = ""
-    review_notice: str = ""
     reviewing: bool = False
-    following: bool = False
-    # Backend-only: the full evidence behind each clickable label, and which follow loop is
-    # the current one (a reload starts a new loop; the old one sees the change and stops).
+    # Backend-only: the full evidence behind each clickable label.
     _evidence: dict[str, dict[str, Any]] = {}  # noqa: RUF012 (Reflex copies it per client)
-    _follow_generation: int = 0
 
     def _current_id(self) -> str:
         # The [evaluation_id] segment of the route (a var Reflex adds to the root state).
@@ -482,14 +481,11 @@ class EvaluationReportState(AuthState):
         self._evidence = data.evidence
 
     def _refresh(self, org_id: str) -> None:
-        try:
-            with session_scope() as session:
-                self._apply(read_report(session, org_id=org_id, evaluation_id=self._current_id()))
-        except NotFound:
-            self.not_found = True
-        except Exception:
-            self.error = "The evaluation could not be loaded. Try again in a moment."
-        self.loading = False
+        self._load_row(
+            lambda session: read_report(session, org_id=org_id, evaluation_id=self._current_id()),
+            self._apply,
+            failed="The evaluation could not be loaded. Try again in a moment.",
+        )
 
     @rx.var
     def category_names(self) -> list[str]:
@@ -505,29 +501,23 @@ class EvaluationReportState(AuthState):
 
     @rx.event
     def load(self):
-        member = self._resolve_member()
+        member = self._begin_load()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
-        self.loading = True
-        self.not_found = False
-        self.error = self.review_error = self.review_notice = ""
         self.show_evidence = False
-        self._follow_generation += 1
         if self.report["id"] != self._current_id():
             self._apply(
                 ReportData(_empty_report(), [], [], [], [], _empty_cohort(), [], evidence={})
             )
         self._refresh(member.org_id)
-        self.following = self.report["engine_running"]
-        if self.following:
+        if self._start_following(self.report["engine_running"]):
             return EvaluationReportState.follow_engine
         return None
 
-    @rx.event
-    def stop_following(self):
-        """on_unmount: the page was left, so the follow loop ends at its next tick."""
-        self.following = False
-        self._follow_generation += 1
+    def _apply_while_running(self, data: ReportData) -> bool:
+        """A tick of the follow loop: show the re-read evaluation; True once the engine is done."""
+        self._apply(data)
+        return not data.report["engine_running"]
 
     @rx.event(background=True)
     async def follow_engine(self):
@@ -536,22 +526,12 @@ class EvaluationReportState(AuthState):
             generation = self._follow_generation
             evaluation_id = self._current_id()
             org_id = self.member.org_id
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                if not self.following or self._follow_generation != generation:
-                    return
-            try:
-                data = await asyncio.to_thread(_read_in_new_session, org_id, evaluation_id)
-            except Exception:  # a passing database hiccup: try again at the next tick
-                continue
-            async with self:
-                if not self.following or self._follow_generation != generation:
-                    return
-                self._apply(data)
-                if not data.report["engine_running"]:
-                    self.following = False
-                    return
+        await self._follow(
+            generation,
+            lambda: _read_in_new_session(org_id, evaluation_id),
+            self._apply_while_running,
+            seconds=POLL_SECONDS,
+        )
 
     @rx.event
     def open_evidence(self, key: str):
@@ -565,16 +545,9 @@ class EvaluationReportState(AuthState):
     def close_evidence(self):
         self.show_evidence = False
 
-    def _reviewer(self):
-        self.review_error = self.review_notice = ""
-        member = self._authorise("edit")
-        if member is None:
-            self.review_error = READ_ONLY
-        return member
-
     @rx.event
     def claim(self):
-        member = self._reviewer()
+        member = self._reviewer(READ_ONLY)
         if member is None:
             return
         from backend.services.evaluations import review
@@ -594,7 +567,7 @@ class EvaluationReportState(AuthState):
 
     @rx.event
     def adjust(self, form_data: dict[str, Any]):
-        member = self._reviewer()
+        member = self._reviewer(READ_ONLY)
         if member is None:
             return
         from backend.models.evaluations import ScoreAdjustment
@@ -631,7 +604,7 @@ class EvaluationReportState(AuthState):
 
     @rx.event
     def finalise(self, form_data: dict[str, Any]):
-        member = self._reviewer()
+        member = self._reviewer(READ_ONLY)
         if member is None:
             return
         from backend.services.evaluations import review
@@ -670,10 +643,6 @@ def _severity_badge(severity) -> rx.Component:
     return coloured_badge(
         severity, severity.upper(), _SEVERITY_COLOURS, "orange", class_name="severity"
     )
-
-
-def _fact(label: str, value) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
 
 
 def _header() -> rx.Component:
@@ -737,18 +706,7 @@ def _engine_progress() -> rx.Component:
                 align="center",
                 spacing="2",
             ),
-            rx.hstack(
-                *[
-                    rx.badge(
-                        label,
-                        variant=rx.cond(R["stage"] == value, "solid", "soft"),
-                        color_scheme=rx.cond(R["stage"] == value, "indigo", "gray"),
-                    )
-                    for value, label in steps
-                ],
-                spacing="2",
-                wrap="wrap",
-            ),
+            step_badges([(label, R["stage"] == value) for value, label in steps]),
             rx.text(
                 "This page follows the engine and shows the report when it is ready.",
                 size="2",
@@ -765,56 +723,35 @@ def _verdict() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.grid(
-                rx.vstack(
-                    rx.text("Recommendation", size="2", color_scheme="gray"),
+                recommendation_figure(
                     recommendation_badge(
                         R["recommendation"],
                         R["recommendation_label"],
                         size="3",
                         id="recommendation",
                     ),
-                    rx.text(
-                        rx.cond(R["finalised"], "Reviewer's verdict", "Automated proposal"),
-                        size="1",
-                        color_scheme="gray",
-                    ),
-                    spacing="1",
-                    align="start",
+                    decided=R["finalised"],
+                    decided_by="Reviewer's verdict",
                 ),
-                rx.vstack(
-                    rx.text("Confidence", size="2", color_scheme="gray"),
+                verdict_figure(
+                    "Confidence",
                     rx.hstack(
                         rx.text(R["confidence"], size="6", weight="bold", id="confidence"),
                         rx.text("/ 100", size="2", color_scheme="gray"),
                         align="baseline",
                         spacing="1",
                     ),
-                    spacing="1",
-                    align="start",
                 ),
-                rx.vstack(
-                    rx.text("Calibrated seniority", size="2", color_scheme="gray"),
+                verdict_figure(
+                    "Calibrated seniority",
                     rx.text(R["seniority"], size="6", weight="bold", id="seniority"),
                     rx.text(R["seniority_vs_target"], size="1", id="seniority-vs-target"),
-                    spacing="1",
-                    align="start",
                 ),
                 columns=rx.breakpoints(initial="1", sm="3"),
                 spacing="5",
                 width="100%",
             ),
-            rx.cond(
-                R["reject_proposal"],
-                rx.callout(
-                    "This reject is only a proposal of the automated engine. Nothing is decided "
-                    "until a reviewer confirms or overrides it below.",
-                    icon="shield-alert",
-                    color_scheme="amber",
-                    size="1",
-                    width="100%",
-                    id="reject-proposal",
-                ),
-            ),
+            reject_proposal_notice(R["reject_proposal"], proposed_by="engine"),
             spacing="4",
             width="100%",
         ),
@@ -957,13 +894,13 @@ def _category_view(category) -> rx.Component:
             align="center",
             spacing="2",
         ),
-        rx.cond(
-            category["observations"].length() > 0,
+        unless_empty(
+            category["observations"],
             rx.el.ul(
                 rx.foreach(category["observations"], _observation_view),
                 style={"margin": "0.25rem 0 0", "padding": "0"},
             ),
-            rx.text("No observations recorded.", size="2", color_scheme="gray"),
+            "No observations recorded.",
         ),
         class_name="observation-category",
         width="100%",
@@ -1017,10 +954,10 @@ def _flags_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Risk flags", size="4"),
-            rx.cond(
-                S.flags.length() > 0,
+            unless_empty(
+                S.flags,
                 rx.vstack(rx.foreach(S.flags, _flag_view), spacing="3", width="100%"),
-                rx.text("No risk flags.", size="2", color_scheme="gray"),
+                "No risk flags.",
             ),
             spacing="3",
             width="100%",
@@ -1034,10 +971,10 @@ def _verdicts_card() -> rx.Component:
     automated = rx.vstack(
         rx.text("Automated verdict", weight="medium"),
         rx.data_list.root(
-            _fact("Recommendation", R["automated_recommendation_label"]),
-            _fact("Confidence", R["confidence"]),
-            _fact("Calibrated seniority", R["automated_seniority"]),
-            _fact("Versions", R["versions"]),
+            fact("Recommendation", R["automated_recommendation_label"]),
+            fact("Confidence", R["confidence"]),
+            fact("Calibrated seniority", R["automated_seniority"]),
+            fact("Versions", R["versions"]),
             size="1",
         ),
         align="start",
@@ -1048,11 +985,11 @@ def _verdicts_card() -> rx.Component:
         rx.cond(
             R["finalised"],
             rx.data_list.root(
-                _fact("Recommendation", R["final_recommendation_label"]),
-                _fact("Calibrated seniority", R["final_seniority"]),
-                _fact("Reviewer", R["reviewer"]),
-                _fact("Finalised", R["finalised_at"]),
-                _fact("Note", rx.text(R["review_note"], white_space="pre-wrap")),
+                fact("Recommendation", R["final_recommendation_label"]),
+                fact("Calibrated seniority", R["final_seniority"]),
+                fact("Reviewer", R["reviewer"]),
+                fact("Finalised", R["finalised_at"]),
+                fact("Note", rx.text(R["review_note"], white_space="pre-wrap")),
                 size="1",
             ),
             rx.text(
@@ -1120,15 +1057,12 @@ def _review_panel() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            labelled(
+            text_area(
                 "Why",
-                rx.text_area(
-                    name="note",
-                    rows="2",
-                    required=True,
-                    placeholder="What the engine missed or over-weighted.",
-                    width="100%",
-                ),
+                "note",
+                rows="2",
+                required=True,
+                placeholder="What the engine missed or over-weighted.",
             ),
             rx.button("Save adjustment", type="submit", variant="soft"),
             spacing="2",
@@ -1151,15 +1085,7 @@ def _review_panel() -> rx.Component:
                 "Calibrated seniority",
                 _select("seniority", seniority_items, KEEP, "final-seniority"),
             ),
-            labelled(
-                "Note",
-                rx.text_area(
-                    name="note",
-                    rows="2",
-                    placeholder="Your reasons; kept with the report.",
-                    width="100%",
-                ),
-            ),
+            text_area("Note", "note", rows="2", placeholder="Your reasons; kept with the report."),
             rx.button("Finalise", type="submit", loading=S.reviewing),
             spacing="2",
             width="100%",
@@ -1173,8 +1099,7 @@ def _review_panel() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Review", size="4"),
-            error_callout(S.review_error, id="review-error"),
-            success_callout(S.review_notice, id="review-notice"),
+            review_feedback(S.review_error, S.review_notice),
             rx.cond(
                 R["awaiting_review"],
                 rx.hstack(
@@ -1292,12 +1217,7 @@ def _report_body() -> rx.Component:
         _header(),
         error_callout(S.error),
         rx.cond(R["engine_running"], _engine_progress()),
-        rx.cond(
-            R["failed"],
-            rx.callout(
-                R["failure"], icon="circle-x", color_scheme="red", width="100%", id="failure"
-            ),
-        ),
+        failure_callout(R["failed"], R["failure"], id="failure"),
         rx.cond(
             R["has_result"],
             rx.vstack(
@@ -1320,7 +1240,7 @@ def _report_body() -> rx.Component:
         rx.card(
             rx.grid(
                 *[
-                    rx.data_list.root(_fact(label, value), orientation="vertical", size="1")
+                    rx.data_list.root(fact(label, value), orientation="vertical", size="1")
                     for label, value in (
                         ("Evaluation", rx.code(R["id"], variant="ghost")),
                         ("Artefact", rx.text(R["artefact"], word_break="break-all")),

@@ -12,7 +12,7 @@ from backend.db import session_scope
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.evaluations.queries import list_evaluations
 from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, list_pagination
+from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
@@ -252,12 +252,11 @@ def evaluations_page() -> rx.Component:
                 color_scheme="gray",
             ),
         ),
-        data_table(
+        paged_table(
+            EvaluationsState,
+            noun="evaluations",
             columns=["Candidate", "Role", "Level", "Status", "Stage", "Recommendation", "Created"],
-            rows=EvaluationsState.rows,
             render_row=_row_view,
-            loading=EvaluationsState.loading,
-            error=EvaluationsState.error,
             empty_title=rx.cond(
                 EvaluationsState.tab == QUEUE_TAB,
                 "The review queue is empty",
@@ -268,5 +267,4 @@ def evaluations_page() -> rx.Component:
             empty_icon="file-code",
             table_id="evaluations-table",
         ),
-        list_pagination(EvaluationsState, "evaluations"),
     )

@@ -12,7 +12,6 @@ and the line being spoken is highlighted. State keeps small view models only.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from datetime import datetime
 from typing import Any, TypedDict
@@ -21,15 +20,24 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.models.interviews import InterviewSource
-from backend.services.errors import DomainError, NotFound
+from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from truelevel_app.components.charts import bar_chart, score_bar
-from truelevel_app.components.feedback import error_callout, success_callout
-from truelevel_app.components.forms import labelled
+from truelevel_app.components.details import detail_frame, figure, figures
+from truelevel_app.components.feedback import error_callout, unless_empty
+from truelevel_app.components.forms import labelled, text_area
 from truelevel_app.components.layout import app_shell
+from truelevel_app.components.report import (
+    failure_callout,
+    recommendation_figure,
+    reject_proposal_notice,
+    review_feedback,
+    step_badges,
+    verdict_figure,
+)
 from truelevel_app.display import when, when_iso
 from truelevel_app.pages.evaluations import coloured_badge
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, ReviewedReportState
 
 POLL_SECONDS = 1.0
 TERMINAL = ("completed", "failed")
@@ -461,7 +469,7 @@ def _new_events(job_id: str, after_id: int) -> list[EventRow]:
 # -- state ---------------------------------------------------------------------------------------
 
 
-class InterviewReportState(AuthState):
+class InterviewReportState(ReviewedReportState, AuthState):
     job: rx.Field[JobSummary] = rx.field(default_factory=_empty_summary)
     events: rx.Field[list[EventRow]] = rx.field(default_factory=list)
     transcript: rx.Field[list[TranscriptLine]] = rx.field(default_factory=list)
@@ -477,15 +485,7 @@ class InterviewReportState(AuthState):
     assessment: rx.Field[AssessmentView] = rx.field(default_factory=_empty_assessment)
     review: rx.Field[ReviewView] = rx.field(default_factory=_empty_review)
     decision: str = CONFIRM
-    loading: bool = True
-    not_found: bool = False
-    error: str = ""
-    review_error: str = ""
-    review_notice: str = ""
     saving_review: bool = False
-    following: bool = False
-    # Which follow loop is the current one: a reload starts a new loop, the old one stops.
-    _follow_generation: int = 0
 
     def _current_id(self) -> str:
         # The [job_id] segment of the route (a var Reflex adds to the root state).
@@ -528,14 +528,11 @@ class InterviewReportState(AuthState):
         )
 
     def _refresh(self, org_id: str) -> None:
-        try:
-            with session_scope() as session:
-                self._apply(read_report(session, org_id=org_id, job_id=self._current_id()))
-        except NotFound:
-            self.not_found = True
-        except Exception:
-            self.error = "The interview could not be loaded. Try again in a moment."
-        self.loading = False
+        self._load_row(
+            lambda session: read_report(session, org_id=org_id, job_id=self._current_id()),
+            self._apply,
+            failed="The interview could not be loaded. Try again in a moment.",
+        )
 
     @rx.var
     def current_step(self) -> int:
@@ -551,27 +548,32 @@ class InterviewReportState(AuthState):
 
     @rx.event
     def load(self):
-        member = self._resolve_member()
+        member = self._begin_load()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
-        self.loading = True
-        self.not_found = False
-        self.error = self.review_error = self.review_notice = ""
         self.decision = CONFIRM
-        self._follow_generation += 1
         if self.job["id"] != self._current_id():
             self._clear()
         self._refresh(member.org_id)
-        self.following = bool(self.job["id"]) and not self.job["terminal"]
-        if self.following:
+        if self._start_following(bool(self.job["id"]) and not self.job["terminal"]):
             return InterviewReportState.follow_job
         return None
 
-    @rx.event
-    def stop_following(self):
-        """on_unmount: the page was left, so the follow loop ends at its next tick."""
-        self.following = False
-        self._follow_generation += 1
+    def _apply_progress(self, tick: tuple[list[EventRow], ReportData | None]) -> bool:
+        """A tick of the follow loop: the job's new events, and its report once one of them is
+        terminal (then True: the loop stops)."""
+        fresh, data = tick
+        if data is not None:
+            self._apply(data)
+            return True
+        # Only the state moved: show it without re-reading the whole report.
+        self.events = [*self.events, *fresh]
+        latest = fresh[-1]
+        job = dict(self.job)
+        job.update(status=latest["status"], status_label=latest["label"])
+        job["detail"] = latest["detail"]
+        self.job = JobSummary(**job)  # type: ignore[typeddict-item]
+        return False
 
     @rx.event(background=True)
     async def follow_job(self):
@@ -582,36 +584,18 @@ class InterviewReportState(AuthState):
             job_id = self._current_id()
             org_id = self.member.org_id
             last_id = max((e["id"] for e in self.events), default=0)
-        while True:
-            await asyncio.sleep(POLL_SECONDS)
-            async with self:
-                if not self.following or self._follow_generation != generation:
-                    return
-            try:
-                fresh = await asyncio.to_thread(_new_events, job_id, last_id)
-                ended = any(e["status"] in TERMINAL for e in fresh)
-                data = (
-                    await asyncio.to_thread(_read_in_new_session, org_id, job_id) if ended else None
-                )
-            except Exception:  # a passing database hiccup: try again at the next tick
-                continue
+
+        def read() -> tuple[list[EventRow], ReportData | None] | None:
+            nonlocal last_id
+            fresh = _new_events(job_id, last_id)
             if not fresh:
-                continue
+                return None
+            ended = any(e["status"] in TERMINAL for e in fresh)
+            data = _read_in_new_session(org_id, job_id) if ended else None
             last_id = max(e["id"] for e in fresh)
-            async with self:
-                if not self.following or self._follow_generation != generation:
-                    return
-                if data is not None:
-                    self._apply(data)
-                    self.following = False
-                    return
-                # Only the state moved: show it without re-reading the whole report.
-                self.events = [*self.events, *fresh]
-                latest = fresh[-1]
-                job = dict(self.job)
-                job.update(status=latest["status"], status_label=latest["label"])
-                job["detail"] = latest["detail"]
-                self.job = JobSummary(**job)  # type: ignore[typeddict-item]
+            return fresh, data
+
+        await self._follow(generation, read, self._apply_progress, seconds=POLL_SECONDS)
 
     @rx.event
     def choose_decision(self, value: str):
@@ -619,10 +603,8 @@ class InterviewReportState(AuthState):
 
     @rx.event
     def save_review(self, form_data: dict[str, Any]):
-        self.review_error = self.review_notice = ""
-        member = self._authorise("edit")
+        member = self._reviewer(READ_ONLY)
         if member is None:
-            self.review_error = READ_ONLY
             return
         automated = self.assessment["recommendation"]
         note = str(form_data.get("note") or "").strip()
@@ -677,10 +659,6 @@ def recommendation_badge(value, label, **props) -> rx.Component:
     return coloured_badge(value, label, _RECOMMENDATION_COLOURS, "gray", **props)
 
 
-def _fact(label: str, value) -> rx.Component:
-    return rx.data_list.item(rx.data_list.label(label), rx.data_list.value(value))
-
-
 def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
@@ -732,18 +710,9 @@ def _progress() -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            rx.hstack(
-                *[
-                    rx.badge(
-                        label,
-                        variant=rx.cond(S.current_step >= index, "solid", "soft"),
-                        color_scheme=rx.cond(S.current_step >= index, "indigo", "gray"),
-                        class_name="job-step",
-                    )
-                    for index, (_, label) in enumerate(steps)
-                ],
-                spacing="2",
-                wrap="wrap",
+            step_badges(
+                [(label, S.current_step >= index) for index, (_, label) in enumerate(steps)],
+                class_name="job-step",
             ),
             rx.vstack(
                 rx.foreach(
@@ -773,8 +742,7 @@ def _verdict() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.vstack(
-                    rx.text("Recommendation", size="2", color_scheme="gray"),
+                recommendation_figure(
                     rx.cond(
                         V["reviewed"],
                         recommendation_badge(
@@ -790,36 +758,17 @@ def _verdict() -> rx.Component:
                             id="recommendation",
                         ),
                     ),
-                    rx.text(
-                        rx.cond(V["reviewed"], "Reviewer's decision", "Automated proposal"),
-                        size="1",
-                        color_scheme="gray",
-                    ),
-                    spacing="1",
-                    align="start",
+                    decided=V["reviewed"],
+                    decided_by="Reviewer's decision",
                 ),
-                rx.vstack(
-                    rx.text("Duration", size="2", color_scheme="gray"),
-                    rx.text(J["duration"], size="5", weight="bold", id="duration"),
-                    spacing="1",
-                    align="start",
+                verdict_figure(
+                    "Duration", rx.text(J["duration"], size="5", weight="bold", id="duration")
                 ),
                 spacing="8",
                 wrap="wrap",
             ),
             rx.text(A["summary"], size="3", id="summary"),
-            rx.cond(
-                A["reject_proposal"],
-                rx.callout(
-                    "This reject is only a proposal of the automated assessment. Nothing is "
-                    "decided until a reviewer confirms or overrides it below.",
-                    icon="shield-alert",
-                    color_scheme="amber",
-                    size="1",
-                    width="100%",
-                    id="reject-proposal",
-                ),
-            ),
+            reject_proposal_notice(A["reject_proposal"], proposed_by="assessment"),
             spacing="3",
             width="100%",
         ),
@@ -929,8 +878,8 @@ def _transcript_card() -> rx.Component:
 def _chart(title: str, data, *, unit: str, id: str) -> rx.Component:
     return rx.vstack(
         rx.text(title, size="2", weight="medium"),
-        rx.cond(
-            data.length() > 0,
+        unless_empty(
+            data,
             bar_chart(
                 data,
                 value_key="value",
@@ -941,7 +890,7 @@ def _chart(title: str, data, *, unit: str, id: str) -> rx.Component:
                 height=110,
                 id=id,
             ),
-            rx.text("Not measured.", size="2", color_scheme="gray"),
+            "Not measured.",
         ),
         spacing="1",
         width="100%",
@@ -966,18 +915,11 @@ def _metrics_card() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.hstack(
-                rx.foreach(
-                    S.facts,
-                    lambda f: rx.vstack(
-                        rx.text(f["label"], size="1", color_scheme="gray"),
-                        rx.text(f["value"], size="2", weight="medium"),
-                        spacing="0",
-                        class_name="metric-fact",
-                    ),
+            figures(
+                S.facts,
+                lambda f: figure(
+                    f["label"], f["value"], size="2", weight="medium", class_name="metric-fact"
                 ),
-                spacing="6",
-                wrap="wrap",
             ),
             spacing="3",
             width="100%",
@@ -1031,10 +973,10 @@ def _scores_card() -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
-            rx.cond(
-                S.scores.length() > 0,
+            unless_empty(
+                S.scores,
                 rx.vstack(rx.foreach(S.scores, _score_view), spacing="1", width="100%"),
-                rx.text("No competency could be scored.", size="2", color_scheme="gray"),
+                "No competency could be scored.",
             ),
             spacing="2",
             width="100%",
@@ -1048,13 +990,13 @@ def _list_card(title: str, items, *, id: str, icon: str, empty: str) -> rx.Compo
     return rx.card(
         rx.vstack(
             rx.hstack(rx.icon(icon, size=16), rx.heading(title, size="3"), align="center"),
-            rx.cond(
-                items.length() > 0,
+            unless_empty(
+                items,
                 rx.el.ul(
                     rx.foreach(items, lambda x: rx.el.li(rx.text(x, size="2"))),
                     style={"margin": "0", "padding_left": "1.1rem"},
                 ),
-                rx.text(empty, size="2", color_scheme="gray"),
+                empty,
             ),
             spacing="2",
             width="100%",
@@ -1137,17 +1079,14 @@ def _review_card() -> rx.Component:
                     ),
                 ),
             ),
-            labelled(
+            text_area(
                 "Note",
-                rx.text_area(
-                    name="note",
-                    rows="2",
-                    placeholder=rx.cond(
-                        S.decision == OVERRIDE,
-                        "Why you override it (required).",
-                        "Optional: kept with the report.",
-                    ),
-                    width="100%",
+                "note",
+                rows="2",
+                placeholder=rx.cond(
+                    S.decision == OVERRIDE,
+                    "Why you override it (required).",
+                    "Optional: kept with the report.",
                 ),
             ),
             rx.button("Save decision", type="submit", loading=S.saving_review, id="save-review"),
@@ -1170,8 +1109,7 @@ def _review_card() -> rx.Component:
                 color_scheme="gray",
             ),
             decided,
-            error_callout(S.review_error, id="review-error"),
-            success_callout(S.review_notice, id="review-notice"),
+            review_feedback(S.review_error, S.review_notice),
             rx.cond(AuthState.can_edit, form),
             spacing="3",
             width="100%",
@@ -1215,12 +1153,7 @@ def _body() -> rx.Component:
         _header(),
         error_callout(S.error),
         _progress(),
-        rx.cond(
-            J["failed"],
-            rx.callout(
-                J["failure"], icon="circle-x", color_scheme="red", width="100%", id="job-failure"
-            ),
-        ),
+        failure_callout(J["failed"], J["failure"], id="job-failure"),
         rx.cond(J["has_result"], _report()),
         spacing="4",
         width="100%",
@@ -1240,29 +1173,15 @@ def interview_report_page() -> rx.Component:
             ".transcript-line.transcript-active { background: var(--accent-4) !important; }"
         ),
         app_shell(
-            rx.box(
-                rx.link(
-                    rx.hstack(rx.icon("arrow-left", size=14), "All interviews", align="center"),
-                    href="/interviews",
-                    size="2",
-                ),
-                width="100%",
-            ),
-            rx.cond(
-                S.not_found,
-                rx.card(
-                    rx.vstack(
-                        rx.heading("Interview not found", size="4"),
-                        rx.text(
-                            "It may belong to another organisation, or the link is wrong.",
-                            color_scheme="gray",
-                        ),
-                        spacing="2",
-                    ),
-                    width="100%",
-                    id="interview-not-found",
-                ),
-                rx.cond(S.loading & (J["id"] == ""), rx.spinner(size="3"), _body()),
+            detail_frame(
+                back_label="All interviews",
+                back_href="/interviews",
+                not_found=S.not_found,
+                not_found_title="Interview not found",
+                not_found_text="It may belong to another organisation, or the link is wrong.",
+                not_found_id="interview-not-found",
+                loading=S.loading & (J["id"] == ""),
+                details=_body(),
             ),
             rx.box(on_unmount=S.stop_following, display="none"),
         ),

@@ -20,6 +20,7 @@ import reflex as rx
 from backend.db import session_scope
 from backend.services.errors import DomainError
 from backend.services.interviews import calls as interview_calls
+from truelevel_app.components.charts import bar_track
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import public_frame
 
@@ -360,19 +361,11 @@ def _level_meter() -> rx.Component:
             size="1",
             color_scheme=rx.cond(S.recording, "red", "gray"),
         ),
-        rx.box(
-            rx.box(
-                id="level-meter-bar",
-                height="100%",
-                width="0%",
-                background=rx.color("grass", 9),
-                transition="width 60ms linear",
-            ),
+        bar_track(
+            "0%",
+            colour=rx.color("grass", 9),
             height="10px",
-            width="100%",
-            background=rx.color("gray", 4),
-            border_radius="999px",
-            overflow="hidden",
+            fill={"id": "level-meter-bar", "transition": "width 60ms linear"},
             custom_attrs={"role": "meter"},
             aria_label="Microphone level",
             id="level-meter",
@@ -385,18 +378,11 @@ def _level_meter() -> rx.Component:
 def _upload_progress() -> rx.Component:
     # Always in the page so that interview_recorder.js finds it; shown while uploading.
     return rx.vstack(
-        rx.box(
-            rx.box(
-                id="upload-progress-bar",
-                height="100%",
-                width="0%",
-                background=rx.color("accent", 9),
-            ),
+        bar_track(
+            "0%",
+            colour=rx.color("accent", 9),
             height="8px",
-            width="100%",
-            background=rx.color("gray", 4),
-            border_radius="999px",
-            overflow="hidden",
+            fill={"id": "upload-progress-bar"},
             role="progressbar",
             aria_label="Upload progress",
         ),

@@ -17,7 +17,7 @@ from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import submission as interview_submission
 from backend.settings import get_settings
 from truelevel_app.components.layout import app_shell, page_header
-from truelevel_app.components.tables import data_table, list_pagination
+from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
 from truelevel_app.pages.interview_report import (
     STATE_LABELS,
@@ -318,17 +318,15 @@ def interviews_page() -> rx.Component:
             "then decided by a person.",
         ),
         rx.cond(AuthState.can_edit, _upload_card()),
-        data_table(
+        paged_table(
+            InterviewsState,
+            noun="interviews",
             columns=["Role", "State", "Recommendation", "Source", "Length", "Credits", "Submitted"],
-            rows=S.rows,
             render_row=_row_view,
-            loading=S.loading,
-            error=S.error,
             empty_title="No interviews yet",
             empty_hint="Upload a recording above, or start an instant call for an application "
             "through the API.",
             empty_icon="mic",
             table_id="interviews-table",
         ),
-        list_pagination(InterviewsState, "interviews"),
     )

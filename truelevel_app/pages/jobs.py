@@ -23,7 +23,7 @@ from truelevel_app.components.dialogs import form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
-from truelevel_app.components.tables import data_table, list_pagination, pagination
+from truelevel_app.components.tables import data_table, paged_table, pagination
 from truelevel_app.display import when
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
@@ -395,18 +395,16 @@ def jobs_page() -> rx.Component:
             "Open roles, their screening questions and applications.",
             new_button("New job", on_click=JobsState.open_create, id="new-job"),
         ),
-        data_table(
+        paged_table(
+            JobsState,
+            noun="jobs",
             columns=["Title", "Location", "Status", "Recruiter", "Created"],
-            rows=JobsState.rows,
             render_row=_job_row_view,
-            loading=JobsState.loading,
-            error=JobsState.error,
             empty_title="No jobs yet — create your first job",
             empty_hint="Jobs created here or through the pipeline API appear in this list.",
             empty_icon="briefcase",
             table_id="jobs-table",
         ),
-        list_pagination(JobsState, "jobs"),
         _create_dialog(),
     )
 

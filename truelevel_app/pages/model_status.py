@@ -5,19 +5,19 @@ cold start shows up as it happens."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any, TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
 from backend.services.interviews.model_status import model_status
+from truelevel_app.components.details import figure, figures
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table
 from truelevel_app.display import when_iso
 from truelevel_app.pages.evaluations import coloured_badge
 from truelevel_app.pages.interview_report import STATE_LABELS
-from truelevel_app.state import SIGNIN_ROUTE, AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, FollowingState
 
 REFRESH_SECONDS = 5.0
 ROLE_LABELS = {
@@ -72,14 +72,12 @@ def _read() -> tuple[list[ModelRow], list[QueueDepth], bool]:
         return status_view(model_status(session))
 
 
-class ModelStatusState(AuthState):
+class ModelStatusState(FollowingState, AuthState):
     rows: rx.Field[list[ModelRow]] = rx.field(default_factory=list)
     queue: rx.Field[list[QueueDepth]] = rx.field(default_factory=list)
     degraded: bool = False
     loading: bool = True
     error: str = ""
-    refreshing: bool = False
-    _refresh_generation: int = 0
 
     def _apply(self, data: tuple[list[ModelRow], list[QueueDepth], bool]) -> None:
         self.rows, self.queue, self.degraded = data
@@ -94,34 +92,20 @@ class ModelStatusState(AuthState):
         except Exception:
             self.error = "The model status could not be read. Try again in a moment."
         self.loading = False
-        self._refresh_generation += 1
-        self.refreshing = True
+        self._start_following()
         return ModelStatusState.keep_fresh
 
-    @rx.event
-    def stop_refreshing(self):
-        """on_unmount: the page was left."""
-        self.refreshing = False
-        self._refresh_generation += 1
+    def _apply_fresh(self, data: tuple[list[ModelRow], list[QueueDepth], bool]) -> bool:
+        """A tick of the refresh loop, which runs for as long as the page is open."""
+        self._apply(data)
+        self.error = ""
+        return False
 
     @rx.event(background=True)
     async def keep_fresh(self):
         async with self:
-            generation = self._refresh_generation
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
-            async with self:
-                if not self.refreshing or self._refresh_generation != generation:
-                    return
-            try:
-                data = await asyncio.to_thread(_read)
-            except Exception:  # a passing database hiccup: try again at the next tick
-                continue
-            async with self:
-                if not self.refreshing or self._refresh_generation != generation:
-                    return
-                self._apply(data)
-                self.error = ""
+            generation = self._follow_generation
+        await self._follow(generation, _read, self._apply_fresh, seconds=REFRESH_SECONDS)
 
 
 S = ModelStatusState
@@ -155,19 +139,16 @@ def _queue_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Interview work waiting", size="3"),
-            rx.hstack(
-                rx.foreach(
-                    S.queue,
-                    lambda q: rx.vstack(
-                        rx.text(q["label"], size="1", color_scheme="gray"),
-                        rx.text(q["count"], size="5", weight="bold"),
-                        spacing="0",
-                        class_name="queue-depth",
-                        custom_attrs={"data-state": q["state"]},
-                    ),
+            figures(
+                S.queue,
+                lambda q: figure(
+                    q["label"],
+                    q["count"],
+                    size="5",
+                    weight="bold",
+                    class_name="queue-depth",
+                    custom_attrs={"data-state": q["state"]},
                 ),
-                spacing="6",
-                wrap="wrap",
             ),
             spacing="3",
             width="100%",
@@ -218,5 +199,5 @@ def model_status_page() -> rx.Component:
             empty_icon="cpu",
             table_id="models-table",
         ),
-        rx.box(on_unmount=S.stop_refreshing, display="none"),
+        rx.box(on_unmount=S.stop_following, display="none"),
     )
