@@ -13,13 +13,24 @@ from workers.queue import huey
 log = logging.getLogger(__name__)
 
 
+# Emails sent per batch, and batches per run: a backlog drains at once, within a bound.
+OUTBOX_BATCH = 50
+OUTBOX_MAX_BATCHES = 20
+
+
 @huey.task(retries=3, retry_delay=30)
 def deliver_outbox() -> int:
-    """Send queued emails (candidate invites); failures stay queued for the next run."""
+    """Send queued emails (candidate and interview invites) in batches until none is due;
+    failures stay queued for the next run."""
     from backend.services.mail import deliver_pending
 
-    with session_scope() as session:
-        sent = deliver_pending(session)
+    sent = 0
+    for _ in range(OUTBOX_MAX_BATCHES):
+        with session_scope() as session:
+            batch = deliver_pending(session, limit=OUTBOX_BATCH)
+        sent += batch
+        if batch < OUTBOX_BATCH:  # nothing more is due (or the rest failed and waits)
+            break
     if sent:
         log.info("delivered %d queued emails", sent)
     return sent

@@ -104,3 +104,37 @@ def test_consumer_process_delivers_queued_email(redis_url, tmp_path):
         except subprocess.TimeoutExpired:
             consumer.kill()
         controller.stop()
+
+
+def test_a_backlog_of_queued_email_drains_in_one_run(monkeypatch):
+    from backend.settings import get_settings
+    from workers.tasks import OUTBOX_BATCH, deliver_outbox
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    monkeypatch.setenv("TRUELEVEL_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("TRUELEVEL_SMTP_PORT", str(controller.port))
+    get_settings.cache_clear()
+    try:
+        org = make_org()
+        marker = f"backlog-{org.org_id}"
+        with session_scope() as session:
+            for i in range(OUTBOX_BATCH * 2 + 5):
+                queue_email(
+                    session,
+                    org_id=org.org_id,
+                    to=f"candidate{i}@example.com",
+                    subject="Your truelevel interview",
+                    body=f"{marker} {i}",
+                    purpose="interview_invite",
+                    related_id=None,
+                    commit=False,
+                )
+            session.commit()
+        deliver_outbox.call_local()
+        ours = [m for m in inbox.messages if marker.encode() in m]
+        assert len(ours) == OUTBOX_BATCH * 2 + 5
+    finally:
+        controller.stop()
+        get_settings.cache_clear()
