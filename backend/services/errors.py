@@ -46,6 +46,13 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class PayloadTooLarge(DomainError):
+    """An upload over its cap (resumes, zips, recordings, answers), declared or counted."""
+
+    status_code = 413
+    code = "payload_too_large"
+
+
 class PaymentRequired(DomainError):
     status_code = 402
     code = "payment_required"

@@ -20,7 +20,7 @@ from backend.models.evaluations import (
     RepoArtefact,
     new_upload_id,
 )
-from backend.services.errors import DomainError, InvalidInput, commit_or_conflict
+from backend.services.errors import InvalidInput, PayloadTooLarge, commit_or_conflict
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
@@ -28,11 +28,6 @@ log = logging.getLogger(__name__)
 
 # Local file headers start "PK\x03\x04"; an empty archive is only the end record "PK\x05\x06".
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-
-
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    code = "payload_too_large"
 
 
 def max_zip_bytes() -> int:

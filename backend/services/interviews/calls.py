@@ -40,13 +40,13 @@ from backend.services.errors import (
     DomainError,
     InvalidInput,
     NotFound,
+    PayloadTooLarge,
     commit_or_conflict,
 )
 from backend.services.interviews import media
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.applications import get_application
-from backend.services.pipeline.errors import PayloadTooLarge
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 

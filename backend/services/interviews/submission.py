@@ -27,7 +27,7 @@ from backend.models.interviews import (
 )
 from backend.models.organisations import Organization
 from backend.services import dispatch
-from backend.services.errors import DomainError, NotFound
+from backend.services.errors import DomainError, NotFound, PayloadTooLarge
 from backend.services.interviews import credits, media
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
@@ -36,11 +36,6 @@ log = logging.getLogger(__name__)
 
 ROLE_TITLE_MAX = 255
 QUEUED_DETAIL = "Waiting for a worker"
-
-
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    code = "file_too_large"
 
 
 class Unprocessable(DomainError):
@@ -56,7 +51,10 @@ def max_recording_bytes() -> int:
 def recording_too_large() -> PayloadTooLarge:
     """The 413 for a recording over ``max_recording_bytes()``, whether declared or counted."""
     mb = get_settings().interview_max_upload_mb
-    return PayloadTooLarge(f"The recording is larger than {mb} MB.", limit_mb=mb)
+    # Seed 004 names this 413 "file too large".
+    return PayloadTooLarge(
+        f"The recording is larger than {mb} MB.", code="file_too_large", limit_mb=mb
+    )
 
 
 def interviews_dir() -> Path:

@@ -16,8 +16,3 @@ class Unprocessable(DomainError):
 
     def __init__(self, message: str, *, field: str, code: str | None = None) -> None:
         super().__init__(message, code=code, errors=[{"field": field, "message": message}])
-
-
-class PayloadTooLarge(DomainError):
-    status_code = 413
-    code = "payload_too_large"

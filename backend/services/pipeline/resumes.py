@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from backend.models.pipeline import Application, Candidate
-from backend.services.pipeline.errors import PayloadTooLarge, Unprocessable
+from backend.services.errors import PayloadTooLarge
+from backend.services.pipeline.errors import Unprocessable
 from backend.settings import get_settings
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
