@@ -16,17 +16,20 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -115,6 +118,26 @@ class RunningApp:
     log_path: Path
     env: dict[str, str] = field(repr=False)
     startup_seconds: float = 0.0
+
+    def call(self, target: str, **kwargs: Any) -> Any:
+        """Run ``module:function(**kwargs)`` in a subprocess on the app's database and data
+        folder (how a test seeds what the app must then show); its JSON-able return value."""
+        module, function = target.split(":")
+        code = (
+            "import json, sys\n"
+            f"from {module} import {function} as f\n"
+            "print(json.dumps(f(**json.loads(sys.argv[1]))))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, json.dumps(kwargs)],
+            cwd=REPO_ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
 
     def log_tail(self, lines: int = 60) -> str:
         try:

@@ -8,10 +8,7 @@ own lifecycle functions wrote. No worker runs: queued work simply waits.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -236,25 +233,6 @@ def move_deadline_to_the_past(*, key: str) -> bool:
     return True
 
 
-def _in_app(app: RunningApp, function: str, **kwargs: Any) -> Any:
-    """Call one of the functions above in a subprocess with the app's environment."""
-    code = (
-        "import json, sys\n"
-        f"from tests.e2e.test_evaluations import {function} as f\n"
-        "print(json.dumps(f(**json.loads(sys.argv[1]))))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(kwargs)],
-        cwd=REPO_ROOT,
-        env=app.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _choose(page: Page, trigger, option: str) -> None:
     trigger.click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -265,9 +243,8 @@ def _choose(page: Page, trigger, option: str) -> None:
 
 def test_report_evidence_review_and_export(page: Page, app: RunningApp):
     account = sign_up(page)
-    main_id, *_ = _in_app(
-        app,
-        "seed_evaluations",
+    main_id, *_ = app.call(
+        "tests.e2e.test_evaluations:seed_evaluations",
         member_email=account.email,
         evaluations=[
             {
@@ -392,9 +369,8 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
 
 def test_list_queue_and_a_report_that_follows_the_engine(page: Page, app: RunningApp):
     account = sign_up(page)
-    _, running_id = _in_app(
-        app,
-        "seed_evaluations",
+    _, running_id = app.call(
+        "tests.e2e.test_evaluations:seed_evaluations",
         member_email=account.email,
         evaluations=[
             {"candidate_ref": "CAND-WAITING", "result": _result(_scores(4, 3, 4, 3, 4))},
@@ -420,9 +396,8 @@ def test_list_queue_and_a_report_that_follows_the_engine(page: Page, app: Runnin
     expect(page).to_have_url(re.compile(rf"/evaluations/{running_id}/?$"))
     expect(page.locator("#engine-stage")).to_have_text("Analysing")
     expect(page.locator("#verdict")).to_have_count(0)
-    _in_app(
-        app,
-        "complete_evaluation",
+    app.call(
+        "tests.e2e.test_evaluations:complete_evaluation",
         evaluation_id=running_id,
         result=_result(_scores(5, 4, 4, 5, 4), recommendation="proceed"),
     )
@@ -458,7 +433,7 @@ def test_candidate_submits_a_zip_after_the_time_limit(
     SCREENSHOTS.mkdir(exist_ok=True)
     candidate.screenshot(path=str(SCREENSHOTS / "candidate-submission.png"), full_page=True)
 
-    _in_app(app, "move_deadline_to_the_past", key=key)
+    app.call("tests.e2e.test_evaluations:move_deadline_to_the_past", key=key)
     candidate.reload()
     expect(candidate.locator("#countdown")).to_have_text("Time is up")
 

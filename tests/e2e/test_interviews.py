@@ -10,11 +10,7 @@ as an integrator's calls would make them.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-from typing import Any
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -130,25 +126,6 @@ def keep_interview_inputs(*, member_email: str) -> bool:
     return True
 
 
-def _in_app(app: RunningApp, function: str, **kwargs: Any) -> Any:
-    """Call one of the functions above in a subprocess with the app's environment."""
-    code = (
-        "import json, sys\n"
-        f"from tests.e2e.test_interviews import {function} as f\n"
-        "print(json.dumps(f(**json.loads(sys.argv[1]))))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(kwargs)],
-        cwd=REPO_ROOT,
-        env=app.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr[-4000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _record_answer(candidate: Page, seconds: float) -> None:
     """Press Record, let the fake microphone speak for ``seconds``, press Stop."""
     candidate.locator("#start-recording").click()
@@ -179,8 +156,11 @@ def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_re
     page: Page, microphone_context, worker, app: RunningApp
 ):
     account = sign_up(page)
-    token = _in_app(
-        app, "seed_instant_call", member_email=account.email, role=ROLE, questions=QUESTIONS
+    token = app.call(
+        "tests.e2e.test_interviews:seed_instant_call",
+        member_email=account.email,
+        role=ROLE,
+        questions=QUESTIONS,
     )["token"]
 
     # The candidate learns what is recorded and how it is evaluated before anything starts.
@@ -271,7 +251,7 @@ def test_an_uploaded_recording_plays_in_step_with_its_transcript(
     page: Page, worker, app: RunningApp
 ):
     account = sign_up(page)
-    _in_app(app, "keep_interview_inputs", member_email=account.email)
+    app.call("tests.e2e.test_interviews:keep_interview_inputs", member_email=account.email)
     page.get_by_role("link", name="Interviews", exact=True).click()
     expect(page.get_by_text("No interviews yet")).to_be_visible()
     page.locator("#interview-role-title").fill("Support Engineer")
