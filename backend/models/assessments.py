@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -32,6 +31,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.models.base import dt_column, json_column, new_id, utcnow
+from backend.models.email_addresses import EmailAddress
 
 # --------------------------------------------------------------------------------------------
 # Tables
@@ -236,13 +236,6 @@ def _url_check(schemes: frozenset[str], *, scp_like: bool) -> Callable[[str | No
     return check
 
 
-def _check_email(value: str) -> str:
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"{value[:80]!r} is not a valid email address: {exc}") from None
-
-
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 OptionalName = Annotated[str, StringConstraints(max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
@@ -258,7 +251,6 @@ WebUrl = Annotated[
     StringConstraints(max_length=2048),
     AfterValidator(_url_check(frozenset({"http", "https"}), scp_like=False)),
 ]
-Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(_check_email)]
 # Strict: JSON true or 1.5 is not a count; bounded so nothing overflows a database integer.
 TimeLimit = Annotated[int, PydanticField(strict=True, ge=1, le=10_080)]
 ExpiryDays = Annotated[int, PydanticField(strict=True, ge=1, le=365)]
@@ -449,7 +441,7 @@ class KeysCreate(ApiInput):
     """POST /assessments/{id}/keys. An empty list counts as not given."""
 
     count: KeyCount
-    candidate_emails: Annotated[list[Email], PydanticField(max_length=50)] | None = None
+    candidate_emails: Annotated[list[EmailAddress], PydanticField(max_length=50)] | None = None
     candidate_names: Annotated[list[OptionalName], PydanticField(max_length=50)] | None = None
     org_name: OptionalName | None = None
 

@@ -29,6 +29,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from backend.models.base import dt_column, iso, json_column, new_id, utcnow
+from backend.models.email_addresses import checked_email
 
 # Column sizes, shared by the tables and the request shapes.
 LEN_ID = 64
@@ -253,8 +254,6 @@ def _text(max_length: int, *, required: bool = False) -> Any:
     ]
 
 
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
 Id = _text(LEN_ID, required=True)
 Name = _text(LEN_NAME)
 RequiredName = _text(LEN_NAME, required=True)
@@ -267,18 +266,12 @@ QuestionText = _text(LEN_QUESTION, required=True)
 Description = _text(LEN_DESC, required=True)
 
 
-def _email(value: str) -> str:
-    # A plain shape check: full RFC validation rejects addresses ATS systems happily store.
-    if not _EMAIL_RE.match(value):
-        raise ValueError("must be an email address like name@example.com")
-    return value
-
-
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, max_length=LEN_EMAIL),
     NoNul,
-    AfterValidator(_email),
+    # Kept as the ATS sent it; what counts as an address is backend.models.email_addresses.
+    AfterValidator(checked_email),
 ]
 PayRate = Annotated[float, Ge(0), Le(MAX_PAY_RATE), AllowInfNan(False)]
 Minutes = Annotated[int, Ge(0), Le(MAX_MINUTES)]

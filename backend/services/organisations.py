@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Member, Organization, Role, WebSession
 from backend.models.base import utcnow
+from backend.models.email_addresses import InvalidEmail, normalised_email
 from backend.services.errors import (
     Conflict,
     Forbidden,
@@ -27,10 +27,12 @@ from backend.settings import get_settings
 
 
 def normalise_email(email: str) -> str:
+    """A member's address as stored and compared: normal form, lower case (one account per
+    mailbox however it is typed)."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise InvalidInput(f"That email address is not valid: {exc}") from exc
+        return normalised_email(email).lower()
+    except InvalidEmail as exc:
+        raise InvalidInput(f"That email address is not valid: {exc.reason}") from exc
 
 
 _DUMMY_HASH = hash_password("timing-equaliser")
