@@ -42,7 +42,7 @@ from workers.evaluation.calibration import (
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
 
-SCORING_VERSION = "rules-2"
+SCORING_VERSION = "rules-3"
 BASE_SCORE = 3.0
 MIN_SCORE, MAX_SCORE = 1, 5
 Family = Literal["quality", "depth", "reasoning", "testing", "security"]
@@ -88,6 +88,8 @@ class Rule:
 
 
 _RAN = (("tests", "tests_run", True),)
+# Tests that ran and executed some of the candidate's own code (or where that is not measured).
+_EXERCISED = (*_RAN, ("tests", "tests_trivial", False))
 _HAS_HISTORY = (("history", "history_available", True),)
 
 RULES: tuple[Rule, ...] = (
@@ -116,7 +118,8 @@ RULES: tuple[Rule, ...] = (
          "Most functions explain themselves in a docstring ({value} of them)."),
     # Technical Depth: correctness as far as the candidate's own tests show it, typing, structure.
     Rule("depth", "tests", "tests_run_ok", "==", True, 0.5,
-         "The candidate's own tests pass, evidence that the solution works as intended."),
+         "The candidate's own tests pass, evidence that the solution works as intended.",
+         requires=_EXERCISED),
     Rule("depth", "tests", "tests_failed", ">", 0, -0.5,
          "{value} of the candidate's own tests fail: the solution is incomplete or broken.",
          requires=_RAN),
@@ -151,8 +154,17 @@ RULES: tuple[Rule, ...] = (
     # Testing: presence, outcome and extent of the candidate's tests.
     Rule("testing", "tests", "tests_present", "==", False, -2,
          "The submission has no automated tests."),
+    Rule("testing", "tests", "tests_trivial", "==", True, -2,
+         "The tests never execute the candidate's own code: they earn no Testing points.",
+         requires=_RAN),
     Rule("testing", "tests", "tests_run_ok", "==", True, 1,
-         "The tests ran in the sandbox and all of them passed."),
+         "The tests ran in the sandbox and all of them passed.", requires=_EXERCISED),
+    Rule("testing", "tests", "tests_line_coverage", ">=", 0.8, 0.5,
+         "The tests execute {value} of the candidate's own lines.", requires=_EXERCISED,
+         optional=True),
+    Rule("testing", "tests", "tests_line_coverage", "<", 0.4, -0.5,
+         "The tests execute only {value} of the candidate's own lines.", requires=_EXERCISED,
+         optional=True),
     Rule("testing", "tests", "tests_failed", ">", 0, -1,
          "{value} tests fail.", requires=_RAN),
     Rule("testing", "tests", "tests_errors", ">", 0, -0.5,
@@ -160,9 +172,9 @@ RULES: tuple[Rule, ...] = (
     Rule("testing", "tests", "tests_timed_out", "==", True, -0.5,
          "The test run did not finish within the time limit.", requires=_RAN),
     Rule("testing", "tests", "tests_passed", ">=", 10, 0.5,
-         "{value} tests pass.", requires=_RAN),
+         "{value} tests pass.", requires=_EXERCISED),
     Rule("testing", "tests", "test_files", ">=", 3, 0.5,
-         "Tests are spread over {value} files.", requires=_RAN),
+         "Tests are spread over {value} files.", requires=_EXERCISED),
     Rule("testing", "tests", "tests_run", "==", False, 0, coverage=0.5,
          text="Tests were found but could not be run here; only their presence is scored.",
          requires=(("tests", "tests_present", True),)),

@@ -112,6 +112,8 @@ def clean_reports() -> dict[str, AnalyserReport]:
                 "sandbox_violation": False,
                 "sandbox_violations": "",
                 "sandbox_escape_attempt": False,
+                "tests_line_coverage": 0.91,
+                "tests_trivial": False,
             },
             observations=[
                 Observation(
@@ -201,6 +203,8 @@ def messy_reports() -> dict[str, AnalyserReport]:
                 "sandbox_violation": False,
                 "sandbox_violations": "",
                 "sandbox_escape_attempt": False,
+                "tests_line_coverage": None,
+                "tests_trivial": False,
             },
         ),
         "similarity": AnalyserReport("similarity", {"max_overlap": 0.02, "similar_submissions": 0}),
@@ -215,7 +219,7 @@ def middling_reports() -> dict[str, AnalyserReport]:
         has_tradeoffs_section=False, tradeoff_statements=1, docstring_ratio=0.3
     )
     reports["quality"].signals.update(avg_complexity=6.0, lint_findings_per_kloc=12.0)
-    reports["tests"].signals.update(tests_passed=6, test_files=2)
+    reports["tests"].signals.update(tests_passed=6, test_files=2, tests_line_coverage=0.6)
     reports["inventory"].signals.update(type_annotation_ratio=0.5)
     return reports
 

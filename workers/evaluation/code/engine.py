@@ -30,7 +30,7 @@ from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
 
 # Bump when an analyser or a scoring rule changes what a submission gets: the report names it,
 # and determinism is promised per engine version.
-ENGINE_VERSION = "truelevel-code-engine/1.0.0"
+ENGINE_VERSION = "truelevel-code-engine/1.1.0"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """Find a submission's tests, run them in the sandbox and turn the outcome into the "tests"
 analyser report.
 
-Per language: Python with pytest from the project's own environment (a junit report gives the
-counts), JavaScript with Node's built-in runner (``node --test``; dependencies are never
-installed, there is no network in the sandbox), Go with ``go test`` when the toolchain is
+Per language: Python with pytest under coverage.py, from the test tools ``make run`` installs,
+isolated from the worker's other packages (``toolchain``, ``python_suite``; a junit report gives
+the counts, coverage how much of the candidate's own code the tests executed; a module the
+suite needs and the sandbox lacks is reported as a missing dependency, not as failing tests),
+JavaScript with Node's built-in runner (``node --test``; dependencies are never installed, there
+is no network in the sandbox), Go with ``go test`` when the toolchain is
 installed. Java tests, TypeScript tests and JavaScript tests written for other frameworks are
 detected and reported as not run: their toolchains cannot be installed offline.
 
@@ -13,40 +16,51 @@ report.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import sys
 import time
 import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from backend.settings import Settings, get_settings
+from workers.evaluation.code import python_suite
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
+from workers.evaluation.code.python_suite import CoverageFigures, MissingDependencies
 from workers.evaluation.code.sandbox import (
     WORKSPACE,
     SandboxResult,
     SandboxUnavailable,
-    python_runtime_paths,
     run_sandboxed,
 )
-from workers.evaluation.code.walk import submission_files
+from workers.evaluation.code.toolchain import python_test_tools
+from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 Language = Literal["python", "javascript", "typescript", "go", "java"]
-RunStatus = Literal["ran", "toolchain_not_available", "sandbox_unavailable"]
+RunStatus = Literal["ran", "dependencies_missing", "toolchain_not_available", "sandbox_unavailable"]
 
 CATEGORY = "Testing"
 REPORT_NAME = "tests"
 # Our own outputs inside the workspace copy.
 _RESULTS_DIR = ".truelevel"
-_PYTEST_JUNIT = f"{_RESULTS_DIR}/pytest-junit.xml"
 _NODE_TAP = f"{_RESULTS_DIR}/node.tap"
 _GO_JSON = f"{_RESULTS_DIR}/go-test.json"
 _PYTHON_TESTS = ("test_*.py", "*_test.py")
+# unittest's own discovery pattern and the usual single-file names (``test.py``, ``tests.py``):
+# a test file only when it uses unittest.
+_UNITTEST_NAMES = ("test*.py", "*tests.py")
+_UNITTEST_MARKERS = ("unittest", "TestCase")
+# Lines of the run's output quoted in the report, and durations and addresses masked in them so
+# that the same submission always gives the same report.
+_TAIL_LINES = 12
+_VOLATILE = (
+    (re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b"), "<t>"),
+    (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),
+)
 # The files `node --test` finds by itself (Node 20).
 _NODE_TESTS = (
     "*.test.js",
@@ -108,6 +122,8 @@ class TestRunReport:
     contained_violations: tuple[str, ...] = ()
     output_tail: str = ""
     seconds: float = 0.0
+    coverage: CoverageFigures | None = None  # Python only
+    missing: MissingDependencies | None = None  # when status is "dependencies_missing"
 
     @property
     def ran_ok(self) -> bool:
@@ -140,7 +156,19 @@ def find_test_files(root: Path) -> dict[Language, tuple[str, ...]]:
             if any(fnmatch(name, glob) for glob in globs) or in_test_folder:
                 found.setdefault(language, []).append(relative)
                 break
+        else:
+            if _is_unittest_file(file):
+                found.setdefault("python", []).append(relative)
     return {language: tuple(sorted(files)) for language, files in found.items()}
+
+
+def _is_unittest_file(file: SubmissionFile) -> bool:
+    """A Python file that unittest's discovery would run (``test.py`` with a TestCase)."""
+    name = PurePosixPath(file.relative).name
+    if file.language != "python" or not any(fnmatch(name, glob) for glob in _UNITTEST_NAMES):
+        return False
+    text = file.read_text() or ""
+    return any(marker in text for marker in _UNITTEST_MARKERS)
 
 
 def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunReport]:
@@ -181,6 +209,9 @@ def to_analyser_report(
     """The "tests" analyser report: counts and flags as signals, observations citing the test
     files, risk flags for failing runs and for anything the sandbox had to stop.
 
+    ``tests_line_coverage`` is the share of the candidate's own Python statements the tests
+    executed (None where not measured); ``tests_trivial`` is true when the tests ran and
+    executed none of it (``assert 1 + 1 == 2``), which scoring treats as no tests at all.
     ``sandbox_violation`` is true for anything the sandbox stopped, a time limit included;
     ``sandbox_escape_attempt`` only for what a test suite never needs to do (reach the network,
     write outside the workspace, fork without end, exhaust memory or the disk), which is what
@@ -204,6 +235,10 @@ def to_analyser_report(
         "sandbox_violation": bool(violations),
         "sandbox_violations": ",".join(violations),
         "sandbox_escape_attempt": bool(_HOSTILE_VIOLATIONS.intersection(violations)),
+        "tests_missing_dependencies": ",".join(
+            sorted({m for run in runs if run.missing for m in run.missing.modules})
+        ),
+        **_coverage_signals(ran),
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
     if not runs:
@@ -233,39 +268,27 @@ def to_analyser_report(
 
 
 def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
-    argv = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--color=no",
-        f"--rootdir={WORKSPACE}",
-        f"--junitxml={WORKSPACE}/{_PYTEST_JUNIT}",
-        "-o",
-        "junit_family=xunit2",
-    ]
-    if importlib.util.find_spec("anyio") is not None:
-        # Async tests: the one plugin kept from the project's environment.
-        argv += ["-p", "anyio.pytest_plugin"]
-    # Plugins of the project's own environment are not the candidate's: loading them all costs
-    # seconds (schemathesis) and could change how the candidate's tests behave.
-    env = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    tools = python_test_tools()
+    argv, shown = python_suite.command(root, files)
     result = _sandboxed(
         "python",
         files,
         argv,
         root,
         settings,
-        keep=_PYTEST_JUNIT,
-        toolchain=python_runtime_paths(),
-        env=env,
+        keep=(python_suite.JUNIT, python_suite.COVERAGE),
+        toolchain=(*python_suite.interpreter_paths(), tools),
+        env=python_suite.environment(root, tools),
     )
     if isinstance(result, TestRunReport):
         return result
-    counts = _junit_counts(result.files.get(_PYTEST_JUNIT, ""))
-    return _report("python", argv, files, result, *counts, clean_exits=(0, _PYTEST_NO_TESTS))
+    counts = _junit_counts(result.files.get(python_suite.JUNIT, ""))
+    report = _report("python", shown, files, result, *counts, clean_exits=(0, _PYTEST_NO_TESTS))
+    coverage = python_suite.coverage_figures(result.files.get(python_suite.COVERAGE, ""))
+    missing = python_suite.missing_dependencies(root, result.stdout_tail + result.stderr_tail)
+    if missing is not None:
+        return replace(report, status="dependencies_missing", missing=missing, coverage=coverage)
+    return replace(report, coverage=coverage)
 
 
 def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
@@ -327,6 +350,18 @@ def _run_go(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunRe
     return _report("go", ["go", "test", "./..."], files, result, passed, failed, 0, skipped)
 
 
+def _coverage_signals(ran: list[TestRunReport]) -> dict[str, float | int | bool | None]:
+    measured = [run.coverage for run in ran if run.coverage is not None]
+    statements = sum(c.statements for c in measured)
+    by_tests = sum(c.executed_by_tests for c in measured)
+    share = round(by_tests / statements, 3) if statements else None
+    return {
+        "tests_own_statements": statements if measured else None,
+        "tests_line_coverage": share,
+        "tests_trivial": share == 0,
+    }
+
+
 def _not_run(language: Language, files: tuple[str, ...], reason: str) -> TestRunReport:
     return TestRunReport(
         language=language,
@@ -343,7 +378,7 @@ def _sandboxed(
     root: Path,
     settings: Settings,
     *,
-    keep: str,
+    keep: str | tuple[str, ...],
     toolchain: tuple[Path, ...],
     env: dict[str, str] | None = None,
 ) -> SandboxResult | TestRunReport:
@@ -356,7 +391,7 @@ def _sandboxed(
             workdir=root,
             env=env,
             read_only_paths=toolchain,
-            keep_files=[keep],
+            keep_files=[keep] if isinstance(keep, str) else list(keep),
             settings=settings,
         )
     except SandboxUnavailable as error:
@@ -459,17 +494,53 @@ def _observation(run: TestRunReport) -> Observation:
     files = (
         f"{len(run.test_files)} {run.language} test file{'s' if len(run.test_files) != 1 else ''}"
     )
+    counts = f"{run.passed} passed, {run.failed} failed, {run.errors} errors, {run.skipped} skipped"
+    ran = (Evidence(kind="metric", excerpt=f"{run.command}: {counts}"),)
+    tail = stable_tail(run.output_tail)
+    output = (Evidence(kind="quote", excerpt=tail),) if tail else ()
+    if run.status == "dependencies_missing" and run.missing is not None:
+        modules = ", ".join(run.missing.modules)
+        text = (
+            f"{files} could not run: could not install / missing dependency: {modules} "
+            "(dependencies are not installed in the sandbox, which has no network); not "
+            f"counted as failing ({counts} before it stopped)."
+        )
+        quote = (Evidence(kind="quote", excerpt=run.missing.excerpt),)
+        return Observation(CATEGORY, text, polarity=0, evidence=quote + ran + evidence)
     if run.status != "ran":
         text = f"{files} found but not run ({run.command.removeprefix('not run: ')})."
         return Observation(CATEGORY, text, polarity=1, evidence=evidence)
     if run.timed_out:
         text = f"{files}; the test run did not finish within the time limit."
-        return Observation(CATEGORY, text, polarity=-1, evidence=evidence)
-    text = (
-        f"{files}: {run.passed} passed, {run.failed} failed, {run.errors} errors, "
-        f"{run.skipped} skipped."
+        return Observation(CATEGORY, text, polarity=-1, evidence=ran + output + evidence)
+    text = f"{files}: {counts}." + _coverage_sentence(run.coverage)
+    trivial = run.coverage is not None and run.coverage.share == 0
+    polarity = 1 if run.ran_ok and not trivial else -1
+    return Observation(CATEGORY, text, polarity=polarity, evidence=ran + output + evidence)
+
+
+def _coverage_sentence(coverage: CoverageFigures | None) -> str:
+    if coverage is None or coverage.share is None:
+        return ""
+    if coverage.share == 0:
+        return (
+            f" The tests execute none of the candidate's own code (0 of {coverage.statements} "
+            "statements): they test nothing that was built and earn no Testing points."
+        )
+    return (
+        f" They execute {coverage.share:.0%} of the candidate's own code "
+        f"({coverage.executed_by_tests} of {coverage.statements} statements, coverage.py)."
     )
-    return Observation(CATEGORY, text, polarity=1 if run.ran_ok else -1, evidence=evidence)
+
+
+def stable_tail(output: str) -> str:
+    """The last lines of a run's output as the report quotes them: durations and memory
+    addresses masked, so that the same submission always reads the same."""
+    lines = [line.rstrip() for line in output.splitlines() if line.strip()][-_TAIL_LINES:]
+    text = "\n".join(lines)
+    for pattern, replacement in _VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text[-1500:]
 
 
 def _violation_observations(run: TestRunReport) -> list[Observation]:

@@ -80,6 +80,9 @@ _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs"})
 _TEST_NAMES = (
     "test_*.py",
     "*_test.py",
+    "test.py",
+    "tests.py",
+    "*_tests.py",
     "conftest.py",
     "*_test.go",
     "*.test.*",

@@ -79,7 +79,7 @@ def test_python_tests_are_counted(tmp_path: Path) -> None:
     assert (run.passed, run.failed, run.errors, run.skipped) == (2, 1, 1, 1)
     assert not run.ran_ok and not run.timed_out
     assert "fixture broke" in run.output_tail
-    assert run.command.startswith("python -m pytest")
+    assert run.command.startswith("python -m coverage run -m pytest")
 
 
 def test_the_report_cites_test_files_and_is_deterministic(tmp_path: Path) -> None:
@@ -95,9 +95,13 @@ def test_the_report_cites_test_files_and_is_deterministic(tmp_path: Path) -> Non
     assert first.signals["tests_run_ok"] is False
     assert first.signals["sandbox_violation"] is False
     (observation,) = first.observations
-    assert observation.text == "1 python test file: 2 passed, 1 failed, 1 errors, 1 skipped."
-    assert observation.evidence[0].kind == "file"
-    assert observation.evidence[0].file == "tests/test_calc.py"
+    counts = "2 passed, 1 failed, 1 errors, 1 skipped"
+    assert observation.text.startswith(f"1 python test file: {counts}.")
+    metric, tail = observation.evidence[:2]
+    assert metric.kind == "metric" and metric.excerpt.endswith(counts)
+    assert tail.kind == "quote" and "1 failed, 2 passed, 1 skipped, 1 error in <t>" in tail.excerpt
+    assert observation.evidence[2].kind == "file"
+    assert observation.evidence[2].file == "tests/test_calc.py"
     (flag,) = first.risk_flags
     assert (flag.code, flag.severity) == ("tests_failing", "medium")
     assert "1 failed" in flag.message
@@ -139,27 +143,33 @@ def test_a_clean_passing_suite_runs_ok(tmp_path: Path) -> None:
     assert report.signals["sandbox_violation"] is False
     assert report.risk_flags == []
     (observation,) = report.observations
-    assert observation.text == "2 python test files: 5 passed, 0 failed, 0 errors, 0 skipped."
+    assert observation.text == (
+        "2 python test files: 5 passed, 0 failed, 0 errors, 0 skipped. They execute 100% of the "
+        "candidate's own code (2 of 2 statements, coverage.py)."
+    )
+    assert report.signals["tests_line_coverage"] == 1.0
+    assert report.signals["tests_trivial"] is False
     assert observation.polarity == 1
 
 
-def test_pytest_comes_from_the_project_s_environment(tmp_path: Path) -> None:
-    # The worker's own virtual environment (wherever the checkout is) is what runs the tests.
+def test_the_suite_sees_the_test_tools_and_nothing_else_of_the_worker_s(tmp_path: Path) -> None:
+    # pytest and coverage come from the runtime install (requirements.txt), copied apart: the
+    # worker's other packages (httpx, pydantic...) and its own code are invisible to the suite.
     root = write(
         tmp_path / "sub",
         {
             "test_env.py": f"""
-                import sys
+                import importlib.util
+                import os
                 import pytest
 
-                def test_runs_on_the_worker_s_environment():
-                    assert sys.prefix == {sys.prefix!r}
-                    assert pytest.__file__.startswith({sys.prefix!r})
+                def test_pytest_is_not_the_worker_s_site_packages():
+                    assert not pytest.__file__.startswith({sys.prefix!r})
 
-                def test_the_worker_s_code_is_not_importable():
-                    import importlib.util
-                    assert importlib.util.find_spec("backend") is None
-                    assert not __import__("os").path.exists({str(PROJECT / "backend")!r})
+                def test_the_worker_s_packages_are_not_importable():
+                    for name in ("httpx", "pydantic", "backend", "workers", "numpy"):
+                        assert importlib.util.find_spec(name) is None, name
+                    assert not os.path.exists({str(PROJECT / "backend")!r})
             """,
         },
     )
