@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: SQLite file in data_dir
     redis_url: str = ""  # empty: Huey on SQLite in data_dir
     queue_file: Path | None = None  # the SQLite queue; empty: data_dir/queue.db
+    # Every process of one installation uses the same name; two installations sharing a Redis
+    # server (or a test run beside another) use different ones.
+    queue_name: str = "truelevel"
 
     # Public address of the web app (links in invite emails, OIDC redirect URI).
     public_url: str = "http://localhost:3000"

@@ -30,10 +30,11 @@ def consumer_env(queue_file: Path, **settings: str) -> dict[str, str]:
     }
 
 
-def start_consumer(env: dict[str, str], log: Path) -> subprocess.Popen:
-    """A one-worker consumer in a process group of its own (so its children die with it)."""
+def start_consumer(env: dict[str, str], log: Path, *options: str) -> subprocess.Popen:
+    """A one-worker consumer in a process group of its own (so its children die with it);
+    ``options`` are more ``huey_consumer`` options (``--no-periodic``)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "huey.bin.huey_consumer", "workers.tasks.huey", "-w", "1"],
+        [sys.executable, "-m", "huey.bin.huey_consumer", "workers.tasks.huey", "-w", "1", *options],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),

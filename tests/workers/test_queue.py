@@ -8,17 +8,18 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from huey import RedisHuey, SqliteHuey
+from huey import PriorityRedisExpireHuey, SqliteHuey
 
 from backend.db import session_scope
 from backend.services.mail import queue_email
 from backend.settings import Settings
 from tests.helpers import make_org
-from workers.queue import make_huey
+from workers.queue import RESULT_TTL_SECONDS, make_huey
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,9 +30,11 @@ def test_sqlite_queue_by_default(tmp_path):
     assert (tmp_path / "queue.db").exists()
 
 
-def test_redis_queue_when_configured(tmp_path):
+def test_redis_queue_when_configured_keeps_priorities_and_expires_results(tmp_path):
     huey = make_huey(Settings(data_dir=tmp_path, redis_url="redis://127.0.0.1:6379/15"))
-    assert isinstance(huey, RedisHuey)
+    # Plain RedisHuey refuses the priorities every evaluation and interview is enqueued with.
+    assert isinstance(huey, PriorityRedisExpireHuey)
+    assert huey.storage._expire_time == RESULT_TTL_SECONDS
 
 
 class _Inbox:
@@ -64,6 +67,8 @@ def test_consumer_process_delivers_queued_email(redis_url, tmp_path):
         "TRUELEVEL_SMTP_HOST": "127.0.0.1",
         "TRUELEVEL_SMTP_PORT": str(controller.port),
         "TRUELEVEL_REDIS_URL": redis_url,
+        # A queue of its own: a test run beside this one must not take its messages.
+        "TRUELEVEL_QUEUE_NAME": f"test-{uuid.uuid4().hex}",
         "TRUELEVEL_DATA_DIR": str(tmp_path),
         # Email delivery needs no speech models; loading them would only compete for the CPU.
         "TRUELEVEL_PRELOAD_MODELS": "0",
