@@ -2,9 +2,11 @@
 history. Part of the "security" analyser (``security.analyse`` reports them).
 
 detect-secrets with its provider-specific detectors and its keyword detector, plus a few
-high-confidence patterns of our own (AWS access keys, private keys, GitHub and Slack tokens) that
-no comment can switch off. A secret is never quoted in full: excerpts keep its first four
-characters. History matters because deleting a key in a later commit does not un-leak it.
+high-confidence patterns of our own (AWS access keys, private keys, GitHub, Slack and Stripe live
+keys) that no comment can switch off. ``credentials.is_real`` then drops placeholders,
+documentation examples and local test databases, so that a flag always means a real key.
+A secret is never quoted in full: excerpts keep its first four characters. History matters
+because deleting a key in a later commit does not un-leak it.
 
 detect-secrets keeps its settings (plugins, filters) in process-wide state, so every scan holds
 ``_DETECT_SECRETS_LOCK``: two evaluations in threads of one worker must not switch each other's
@@ -22,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from detect_secrets import SecretsCollection
 from detect_secrets.settings import default_settings
 
+from workers.evaluation.code import credentials
 from workers.evaluation.code.evidence import Evidence
 from workers.evaluation.code.git_adapter import AddedLines, added_lines_by_commit
 from workers.evaluation.code.walk import SKIPPED_DIRS, SubmissionFile, is_test_path
@@ -58,6 +61,7 @@ _KNOWN_SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("Private Key", re.compile(r"-----(BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----")),
     ("GitHub Token", re.compile(r"\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_\w{82})")),
     ("Slack Token", re.compile(r"\b(xox[abprs]-[A-Za-z0-9-]{10,})")),
+    ("Stripe Access Key", re.compile(r"\b((?:sk|rk)_live_[0-9a-zA-Z]{24,99})\b")),
 )
 
 
@@ -117,11 +121,16 @@ def _find_secrets(
     for number, text in lines:
         for kind, pattern in _KNOWN_SECRETS:
             found.update((number, kind, match) for match in pattern.findall(text))
-    # Some detectors report only a token's prefix ("ghp"); keep the whole token once.
+    # Some detectors report only a token's prefix ("ghp"); keep the whole token once, under
+    # its provider's name rather than "Secret Keyword" when both matched it.
     return sorted(
         hit
         for hit in found
         if not any(o[0] == hit[0] and hit[2] in o[2] and o[2] != hit[2] for o in found)
+        and not (
+            hit[1] in credentials.KEYWORD_KINDS
+            and any(o[0] == hit[0] and o[2] == hit[2] and o[1] != hit[1] for o in found)
+        )
     )
 
 
@@ -148,6 +157,8 @@ def _to_findings(
     for number, kind, value in hits:
         if is_test and kind in _TEST_NOISE_TYPES:
             continue
+        if not credentials.is_real(relative, kind, value, text_lines.get(number, "")):
+            continue  # a placeholder, a documentation example or a local test database
         excerpt = _masked_line(text_lines.get(number, ""), [value, *by_line[number]], kind)
         sha, subject = commit or (None, None)
         findings.append(SecretFinding(relative, number, kind, value, excerpt, sha, subject))

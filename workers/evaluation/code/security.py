@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from workers.evaluation.code import secrets
@@ -47,6 +48,19 @@ class CodeFinding:
 _IGNORED_RUFF = frozenset({"S101", "S110", "S112", "S311", "S603", "S607"})
 _HIGH_RUFF = frozenset(
     {"S102", "S307", "S323", "S501", "S502", "S503", "S504", "S506", "S602", "S605", "S608"}
+)
+# ruff's wording for a shell command built from a constant string: nothing can be injected.
+_SAFE_SHELL = "seems safe"
+_TOOLING_DIRS = frozenset({"scripts", "script", "tools", "bin", "ci", ".github", "release"})
+_TOOLING_NAMES = (
+    "release*.py",
+    "setup.py",
+    "noxfile.py",
+    "tasks.py",
+    "fabfile.py",
+    "manage.py",
+    "build*.py",
+    "bump*.py",
 )
 # Ruff rules whose flagged line holds a hard-coded password: its string literals are masked.
 _PASSWORD_RUFF = frozenset({"S105", "S106", "S107"})
@@ -188,7 +202,7 @@ def scan_code(root: Path, files: list[SubmissionFile]) -> CodeScan:
         line = _line(texts.get(lint.file, ""), lint.line)
         if lint.code in _PASSWORD_RUFF:
             line = _STRING.sub(lambda m: m.group(1) + mask(m.group(2)) + m.group(1), line)
-        severity: Severity = "high" if lint.code in _HIGH_RUFF else "medium"
+        severity = _severity(lint.file, lint.code, lint.message)
         findings.append(CodeFinding(lint.file, lint.line, lint.code, severity, lint.message, line))
     for file in products:
         rules = [rule for rule in _RULES if file.language in rule.languages]
@@ -211,6 +225,23 @@ def scan_code(root: Path, files: list[SubmissionFile]) -> CodeScan:
         unique.setdefault((finding.file, finding.line), finding)
     ordered = sorted(unique.values(), key=lambda f: (f.file, f.line))
     return CodeScan(ordered, len(products), len(python), ruff_failed=linted is None)
+
+
+def _severity(relative: str, code: str, message: str) -> Severity:
+    """High for ruff's dangerous rules in application code; medium for a shell command that is
+    a constant string (ruff: "seems safe") and for anything in release and build tooling, which
+    never sees a user's input."""
+    if code not in _HIGH_RUFF or _SAFE_SHELL in message or is_tooling(relative):
+        return "medium"
+    return "high"
+
+
+def is_tooling(relative: str) -> bool:
+    """A developer's helper (release, build, task scripts), not the application."""
+    path = PurePosixPath(relative.lower())
+    return bool(_TOOLING_DIRS.intersection(path.parts[:-1])) or any(
+        fnmatch(path.name, pattern) for pattern in _TOOLING_NAMES
+    )
 
 
 def _line(text: str, number: int) -> str:
