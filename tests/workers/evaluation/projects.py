@@ -267,8 +267,9 @@ def copied_project(path: Path) -> str:
 
 
 # An AWS example-format access key: what detect-secrets and the regex pass look for.
-LEAKED_KEY = "AKIAIOSFODNN7" + "EXAMPLE"
-LEAKED_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
+# Real-looking, not AWS's documentation example (AKIA...EXAMPLE), which is a placeholder.
+LEAKED_KEY = "AKIA2E0A8F3B" + "244C9986"
+LEAKED_SECRET = "q8s9Vf2Lk3Jd7Hw1Zp4Rt6Y" + "x0Bn5Mc8Qa2Ws3Ed4"
 
 
 def leaky_project(path: Path) -> str:
