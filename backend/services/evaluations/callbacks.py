@@ -6,7 +6,9 @@ reviewer finalised it (``completed``), or the engine failed (``failed``). Queuei
 row (``callback_state`` pending, due now); the worker calls :func:`deliver_due` every minute and
 that sends what is due, always the evaluation's *current* view, so a later event supersedes an
 undelivered earlier one. The ``webhook-id`` is ``{evaluation id}.{stage}``: the same on every
-retry of one event, different for the next event.
+retry of one event, different for the next event. Several workers may send at once (overlapping
+sweeps, several consumers): each due event is claimed by one guarded UPDATE, and only the sender
+whose UPDATE changed the row POSTs it.
 
 Retries: a failed attempt (transport error, timeout, non-2xx answer) is tried again after
 ``1 min × 2^(attempt-1)``, capped at 12 h, with ±20 % jitter so receivers coming back from an
@@ -72,14 +74,17 @@ def message_id(evaluation: Evaluation) -> str:
     return f"{evaluation.id}.{evaluation.stage}"
 
 
-def _take(session: Session, evaluation: Evaluation, now: datetime) -> bool:
-    """Compare-and-set: this process sends the due callback, no other worker does meanwhile."""
+def _claim(session: Session, *, evaluation_id: str, due_at: datetime, now: datetime) -> bool:
+    """Compare-and-set: this sender, and no other, sends the callback that was due at
+    ``due_at``. ``due_at`` is what the sender read before any commit (a value read after one
+    could already be another sender's claim), and one UPDATE decides, so of senders racing for
+    one row exactly one changes it; on SQLite and PostgreSQL alike."""
     result = session.exec(
         update(Evaluation)
         .where(
-            col(Evaluation.id) == evaluation.id,
+            col(Evaluation.id) == evaluation_id,
             col(Evaluation.callback_state) == CallbackState.pending.value,
-            col(Evaluation.callback_next_at) == evaluation.callback_next_at,
+            col(Evaluation.callback_next_at) == due_at,
         )
         .values(callback_next_at=now + IN_FLIGHT)
     )
@@ -103,13 +108,19 @@ def _record(
     session.commit()
 
 
-def deliver_one(session: Session, *, evaluation: Evaluation, now: datetime | None = None) -> bool:
-    """Send one due callback and record the outcome; True when the receiver took it (2xx)."""
+def deliver_one(
+    session: Session, *, evaluation_id: str, due_at: datetime, now: datetime | None = None
+) -> bool:
+    """Claim and send the callback of ``evaluation_id`` that was due at ``due_at``, and record the
+    outcome; True when the receiver took it (2xx). False, sending nothing, when another sender
+    claimed it first."""
     now = now or utcnow()
-    if evaluation.callback_url is None or not _take(session, evaluation, now):
+    if not _claim(session, evaluation_id=evaluation_id, due_at=due_at, now=now):
         return False
     in_flight_until = now + IN_FLIGHT
-    session.refresh(evaluation)
+    evaluation = session.get(Evaluation, evaluation_id)
+    if evaluation is None or evaluation.callback_url is None:
+        return False
     body = json.dumps(
         evaluation_view(evaluation).model_dump(mode="json"), separators=(",", ":")
     ).encode()
@@ -158,10 +169,13 @@ def deliver_one(session: Session, *, evaluation: Evaluation, now: datetime | Non
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> int:
     """Send every callback that is due (at most a batch per call); the worker calls this every
-    minute. Returns how many receivers took their callback."""
+    minute, and several workers may call it at once: each due event is sent by one of them.
+    Returns how many receivers took their callback."""
     now = now or utcnow()
+    # Plain values, not ORM rows: a commit expires rows, and a row reloaded after another
+    # sender's claim would carry that claim as if it were what this sender saw due.
     due = session.exec(
-        select(Evaluation)
+        select(Evaluation.id, Evaluation.callback_next_at)
         .where(
             col(Evaluation.callback_state) == CallbackState.pending.value,
             col(Evaluation.callback_next_at) <= now,
@@ -170,10 +184,10 @@ def deliver_due(session: Session, *, now: datetime | None = None) -> int:
         .limit(BATCH)
     ).all()
     delivered = 0
-    for evaluation in due:
+    for evaluation_id, due_at in due:
         try:
-            delivered += deliver_one(session, evaluation=evaluation, now=now)
+            delivered += deliver_one(session, evaluation_id=evaluation_id, due_at=due_at, now=now)
         except Exception:  # one broken row must not stop the others
             session.rollback()
-            log.exception("delivering the callback of %s failed", evaluation.id)
+            log.exception("delivering the callback of %s failed", evaluation_id)
     return delivered

@@ -1,0 +1,79 @@
+"""Two senders deliver callbacks at the same time (two workers' overlapping minute sweeps) to a
+real local receiver: every event is POSTed exactly once."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+from sqlmodel import col, select
+
+from backend.db import session_scope
+from backend.models import Evaluation
+from backend.services.evaluations import callbacks
+from tests.api.evaluations.helpers import finish_automated, submit
+from tests.api.evaluations.test_callbacks import Receiver, local_urls_allowed  # noqa: F401
+from tests.helpers import make_org
+
+EVENTS = 12
+SENDERS = 2
+
+
+class SlowReceiver(Receiver):
+    """Takes a moment to answer, as a real ATS does, so the two senders overlap."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        handler = self.server.RequestHandlerClass
+        original = handler.do_POST
+
+        def slow_post(request) -> None:
+            time.sleep(0.05)
+            original(request)
+
+        handler.do_POST = slow_post
+
+
+def _pending(ids: list[str]) -> int:
+    with session_scope() as db:
+        states = db.exec(select(Evaluation.callback_state).where(col(Evaluation.id).in_(ids)))
+        return sum(state == "pending" for state in states)
+
+
+def test_two_concurrent_senders_post_each_event_exactly_once(client, local_urls_allowed):  # noqa: F811
+    org = make_org()
+    with SlowReceiver() as receiver:
+        ids = [submit(client, org, callback_url=receiver.url)["id"] for _ in range(EVENTS)]
+        for evaluation_id in ids:
+            finish_automated(evaluation_id)  # the automated result queues a callback
+        assert _pending(ids) == EVENTS
+
+        start = threading.Barrier(SENDERS)
+        errors: list[BaseException] = []
+
+        def sender() -> None:
+            try:
+                start.wait()
+                # A sweep sends at most a batch; other tests' rows may be due too.
+                deadline = time.monotonic() + 60
+                while _pending(ids) and time.monotonic() < deadline:
+                    with session_scope() as db:
+                        callbacks.deliver_due(db)
+            except BaseException as exc:  # surfaced in the test's thread below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=sender) for _ in range(SENDERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+
+    assert not errors, errors
+    assert _pending(ids) == 0
+    ours = {f"{evaluation_id}.awaiting_review" for evaluation_id in ids}
+    posts = Counter(r["headers"]["webhook-id"] for r in receiver.requests)
+    assert {message: posts[message] for message in ours} == dict.fromkeys(ours, 1)
+    with session_scope() as db:
+        rows = db.exec(select(Evaluation).where(col(Evaluation.id).in_(ids))).all()
+        assert {(r.callback_state, r.callback_attempts) for r in rows} == {("delivered", 1)}
