@@ -1,20 +1,25 @@
 """The "quality" analyser: lint findings (ruff, Python), function complexity and length
 (lizard, every language it reads) and copy-pasted blocks.
 
-ruff runs once for all Python files, with ``--isolated`` so that nothing in the submission
-(a ``pyproject.toml`` turning rules off) changes what is measured; lizard runs in-process.
-Lint covers all Python files; complexity and duplication cover the code outside tests, which is
-what the brief asked the candidate to build.
+ruff runs once for all Python files with our rule set. When the project has its own ruff
+configuration (``ruff.toml``, ``.ruff.toml``, ``[tool.ruff]`` in ``pyproject.toml``) its
+conventions are respected: its line length and rule options, and up to ``MAX_PROJECT_IGNORES``
+individual rules it switched off (``E501``, ``B008``); what would hide everything (``ALL``, whole
+families, per-file ignores, excludes) is not, and the evidence names the configuration used.
+Lint density, complexity and duplication cover the code outside tests and generated files, which
+is what the brief asked the candidate to build; lizard runs in-process.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -22,7 +27,7 @@ from pathlib import Path, PurePosixPath
 import lizard
 
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
-from workers.evaluation.code.walk import SubmissionFile, source_files
+from workers.evaluation.code.walk import SubmissionFile, is_generated, source_files
 
 REPORT_NAME = "quality"
 CATEGORY = "Code Quality"
@@ -33,6 +38,9 @@ DUPLICATE_WINDOW = 6  # consecutive meaningful lines that make a copied block
 _RUFF_BATCH = 1000  # paths per ruff process, well under the argument-length limit
 _RUFF_TIMEOUT_S = 300
 _LINE_LENGTH = 120
+MAX_PROJECT_IGNORES = 20
+_RUFF_CONFIGS = ("ruff.toml", ".ruff.toml", "pyproject.toml")
+_RULE_CODE = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
 _MAX_CITED = 5
 # lizard picks its reader by extension; these are spellings of languages it reads.
 _LIZARD_SUFFIX = {".pyi": ".py", ".mts": ".ts", ".cts": ".ts"}
@@ -72,20 +80,61 @@ def ruff_executable() -> str | None:
     return str(beside) if beside.exists() else None
 
 
+def project_ruff_config(root: Path) -> tuple[str, tuple[str, ...]] | None:
+    """The project's own ruff configuration (its path relative to ``root``) and the individual
+    rules it ignores that are respected, or None when it has none."""
+    for name in _RUFF_CONFIGS:
+        path = Path(root) / name
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        section = data.get("tool", {}).get("ruff") if name == "pyproject.toml" else data
+        if not isinstance(section, dict):
+            continue
+        lint = section.get("lint") if isinstance(section.get("lint"), dict) else {}
+        codes: set[str] = set()
+        for table in (section, lint):
+            for key in ("ignore", "extend-ignore"):
+                value = table.get(key)
+                if isinstance(value, list):
+                    codes.update(c for c in value if isinstance(c, str) and _RULE_CODE.match(c))
+        return name, tuple(sorted(codes))[:MAX_PROJECT_IGNORES]
+    return None
+
+
 def run_ruff(
-    root: Path, relative_paths: list[str], *, select: str, ignore_noqa: bool = False
+    root: Path,
+    relative_paths: list[str],
+    *,
+    select: str,
+    ignore_noqa: bool = False,
+    project_config: tuple[str, tuple[str, ...]] | None = None,
 ) -> list[LintFinding] | None:
     """ruff's findings for ``relative_paths`` under ``root`` with the rules ``select``, sorted by
-    file and line; None when ruff is not installed or fails."""
+    file and line; None when ruff is not installed or fails. ``project_config`` (from
+    ``project_ruff_config``) lints with the project's settings and respected ignores; without
+    it nothing in the submission changes what is measured (``--isolated``)."""
     ruff = ruff_executable()
     if ruff is None:
         return None
     findings: list[LintFinding] = []
     resolved_root = Path(root).resolve()
     for start in range(0, len(relative_paths), _RUFF_BATCH):
-        argv = [ruff, "check", "--output-format", "json", "--no-cache", "--isolated"]
-        # Line length is the project's own choice, which --isolated cannot read; be generous.
-        argv += ["--select", select, "--line-length", str(_LINE_LENGTH), "--exit-zero"]
+        argv = [ruff, "check", "--output-format", "json", "--no-cache"]
+        if project_config is None:
+            # Line length is the project's own choice, which --isolated cannot read; be generous.
+            argv += ["--isolated", "--line-length", str(_LINE_LENGTH)]
+        else:
+            config, ignores = project_config
+            argv += ["--config", config]
+            # Per-file ignores could switch every rule off everywhere ("*" = ["ALL"]).
+            argv += ["--config", "lint.per-file-ignores = {}"]
+            argv += ["--config", "lint.extend-per-file-ignores = {}"]
+            argv += ["--extend-ignore", ",".join(ignores)] if ignores else []
+        argv += ["--select", select, "--exit-zero"]
         argv += ["--ignore-noqa"] if ignore_noqa else []
         argv += ["--", *relative_paths[start : start + _RUFF_BATCH]]
         try:
@@ -120,12 +169,21 @@ def analyse(root: Path) -> AnalyserReport:
     analyser."""
     started = time.monotonic()
     sources = source_files(root)
-    python = [f for f in sources if f.language == "python"]
     texts = {f.relative: text for f in sources if (text := f.read_text()) is not None}
-    python_lines = sum(_non_blank(texts.get(f.relative, "")) for f in python)
-
-    findings = run_ruff(root, [f.relative for f in python], select=LINT_RULES) if python else []
-    products = [f for f in sources if not f.is_test and f.relative in texts]
+    # The candidate's product: not their tests, not generated code (``*_pb2.py``, "DO NOT EDIT").
+    products = [
+        f
+        for f in sources
+        if not f.is_test and f.relative in texts and not is_generated(f.relative, texts[f.relative])
+    ]
+    python = [f for f in products if f.language == "python"]
+    python_lines = sum(_non_blank(texts[f.relative]) for f in python)
+    config = project_ruff_config(root)
+    findings = (
+        run_ruff(root, [f.relative for f in python], select=LINT_RULES, project_config=config)
+        if python
+        else []
+    )
     functions = _functions(products, texts)
     duplicates = _duplicate_blocks([(f.relative, texts[f.relative]) for f in products])
 
@@ -144,9 +202,10 @@ def analyse(root: Path) -> AnalyserReport:
         "complex_functions": sum(1 for ccn in ccns if ccn > COMPLEX_CCN),
         "long_functions": sum(1 for fn in functions if fn.nloc > LONG_NLOC),
         "duplicate_blocks": len(duplicates),
+        "lint_config": config[0] if config else "",
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
-    report.observations.extend(_lint_observations(signals, findings, len(python)))
+    report.observations.extend(_lint_observations(signals, findings, len(python), config))
     report.observations.extend(_function_observations(signals, functions))
     if duplicates:
         text = (
@@ -234,7 +293,10 @@ def _duplicate_blocks(files: list[tuple[str, str]]) -> list[Evidence]:
 
 
 def _lint_observations(
-    signals: dict, findings: list[LintFinding] | None, python_files: int
+    signals: dict,
+    findings: list[LintFinding] | None,
+    python_files: int,
+    config: tuple[str, tuple[str, ...]] | None,
 ) -> list[Observation]:
     if not python_files:
         return []
@@ -247,7 +309,17 @@ def _lint_observations(
         text = "Python lint could not be measured (ruff failed)."
         return [Observation(CATEGORY, text, 0, (failed,))]
     per_kloc = signals["lint_findings_per_kloc"] or 0.0
-    metric = Evidence(kind="metric", excerpt=f"{per_kloc:g} findings per 1,000 lines")
+    if config is None:
+        used = f"ruff {LINT_RULES}, no project configuration"
+    else:
+        ignored = f", ignoring {', '.join(config[1])} as it does" if config[1] else ""
+        used = f"ruff {LINT_RULES} with the project's {config[0]}{ignored}"
+    plural = "s" if python_files != 1 else ""
+    excerpt = (
+        f"{per_kloc:g} findings per 1,000 lines in {python_files:,} Python file{plural} "
+        f"outside tests and generated code ({used})"
+    )
+    metric = Evidence(kind="metric", excerpt=excerpt)
     if not findings:
         text = "ruff finds nothing to fix in the Python code."
         return [Observation(CATEGORY, text, 1, (metric,))]
