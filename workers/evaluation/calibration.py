@@ -29,8 +29,10 @@ prior's spread does not shrink as labels accumulate). Only the weighted mean ent
 not the vector of category scores: with a few hundred decisions a per-category slope would
 overfit.
 
-Confidence. ``confidence_score`` is the probability of the predicted level, scaled down by how
-much of the rubric automated signals actually covered, never above 95 (see its docstring).
+Confidence. ``confidence_score`` is the probability of the decision proposed (the levels that
+lead to it), scaled down by how much of the rubric automated signals covered and by how much
+the category scores disagree, never above a ceiling that rises with the reviewer decisions the
+model was fitted on (see its docstring).
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ PROFILE_CENTRE = 3.0
 PRIOR_SD_SLOPE = 0.5
 PRIOR_SD_CUT = 0.6
 MAX_CONFIDENCE = 95
+# The ceiling of a model no reviewer has corrected yet, and the decisions that lift it to 95.
+UNCALIBRATED_CONFIDENCE = 75
+CALIBRATED_LABELS = 50
 _DECIMALS = 4
 _MIN_PROBABILITY = 1e-12  # keeps log() finite for decisions the model finds near impossible
 
@@ -153,20 +158,59 @@ def weighted_profile(scores: Sequence[tuple[float, float]]) -> float:
     return round(sum(score * max(weight, 0.0) for score, weight in scores) / total_weight, 3)
 
 
-def confidence_score(probability: float, *, coverage: float = 1.0) -> int:
-    """Confidence 0..95: ``100 * probability * (0.5 + 0.5 * coverage)``, rounded half up, at
-    most ``MAX_CONFIDENCE``.
+def confidence_score(
+    probability: float,
+    *,
+    coverage: float = 1.0,
+    agreement: float = 1.0,
+    n_labels: int | None = None,
+) -> int:
+    """Confidence 0..95: ``100 * probability * (0.5 + 0.5 * coverage) * (0.6 + 0.4 *
+    agreement)``, rounded half up, at most the ceiling.
 
-    ``probability`` is that of the predicted level; ``coverage`` (0..1) is the weighted share of
-    the rubric that automated signals actually measured (a custom category no signal covers
-    counts 0, a category whose analyser could not run counts less than 1). Full coverage keeps
-    the model's probability; no coverage at all halves it, because the level then rests on part
-    of the rubric only. The ceiling says that the probability is conditional on the signals
-    being right, which only a reviewer can confirm.
+    ``probability`` is the model's probability *of the decision proposed* (``decision_
+    probability``: the mass of the levels that lead to the same recommendation), not of one
+    exact level: a clear pass two levels above the target is certain even when senior and staff
+    are a coin toss, which used to make strong work read less sure than weak work.
+    ``coverage`` (0..1) is the weighted share of the rubric that automated signals actually
+    measured (a custom category no signal covers counts 0, a category whose analyser could not
+    run counts less than 1). ``agreement`` (0..1, ``score_agreement``) is how much the category
+    scores agree with each other: brilliant lint beside tests that test nothing is a profile to
+    doubt. The ceiling says that the probability is conditional on the signals being right,
+    which only a reviewer can confirm: ``MAX_CONFIDENCE`` in general, and, when ``n_labels`` is
+    given, ``UNCALIBRATED_CONFIDENCE`` for a model no reviewer decision has corrected yet,
+    rising to ``MAX_CONFIDENCE`` at ``CALIBRATED_LABELS`` decisions.
     """
     coverage = min(max(coverage, 0.0), 1.0)
+    agreement = min(max(agreement, 0.0), 1.0)
     value = 100.0 * min(max(probability, 0.0), 1.0) * (0.5 + 0.5 * coverage)
-    return min(math.floor(value + 0.5), MAX_CONFIDENCE)
+    value *= 0.6 + 0.4 * agreement
+    ceiling = MAX_CONFIDENCE
+    if n_labels is not None:
+        learned = min(max(n_labels, 0), CALIBRATED_LABELS) / CALIBRATED_LABELS
+        ceiling = round(
+            UNCALIBRATED_CONFIDENCE + (MAX_CONFIDENCE - UNCALIBRATED_CONFIDENCE) * learned
+        )
+    return min(math.floor(value + 0.5), ceiling)
+
+
+def decision_probability(model: CalibrationModel, profile: float, levels: Sequence[str]) -> float:
+    """The model's probability that the level is one of ``levels`` (those that lead to the
+    recommendation proposed), rounded to 4 decimals."""
+    probabilities = level_probabilities(model, profile)
+    return round(min(sum(probabilities[level] for level in levels), 1.0), _DECIMALS)
+
+
+def score_agreement(scores: Sequence[tuple[float, float]]) -> float:
+    """1 minus the weighted standard deviation of ``(score, weight)`` pairs over its largest
+    possible value on the 1..5 scale (2): 1 when every category says the same, 0 when they are
+    split between 1 and 5. 1 for fewer than two scores."""
+    total = sum(max(weight, 0.0) for _, weight in scores)
+    if len(scores) < 2 or total <= 0:
+        return 1.0
+    mean = sum(score * max(weight, 0.0) for score, weight in scores) / total
+    variance = sum(max(weight, 0.0) * (score - mean) ** 2 for score, weight in scores) / total
+    return round(max(0.0, 1.0 - math.sqrt(variance) / 2.0), 3)
 
 
 # --- the model's arithmetic -----------------------------------------------------------------

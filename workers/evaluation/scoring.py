@@ -12,10 +12,16 @@ analysers' own observations for that category, so a reviewer sees why each score
 A custom category no family covers is scored 3 with an observation saying so; it is left out of
 the rubric profile (a placeholder is not evidence) and lowers the confidence.
 
+Confidence (``calibration.confidence_score``) is the model's probability of the decision proposed
+(the levels that lead to it), times evidence coverage and agreement between the category scores,
+under a ceiling that rises with the reviewer decisions the calibration was fitted on.
+
 Recommendation (only a proposal; a human finalises every evaluation, a ``reject`` in particular):
 
-- ``reject`` when the calibrated level is two or more levels below the target, or a high-severity
-  ``similar_submission`` flag suggests the work is not the candidate's own;
+- ``reject`` when the calibrated level is two or more levels below the target (unless the
+  candidate's own tests pass and execute at least ``WELL_TESTED_COVERAGE`` of their code: then
+  ``hold``), or a high-severity ``similar_submission`` flag suggests the work is not the
+  candidate's own;
 - ``proceed`` when the calibrated level reaches the target and no risk flag is high-severity;
 - ``hold`` otherwise (one level short, or a high-severity flag such as a committed secret or a
   sandbox violation that a reviewer should look at first).
@@ -36,8 +42,10 @@ from workers.evaluation.calibration import (
     LEVELS,
     CalibrationModel,
     confidence_score,
+    decision_probability,
     level_probabilities,
     predict,
+    score_agreement,
     weighted_profile,
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
@@ -59,6 +67,8 @@ FAMILY_KEYWORDS: tuple[tuple[Family, tuple[str, ...]], ...] = (
 # Flags that make a reject proposal by themselves when high-severity: the work may not be the
 # candidate's own. A committed secret or a sandbox violation only holds the evaluation.
 REJECT_FLAGS = frozenset({"similar_submission"})
+# Passing tests that execute this share of the candidate's code rule out a proposed reject.
+WELL_TESTED_COVERAGE = 0.6
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 Signal = float | int | str | bool | None
 
@@ -273,13 +283,22 @@ def score(
 
     profile = weighted_profile(profile_inputs)
     coverage = _weighted_mean(coverage_inputs)
-    level, probability = predict(calibration, profile)
+    agreement = score_agreement(profile_inputs)
+    level, _ = predict(calibration, profile)
     risk_flags = _risk_flags(ordered)
-    recommendation, reasons = _recommend(level, target_level, risk_flags)
+    recommendation, reasons = _recommend(
+        level, target_level, risk_flags, well_tested=_well_tested(reports)
+    )
+    probability = decision_probability(
+        calibration, profile, _levels_for(recommendation, target_level, risk_flags)
+    )
+    confidence = confidence_score(
+        probability, coverage=coverage, agreement=agreement, n_labels=calibration.n_labels
+    )
     return {
         "recommendation": recommendation,
         "recommendation_reasons": reasons,
-        "confidence_score": confidence_score(probability, coverage=coverage),
+        "confidence_score": confidence,
         "calibrated_seniority": level,
         "target_level": target_level,
         "rubric_scores": rubric_scores,
@@ -294,6 +313,8 @@ def score(
             "n_labels": calibration.n_labels,
             "profile": profile,
             "coverage": coverage,
+            "agreement": agreement,
+            "decision_probability": probability,
             "probabilities": level_probabilities(calibration, profile),
         },
         "engine": {"scoring_version": SCORING_VERSION, "calibration_version": calibration.version},
@@ -441,8 +462,37 @@ def _risk_flags(reports: list[AnalyserReport]) -> list[dict[str, Any]]:
     )
 
 
+def _well_tested(reports: Mapping[str, AnalyserReport]) -> bool:
+    """The candidate's own tests ran, all passed and executed most of their code: evidence of
+    working software that a level estimate from surface signals must not overrule with a
+    reject."""
+    coverage = _signal(reports, "tests", "tests_line_coverage")
+    return (
+        _signal(reports, "tests", "tests_run_ok") is True
+        and isinstance(coverage, int | float)
+        and coverage >= WELL_TESTED_COVERAGE
+    )
+
+
+def _levels_for(
+    recommendation: str, target_level: str, risk_flags: list[dict[str, Any]]
+) -> list[str]:
+    """The levels that, with these flags, lead to ``recommendation``: what confidence is the
+    probability of."""
+    target = LEVELS.index(target_level)
+    gaps = {level: target - LEVELS.index(level) for level in LEVELS}
+    high = any(f["severity"] == "high" for f in risk_flags)
+    blocking = any(f["severity"] == "high" and f["code"] in REJECT_FLAGS for f in risk_flags)
+    if recommendation == "reject":
+        return list(LEVELS) if blocking else [lv for lv, gap in gaps.items() if gap >= 2]
+    if recommendation == "proceed":
+        return [lv for lv, gap in gaps.items() if gap <= 0]
+    # hold: one level short, or any level short of a reject when a flag holds it
+    return [lv for lv, gap in gaps.items() if (gap <= 1 if high else gap == 1)] or list(LEVELS)
+
+
 def _recommend(
-    level: str, target_level: str, risk_flags: list[dict[str, Any]]
+    level: str, target_level: str, risk_flags: list[dict[str, Any]], *, well_tested: bool = False
 ) -> tuple[str, list[str]]:
     """proceed | hold | reject with the reasons a reviewer reads (see the module docstring)."""
     gap = LEVELS.index(target_level) - LEVELS.index(level)
@@ -457,9 +507,15 @@ def _recommend(
         ]
     if high:
         reasons.append("High-severity risk flags: " + ", ".join(high) + ".")
-    if gap >= 2 or blocking:
+    if blocking or (gap >= 2 and not well_tested):
         reasons.append("Proposed reject: a reviewer must confirm it before it is final.")
         return "reject", reasons
+    if gap >= 2:
+        reasons.append(
+            "Held, not rejected: the candidate's own tests pass and execute most of their code, "
+            "which the level estimate cannot outweigh without a reviewer."
+        )
+        return "hold", reasons
     if gap <= 0 and not high:
         return "proceed", reasons
     return "hold", reasons

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from backend.services.rubrics import default_rubric_categories
-from workers.evaluation.calibration import default_model, fit
+from workers.evaluation.calibration import LEVELS, default_model, fit, make_model
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.scoring import RULES, rules_table, score, signal_family
 
@@ -387,7 +387,9 @@ def test_a_custom_category_without_signals_is_neutral_and_lowers_confidence() ->
     rubric = default_rubric_categories()
     custom = [*rubric, {"name": "Product Sense", "weight": 1.0, "criteria": []}]
 
-    plain, with_custom = run(clean_reports()), run(clean_reports(), rubric_categories=custom)
+    calibrated = make_model(default_model().slope, default_model().cuts, n_labels=50)
+    plain = run(clean_reports(), calibration=calibrated)
+    with_custom = run(clean_reports(), rubric_categories=custom, calibration=calibrated)
 
     product = category(with_custom, "Product Sense")
     assert product["score"] == 3 and product["signal_family"] is None
@@ -473,3 +475,45 @@ def test_the_rules_table_documents_every_rule() -> None:
     assert len(table) == len(RULES)
     secret = next(row for row in table if row["signal"] == "security.committed_secrets")
     assert secret["cap"] == 2 and secret["condition"] == ">= 1"
+
+
+CALIBRATED = make_model(default_model().slope, default_model().cuts, n_labels=50)
+
+
+def test_confidence_is_about_the_decision_so_a_clear_pass_is_as_sure_as_a_clear_fail() -> None:
+    strong = run(clean_reports(), target_level="mid", calibration=CALIBRATED)
+    weak = run(messy_reports(), target_level="mid", calibration=CALIBRATED)
+    borderline = run(middling_reports(), target_level="staff", calibration=CALIBRATED)
+
+    assert strong["recommendation"] == "proceed" and strong["confidence_score"] >= 85
+    assert weak["recommendation"] == "hold" and weak["confidence_score"] >= 85
+    assert borderline["confidence_score"] < min(strong["confidence_score"], 70)
+    assert strong["calibration"]["decision_probability"] > 0.99
+
+
+def test_categories_that_disagree_lower_the_confidence() -> None:
+    consistent = run(clean_reports(), target_level="mid", calibration=CALIBRATED)
+    gamed = clean_reports()
+    gamed["tests"].signals.update(tests_trivial=True, tests_line_coverage=0.0)
+
+    disagreeing = run(gamed, target_level="mid", calibration=CALIBRATED)
+
+    assert category(disagreeing, "Testing")["score"] == 1
+    assert disagreeing["calibration"]["agreement"] < consistent["calibration"]["agreement"]
+    assert disagreeing["confidence_score"] < consistent["confidence_score"]
+
+
+def test_a_model_no_reviewer_has_corrected_never_claims_more_than_75() -> None:
+    assert run(messy_reports())["confidence_score"] <= 75
+    assert run(messy_reports(), calibration=CALIBRATED)["confidence_score"] > 75
+
+
+def test_well_tested_work_is_held_not_rejected_whatever_the_level_estimate() -> None:
+    reports = messy_reports()
+    reports["tests"] = clean_reports()["tests"]  # tests pass and execute 91% of the code
+
+    result = run(reports, target_level="staff")
+
+    assert LEVELS.index("staff") - LEVELS.index(result["calibrated_seniority"]) >= 2
+    assert result["recommendation"] == "hold"
+    assert any("Held, not rejected" in reason for reason in result["recommendation_reasons"])
