@@ -1,8 +1,9 @@
 """Accepting an interview recording (seed 004 ``POST /recruitscreen/jobs``, the web app's upload).
 
-Acceptance is all or nothing: the file is stored, probed and measured, its credits charged and
-the job created with its first event in one transaction. On any refusal (too large, not audio,
-damaged, credits exhausted) nothing is charged, no job exists and the stored file is removed.
+Acceptance is all or nothing: the file is stored, decoded whole (``media.probe_file``) and
+measured, its credits charged and the job created with its first event in one transaction. On
+any refusal (too large, not audio, damaged or cut short, silent or only noise, credits
+exhausted) nothing is charged, no job exists and the stored file is removed.
 The queue is told only after the commit (``dispatch_job``), so a worker always finds the row;
 a lost message is picked up by the workers' sweep. A browser interview's job (``call_jobs``) is
 created and charged by the same ``add_charged_job``.
@@ -118,20 +119,24 @@ def submit_recording(
         stored = store_stream(
             stream, folder / name, max_bytes=max_recording_bytes(), too_large=recording_too_large
         )
-        probe = media.probe_file(folder / name)
+        longest = get_settings().interview_max_duration_minutes
+        probe = media.probe_file(folder / name, stop_after_s=longest * 60 + 1)
         duration = probe.duration_s or declared_duration_s
         if duration is None:
             raise media.MediaRefused(
                 "The recording's duration could not be measured; send duration_s.",
                 code="unknown_duration",
             )
-        longest = get_settings().interview_max_duration_minutes
         if duration > longest * 60:
             # Low-bitrate audio packs many hours into the size cap; the workers decode it whole.
             raise media.MediaRefused(
-                f"The recording lasts {duration / 60:.0f} minutes; the limit is {longest}.",
+                f"The recording lasts over {duration / 60:.0f} minutes; the limit is {longest}.",
                 code="recording_too_long",
                 limit_minutes=longest,
+            )
+        if not probe.speech.has_speech:
+            raise media.MediaRefused(
+                probe.speech.reason(), code="no_speech", verdict=probe.speech.verdict
             )
         job = InterviewJob(
             id=job_id,

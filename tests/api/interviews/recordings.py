@@ -24,6 +24,7 @@ STEREO = AUDIO_DIR / "stereo_diarization.wav"  # 5 s, 16-bit PCM
 # suffix → (muxer, encoder, sample rate or None to keep the source's)
 CONVERSIONS: dict[str, tuple[str, str, int | None]] = {
     "mp3": ("mp3", "libmp3lame", None),
+    "aac": ("adts", "aac", None),  # raw ADTS, as phone recorders and exporters write .aac
     "m4a": ("ipod", "aac", None),
     "ogg": ("ogg", "libopus", 48000),
     "webm": ("webm", "libopus", 48000),  # what Chrome's MediaRecorder produces
@@ -73,6 +74,24 @@ def tone_wav(dst: Path, seconds: float, rate: int = 8000) -> Path:
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(bytes(frames))
+    return dst
+
+
+def speech_wav(dst: Path, seconds: float, rate: int = 16000) -> Path:
+    """A mono 16-bit WAV of the JFK speech repeated to last ``seconds``: a long real recording
+    that the upload's speech check accepts."""
+    import numpy as np
+
+    from backend.services.interviews.audio import decode_audio
+
+    speech = decode_audio(JFK, sample_rate=rate).samples[0]
+    samples = np.resize(speech, int(seconds * rate))
+    pcm = (np.clip(samples, -1, 1) * 32767).astype("<i2")
+    with wave.open(str(dst), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm.tobytes())
     return dst
 
 

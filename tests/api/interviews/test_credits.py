@@ -19,7 +19,7 @@ from tests.api.interviews.helpers import (
     stored_recordings,
     submit,
 )
-from tests.api.interviews.recordings import requires_recordings, tone_wav
+from tests.api.interviews.recordings import requires_recordings, speech_wav
 
 pytestmark = requires_recordings
 
@@ -68,7 +68,7 @@ def test_the_measured_duration_is_charged_not_the_declared_one(client, org, tmp_
     set_balance(org, 10)
     body = accepted(client, org, duration_s="412")  # the client claims 7 minutes
     assert body["credits_charged"] == 1  # jfk.flac measures 11 s
-    long_call = tone_wav(tmp_path / "call.wav", 61.0)
+    long_call = speech_wav(tmp_path / "call.wav", 61.0)
     body = accepted(client, org, data=long_call.read_bytes(), filename="call.wav")
     assert (body["credits_charged"], body["credits_remaining"]) == (2, 7)
 
@@ -99,7 +99,7 @@ def test_an_exhausted_balance_is_402_with_the_seed_body(client, org, monkeypatch
 
 def test_a_short_balance_is_402_for_a_longer_recording(client, org, tmp_path):
     set_balance(org, 1)
-    long_call = tone_wav(tmp_path / "call.wav", 90.0)
+    long_call = speech_wav(tmp_path / "call.wav", 90.0)
     response = submit(client, org, data=long_call.read_bytes(), filename="call.wav")
     assert response.status_code == 402
     body = response.json()["detail"]

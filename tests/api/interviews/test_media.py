@@ -79,6 +79,7 @@ def test_the_real_wav_is_measured():
 def test_every_accepted_container_is_measured(conversions, suffix):
     probe = probe_file(conversions[suffix])
     expected = {"m4a": "mp4"}.get(suffix, suffix)
+    assert probe.speech.has_speech
     assert probe.container == expected
     assert probe.duration_s == pytest.approx(11.0, abs=0.25)
 
@@ -103,7 +104,7 @@ def test_a_file_that_is_not_audio_is_refused(tmp_path, data):
     assert "MP3" in error.message
 
 
-@pytest.mark.parametrize("source", ["flac", "wav", "webm", "m4a"])
+@pytest.mark.parametrize("source", ["flac", "wav", "webm", "m4a", "mp3", "aac"])
 def test_a_recording_cut_in_half_is_refused(tmp_path, conversions, source):
     original = {"flac": JFK, "wav": STEREO}.get(source) or conversions[source]
     error = refused(write(tmp_path, f"cut.{source}", first_half(original.read_bytes())))

@@ -136,3 +136,24 @@ def test_browser_webm_without_duration_header(tmp_path):
 def test_duration_of_generated_wav_without_decoding(tmp_path):
     path = write_wav(tmp_path / "tone.wav", np.zeros(16000 * 3, np.float32))
     assert duration_seconds(path) == pytest.approx(3.0)
+
+
+@requires_recordings
+def test_raw_adts_aac_decodes(tmp_path):
+    """A `.aac` upload (raw ADTS frames, no container) decodes like the other formats."""
+    path = convert(JFK, tmp_path / "answer.aac", codec="aac")
+    assert path.read_bytes()[:2] == b"\xff\xf1"  # ADTS sync: no MP4 box around it
+    audio = decode_audio(path)
+    assert audio.container == "aac"
+    assert audio.duration == pytest.approx(11.0, abs=0.1)
+
+
+@requires_recordings
+@pytest.mark.parametrize("suffix", ["mp3", "aac"])
+def test_raw_streams_cut_inside_a_frame_are_truncated(tmp_path, suffix):
+    """MP3 and ADTS carry no trustworthy length; the last frame, shorter than its own header
+    says, gives the cut away."""
+    data = convert(JFK, tmp_path / f"jfk.{suffix}", codec=CONVERSIONS.get(suffix, ("aac",))[0])
+    cut = data.read_bytes()
+    for end in (len(cut) // 2 + 37, len(cut) - 5):
+        assert "truncated" in _reason(cut[:end])
