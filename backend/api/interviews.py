@@ -7,10 +7,12 @@ Routes (under ``/api/v1``), errors in seed 004's ``{"detail": {"error", "message
   202 ``{job_id, status, credits_charged, credits_remaining, status_url, events_url}``.
   ``credits_remaining`` is null while billing is off (unlimited). 402 ``insufficient_credits``
   (``credits_needed``, ``upgrade_url``), 413 ``file_too_large``, 422 for a missing field or a
-  file that is not usable audio (``empty_file``, ``unsupported_media_type``, ``corrupt_media``,
-  ``no_audio_stream``). ``POST /{vertical}/jobs`` for any other product: 404
-  ``unknown_vertical``.
-- ``GET /jobs/{job_id}``: the job (``result`` once completed, ``error`` once failed).
+  file that is not usable audio (``empty_file``, ``unsupported_media_type``, ``corrupt_media``
+  for a damaged or cut-short file, ``no_audio_stream``, ``no_speech`` for silence or steady
+  noise, ``recording_too_long``): the whole file is decoded before anything is charged.
+  ``POST /{vertical}/jobs`` for any other product: 404 ``unknown_vertical``.
+- ``GET /jobs/{job_id}``: the job (``result`` once completed, ``error`` once failed, saying
+  whether its credits were refunded and why).
 - ``GET /jobs/{job_id}/events``: Server-Sent Events named ``status`` with data ``{status, detail,
   terminal, at}``; the whole history first (or what follows ``Last-Event-ID``), then each new
   state, and the stream ends after the terminal one.
@@ -95,6 +97,10 @@ class JobAccepted(BaseModel):
 class JobError(BaseModel):
     code: str
     message: str
+    customer_fault: bool  # the recording sent was at fault (backend.services.interviews.failures)
+    refunded: bool  # the charge went back to the balance, in the ledger
+    credits_refunded: int
+    refund_reason: str
 
 
 class JobReview(BaseModel):

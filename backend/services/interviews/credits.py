@@ -4,7 +4,9 @@ accepted, never twice, and nothing for a refused job.
 ``Organization.credit_balance`` is ``None`` while billing is off: every job is accepted, and its
 usage is still written to the ledger. Otherwise the balance changes only here, always with a
 ``CreditLedgerEntry`` in the same transaction; a job's charge has the unique ``charge_key``
-``job:<id>``, so a repeated charge (a retried request, a requeued job) changes nothing.
+``job:<id>``, so a repeated charge (a retried request, a requeued job) changes nothing. A job
+that fails through no fault of the customer's (``failures``) is refunded by an entry keyed
+``refund:job:<id>``, unique too, so it is never refunded twice.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ def upgrade_url() -> str:
 
 def charge_key(job_id: str) -> str:
     return f"job:{job_id}"
+
+
+def refund_key(job_id: str) -> str:
+    return f"refund:{charge_key(job_id)}"
 
 
 def balance(session: Session, *, org_id: str) -> int | None:
@@ -113,6 +119,55 @@ def charge(
         session.rollback()
         return balance(session, org_id=org_id)
     return remaining
+
+
+def _entry(session: Session, key: str) -> CreditLedgerEntry | None:
+    return session.exec(
+        select(CreditLedgerEntry).where(col(CreditLedgerEntry.charge_key) == key)
+    ).first()
+
+
+def refundable(session: Session, *, job_id: str) -> int:
+    """Credits a refund of job ``job_id`` would give back: its charge, or 0 when it was not
+    charged or is refunded already."""
+    charged = _entry(session, charge_key(job_id))
+    if charged is None or charged.delta >= 0 or _entry(session, refund_key(job_id)) is not None:
+        return 0
+    return -charged.delta
+
+
+def refund(session: Session, *, job_id: str) -> int:
+    """Give back what job ``job_id`` was charged and return how many credits (0: nothing to
+    refund). The balance goes back up only if the charge took credits from it (billing was on
+    then and still is); under billing off the entry reverses the recorded usage. Not committed:
+    the caller commits it with the failure that warrants it, and the unique ``refund:job:<id>``
+    key makes a second refund of the same job fail rather than count twice."""
+    credits = refundable(session, job_id=job_id)
+    if credits == 0:
+        return 0
+    charged = _entry(session, charge_key(job_id))
+    assert charged is not None  # refundable() found it
+    if charged.balance_after is not None:
+        session.exec(
+            update(Organization)
+            .where(
+                col(Organization.id) == charged.org_id,
+                col(Organization.credit_balance).is_not(None),
+            )
+            .values(credit_balance=col(Organization.credit_balance) + credits)
+        )
+    session.add(
+        CreditLedgerEntry(
+            org_id=charged.org_id,
+            delta=credits,
+            reason="refund",
+            charge_key=refund_key(job_id),
+            job_id=job_id,
+            balance_after=balance(session, org_id=charged.org_id),
+        )
+    )
+    session.flush()
+    return credits
 
 
 def grant(session: Session, *, org_id: str, credits: int, reason: str = "grant") -> int:

@@ -12,6 +12,7 @@ whether it did (False: stop working on it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -27,6 +28,7 @@ from backend.models.interviews import (
     InterviewJobStatus,
 )
 from backend.services.errors import Conflict, InvalidInput, NotFound
+from backend.services.interviews import credits, failures
 from backend.settings import get_settings
 
 # The REST prefix the job's links point at (backend.api.API_PREFIX; not imported so services
@@ -147,13 +149,26 @@ def job_view(job: InterviewJob) -> dict[str, Any]:
         "status_url": status_url(job.id),
         "events_url": events_url(job.id),
         "result": job.result if completed else None,
-        "error": (
-            {"code": job.error_code or "processing_failed", "message": job.error or ""}
-            if failed
-            else None
-        ),
+        "error": failure_view(job) if failed else None,
         "review": review,
         "input_retained": job.input_path is not None and job.input_deleted_at is None,
+    }
+
+
+def failure_view(job: InterviewJob) -> dict[str, Any]:
+    """A failed job's ``error``: the reason code and message, and whether its credits were
+    refunded and why (``failures``; the refund was written with the failure, in one
+    transaction, so the verdict on the stored code is what happened)."""
+    code = job.error_code or "processing_failed"
+    verdict = failures.judge(code)
+    refunded = verdict.refund and job.credits_charged > 0
+    return {
+        "code": code,
+        "message": job.error or "",
+        "customer_fault": verdict.customer_fault,
+        "refunded": refunded,
+        "credits_refunded": job.credits_charged if refunded else 0,
+        "refund_reason": verdict.reason,
     }
 
 
@@ -182,11 +197,13 @@ def _guarded_write(
     values: dict[str, Any],
     at: Any,
     started: bool,
+    also: Callable[[], None] | None = None,
 ) -> bool:
     """Compare-and-set on the lease: one UPDATE that matches only while the job is still active
     and ``holder`` (a condition on the lease) is true, then the event of the state it set, both
     committed together; rolled back and False when it matched nothing. ``started``: also set
-    ``started_at`` the first time the job left the queue."""
+    ``started_at`` the first time the job left the queue. ``also``: more writes for the same
+    transaction, made only when the UPDATE matched (a failure's refund)."""
     result = session.exec(
         update(InterviewJob)
         .where(col(InterviewJob.id) == job_id, col(InterviewJob.status).in_(_ACTIVE), holder)
@@ -203,6 +220,8 @@ def _guarded_write(
             .where(col(InterviewJob.id) == job_id, col(InterviewJob.started_at).is_(None))
             .values(started_at=at)
         )
+    if also is not None:
+        also()
     session.commit()
     return True
 
@@ -266,24 +285,41 @@ def _fail(
     message: str,
     now: Any,
 ) -> bool:
+    # Whose fault (``failures``) decides the refund; the message says what happened to the
+    # credits, and the refund is committed with the failure or not at all.
+    verdict = failures.judge(code[:64])
+    refundable = credits.refundable(session, job_id=job_id) if verdict.refund else 0
+    if refundable:
+        amount = f"{refundable} credit was" if refundable == 1 else f"{refundable} credits were"
+        note = f"Its {amount} refunded: the failure was on our side."
+    elif verdict.customer_fault:
+        note = "Its credits are not refunded: the problem is in the recording sent."
+    else:
+        note = ""
     # Seed 004: a failed job's detail is the reason code (e.g. "vram_unavailable").
     values = {
         "status": InterviewJobStatus.failed.value,
         "detail": code[:500],
         "error_code": code[:64],
-        "error": message[:2000],
+        "error": f"{message[: 2000 - len(note) - 1]} {note}".strip(),
         "finished_at": now,
         **_release(),
     }
+
+    def refund() -> None:
+        if refundable:
+            credits.refund(session, job_id=job_id)
+
     return _guarded_write(
-        session, job_id=job_id, holder=holder, values=values, at=now, started=False
+        session, job_id=job_id, holder=holder, values=values, at=now, started=False, also=refund
     )
 
 
 def fail(session: Session, *, job_id: str, owner: str, code: str, message: str) -> bool:
     """Finish the job as ``failed`` with a reason code and a message a person can act on
-    (``undecodable_audio``, ``vram_unavailable``, …). Credits are not refunded or charged again.
-    False when ``owner`` lost the lease or the job is already finished."""
+    (``audio_unreadable``, ``vram_unavailable``, …). Credits are never charged again; a failure
+    that is not the customer's is refunded in the same transaction (``failures``). False when
+    ``owner`` lost the lease or the job is already finished."""
     return _fail(
         session, job_id=job_id, holder=_held_by(owner), code=code, message=message, now=utcnow()
     )
@@ -291,8 +327,8 @@ def fail(session: Session, *, job_id: str, owner: str, code: str, message: str) 
 
 def fail_abandoned(session: Session, *, job_id: str, code: str, message: str) -> bool:
     """Fail a job that no live worker holds (the sweep's verdict on one that kept losing its
-    workers). Guarded like a lease write: only while still active and unleased or past its
-    lease."""
+    workers, ``worker_lost``: refunded). Guarded like a lease write: only while still active and
+    unleased or past its lease."""
     now = utcnow()
     lapsed = or_(col(InterviewJob.lease_owner).is_(None), col(InterviewJob.lease_expires_at) < now)
     return _fail(session, job_id=job_id, holder=lapsed, code=code, message=message, now=now)

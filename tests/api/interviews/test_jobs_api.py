@@ -311,7 +311,12 @@ def test_a_failed_job_shows_its_reason(client, org):
     assert view["detail"] == "vram_unavailable"
     assert view["error"] == {
         "code": "vram_unavailable",
-        "message": "GPU memory stayed saturated after retries.",
+        "message": "GPU memory stayed saturated after retries. "
+        "Its 1 credit was refunded: the failure was on our side.",
+        "customer_fault": False,
+        "refunded": True,
+        "credits_refunded": 1,
+        "refund_reason": "refunded: the job failed on our side (vram_unavailable)",
     }
     assert view["result"] is None
     assert view["credits_charged"] == 1  # charged at acceptance, not again
@@ -358,7 +363,9 @@ def test_the_sweep_fails_only_abandoned_jobs(client, org):
         )
         assert not jobs.fail_abandoned(session, job_id=orphan, code="again", message="x")
     view = client.get(f"{API}/jobs/{orphan}", headers=org.headers).json()
-    assert view["error"] == {"code": "worker_lost", "message": "Every worker died on it."}
+    assert view["error"]["code"] == "worker_lost"
+    assert view["error"]["message"].startswith("Every worker died on it.")
+    assert view["error"]["refunded"] is True
 
 
 def test_a_human_decides_on_a_completed_job(client, org):
