@@ -1,0 +1,200 @@
+"""A speaker-labelled transcript as the assessment reads it: clean segments, who is the candidate,
+the candidate's sentences (evidence units) and the interviewer's questions with their answers.
+
+A question is an interviewer turn with a question mark or whose last sentence opens like one
+("Tell me about…", "How did…"); an interviewer's segments form one turn unless
+``NO_ANSWER_GAP_S`` of silence separates them (room the candidate left unused).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Silence after an interviewer's segment long enough that the candidate could have answered.
+NO_ANSWER_GAP_S = 2.0
+
+_QUESTION_START = re.compile(
+    r"^(?:can|could|would|will|do|does|did|have|has|how|what|why|when|where|which|who|"
+    r"is|are|tell me|walk me|talk me|describe|explain|give me)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    speaker: str
+    role: str | None
+    text: str
+    words: tuple[tuple[float, float, str], ...]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate sentence with its time span and speaker."""
+
+    start: float
+    end: float
+    speaker: str
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def quote(self) -> dict[str, Any]:
+        return {
+            "start": round(self.start, 2),
+            "end": round(self.end, 2),
+            "speaker": self.speaker,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Question:
+    """An interviewer question and the candidate's answer to it (no units: none)."""
+
+    start: float
+    end: float
+    text: str
+    answer: tuple[Unit, ...]
+
+    @property
+    def answer_text(self) -> str:
+        return " ".join(u.text for u in self.answer)
+
+    @property
+    def answer_words(self) -> int:
+        return sum(u.words for u in self.answer)
+
+
+def clean_segments(transcript: Sequence[Mapping[str, Any]]) -> list[Segment]:
+    """Segments with text, in time order (ties by speaker, then text: a stable order)."""
+    segments: list[Segment] = []
+    for item in transcript:
+        text = " ".join(str(item.get("text") or "").split())
+        if not text:
+            continue
+        words = tuple(
+            (float(w.get("start", 0.0)), float(w.get("end", 0.0)), str(w.get("text", "")))
+            for w in item.get("words") or ()
+            if isinstance(w, Mapping)
+        )
+        segments.append(
+            Segment(
+                start=float(item.get("start", 0.0)),
+                end=float(item.get("end", item.get("start", 0.0))),
+                speaker=str(item.get("speaker") or "SPEAKER_00"),
+                role=item.get("role"),
+                text=text,
+                words=words,
+            )
+        )
+    segments.sort(key=lambda s: (s.start, s.end, s.speaker, s.text))
+    return segments
+
+
+def speaker_roles(segments: Sequence[Segment], roles: Mapping[str, str]) -> dict[str, str]:
+    """Each speaker's role: the ``roles`` mapping, else the segments' own ``role``."""
+    role_of = {str(k): str(v) for k, v in (roles or {}).items()}
+    for segment in segments:
+        if segment.speaker not in role_of and segment.role:
+            role_of[segment.speaker] = str(segment.role)
+    return role_of
+
+
+def candidate_speakers(segments: Sequence[Segment], role_of: Mapping[str, str]) -> frozenset[str]:
+    """The candidate's speakers: those marked candidate, else everyone not marked interviewer,
+    else (a one-speaker recording of the interviewer only) nobody."""
+    speakers = {s.speaker for s in segments}
+    marked = {s for s in speakers if role_of.get(s) == "candidate"}
+    if marked:
+        return frozenset(marked)
+    return frozenset(s for s in speakers if role_of.get(s) != "interviewer")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def segment_units(segment: Segment) -> list[Unit]:
+    """A segment's sentences, timed by their words when the words line up with the text one to
+    one, else by the segment."""
+    units: list[Unit] = []
+    tokens_before = 0
+    aligned = len(segment.words) == len(segment.text.split())
+    for sentence in sentences(segment.text):
+        n = len(sentence.split())
+        if aligned and n:
+            first, last = segment.words[tokens_before], segment.words[tokens_before + n - 1]
+            start, end = first[0], last[1]
+        else:
+            start, end = segment.start, segment.end
+        units.append(Unit(start, end, segment.speaker, sentence))
+        tokens_before += n
+    return units
+
+
+def candidate_units(segments: Sequence[Segment], candidates: frozenset[str]) -> list[Unit]:
+    return [u for s in segments if s.speaker in candidates for u in segment_units(s)]
+
+
+def is_question(text: str) -> bool:
+    if "?" in text:
+        return True
+    parts = sentences(text)
+    return bool(parts) and bool(_QUESTION_START.match(parts[-1]))
+
+
+def questions(
+    segments: Sequence[Segment], role_of: Mapping[str, str], candidates: frozenset[str]
+) -> list[Question]:
+    """Interviewer turns that ask something, each with the candidate's sentences until the
+    next."""
+    turns: list[tuple[str, float, float, list[Segment]]] = []
+    for segment in segments:
+        # Consecutive segments of one speaker form a turn, unless the silence between them left
+        # the candidate room to answer: then the next segment is a turn of its own.
+        if (
+            turns
+            and turns[-1][0] == segment.speaker
+            and segment.start - turns[-1][2] < NO_ANSWER_GAP_S
+        ):
+            speaker, start, _, parts = turns[-1]
+            turns[-1] = (speaker, start, segment.end, [*parts, segment])
+        else:
+            turns.append((segment.speaker, segment.start, segment.end, [segment]))
+    found: list[Question] = []
+    current: tuple[float, float, str] | None = None
+    answer: list[Unit] = []
+
+    def close() -> None:
+        if current is not None:
+            found.append(Question(*current, tuple(answer)))
+
+    for speaker, start, end, parts in turns:
+        text = " ".join(p.text for p in parts)
+        if speaker in candidates:
+            if current is not None:
+                answer.extend(u for p in parts for u in segment_units(p))
+        elif role_of.get(speaker) == "interviewer" and is_question(text):
+            close()
+            current, answer = (start, end, question_text(text)), []
+    close()
+    return found
+
+
+def question_text(turn: str) -> str:
+    """The sentences of a turn from the first that asks something ("Thanks. Can you…?" →
+    "Can you…?"), so a red flag quotes the question itself."""
+    parts = sentences(turn)
+    for i, sentence in enumerate(parts):
+        if "?" in sentence or _QUESTION_START.match(sentence):
+            return " ".join(parts[i:])
+    return turn
