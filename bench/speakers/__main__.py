@@ -1,0 +1,75 @@
+"""Speaker attribution on real recordings: DER and speaker-count accuracy.
+
+    .venv/bin/python -m bench.speakers [--only NAME]
+
+Each recording in recordings/ (see README.md there for sources and licences) is decoded,
+transcribed with the configured speech model and diarized exactly as an interview job does it;
+the speakers' turns are the transcript segments with their labels. Prints, per recording, the
+reference and found speaker counts and the DER (missed, false alarm, confusion), then the totals:
+DER over all reference speech, the share of recordings whose speaker count is right, and the same
+two figures for the recordings with exactly two reference speakers (what an interview is).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from bench.speakers.der import Score, Turn, read_rttm, score
+from workers.speech.decoding import decode_audio
+from workers.speech.diarization import diarize, load_speaker_encoder
+from workers.speech.transcription import load_model, transcribe
+
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="one recording id")
+    parser.add_argument(
+        "--min-speakers",
+        type=int,
+        default=1,
+        help="2: as for an interview, where two voices are known to be there",
+    )
+    args = parser.parse_args()
+    references = read_rttm(RECORDINGS / "reference.rttm")
+    model, encoder = load_model(), load_speaker_encoder()
+    rows: list[tuple[str, Score, float]] = []
+    print(f"{'recording':<18} {'ref':>3} {'found':>5} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}")
+    for name in sorted(references):
+        if (args.only and name != args.only) or not (RECORDINGS / f"{name}.flac").is_file():
+            continue
+        audio = decode_audio(RECORDINGS / f"{name}.flac")
+        started = time.perf_counter()
+        result = diarize(
+            audio, transcribe(model, audio), encoder=encoder, min_speakers=args.min_speakers
+        )
+        elapsed = time.perf_counter() - started
+        system = [Turn(s.start, s.end, s.speaker or "?") for s in result.segments]
+        found = score(references[name], system, audio.duration)
+        found = Score(**{**found.__dict__, "system_speakers": result.speaker_count})
+        rows.append((name, found, elapsed))
+        print(
+            f"{name:<18} {found.reference_speakers:>3} {found.system_speakers:>5} "
+            f"{found.der:>6.1%} {found.missed:>6.1%} {found.false_alarm:>6.1%} "
+            f"{found.confusion:>6.1%}  separation {result.separation:.3f}"
+        )
+    _summary("all recordings", rows)
+    _summary("two-speaker recordings", [r for r in rows if r[1].reference_speakers == 2])
+
+
+def _summary(title: str, rows: list[tuple[str, Score, float]]) -> None:
+    if not rows:
+        return
+    mean_der = sum(r[1].der for r in rows) / len(rows)
+    right = sum(r[1].reference_speakers == r[1].system_speakers for r in rows)
+    print(
+        f"{title}: {len(rows)} recordings, mean DER {mean_der:.1%}, "
+        f"speaker count right {right}/{len(rows)} ({right / len(rows):.0%})"
+    )
+
+
+if __name__ == "__main__":
+    main()
