@@ -133,7 +133,8 @@ def assess(
         "answers": [j.report() for j in judged],
         "correct_answer_share": correct_share(judged),
         "highlights": words.highlights(competencies, values, evidence_units, judged),
-        "red_flags": words.red_flags(signals, judged, len(answered) - len(judged)),
+        "red_flags": words.red_flags(signals, judged),
+        "notes": words.notes(signals, judged, len(answered) - len(judged)),
         "questions_for_next_round": words.next_questions(the_role, results, signals),
         "submittal_note": words.submittal_note(the_role, signals, results, judged),
         "judge": info,
@@ -160,6 +161,7 @@ def _unscored(
         "correct_answer_share": None,
         "highlights": [],
         "red_flags": [f"Speakers unclear: {problem} Please confirm the speakers' roles."],
+        "notes": [],
         "questions_for_next_round": [],
         "submittal_note": (
             f"The interview for {the_role} has not been assessed yet: the speakers' roles "

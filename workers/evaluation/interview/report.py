@@ -140,14 +140,32 @@ def highlights(
     ]
 
 
-def red_flags(signals: Signals, judged: Sequence[AnswerJudgement], unjudged: int) -> list[str]:
+def notes(signals: Signals, judged: Sequence[AnswerJudgement], unjudged: int) -> list[str]:
+    """What the reviewer should know about how the answers were judged."""
+    if not judged and signals.answered:
+        return [
+            "Correctness not judged: no question in this interview carries key points, so the "
+            "content scores rest on similarity to the competency texts only and the "
+            "recommendation is at most hold. Add key points and misconceptions to the job's "
+            "questions to have answers judged."
+        ]
+    if unjudged:
+        return [
+            f"{unjudged} answered question(s) matched no question with key points and were not "
+            "judged for correctness."
+        ]
+    return []
+
+
+def red_flags(signals: Signals, judged: Sequence[AnswerJudgement]) -> list[str]:
     flags: list[str] = []
     for j in judged:
         asked = f"\u201c{short(j.question.text, 90)}\u201d"
-        if j.verdict == "wrong" and j.contradictions:
+        if j.contradictions:
             c = j.contradictions[0]
+            kind = "Wrong answer" if j.verdict == "wrong" else "Misconception in the answer"
             flags.append(
-                f"Wrong answer at {clock(j.question.start)} to {asked}: "
+                f"{kind} at {clock(j.question.start)} to {asked}: "
                 f"\u201c{short(c.sentence.text)}\u201d matches the misconception "
                 f"\u201c{short(c.misconception, 120)}\u201d."
             )
@@ -156,17 +174,6 @@ def red_flags(signals: Signals, judged: Sequence[AnswerJudgement], unjudged: int
                 f"The answer at {clock(j.question.start)} to {asked} is "
                 f"{_VERDICT_WORDS[j.verdict]}."
             )
-    if not judged and signals.answered:
-        flags.append(
-            "Correctness not judged: no question in this interview carries key points, so the "
-            "content scores rest on similarity to the competency texts only. Add key points and "
-            "misconceptions to the job's questions to have answers judged."
-        )
-    elif unjudged:
-        flags.append(
-            f"{unjudged} answered question(s) matched no question with key points and were not "
-            "judged for correctness."
-        )
     if signals.talk_ratio is not None and signals.talk_ratio < LOW_TALK_RATIO:
         flags.append(
             f"Very low candidate talk ratio: the candidate spoke for {signals.talk_ratio:.0%} "

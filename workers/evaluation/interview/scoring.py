@@ -137,7 +137,8 @@ def _quotes(
         cited |= {(c.sentence.start, c.sentence.text): c.sentence for j in judged
                   for c in j.contradictions}  # fmt: skip
         chosen = [cited[k] for k in sorted(cited)][:MAX_QUOTES]
-        return tuple(u.quote() for u in chosen)
+        if chosen:
+            return tuple(u.quote() for u in chosen)
     order = ranked(values, units)
     picked = [i for i in order if float(values[i]) >= QUOTE_MIN_EVIDENCE][:MAX_QUOTES]
     if not picked and order:  # the closest the candidate came, so a reader can judge
