@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from backend.models import InterviewAnswer, InterviewCall, InterviewJob, Organiz
 from backend.models.interviews import ACTIVE_STATUSES, InterviewSource
 from backend.services import leases
 from backend.services.interviews import jobs
+from backend.services.pipeline.job_vocabulary import interview_vocabulary
 from backend.services.rubrics import ensure_default_rubric
 from backend.settings import get_settings
 from workers import leased_work
@@ -58,6 +60,8 @@ class Conversation:
     duration: float
     method: str  # channels | embeddings | single | known
     known_roles: dict[str, str] | None
+    # How clearly a mono recording holds a second voice (diarization's silhouette), else None.
+    separation: float | None = None
 
 
 def run_interview_job(job_id: str) -> str:
@@ -117,6 +121,7 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         rubric = ensure_default_rubric(session, org_id=job.org_id)
         rubric_ref = {"id": rubric.id, "version": rubric.version}
         rubric_categories = list(rubric.categories)
+        vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
     if not models.is_warm():
         _transition(job_id, owner, "loading_weights", "Loading the speech models (cold start).")
         try:
@@ -130,9 +135,9 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
     if input_path is None or not input_path.exists():
         raise JobFailed("input_missing", "The recording is no longer stored.")
     if source == InterviewSource.call.value:
-        conversation = _call_conversation(loaded, call_id, input_path)
+        conversation = _call_conversation(loaded, call_id, input_path, vocabulary)
     else:
-        conversation = recording_conversation(loaded, input_path)
+        conversation = recording_conversation(loaded, input_path, vocabulary)
     if not conversation.segments:
         raise JobFailed("no_speech", "No speech was found in the recording (it is silent).")
     return report(
@@ -160,24 +165,29 @@ def _decode(path: Path, *, channels: str = "keep"):
         raise JobFailed("audio_unreadable", f"The recording cannot be decoded: {error}") from None
 
 
-def recording_conversation(loaded: models.LoadedModels, path: Path) -> Conversation:
-    """An uploaded recording: speakers by channel when stereo, by voice when mono."""
+def recording_conversation(
+    loaded: models.LoadedModels, path: Path, vocabulary: Sequence[str] = ()
+) -> Conversation:
+    """An uploaded recording: speakers by channel when stereo, by voice when mono.
+    `vocabulary`: the job's terms, for the speech model (``job_vocabulary``)."""
     from workers.speech.channels import transcribe_channels
     from workers.speech.diarization import diarize
 
     audio = _decode(path)
-    channel_transcript = transcribe_channels(loaded.asr, audio)
+    channel_transcript = transcribe_channels(loaded.asr, audio, vocabulary=vocabulary)
     transcript = channel_transcript.transcript
     if channel_transcript.mode == "stereo":
         return Conversation(transcript.segments, audio.duration, "channels", None)
     if not transcript.segments:
         return Conversation((), audio.duration, "single", None)
     diarized = diarize(audio, transcript, encoder=loaded.speaker_encoder)
-    return Conversation(diarized.segments, audio.duration, diarized.method, None)
+    return Conversation(
+        diarized.segments, audio.duration, diarized.method, None, diarized.separation
+    )
 
 
 def _call_conversation(
-    loaded: models.LoadedModels, call_id: str | None, folder: Path
+    loaded: models.LoadedModels, call_id: str | None, folder: Path, vocabulary: Sequence[str]
 ) -> Conversation:
     """A browser interview: each question (read aloud, not recorded) then its recorded answer,
     laid end to end. Who speaks is known: the questions are the interviewer's."""
@@ -205,7 +215,7 @@ def _call_conversation(
         if path is None or not path.exists():
             raise JobFailed("input_missing", f"The answer to question {index + 1} is missing.")
         audio = _decode(path, channels="mono")
-        answer = transcribe(loaded.asr, audio)
+        answer = transcribe(loaded.asr, audio, vocabulary=vocabulary)
         segments.extend(_shifted(answer, clock, CANDIDATE))
         clock += audio.duration
     if not any(s.speaker == CANDIDATE for s in segments):
@@ -303,11 +313,19 @@ def report(
             }
             for speaker in speakers
         ],
-        "diarization": {"method": conversation.method, "speaker_count": len(speakers)},
+        "diarization": _diarization(conversation, len(speakers)),
         "metrics": metrics,
         "assessment": assessment,
         "models": dict(sorted(loaded.names.items())),
     }
+
+
+def _diarization(conversation: Conversation, speaker_count: int) -> dict[str, Any]:
+    """How speakers were told apart; for voices, how clearly (``separation``)."""
+    block: dict[str, Any] = {"method": conversation.method, "speaker_count": speaker_count}
+    if conversation.separation is not None:
+        block["separation"] = conversation.separation
+    return block
 
 
 def _dispose_inputs(job_id: str) -> None:

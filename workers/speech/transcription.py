@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -32,6 +33,8 @@ LOGPROB_THRESHOLD = -1.0
 SILENCE_PEAK = 1e-3
 # A segment repeated this many times in a row is a decoding loop, not speech.
 REPEAT_LIMIT = 3
+# The job's glossary in the prompt: about 100 tokens, under half of Whisper's 224-token prompt.
+VOCABULARY_MAX_CHARS = 400
 
 
 class ModelLoadError(RuntimeError):
@@ -162,6 +165,7 @@ def transcribe(
     beam_size: int = 5,
     no_speech_threshold: float = NO_SPEECH_THRESHOLD,
     logprob_threshold: float = LOGPROB_THRESHOLD,
+    vocabulary: Sequence[str] = (),
 ) -> Transcript:
     """Transcribe 16 kHz audio (mixed to mono) into timestamped segments.
 
@@ -169,6 +173,10 @@ def transcribe(
     running the model; segments Whisper itself judges to be non-speech, or that hold no words,
     are dropped; each window is decoded without the previous text as a prompt (which is how
     loops start); a segment repeated `REPEAT_LIMIT` or more times in a row is kept once.
+
+    `vocabulary`: terms the speakers are likely to use (the job's technologies), given to the
+    model with every 30 s window so they are spelled as the job spells them (see
+    `vocabulary_prompt`).
     """
     samples = _mono_16k(audio)
     duration = samples.size / SAMPLE_RATE
@@ -183,6 +191,7 @@ def transcribe(
         condition_on_previous_text=False,
         no_speech_threshold=no_speech_threshold,
         log_prob_threshold=logprob_threshold,
+        hotwords=vocabulary_prompt(vocabulary),
     )
     segments = [
         _segment(raw)
@@ -192,6 +201,24 @@ def transcribe(
         and not (raw.no_speech_prob > no_speech_threshold and raw.avg_logprob < logprob_threshold)
     ]
     return Transcript(tuple(collapse_loops(segments)), info.language, duration)
+
+
+def vocabulary_prompt(terms: Sequence[str]) -> str | None:
+    """The job's terms as a glossary for Whisper's prompt, or None without any.
+
+    Passed as faster-whisper's `hotwords`, which (unlike `initial_prompt` when the previous text
+    is not carried over) prompts every 30 s window. A glossary sentence worked better than bare
+    words: on 24 espeak-ng clips of technical speech (3 voices) with tiny.en, term recall went
+    0.27 → 0.78 and WER 0.458 → 0.192 (bare words: 0.67 and 0.228). At most
+    `VOCABULARY_MAX_CHARS` of it, so it never takes more than a part of the prompt's tokens.
+    """
+    glossary = ""
+    for term in dict.fromkeys(t.strip() for t in terms if t and t.strip()):
+        longer = f"{glossary}, {term}" if glossary else term
+        if len(longer) > VOCABULARY_MAX_CHARS:
+            break
+        glossary = longer
+    return f"Glossary: {glossary}." if glossary else None
 
 
 def _mono_16k(audio: DecodedAudio | np.ndarray) -> np.ndarray:
