@@ -199,6 +199,11 @@ class Question(SQLModel, table=True):
     # For generated questions: technical, system_design, behavioural, problem_solving, role.
     category: str | None = Field(default=None, max_length=LEN_CATEGORY)
     position: int = Field(default=0)
+    # What a good answer contains, for the interview assessment: the points a correct answer
+    # states, common misconceptions (wrong claims), and level descriptors keyed "1".."5".
+    key_points: list[str] = Field(default_factory=list, sa_column=json_column())
+    misconceptions: list[str] = Field(default_factory=list, sa_column=json_column())
+    levels: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
 
@@ -264,6 +269,21 @@ Currency = _text(LEN_CURRENCY)
 Address = _text(LEN_ADDRESS)
 QuestionText = _text(LEN_QUESTION, required=True)
 Description = _text(LEN_DESC, required=True)
+LEN_ANSWER_POINT = 500
+MAX_ANSWER_POINTS = 12
+AnswerPoint = _text(LEN_ANSWER_POINT, required=True)
+AnswerPoints = Annotated[list[AnswerPoint], Field(max_length=MAX_ANSWER_POINTS)]
+LEVEL_KEYS = frozenset({"1", "2", "3", "4", "5"})
+
+
+def _levels(value: dict[str, str]) -> dict[str, str]:
+    unknown = sorted(set(value) - LEVEL_KEYS)
+    if unknown:
+        raise ValueError(f"level keys must be 1 to 5, not {', '.join(unknown)}")
+    return dict(sorted(value.items()))
+
+
+Levels = Annotated[dict[str, AnswerPoint], AfterValidator(_levels)]
 
 
 Email = Annotated[
@@ -624,7 +644,16 @@ class CandidatePublic(SQLModel):
 # --------------------------------------------------------------------------------------------
 
 
-class QuestionCreate(SQLModel):
+class AnswerGuideFields(SQLModel):
+    """What a good answer contains: the interview assessment judges each answer against its
+    question's key points and misconceptions (``workers.evaluation.interview.judge``)."""
+
+    key_points: AnswerPoints = Field(default_factory=list)
+    misconceptions: AnswerPoints = Field(default_factory=list)
+    levels: Levels = Field(default_factory=dict)
+
+
+class QuestionCreate(AnswerGuideFields):
     question_text: QuestionText
     source_id: RequiredName
     # When set, the question belongs to that application (which must be for this job).
@@ -635,14 +664,19 @@ class QuestionUpdate(_PatchShape):
     """PATCH /jobs/{job_id}/questions/{id}: ``"application_id": null`` moves the question
     back to the job."""
 
-    not_null: ClassVar[frozenset[str]] = frozenset({"question_text", "source_id"})
+    not_null: ClassVar[frozenset[str]] = frozenset(
+        {"question_text", "source_id", "key_points", "misconceptions", "levels"}
+    )
 
     question_text: QuestionText | None = None
     source_id: RequiredName | None = None
     application_id: Id | None = None
+    key_points: AnswerPoints | None = None
+    misconceptions: AnswerPoints | None = None
+    levels: Levels | None = None
 
 
-class ApplicationQuestionItem(SQLModel):
+class ApplicationQuestionItem(AnswerGuideFields):
     question_text: QuestionText
     source_id: RequiredName
 
@@ -656,6 +690,9 @@ class QuestionPublic(SQLModel):
     generated: bool
     category: str | None
     position: int
+    key_points: list[str]
+    misconceptions: list[str]
+    levels: dict[str, str]
     created_at: str
     updated_at: str
 

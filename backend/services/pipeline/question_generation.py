@@ -499,6 +499,227 @@ _SKILL_SPECIFIC: dict[str, tuple[Template, ...]] = {
     ),
 }
 
+
+# What a good answer contains, for the templates whose answer has checkable content (the
+# interview assessment judges answers against these; see workers.evaluation.interview.judge).
+# Key points are written as a correct answer states them, misconceptions as a wrong one does.
+# Templates not listed here (open "tell me about a time you…" questions) get level descriptors
+# only, and their answers are scored against the competency texts.
+_GUIDES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "When would you use a generator instead of building a list in Python? Show a case "
+    "where it made a real difference.": (
+        (
+            "A generator yields items one at a time on demand instead of building the whole "
+            "list in memory.",
+            "Use it for large or unbounded data, such as reading a big file line by line, so "
+            "memory stays flat.",
+            "A generator can be iterated only once and has no length or indexing.",
+        ),
+        (
+            "A generator is faster than a list for everything, so you should always use one.",
+            "A generator stores all its values in memory like a list does.",
+        ),
+    ),
+    "How does the GIL affect a CPU-bound Python workload, and what would you do to use all "
+    "cores?": (
+        (
+            "The GIL lets only one thread run Python bytecode at a time, so threads do not "
+            "speed up CPU-bound work.",
+            "Use multiple processes, for example multiprocessing or a process pool, to use "
+            "all cores for CPU-bound work.",
+            "Threads still help for I/O-bound work, because the GIL is released while "
+            "waiting on I/O, and native code like NumPy can release it too.",
+        ),
+        (
+            "Adding more threads makes CPU-bound Python code run in parallel on all cores.",
+            "The GIL makes Python code thread-safe, so you never need locks.",
+        ),
+    ),
+    "How does the JavaScript event loop order promise callbacks and setTimeout callbacks? "
+    "Give an example where the order surprised you.": (
+        (
+            "Promise callbacks are microtasks and setTimeout callbacks are tasks.",
+            "After the current script, all queued microtasks run before the next task, so a "
+            "resolved promise's callback runs before a zero-delay setTimeout.",
+            "A long chain of microtasks can delay timers and rendering.",
+        ),
+        (
+            "setTimeout with zero delay runs immediately, before any promise callbacks.",
+            "Promises run on a separate thread, in parallel with timers.",
+        ),
+    ),
+    "How do indexes change the way a SQL query runs, and when can an index make things worse?": (
+        (
+            "An index lets the database find matching rows without scanning the whole table, "
+            "speeding up reads that filter or sort on the indexed columns.",
+            "Every insert, update and delete must also update the index, so writes get "
+            "slower and the index uses disk and memory.",
+            "An index on a low-selectivity column or a small table may not be used by the "
+            "planner and only adds cost.",
+        ),
+        (
+            "Indexes make every query faster, including inserts and updates, so you should "
+            "index every column.",
+            "An index has no cost once it is created.",
+        ),
+    ),
+    "When does a React component re-render, and how do you avoid unnecessary re-renders?": (
+        (
+            "A component re-renders when its state changes, when its parent re-renders, or "
+            "when a context it uses changes.",
+            "Wrap a component in React.memo and keep props stable with useMemo and "
+            "useCallback so it skips renders when its props did not change.",
+            "Measure with the React Profiler before optimising, and move state down to the "
+            "components that need it.",
+        ),
+        (
+            "A component re-renders only when its own props change.",
+            "You should wrap every component and function in memo and useCallback.",
+        ),
+    ),
+    "How do you find and fix N+1 queries in a Django application?": (
+        (
+            "An N+1 problem is one query for a list and then one more query per item when "
+            "related objects are accessed in a loop.",
+            "Find it by counting queries, for example with django-debug-toolbar, query "
+            "logging or assertNumQueries in tests.",
+            "Fix it with select_related for foreign keys and prefetch_related for many-to-many "
+            "and reverse relations.",
+        ),
+        (
+            "Adding an index on the foreign key fixes N+1 queries.",
+            "Caching the whole page is the right fix for N+1 queries.",
+        ),
+    ),
+    "How do PostgreSQL transaction isolation levels differ, and when have you needed more "
+    "than READ COMMITTED?": (
+        (
+            "READ COMMITTED sees data committed before each statement, so two reads in one "
+            "transaction can differ.",
+            "REPEATABLE READ gives the whole transaction one snapshot, and SERIALIZABLE also "
+            "prevents anomalies like write skew by failing one of the conflicting transactions.",
+            "At higher levels the application must retry transactions that fail with a "
+            "serialization error.",
+        ),
+        (
+            "READ COMMITTED prevents every concurrency anomaly, so higher levels are never needed.",
+            "SERIALIZABLE works by locking the whole table.",
+        ),
+    ),
+    "How do you make a Kafka consumer safe to retry? Which delivery guarantees do you rely "
+    "on, and how do you handle duplicates?": (
+        (
+            "With at-least-once delivery a message can be processed more than once after a "
+            "failure or a rebalance.",
+            "Make processing idempotent, for example upserting by a unique event id or "
+            "recording processed ids, so a duplicate has no extra effect.",
+            "Commit the offset only after the message has been processed, or in the same "
+            "transaction as the output.",
+        ),
+        (
+            "Kafka guarantees each message is delivered exactly once, so duplicates cannot happen.",
+            "Committing the offset before processing makes retries safe.",
+        ),
+    ),
+    "How do you stop a Redis cache from serving stale data, and what happens when Redis is down?": (
+        (
+            "Set a TTL on cached entries and invalidate or update the key when the underlying "
+            "data changes.",
+            "When Redis is down the application should fall back to the database, with "
+            "timeouts, rather than fail the request.",
+            "Protect the database from a stampede of misses, for example with request "
+            "coalescing or jittered expiry.",
+        ),
+        (
+            "Redis keeps itself in sync with the database automatically, so the cache is "
+            "never stale.",
+            "If Redis is down the application cannot serve any requests.",
+        ),
+    ),
+    "What is the difference between a Docker image and a container, and how do volumes fit in?": (
+        (
+            "An image is a read-only template built from layers; a container is a running "
+            "instance of an image with its own writable layer.",
+            "Data written inside a container's writable layer is lost when the container is "
+            "removed.",
+            "Volumes keep data outside the container's lifecycle so it persists and can be shared.",
+        ),
+        (
+            "An image and a container are the same thing.",
+            "Files written inside a container are saved back into its image.",
+        ),
+    ),
+    "How do readiness and liveness probes work in Kubernetes, and what happens when they "
+    "are wrong?": (
+        (
+            "A failing readiness probe takes the pod out of the service's endpoints, so it "
+            "gets no traffic, without restarting it.",
+            "A failing liveness probe makes the kubelet restart the container.",
+            "A liveness probe that checks dependencies or is too strict causes restart loops "
+            "and cascading failures.",
+        ),
+        (
+            "A failing readiness probe restarts the pod.",
+            "Liveness probes should check the database so a pod restarts when the database "
+            "is down.",
+        ),
+    ),
+    "How do you make Airflow tasks idempotent so a DAG can be re-run safely after a failure?": (
+        (
+            "A re-run of a task for the same interval must give the same result as running it "
+            "once, with no duplicate rows.",
+            "Overwrite the interval's partition or MERGE on a key instead of appending.",
+            "Use the run's logical date or data interval instead of the current time.",
+        ),
+        (
+            "Appending rows on each run is fine because duplicates can be removed later.",
+            "Using the current time to choose the data makes re-runs safe.",
+        ),
+    ),
+    "What causes a shuffle in Apache Spark, and how do you deal with a skewed join?": (
+        (
+            "Wide transformations such as joins, groupBy and repartition move data between "
+            "executors, which is a shuffle.",
+            "A skewed join puts most rows of a hot key on one task, which then runs far "
+            "longer than the rest.",
+            "Fix skew by broadcasting the small side, salting the hot keys, or enabling "
+            "adaptive query execution's skew join handling.",
+        ),
+        (
+            "Map and filter cause shuffles in Spark.",
+            "Adding more executors fixes a skewed join.",
+        ),
+    ),
+}
+# Level descriptors by category, for every generated question.
+_LEVELS: dict[str, dict[str, str]] = {
+    "technical": {
+        "1": "No correct content, or states a misconception.",
+        "3": "Part of the key points, stated in general terms.",
+        "5": "All key points, specific and correct, with a concrete example.",
+    },
+    "system_design": {
+        "1": "No workable design, or one that ignores the stated load.",
+        "3": "A workable design with few numbers or trade-offs.",
+        "5": "A design sized from numbers, with trade-offs and failure handling.",
+    },
+    "problem_solving": {
+        "1": "Guesses without narrowing the problem down.",
+        "3": "A plausible approach without measuring or weighing alternatives.",
+        "5": "Measures first, narrows the cause, weighs alternatives and checks the fix.",
+    },
+    "behavioural": {
+        "1": "No concrete situation, or someone else's work.",
+        "3": "A real situation with the candidate's part, thin on outcome.",
+        "5": "A specific situation, the candidate's own actions and a measured outcome.",
+    },
+    "role": {
+        "1": "No relevant experience or motivation stated.",
+        "3": "Some relevant experience, loosely tied to the role.",
+        "5": "Relevant experience and motivation clearly tied to the role's work.",
+    },
+}
+
 # Technical depth for any skill of a category.
 _CATEGORY_TECHNICAL: dict[str, tuple[Template, ...]] = {
     LANGUAGE: (
@@ -1032,7 +1253,16 @@ class _Writer:
         return text
 
     def _add(self, text: str, category: str, template: Template) -> None:
-        self.questions.append(NewQuestion(question_text=text, category=category))
+        key_points, misconceptions = _GUIDES.get(template.text, ((), ()))
+        self.questions.append(
+            NewQuestion(
+                question_text=text,
+                category=category,
+                key_points=key_points,
+                misconceptions=misconceptions,
+                levels=dict(_LEVELS.get(category, {})),
+            )
+        )
         self.texts.add(_normalise(text))
         self.used_templates.add(template.text)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from backend.models.pipeline import LEN_QUESTION
+from backend.models.pipeline import LEN_ANSWER_POINT, LEN_QUESTION
 from backend.services import llm_adapter
 from backend.services.pipeline.questions import NewQuestion
 
@@ -28,8 +28,12 @@ _SYSTEM_PROMPT = (
     "prose. Each element is an object with 'category' (one of technical, system_design, "
     "behavioural, problem_solving, role) and 'question' (one question, at most 400 "
     "characters). Every question must name at least one concrete skill of the job. No "
-    "duplicates. Ask system design questions only for senior, staff or lead roles."
+    "duplicates. Ask system design questions only for senior, staff or lead roles. Where a "
+    "question has a checkable right answer, also give 'key_points' (2 to 4 short sentences, "
+    "each stated as a correct answer would state it) and 'misconceptions' (1 to 3 short "
+    "sentences, each a common wrong claim stated as a wrong answer would state it)."
 )
+MAX_POINTS = 6
 
 
 def ask_for_questions(
@@ -76,10 +80,14 @@ def parse_questions(content: Any, *, count: int) -> list[NewQuestion] | None:
     questions: list[NewQuestion] = []
     seen: set[str] = set()
     for item in items:
+        key_points: tuple[str, ...] = ()
+        misconceptions: tuple[str, ...] = ()
         if isinstance(item, str):
             text, category = item, None
         elif isinstance(item, dict):
             text, category = item.get("question"), item.get("category")
+            key_points = _sentences(item.get("key_points"))
+            misconceptions = _sentences(item.get("misconceptions"))
         else:
             continue
         if not isinstance(text, str) or not text.strip():
@@ -93,7 +101,27 @@ def parse_questions(content: Any, *, count: int) -> list[NewQuestion] | None:
         if isinstance(category, list | dict):  # not the format asked for: use the templates
             return None
         category = category if category in _CATEGORIES else None
-        questions.append(NewQuestion(question_text=text, category=category))
+        questions.append(
+            NewQuestion(
+                question_text=text,
+                category=category,
+                key_points=key_points,
+                misconceptions=misconceptions if key_points else (),
+            )
+        )
         if len(questions) == count:
             break
     return questions if len(questions) >= MIN_QUESTIONS else None
+
+
+def _sentences(value: Any) -> tuple[str, ...]:
+    """Up to ``MAX_POINTS`` cleaned sentences from a model's list (anything else: none)."""
+    if not isinstance(value, list):
+        return ()
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, str) and item.strip():
+            text = " ".join(item.replace("\x00", " ").split())[:LEN_ANSWER_POINT]
+            if text not in out:
+                out.append(text)
+    return tuple(out[:MAX_POINTS])

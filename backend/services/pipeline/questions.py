@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, col, delete, select
@@ -30,6 +30,10 @@ class NewQuestion:
     question_text: str
     source_id: str | None = None
     category: str | None = None
+    # What a good answer contains (see backend.models.pipeline.AnswerGuideFields).
+    key_points: tuple[str, ...] = ()
+    misconceptions: tuple[str, ...] = ()
+    levels: dict[str, str] = field(default_factory=dict)
 
 
 def list_questions(
@@ -90,6 +94,9 @@ def create_question(
         application_id=data.application_id or None,
         question_text=data.question_text,
         source_id=data.source_id,
+        key_points=list(data.key_points),
+        misconceptions=list(data.misconceptions),
+        levels=dict(data.levels),
         position=_next_position(session, job_id=job_id, application_id=data.application_id),
     )
     session.add(question)
@@ -120,7 +127,8 @@ def update_question(
     if not changes:
         return question
     for name, value in changes.items():
-        setattr(question, name, value)
+        # JSON columns are replaced, never mutated in place, so the change is seen.
+        setattr(question, name, list(value) if isinstance(value, list) else value)
     question.updated_at = utcnow()
     session.add(question)
     session.commit()
@@ -150,6 +158,9 @@ def add_application_questions(
             application_id=application.id,
             question_text=item.question_text,
             source_id=item.source_id,
+            key_points=list(item.key_points),
+            misconceptions=list(item.misconceptions),
+            levels=dict(item.levels),
             position=start + offset,
         )
         for offset, item in enumerate(items)
@@ -179,6 +190,9 @@ def replace_generated_questions(
             question_text=item.question_text,
             source_id=item.source_id,
             category=item.category,
+            key_points=list(item.key_points),
+            misconceptions=list(item.misconceptions),
+            levels=dict(item.levels),
             generated=True,
             position=start + offset,
         )

@@ -311,3 +311,83 @@ def test_unreachable_chat_model_falls_back(client, org, monkeypatch):
         monkeypatch.undo()
         get_settings.cache_clear()
     assert result["source"] == "templates"
+
+
+# --- what a good answer contains ---------------------------------------------------------------
+
+
+def test_generated_questions_carry_what_a_good_answer_contains(client, org):
+    result = generate(client, org, create_job(client, org, **BACKEND))
+    assert all(q["levels"] and set(q["levels"]) <= {"1", "2", "3", "4", "5"}
+               for q in result["questions"])  # fmt: skip
+    guided = [q for q in result["questions"] if q["key_points"]]
+    assert guided, [q["question_text"] for q in result["questions"]]
+    for question in guided:
+        assert 2 <= len(question["key_points"]) <= 6
+        assert question["misconceptions"]
+    # Open questions about the candidate's own history have no checkable key points.
+    assert any(not q["key_points"] for q in result["questions"])
+
+
+def test_a_recruiter_edits_the_key_points_of_a_question(client, org):
+    job = create_job(client, org, **BACKEND)
+    question = generate(client, org, job)["questions"][0]
+    path = f"{API}/jobs/{job['id']}/questions/{question['id']}"
+    edit = {
+        "key_points": ["An index speeds up reads.", "Writes get slower with every index."],
+        "misconceptions": ["Indexes have no cost."],
+        "levels": {"5": "Both points with an example.", "1": "Thinks indexes are free."},
+    }
+    response = client.patch(path, json=edit, headers=org.headers)
+    assert response.status_code == 200, response.text
+    listed = client.get(f"{API}/jobs/{job['id']}/questions", headers=org.headers).json()
+    saved = next(q for q in listed["items"] if q["id"] == question["id"])
+    assert saved["key_points"] == edit["key_points"]
+    assert saved["misconceptions"] == edit["misconceptions"]
+    assert saved["levels"] == {"1": "Thinks indexes are free.", "5": "Both points with an example."}
+    assert saved["question_text"] == question["question_text"]  # nothing else changed
+    bad = client.patch(path, json={"levels": {"7": "Off the scale."}}, headers=org.headers)
+    assert bad.status_code == 422
+    cleared = client.patch(path, json={"key_points": None}, headers=org.headers)
+    assert cleared.status_code == 422  # may be emptied with [], not nulled
+
+
+def test_a_written_question_can_carry_key_points(client, org):
+    job = create_job(client, org, **BACKEND)
+    response = client.post(
+        f"{API}/jobs/{job['id']}/questions",
+        json={
+            "question_text": "How does a connection pool help a web service?",
+            "source_id": "ext-q-1",
+            "key_points": ["A pool reuses open connections instead of opening one per request."],
+        },
+        headers=org.headers,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["key_points"] == [
+        "A pool reuses open connections instead of opening one per request."
+    ]
+    assert body["misconceptions"] == [] and body["levels"] == {}
+
+
+def test_chat_model_key_points_are_kept(client, org, chat_server):
+    questions = [
+        {
+            "category": "technical",
+            "question": f"How would you make a Kafka consumer for case {i} safe to retry?",
+            "key_points": ["Processing is idempotent, keyed by the event id."],
+            "misconceptions": ["Kafka never delivers a message twice."],
+        }
+        for i in range(6)
+    ]
+    chat_server.reply = _completion(json.dumps(questions))
+    result = generate(client, org, create_job(client, org, **BACKEND))
+    assert result["source"] == "llm"
+    assert all(
+        q["key_points"] == ["Processing is idempotent, keyed by the event id."]
+        and q["misconceptions"] == ["Kafka never delivers a message twice."]
+        for q in result["questions"]
+    )
+    (request,) = chat_server.requests
+    assert "key_points" in request["body"]["messages"][0]["content"]
