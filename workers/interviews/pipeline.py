@@ -28,6 +28,7 @@ from backend.services.pipeline.job_vocabulary import interview_vocabulary
 from backend.services.rubrics import ensure_default_rubric
 from backend.settings import get_settings
 from workers import leased_work
+from workers.evaluation.interview.bank import question_bank
 from workers.interviews import models
 from workers.speech.transcription import Segment, Transcript, Word
 
@@ -122,6 +123,7 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         rubric_ref = {"id": rubric.id, "version": rubric.version}
         rubric_categories = list(rubric.categories)
         vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
+        bank = question_bank(session, org_id=job.org_id, role_title=role_title, call_id=call_id)
     if not models.is_warm():
         _transition(job_id, owner, "loading_weights", "Loading the speech models (cold start).")
         try:
@@ -146,6 +148,7 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         role_title=role_title,
         rubric_categories=rubric_categories,
         rubric_ref=rubric_ref,
+        questions=bank,
     )
 
 
@@ -265,9 +268,11 @@ def report(
     role_title: str,
     rubric_categories: list[dict[str, Any]],
     rubric_ref: dict[str, Any],
+    questions: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The result: transcript, speakers, metrics and the assessment against the organisation's
-    rubric (its default one; a code rubric gives the default interview competencies)."""
+    rubric (its default one; a code rubric gives the default interview competencies), each
+    answer judged against ``questions`` (the job's question bank, ``interview.bank``)."""
     from workers.evaluation.interview.assessment import assess
     from workers.evaluation.interview.wording import refine_wording
     from workers.speech.metrics import assign_roles, conversation_metrics
@@ -297,6 +302,7 @@ def report(
         role_title=role_title,
         embedder=loaded.embedder,
         rubric=rubric_ref,
+        questions=questions,
     )
     assessment = refine_wording(assessment, role_title=role_title)
     speakers = sorted({row["speaker"] for row in transcript})

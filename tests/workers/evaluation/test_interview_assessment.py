@@ -647,3 +647,38 @@ def test_unclear_roles_are_not_scored(embedder):
     )
     assert result["scored"] is False and result["recommendation"] is None
     assert result["red_flags"]
+
+
+# --- the job's question bank -------------------------------------------------------------------
+
+
+def test_an_uploaded_interview_is_judged_against_its_jobs_question_bank(client, embedder):
+    from backend.db import session_scope
+    from tests.api.pipeline.builders import API, create_job
+    from tests.helpers import make_org
+    from workers.evaluation.interview.bank import question_bank
+
+    org = make_org("Bank")
+    job = create_job(client, org, title="  Backend Engineer ")
+    for item in INDEX_BANK:
+        response = client.post(
+            f"{API}/jobs/{job['id']}/questions",
+            json={**item, "source_id": item["question_text"][:20]},
+            headers=org.headers,
+        )
+        assert response.status_code == 201, response.text
+    client.post(  # a question without key points is not part of the bank
+        f"{API}/jobs/{job['id']}/questions",
+        json={"question_text": "Why this company?", "source_id": "why"},
+        headers=org.headers,
+    )
+    with session_scope() as session:
+        bank = question_bank(session, org_id=org.org_id, role_title="backend engineer")
+        other_org = question_bank(session, org_id=make_org("Other").org_id, role_title=ROLE_TITLE)
+    assert [q["question_text"] for q in bank] == [q["question_text"] for q in INDEX_BANK]
+    assert other_org == []
+    transcript = build(
+        [(INTERVIEWER, "Thanks. " + INDEX_QUESTION), (CANDIDATE, INDEX_ANSWERS["correct"])]
+    )
+    result = run(embedder, transcript, questions=bank)
+    assert result["answers"][0]["verdict"] == "correct"

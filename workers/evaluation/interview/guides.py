@@ -14,17 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from workers.evaluation.interview.embeddings import cosine
+from workers.evaluation.interview.similarity import SupportsEmbed, embed_known
 
 MATCH_MIN = 0.6
-
-
-class SupportsEmbed(Protocol):
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,8 @@ def match(
     a tie), else None."""
     if not asked or not guides:
         return [None] * len(asked)
-    similarity = cosine(embedder.embed(list(asked)), embedder.embed([g.text for g in guides]))
+    bank = embed_known(embedder, [g.text for g in guides])
+    similarity = cosine(embedder.embed(list(asked)), bank)
     matched: list[QuestionGuide | None] = []
     for row in similarity:
         best = int(np.argmax(row))  # first maximum: the earlier guide
