@@ -19,6 +19,7 @@ from backend.models.assessments import (
     AssessmentCreate,
     AssessmentEnvelope,
     AssessmentList,
+    AssessmentUpdate,
     Deleted,
     KeysCreate,
     KeysEnvelope,
@@ -60,6 +61,17 @@ def get_assessment(
     if who.is_candidate and who.assessment_id != assessment_id:
         raise NotFound("Assessment not found.")
     row = assessments.get_assessment(db, org_id=who.org_id, assessment_id=assessment_id)
+    return AssessmentEnvelope(assessment=assessments.public_assessment(db, assessment=row))
+
+
+@_assessments.patch("/{assessment_id}", response_model=AssessmentEnvelope)
+def update_assessment(
+    assessment_id: str, body: AssessmentUpdate, db: SessionDep, who: AssessmentsPrincipal
+) -> AssessmentEnvelope:
+    """Change ``targetLevel``, the level evaluations submitted from now on are judged against."""
+    row = assessments.update_assessment(
+        db, org_id=who.org_id, assessment_id=assessment_id, data=body
+    )
     return AssessmentEnvelope(assessment=assessments.public_assessment(db, assessment=row))
 
 

@@ -33,6 +33,12 @@ from sqlmodel import Field, SQLModel
 from backend.models.base import dt_column, json_column, new_id, utcnow
 from backend.models.email_addresses import EmailAddress
 
+# The seniority a take-home is judged against (seed 000's ``target_level``); an assessment names
+# one for every evaluation submitted from its sessions.
+TargetLevel = Literal["junior", "mid", "senior", "staff"]
+LEVELS: tuple[str, ...] = ("junior", "mid", "senior", "staff")
+DEFAULT_TARGET_LEVEL = "mid"
+
 # --------------------------------------------------------------------------------------------
 # Tables
 # --------------------------------------------------------------------------------------------
@@ -84,6 +90,7 @@ class Assessment(SQLModel, table=True):
     time_limit_minutes: int | None = Field(default=None)
     expires_in_days: int = Field(default=7)
     rubric_id: str | None = Field(default=None, foreign_key="rubric.id")
+    target_level: str = Field(default=DEFAULT_TARGET_LEVEL, max_length=16)
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=dt_column(nullable=False, index=True)
     )
@@ -390,6 +397,8 @@ class AssessmentCreate(ApiInput):
     time_limit_minutes: TimeLimit | None = None
     expires_in_days: ExpiryDays | None = DEFAULT_EXPIRES_IN_DAYS
     rubric_id: IdRef | None = None
+    # The level every take-home of this assessment is judged against.
+    target_level: TargetLevel = DEFAULT_TARGET_LEVEL
 
     @model_validator(mode="after")
     def _brief_or_issue(self) -> AssessmentCreate:
@@ -417,8 +426,16 @@ class AssessmentPublic(ApiModel):
     rubric: RubricRef | None
     time_limit_minutes: int | None
     expires_in_days: int
+    target_level: TargetLevel
     created_at: str
     updated_at: str
+
+
+class AssessmentUpdate(ApiInput):
+    """PATCH /assessments/:id: the fields sent change, the others stay. Only ``targetLevel``
+    is editable so far; it applies to evaluations submitted after the change."""
+
+    target_level: TargetLevel | None = None
 
 
 class AssessmentEnvelope(ApiModel):

@@ -26,7 +26,17 @@ from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from backend.models.assessments import ApiInput, ApiModel, WebUrl, _text_problem, _url_check
+from backend.models.assessments import (
+    LEVELS as LEVELS,
+)
+from backend.models.assessments import (
+    ApiInput,
+    ApiModel,
+    TargetLevel,
+    WebUrl,
+    _text_problem,
+    _url_check,
+)
 from backend.models.base import LeasedWork, dt_column, json_column, utcnow
 
 LEN_REF = 255
@@ -79,11 +89,9 @@ ENGINE_STAGES = (
     EvaluationStage.scoring,
 )
 
-TargetLevel = Literal["junior", "mid", "senior", "staff"]
 SlaTier = Literal["standard", "priority", "express"]
 # A "reject" from the engine is a proposal: only a reviewer's finalise makes it a verdict.
 Recommendation = Literal["proceed", "hold", "reject"]
-LEVELS: tuple[str, ...] = ("junior", "mid", "senior", "staff")
 # Seed 000: standard 24 h, priority 12 h, express 2 h.
 SLA_HOURS: dict[str, int] = {"standard": 24, "priority": 12, "express": 2}
 
@@ -135,6 +143,11 @@ class Evaluation(LeasedWork, table=True):
 
     # {"recommendation", "confidence_score", "calibrated_seniority", "rubric_scores", "risk_flags"}
     automated_result: dict[str, Any] | None = Field(default=None, sa_column=_nullable_json())
+    # Bumped by every write of ``automated_result`` after the engine's own (a later copy adds a
+    # flag to it): writers compare and set it, so two such writes never lose one another.
+    result_revision: int = Field(default=0)
+    # Why a reviewer must look at it again (a later submission matched it), until finalised.
+    attention: str | None = Field(default=None, max_length=2000)
     engine_version: str | None = Field(default=None, max_length=64)
     rubric_id: str | None = Field(default=None, max_length=64)
     rubric_version: int | None = Field(default=None)
@@ -397,6 +410,7 @@ class EvaluationView(BaseModel):
     rubric_id: str | None
     rubric_version: int | None
     callback_url: str | None
+    attention: str | None = None
 
 
 class EvaluationList(BaseModel):

@@ -12,6 +12,7 @@ from backend.models.assessments import (
     Assessment,
     AssessmentCreate,
     AssessmentPublic,
+    AssessmentUpdate,
     CandidateKey,
     OssIssue,
     Rubric,
@@ -62,6 +63,7 @@ def create_assessment(session: Session, *, org_id: str, data: AssessmentCreate) 
         time_limit_minutes=data.time_limit_minutes,
         expires_in_days=data.expires_in_days,
         rubric_id=data.rubric_id,
+        target_level=data.target_level,
         created_at=now,
         updated_at=now,
     )
@@ -100,6 +102,21 @@ def get_assessment(session: Session, *, org_id: str, assessment_id: str) -> Asse
     assessment = find_owned(session, Assessment, assessment_id, org_id=org_id)
     if assessment is None or assessment.deleted_at is not None:
         raise NotFound("Assessment not found.")
+    return assessment
+
+
+def update_assessment(
+    session: Session, *, org_id: str, assessment_id: str, data: AssessmentUpdate
+) -> Assessment:
+    """Change the fields ``data`` sets; NotFound as ``get_assessment``. A new target level
+    applies to evaluations submitted afterwards (each evaluation keeps the level it was given)."""
+    assessment = get_assessment(session, org_id=org_id, assessment_id=assessment_id)
+    if data.target_level is not None:
+        assessment.target_level = data.target_level
+    assessment.updated_at = utcnow()
+    session.add(assessment)
+    session.commit()
+    session.refresh(assessment)
     return assessment
 
 
@@ -158,6 +175,7 @@ def public_assessments(
                 rubric=rubric_ref(rubric) if rubric is not None else None,
                 time_limit_minutes=a.time_limit_minutes,
                 expires_in_days=a.expires_in_days,
+                target_level=a.target_level,
                 created_at=iso(a.created_at),
                 updated_at=iso(a.updated_at),
             )

@@ -11,7 +11,12 @@ from sqlmodel import Session, col, select
 
 from backend.db import session_scope
 from backend.models import Assessment, CandidateKey
-from backend.models.assessments import AssessmentCreate, KeysCreate
+from backend.models.assessments import (
+    DEFAULT_TARGET_LEVEL,
+    LEVELS,
+    AssessmentCreate,
+    KeysCreate,
+)
 from backend.services.assessments import (
     create_assessment,
     delete_assessment,
@@ -30,7 +35,7 @@ from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
-from truelevel_app.components.forms import text_area, text_field
+from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
 from truelevel_app.components.tables import data_table, paged_table
 from truelevel_app.display import minutes_text, when, when_iso
@@ -51,6 +56,8 @@ ASSESSMENT_LABELS = {
     "timeLimitMinutes": "Time limit",
     "expires_in_days": "Key expiry",
     "expiresInDays": "Key expiry",
+    "target_level": "Target level",
+    "targetLevel": "Target level",
 }
 KEY_LABELS = {
     "count": "Number of keys",
@@ -89,6 +96,7 @@ class AssessmentView(TypedDict):
     repo_url: str
     time_limit: str
     expiry: str
+    target_level: str
     created: str
 
 
@@ -182,6 +190,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
                     "expires_in_days": _optional_int(
                         form_data.get("expires_in_days", ""), "Key expiry"
                     ),
+                    "target_level": form_data.get("target_level") or DEFAULT_TARGET_LEVEL,
                 }
             )
         except ValidationError as exc:
@@ -246,6 +255,7 @@ class AssessmentDetailState(AuthState):
             repo_url="",
             time_limit="",
             expiry="",
+            target_level="",
             created="",
         )
     )
@@ -275,6 +285,7 @@ class AssessmentDetailState(AuthState):
                 repo_url=a.repo_url or "",
                 time_limit=minutes_text(a.time_limit_minutes),
                 expiry=f"{a.expires_in_days} days after generation",
+                target_level=a.target_level,
                 created=when(a.created_at),
             )
             keys = list_keys(session, org_id=org_id, assessment_id=a.id)
@@ -449,6 +460,14 @@ def _create_dialog() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        select_field(
+            "Target level",
+            "target_level",
+            list(LEVELS),
+            default=DEFAULT_TARGET_LEVEL,
+            hint="Every take-home submitted for this assessment is judged against this level.",
+            id="target-level",
+        ),
         open=AssessmentsState.show_create,
         title="New assessment",
         description="Candidates see the title, role and brief when they open their invite.",
@@ -615,6 +634,7 @@ def _assessment_details() -> rx.Component:
             "task-brief",
             ("Role", a["role"]),
             ("Time limit", a["time_limit"]),
+            ("Target level", a["target_level"]),
             ("Keys expire", a["expiry"]),
             (
                 "Repository",

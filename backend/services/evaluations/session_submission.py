@@ -2,7 +2,7 @@
 
 The candidate sends a repository URL or the id of a zip they uploaded with their own key
 (``POST /evaluations/uploads``). The evaluation is made from the assessment: ``target_role`` is
-the assessment's role, ``target_level`` ``mid`` (the assessment has no level of its own),
+the assessment's role, ``target_level`` the assessment's (``mid`` unless it names another),
 ``candidate_ref`` the candidate key string, the rubric the assessment's, SLA tier ``standard``.
 
 Rules:
@@ -36,8 +36,6 @@ from backend.models.evaluations import (
 )
 from backend.services.errors import Conflict, NotFound
 from backend.services.evaluations.submission import submit_evaluation
-
-DEFAULT_TARGET_LEVEL = "mid"
 
 
 def _own_session(session: Session, *, candidate_key_id: str, session_id: str) -> CandidateSession:
@@ -85,7 +83,7 @@ def submit_from_session(
     create = EvaluationCreate(
         candidate_ref=key.key,
         target_role=assessment.role,
-        target_level=DEFAULT_TARGET_LEVEL,
+        target_level=assessment.target_level,
         artefact=artefact,
         sla_tier="standard",
     )

@@ -30,6 +30,7 @@ ASSESSMENT_FIELDS = {
     "rubric",
     "timeLimitMinutes",
     "expiresInDays",
+    "targetLevel",
     "createdAt",
     "updatedAt",
 }
@@ -59,6 +60,7 @@ def test_create_returns_the_assessment_with_seed_fields_and_defaults(client):
     assert a["taskBrief"] == "Add pagination."
     assert a["timeLimitMinutes"] == 90
     assert a["expiresInDays"] == 7
+    assert a["targetLevel"] == "mid"
     assert a["repoUrl"] is None and a["issueId"] is None and a["issue"] is None
     assert a["rubricId"] is None and a["rubric"] is None
     assert re.match(ISO_Z, a["createdAt"]) and a["updatedAt"] == a["createdAt"]
