@@ -4,8 +4,9 @@
 worker's evaluation is taken over once its lease lapses), fetches or unpacks the artefact into a
 scratch folder, runs the engine, records each stage as it is reached, stores the submission's
 fingerprints (before comparing, so copies evaluated at the same time still meet) and hands the
-result to the reviewers. A refusal at intake (inaccessible repository, hostile zip) fails the
-evaluation with its reason.
+result to the reviewers; then every earlier submission it matches gains the similarity flag too
+(``similar_pairs``). A candidate's own other submissions are never compared. A refusal at
+intake (inaccessible repository, hostile zip) fails the evaluation with its reason.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ from backend.models.evaluations import (
     EvaluationUpload,
 )
 from backend.services import leases
-from backend.services.evaluations import lifecycle, queries
+from backend.services.evaluations import lifecycle, queries, similar_submissions
 from backend.services.rubrics import ensure_default_rubric
 from workers import leased_work
-from workers.evaluation import calibration
+from workers.evaluation import calibration, similar_pairs
 from workers.evaluation.code import engine, intake
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,13 @@ def _run(evaluation_id: str, owner: str, scratch: Path) -> str:
             engine_version=engine.ENGINE_VERSION,
             rubric_ref=(context.rubric_id, context.rubric_version),
         )
-    return "awaiting_review" if done else "abandoned"
+    if not done:
+        return "abandoned"
+    try:
+        similar_pairs.reconcile(evaluation_id)
+    except Exception:  # this result is stored; a later submission's reconcile compares again
+        log.exception("evaluation %s: flagging the submissions it matches failed", evaluation_id)
+    return "awaiting_review"
 
 
 def _with_starter(context: engine.SubmissionContext, starter: Path) -> engine.SubmissionContext:
@@ -163,7 +170,8 @@ def group_key(evaluation: Evaluation) -> str:
 
 
 def _fingerprint_recorder(evaluation_id: str) -> Callable[[list[int]], dict[str, list[int]]]:
-    """Store this submission's fingerprints in its group, then answer the group's others."""
+    """Store this submission's fingerprints in its group, then answer the group's others that
+    another candidate handed in."""
 
     def record(hashes: list[int]) -> dict[str, list[int]]:
         with session_scope() as session:
@@ -176,13 +184,7 @@ def _fingerprint_recorder(evaluation_id: str) -> Callable[[list[int]], dict[str,
             row.hashes = list(hashes)
             session.add(row)
             session.commit()
-            others = session.exec(
-                select(EvaluationFingerprint).where(
-                    EvaluationFingerprint.group_key == key,
-                    EvaluationFingerprint.evaluation_id != evaluation_id,
-                )
-            ).all()
-            return {other.evaluation_id: list(other.hashes) for other in others}
+            return similar_submissions.peer_fingerprints(session, evaluation_id=evaluation_id)
 
     return record
 

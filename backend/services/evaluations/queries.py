@@ -231,4 +231,5 @@ def evaluation_view(evaluation: Evaluation) -> EvaluationView:
         rubric_id=evaluation.rubric_id,
         rubric_version=evaluation.rubric_version,
         callback_url=evaluation.callback_url,
+        attention=evaluation.attention,
     )

@@ -241,6 +241,7 @@ def finalise(
             "final_recommendation": recommendation or automated.get("recommendation"),
             "final_level": calibrated_seniority or automated.get("calibrated_seniority"),
             "review_note": _with_note(evaluation.review_note, note),
+            "attention": None,  # the reviewer has seen what needed attention
         },
     )
     callbacks.queue_callback(session, evaluation_id=evaluation.id)
