@@ -1,6 +1,7 @@
 """Admin command line: ``python -m backend.cli`` (or the ``truelevel`` console script).
 
-migrate                                   apply database migrations
+migrate                                   apply database migrations; create the installation's
+                                          secret key once (unless TRUELEVEL_SECRET_KEY is set)
 create-org NAME --admin-email E [--admin-password P]
                                           prints JSON: organisation id, admin, all-scope API key
 create-api-key --org ID --scope S [--name N]
@@ -26,8 +27,13 @@ def _print(data: dict) -> None:
 
 
 def _cmd_migrate(_args: argparse.Namespace) -> None:
+    from backend.db import get_engine
+    from backend.secret_key import create_secret_key
+    from backend.settings import get_settings
+
     migrate()
     print("database is up to date")
+    print(create_secret_key(get_settings(), get_engine()))
 
 
 def _cmd_create_org(args: argparse.Namespace) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -16,7 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRUELEVEL_", env_file=".env", extra="ignore")
 
-    # Where mutable state lives (SQLite database, Huey queue, uploads, generated secret).
+    # Where mutable state lives (SQLite database, Huey queue, uploads).
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str = ""  # empty: SQLite file in data_dir
     redis_url: str = ""  # empty: Huey on SQLite in data_dir
@@ -29,7 +28,8 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:3000"
     port: int = 3000
 
-    # Signs web sessions and OIDC state. Generated once into data_dir when not set.
+    # Signs organisations' callback secrets and the OIDC state cookie. Empty: the one secret
+    # `migrate` stored in the database (backend.secret_key); set, the same value on every host.
     secret_key: str = ""
 
     # Candidate key strings look like PREFIX-XXXX-XXXX.
@@ -116,16 +116,6 @@ class Settings(BaseSettings):
     def ensure_data_dir(self) -> Path:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self.data_dir
-
-    def signing_key(self) -> str:
-        """The configured secret, or one generated once and kept in the data folder."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.ensure_data_dir() / "secret_key"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
 
 
 @lru_cache

@@ -22,7 +22,9 @@ def create_api() -> FastAPI:
     )
     from backend.api.errors import install_error_handlers
     from backend.api.sso import install_sso
+    from backend.secret_key import require_secret_key
 
+    require_secret_key()  # a host without the installation's secret refuses to start
     app = FastAPI(
         title="truelevel API",
         version="1.0.0",

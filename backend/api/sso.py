@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from starlette.middleware.sessions import SessionMiddleware
 
 from backend.db import session_scope
+from backend.secret_key import secret_key
 from backend.services.errors import DomainError
 from backend.services.organisations import member_for_oidc, start_web_session
 from backend.settings import get_settings
@@ -56,7 +57,7 @@ def install_sso(app: FastAPI) -> None:
     # The OAuth state and nonce live in a signed cookie scoped to /auth for ten minutes.
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.signing_key(),
+        secret_key=secret_key(),
         session_cookie="tl_oidc",
         path="/auth",
         max_age=600,

@@ -14,6 +14,7 @@ from backend.models.evaluations import (
     EvaluationUpload,
     SessionEvent,
 )
+from backend.models.installation import InstallationSecret
 from backend.models.interviews import (
     CreditLedgerEntry,
     InterviewAnswer,
@@ -45,6 +46,7 @@ __all__ = [
     "Evaluation",
     "EvaluationFingerprint",
     "EvaluationUpload",
+    "InstallationSecret",
     "InterviewAnswer",
     "InterviewCall",
     "InterviewJob",

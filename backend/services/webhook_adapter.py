@@ -8,10 +8,11 @@ use any of its libraries:
 - ``webhook-timestamp``: Unix seconds when this attempt was signed (receivers reject old ones);
 - ``webhook-signature``: ``v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">``.
 
-The HMAC key is per organisation and never stored: ``HMAC-SHA256(settings.signing_key(),
+The HMAC key is per organisation and never stored: ``HMAC-SHA256(backend.secret_key.secret_key(),
 "truelevel evaluation callbacks v1:" + org_id)``, shown to the organisation as
 ``whsec_<base64 of the key>`` (:func:`signing_secret`), the form Standard Webhooks libraries take.
-Changing ``TRUELEVEL_SECRET_KEY`` changes every organisation's callback secret.
+Every host derives the same key from the installation's one secret; changing that secret
+changes every organisation's callback secret.
 
 Callback URLs must resolve to public addresses: loopback, private, link-local, multicast and
 reserved addresses are refused (a callback must not reach the installation's own network) unless
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from backend.secret_key import secret_key
 from backend.settings import get_settings
 
 TIMEOUT_SECONDS = 10.0
@@ -57,7 +59,7 @@ class DeliveryResult:
 
 def _secret_key(org_id: str) -> bytes:
     return hmac.new(
-        get_settings().signing_key().encode(),
+        secret_key().encode(),
         (_DERIVATION_LABEL + org_id).encode(),
         hashlib.sha256,
     ).digest()
