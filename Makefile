@@ -2,6 +2,9 @@
 .PHONY: run test lint format migrate demo worker clean-web
 
 DEMO ?= 0
+QUEUES ?= gpu,cpu,ops
+WORKERS ?= 2
+PERIODIC ?= 0
 
 run:  ## install what is missing, migrate, start web app + worker (DEMO=1 loads demo data)
 	@DEMO=$(DEMO) ./scripts/run.sh
@@ -21,8 +24,9 @@ migrate:
 demo:
 	@./scripts/ensure_tools.sh && .venv/bin/python -m backend.cli migrate && .venv/bin/python -m backend.cli demo
 
-worker:  ## an extra Huey worker (any number may run against Redis)
-	@.venv/bin/huey_consumer workers.tasks.huey --workers 2 --worker-type thread
+worker:  ## consumers of QUEUES (gpu,cpu,ops) on this host; PERIODIC=1 on exactly one ops host
+	@.venv/bin/python -m workers.consumer --queues $(QUEUES) --workers $(WORKERS) \
+		$(if $(filter 1,$(PERIODIC)),,--no-periodic)
 
 clean-web:  ## drop Reflex's generated frontend (rebuilt on the next run)
 	rm -rf .web

@@ -21,8 +21,9 @@ if [ "${DEMO:-0}" = 1 ]; then
   SIGN_IN="Sign in at $TRUELEVEL_PUBLIC_URL/signin as $email with password: $password"
 fi
 
-# One worker beside the web app; more can be started with the same command.
-huey_consumer workers.tasks.huey --workers 2 --worker-type thread >"$DATA_DIR/logs/worker.log" 2>&1 &
+# Beside the web app, one consumer per queue (gpu: interviews, cpu: code evaluations, ops: the
+# minute sweep, email, callbacks), the ops one scheduling the periodic work.
+python -m workers.consumer --queues gpu,cpu,ops --workers 2 >"$DATA_DIR/logs/worker.log" 2>&1 &
 WORKER_PID=$!
 cleanup() { kill "$WORKER_PID" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
@@ -40,5 +41,5 @@ trap cleanup EXIT INT TERM
   echo "truelevel did not answer on port $PORT within 5 minutes" >&2
 ) &
 
-echo "==> starting truelevel on port $PORT (web app + API) and a Huey worker (pid $WORKER_PID)"
+echo "==> starting truelevel on port $PORT (web app + API) and the Huey consumers (pid $WORKER_PID)"
 reflex run --env prod --frontend-port "$PORT" --backend-port "$PORT" --loglevel warning

@@ -1,5 +1,14 @@
-"""The Huey instance: SQLite file in the data folder by default, Redis when
-``TRUELEVEL_REDIS_URL`` is set. Every task module imports ``huey`` from here.
+"""The Huey queues, one per kind of work, so each host runs only the work it is built for and
+short work never waits behind long work:
+
+- ``gpu``: interviews (transcription, diarization, assessment), minutes each on a GPU host;
+- ``cpu``: code evaluations, which run candidates' test suites in the sandbox;
+- ``ops``: the minute sweep, email and callbacks, seconds each.
+
+Each kind is its own Huey instance, named ``<TRUELEVEL_QUEUE_NAME>-<kind>``: a SQLite file in the
+data folder by default (one file, a queue per name), Redis when ``TRUELEVEL_REDIS_URL`` is set.
+A consumer serves one instance (``huey_consumer workers.tasks.<kind>``); ``python -m
+workers.consumer`` starts one per kind. Every task module imports its instance from here.
 
 Evaluations and interviews are enqueued with a priority (SLA tier, interview source), so the
 Redis queue must be a priority queue: plain ``RedisHuey`` refuses priorities. Nobody reads task
@@ -7,22 +16,36 @@ results, so on Redis they expire instead of piling up."""
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from huey import Huey, PriorityRedisExpireHuey, SqliteHuey
 
 from backend.settings import Settings, get_settings
+
+WorkKind = Literal["gpu", "cpu", "ops"]
+KINDS: tuple[WorkKind, ...] = get_args(WorkKind)
+# The kind whose queue holds the periodic work; one consumer of it in a cluster schedules it.
+PERIODIC_KIND: WorkKind = "ops"
 
 # How long Redis keeps a task's return value (only ever read when debugging).
 RESULT_TTL_SECONDS = 3600
 
 
-def make_huey(settings: Settings) -> Huey:
-    """The queue named ``settings.queue_name``: Redis when a URL is configured, else SQLite."""
+def queue_name(settings: Settings, kind: WorkKind) -> str:
+    """The name of ``kind``'s queue in this installation."""
+    return f"{settings.queue_name}-{kind}"
+
+
+def make_huey(settings: Settings, kind: WorkKind) -> Huey:
+    """``kind``'s queue: Redis when a URL is configured, else SQLite."""
+    name = queue_name(settings, kind)
     if settings.redis_url:
-        return PriorityRedisExpireHuey(
-            settings.queue_name, url=settings.redis_url, expire_time=RESULT_TTL_SECONDS
-        )
+        return PriorityRedisExpireHuey(name, url=settings.redis_url, expire_time=RESULT_TTL_SECONDS)
     path = settings.queue_file or settings.ensure_data_dir() / "queue.db"
-    return SqliteHuey(settings.queue_name, filename=str(path))
+    return SqliteHuey(name, filename=str(path))
 
 
-huey = make_huey(get_settings())
+gpu = make_huey(get_settings(), "gpu")
+cpu = make_huey(get_settings(), "cpu")
+ops = make_huey(get_settings(), "ops")
+QUEUES: dict[WorkKind, Huey] = {"gpu": gpu, "cpu": cpu, "ops": ops}

@@ -1,4 +1,8 @@
-"""Thin tasks: each calls a backend service and records what happened."""
+"""Thin tasks: each calls a backend service and records what happened. Each task lives on the
+queue of its kind of work (``workers.queue``): interviews on ``gpu``, code evaluations on ``cpu``,
+the minute sweep, email and callbacks on ``ops``. A consumer serves one of them:
+``huey_consumer workers.tasks.gpu`` (or ``cpu``, ``ops``); ``python -m workers.consumer`` starts
+one per kind."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from huey import crontab
 
 from backend.db import session_scope
 from backend.settings import get_settings
-from workers.queue import huey
+from workers.queue import cpu, gpu, ops
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +22,7 @@ OUTBOX_BATCH = 50
 OUTBOX_MAX_BATCHES = 20
 
 
-@huey.task(retries=3, retry_delay=30)
+@ops.task(retries=3, retry_delay=30)
 def deliver_outbox() -> int:
     """Send queued emails (candidate and interview invites) in batches until none is due;
     failures stay queued for the next run."""
@@ -36,7 +40,7 @@ def deliver_outbox() -> int:
     return sent
 
 
-@huey.task()
+@ops.task()
 def expire_overdue_sessions() -> int:
     """Store 'expired' on candidate sessions past their deadline."""
     from backend.services.candidate_sessions import expire_overdue_sessions as expire
@@ -48,7 +52,7 @@ def expire_overdue_sessions() -> int:
     return changed
 
 
-@huey.task(priority=10)
+@cpu.task(priority=10)
 def evaluate_code(evaluation_id: str) -> str:
     """Run the automated evaluation of one code submission (a no-op when another worker holds
     it or it is done: duplicate messages are harmless)."""
@@ -59,7 +63,7 @@ def evaluate_code(evaluation_id: str) -> str:
     return outcome
 
 
-@huey.task(priority=10)
+@gpu.task(priority=10)
 def process_interview(job_id: str) -> str:
     """Transcribe, diarize, measure and assess one interview job (a no-op when another worker
     holds it or it is finished)."""
@@ -70,7 +74,7 @@ def process_interview(job_id: str) -> str:
     return outcome
 
 
-@huey.task()
+@ops.task()
 def requeue_stale_evaluations() -> tuple[int, int]:
     """Enqueue again the evaluations whose worker died or whose message was lost."""
     from workers.evaluation.pipeline import requeue_stale
@@ -81,7 +85,7 @@ def requeue_stale_evaluations() -> tuple[int, int]:
     return requeued, failed
 
 
-@huey.task()
+@ops.task()
 def requeue_stale_interviews() -> tuple[int, int]:
     """Enqueue again the interview jobs whose worker died or whose message was lost."""
     from workers.interviews.pipeline import requeue_stale
@@ -92,16 +96,17 @@ def requeue_stale_interviews() -> tuple[int, int]:
     return requeued, failed
 
 
-@huey.on_startup()
+@gpu.on_startup()
 def preload_interview_models() -> None:
-    """Models load once per worker process, at start-up, in the background."""
+    """Models load once per worker process of an interview (gpu) consumer, at start-up, in the
+    background; consumers of the other queues never load them."""
     if get_settings().preload_models:
         from workers.interviews.models import preload_in_background
 
         preload_in_background()
 
 
-@huey.task()
+@ops.task()
 def deliver_evaluation_callbacks() -> int:
     """POST finished evaluations to their callback_url; failures retry with backoff."""
     from backend.services.evaluations.callbacks import deliver_due
@@ -113,8 +118,10 @@ def deliver_evaluation_callbacks() -> int:
     return delivered
 
 
-@huey.periodic_task(crontab(minute="*"))
+@ops.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
+    """The minute sweep, on ``ops``: never behind interviews or test suites. Only consumers
+    started without ``--no-periodic`` schedule it: one per cluster."""
     deliver_outbox.call_local()
     expire_overdue_sessions.call_local()
     requeue_stale_evaluations.call_local()

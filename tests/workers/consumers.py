@@ -30,11 +30,14 @@ def consumer_env(queue_file: Path, **settings: str) -> dict[str, str]:
     }
 
 
-def start_consumer(env: dict[str, str], log: Path, *options: str) -> subprocess.Popen:
-    """A one-worker consumer in a process group of its own (so its children die with it);
-    ``options`` are more ``huey_consumer`` options (``--no-periodic``)."""
+def start_consumer(
+    env: dict[str, str], log: Path, *options: str, queues: str = "gpu,cpu,ops"
+) -> subprocess.Popen:
+    """One-worker consumers of ``queues`` (``python -m workers.consumer``, one ``huey_consumer``
+    per queue) in a process group of their own, so their children die with them; ``options``
+    are more options (``--no-periodic``)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "huey.bin.huey_consumer", "workers.tasks.huey", "-w", "1", *options],
+        [sys.executable, "-m", "workers.consumer", "--queues", queues, "--workers", "1", *options],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),

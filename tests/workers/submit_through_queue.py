@@ -6,9 +6,10 @@ Submitted, in this order:
 - ``lost``: a standard evaluation whose queue message is then lost (the queue is flushed, as a
   Redis restart without persistence would) and whose row is made five minutes old, so only the
   minute sweep can bring it back;
-- ``interview``: an interview job of an organisation with credits (priority 20);
-- ``express``: an express evaluation (priority 30), enqueued after the interview;
-- the minute sweep itself, as the scheduler enqueues it (no priority).
+- ``standard``: a standard evaluation (priority 10), on the ``cpu`` queue;
+- ``interview``: an interview job of an organisation with credits (priority 20), on ``gpu``;
+- ``express``: an express evaluation (priority 30) on ``cpu``, enqueued after the standard one;
+- the minute sweep itself on ``ops``, as the scheduler enqueues it (no priority).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def main(repo_url: str, audio: Path) -> dict[str, str]:
         org_id = org.id
 
     lost = _evaluation(org_id, repo_url, "standard")
-    tasks.huey.flush()  # the message is gone; the row stays
+    tasks.cpu.flush()  # the message is gone; the row stays
     with session_scope() as session:
         session.exec(
             update(Evaluation)
@@ -64,6 +65,7 @@ def main(repo_url: str, audio: Path) -> dict[str, str]:
         )
         session.commit()
 
+    standard = _evaluation(org_id, repo_url, "standard")
     with session_scope() as session, audio.open("rb") as stream:
         job = interviews.submit_recording(
             session, org_id=org_id, stream=stream, filename=audio.name, role_title="Orator"
@@ -76,7 +78,7 @@ def main(repo_url: str, audio: Path) -> dict[str, str]:
     tasks.every_minute()  # what the consumer's scheduler enqueues every minute
     with session_scope() as session:
         assert session.get(Organization, org_id).credit_balance == 9
-    return {"lost": lost, "interview": job_id, "express": express}
+    return {"lost": lost, "standard": standard, "interview": job_id, "express": express}
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Huey on the real Redis (``TRUELEVEL_TEST_REDIS_URL``): work submitted through the real code
-path reaches the queue with its priority, and a real consumer process runs it by priority to
-the end, including the minute sweep that brings back work whose message was lost.
+path reaches its kind's queue with its priority, and real consumer processes (one per queue) run
+it by priority to the end, including the minute sweep that brings back work whose message was
+lost.
 
 The processes share a database of their own (a SQLite file), so the sweep sees only this test's
 rows, and a queue name of their own, so a test run beside this one takes none of its messages.
@@ -56,7 +57,7 @@ def _wait_until_finished(url: str, ids: dict[str, str], timeout: float, log: Pat
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         session = Session(engine)
-        evaluations = [session.get(Evaluation, ids[k]) for k in ("express", "lost")]
+        evaluations = [session.get(Evaluation, ids[k]) for k in ("express", "standard", "lost")]
         job = session.get(InterviewJob, ids["interview"])
         if job.status in ("completed", "failed") and all(
             e.stage in ("awaiting_review", "failed") for e in evaluations
@@ -90,7 +91,8 @@ def test_prioritised_evaluations_and_interviews_complete_through_redis(tmp_path)
     ids = json.loads(submitted.stdout.strip().splitlines()[-1])
 
     log = tmp_path / "consumer.log"
-    # One worker, so the order in which work starts is the order the queue hands it out.
+    # One worker per queue, so the order in which a queue's work starts is the order it hands
+    # the work out.
     consumer = consumers.start_consumer(env, log, "--no-periodic")
     try:
         session = _wait_until_finished(env["TRUELEVEL_DATABASE_URL"], ids, 300, log)
@@ -99,6 +101,7 @@ def test_prioritised_evaluations_and_interviews_complete_through_redis(tmp_path)
 
     with session:
         express = session.get(Evaluation, ids["express"])
+        standard = session.get(Evaluation, ids["standard"])
         lost = session.get(Evaluation, ids["lost"])
         job = session.get(InterviewJob, ids["interview"])
         charges = session.exec(
@@ -107,9 +110,11 @@ def test_prioritised_evaluations_and_interviews_complete_through_redis(tmp_path)
         assert express.stage == "awaiting_review", express.failure_reason
         assert lost.stage == "awaiting_review", lost.failure_reason
         assert job.status == "completed", job.error
-        # Express (30) was enqueued after the interview (20) and still ran first; the lost
-        # evaluation came back only through the sweep, which runs after prioritised work.
-        assert express.started_at < job.started_at < lost.started_at
-        assert express.attempts == job.attempts == lost.attempts == 1
+        # Express (30) was enqueued after the standard evaluation (10) and still ran first; the
+        # lost one came back only through the sweep (on ops), behind the queued evaluations.
+        assert express.started_at < standard.started_at < lost.started_at
+        # The interview ran on its own queue: it did not wait for the evaluations to finish.
+        assert job.started_at < standard.stage_started_at  # when it reached awaiting_review
+        assert express.attempts == standard.attempts == job.attempts == lost.attempts == 1
         assert [c.delta for c in charges] == [-1]
     assert "Traceback" not in log.read_text()
