@@ -17,6 +17,7 @@ from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
+from workers.evaluation.code.grounding import code_names, is_grounded
 from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 REPORT_NAME = "documentation"
@@ -184,17 +185,21 @@ def analyse(root: Path) -> AnalyserReport:
 
     setup = [_setup_evidence(d) for d in documents]
     setup_evidence = next((e for e in setup if e is not None), None)
-    tradeoff_headings = [
-        Evidence(kind="quote", file=d.relative, line=b.line, excerpt=b.text[:_QUOTE_CHARS])
-        for d in documents
-        for b in d.blocks
-        if b.heading and _TRADEOFF_HEADING.search(b.text)
-    ]
+    # A reason counts only when it is about this code: it names a module, a function, a class
+    # or a library of the submission. A trade-off heading counts only above such a reason.
+    names = code_names(files)
     statements = [
         Evidence(kind="quote", file=d.relative, line=line, excerpt=sentence[:_QUOTE_CHARS])
         for d in documents
         for line, sentence in sentences(d)
-        if _TRADEOFF_SENTENCE.search(sentence)
+        if _TRADEOFF_SENTENCE.search(sentence) and is_grounded(sentence, names)
+    ]
+    grounded_files = {s.file for s in statements}
+    tradeoff_headings = [
+        Evidence(kind="quote", file=d.relative, line=b.line, excerpt=b.text[:_QUOTE_CHARS])
+        for d in documents
+        for b in d.blocks
+        if b.heading and _TRADEOFF_HEADING.search(b.text) and d.relative in grounded_files
     ]
     documented, units = _docstring_counts(files)
     signals: dict[str, float | int | str | bool | None] = {

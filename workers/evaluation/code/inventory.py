@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import time
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -79,7 +80,7 @@ def analyse(root: Path) -> AnalyserReport:
     sources = [f for f in files if f.language is not None]  # what walk.source_files gives
     for source in sources:
         _read_source(source, tally)
-    manifests = [f.relative for f in files if _is_manifest(f.relative)]
+    manifests = [f.relative for f in files if _is_manifest(f.relative) and _declares(f)]
     modules = [f for f in sources if not f.is_test]
 
     languages = sorted(tally.lines_by_language.items(), key=lambda item: (-item[1], item[0]))
@@ -106,6 +107,27 @@ def analyse(root: Path) -> AnalyserReport:
 
 def _is_manifest(relative: str) -> bool:
     return PurePosixPath(relative).name in MANIFESTS
+
+
+# What a pyproject.toml names besides itself: a ``[project]`` with only these says nothing.
+_BARE_PROJECT_KEYS = frozenset({"name", "version", "description", "readme", "authors", "license"})
+
+
+def _declares(file: SubmissionFile) -> bool:
+    """A manifest with something behind it: a pyproject.toml that declares a build system,
+    dependencies, scripts or tool settings, a requirements file that lists a package; other
+    manifests when they are not empty. A ``pyproject.toml`` holding only a name and a version
+    declares nothing."""
+    text = file.read_text() or ""
+    name = PurePosixPath(file.relative).name
+    if name == "pyproject.toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return False
+        project = data.get("project") or {}
+        return bool(set(data) - {"project"}) or bool(set(project) - _BARE_PROJECT_KEYS)
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def _read_source(source: SubmissionFile, tally: _Tally) -> None:

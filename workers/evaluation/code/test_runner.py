@@ -358,7 +358,9 @@ def _coverage_signals(ran: list[TestRunReport]) -> dict[str, float | int | bool 
     return {
         "tests_own_statements": statements if measured else None,
         "tests_line_coverage": share,
-        "tests_trivial": share == 0,
+        # Passing tests that execute none of the code; a suite that died before its first
+        # test is scored by its errors instead.
+        "tests_trivial": share == 0 and sum(run.passed for run in ran) > 0,
     }
 
 

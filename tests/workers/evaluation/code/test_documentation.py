@@ -38,12 +38,14 @@ python -m orders  # because the brief asked for a CLI
 ## Trade-offs
 
 I chose SQLite because the brief expects a single process.
-Prices are stored as integers of cents instead of floats, so sums never drift.
-If I had more time I would add pagination to the listing endpoint.
+Prices in `Basket` are stored as integers of cents instead of floats, so `total` never drifts.
+If I had more time I would add pagination to the `Basket` listing.
 
 The API is documented in the code.
 """
 SERVICE = '''"""Order totals."""
+
+import sqlite3
 
 
 def total(amounts: list[int]) -> int:
@@ -111,19 +113,22 @@ def test_rst_readme_in_any_case_with_setext_headings(tmp_path: Path) -> None:
         "Run ``make`` first.\n\nLimitations\n-----------\n\n"
         "Refunds are not handled, because the brief left them out.\n"
     )
-    signals = documentation.analyse(write(tmp_path, {"readme.rst": readme})).signals
+    signals = documentation.analyse(
+        write(tmp_path, {"readme.rst": readme, "shop/refunds.py": "def refund():\n    pass\n"})
+    ).signals
 
     assert signals["has_readme"] is True
     assert signals["has_setup_instructions"] is True
     assert signals["has_tradeoffs_section"] is True
     assert signals["tradeoff_statements"] == 1
-    assert signals["docstring_ratio"] is None  # no code
+    assert signals["docstring_ratio"] == 0.0
 
 
 def test_decisions_in_a_separate_document_count(tmp_path: Path) -> None:
     files = {
         "README.md": "# Shop\n\nSee the docs.\n",
         "docs/DECISIONS.md": "# Decisions\n\nWe use Go rather than Node for the worker.\n",
+        "worker.go": "package main\n",
     }
     signals = documentation.analyse(write(tmp_path, files)).signals
 

@@ -32,7 +32,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
 
 
 CLEAN = {
-    "pyproject.toml": '[project]\nname = "orders"\nversion = "0.1.0"\n',
+    "pyproject.toml": '[project]\nname = "orders"\nversion = "0.1.0"\ndependencies = []\n',
     "src/orders/__init__.py": "",
     "src/orders/service.py": (
         "from decimal import Decimal\n\n\n"
@@ -163,3 +163,10 @@ def test_two_runs_give_identical_reports(tmp_path: Path) -> None:
 
     assert first.signals == second.signals
     assert [o.to_dict() for o in first.observations] == [o.to_dict() for o in second.observations]
+
+
+def test_a_pyproject_with_only_a_name_and_version_declares_nothing(tmp_path: Path) -> None:
+    bare = {"pyproject.toml": '[project]\nname = "app"\nversion = "0.1.0"\n', "app.py": "x = 1\n"}
+    signals = inventory.analyse(write(tmp_path, bare)).signals
+
+    assert signals["has_package_manifest"] is False
