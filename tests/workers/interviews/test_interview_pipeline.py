@@ -14,6 +14,7 @@ import pytest
 from backend.db import session_scope
 from backend.models import InterviewJob, Organization
 from backend.services.interviews import jobs, submission
+from backend.services.interviews.media import MediaRefused
 from backend.settings import get_settings
 from tests.helpers import make_org
 from workers.interviews.pipeline import run_interview_job
@@ -99,12 +100,31 @@ def _silent_wav(path: Path, seconds: float = 5.0) -> Path:
     return path
 
 
-def test_a_silent_recording_fails_with_a_reason_and_is_not_stuck(org, tmp_path):
-    view = _process(org, _silent_wav(tmp_path / "silence.wav"))
-    assert view["status"] == "failed"
+def test_a_silent_recording_is_refused_before_any_charge(org, tmp_path):
+    with pytest.raises(MediaRefused) as refused, _silent_wav(tmp_path / "s.wav").open("rb") as f:
+        with session_scope() as session:
+            submission.submit_recording(
+                session, org_id=org.org_id, stream=f, filename="s.wav", role_title="Engineer"
+            )
+    assert refused.value.code == "no_speech"
+
+
+def test_a_recording_found_silent_by_the_worker_fails_with_a_reason_and_is_not_refunded(
+    org, tmp_path
+):
+    # Accepted as speech, then replaced on disk by silence: the worker's own check still holds.
+    job_id = _submit(org, AUDIO / "jfk.flac")
+    with session_scope() as session:
+        stored = get_settings().data_dir / session.get(InterviewJob, job_id).input_path
+    shutil.copyfile(_silent_wav(tmp_path / "silence.wav"), stored)
+    assert run_interview_job(job_id) == "failed"
+    with session_scope() as session:
+        view = jobs.job_view(jobs.get_job(session, org_id=org.org_id, job_id=job_id))
+        states = [e.status for e in jobs.job_events(session, job_id=job_id)]
     assert view["error"]["code"] == "no_speech"
     assert "silent" in view["error"]["message"]
-    assert view["states"][-1] == "failed"
+    assert view["error"]["refunded"] is False
+    assert states[-1] == "failed"
 
 
 def test_a_finished_job_is_not_processed_again(org):
