@@ -7,13 +7,13 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from backend.db import session_scope
-from backend.models.base import LeasedWork, utcnow
+from backend.db_clock import database_now
+from backend.models.base import LeasedWork
 from backend.services import leases
 from backend.settings import get_settings
 
@@ -64,7 +64,7 @@ def requeue_stale(
             session,
             model,
             claimable=claimable,
-            older_than=utcnow() - timedelta(seconds=older_than_s),
+            older_than=database_now(-older_than_s),
             created_column=created_column,
         )
         for work_id, priority, attempts in stale:

@@ -6,6 +6,10 @@ after an atomic compare-and-set gave it the lease, renews the lease while it wor
 write it makes is guarded by still holding it. A worker that dies stops renewing; once its lease
 has lapsed, the periodic sweep hands the row to the queue again and another worker claims it.
 ``attempts`` counts claims, so work that keeps killing its workers is failed, not retried forever.
+
+Lease times are the database's (``backend.db_clock``), never a worker's: workers on several hosts
+compare each other's leases, and a worker whose clock runs ahead would take live work from
+another, one whose clock lags would keep work whose lease has lapsed.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ import os
 import socket
 import threading
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select, update
 
-from backend.models.base import LeasedWork, utcnow
+from backend.db_clock import database_now
+from backend.models.base import LeasedWork
 from backend.settings import get_settings
 
 
@@ -29,12 +34,14 @@ def worker_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"[:128]
 
 
-def _lease_until(now: datetime) -> datetime:
-    return now + timedelta(seconds=get_settings().work_lease_seconds)
+def _lease_until() -> database_now:
+    return database_now(get_settings().work_lease_seconds)
 
 
-def _free(model: type[LeasedWork], now: datetime) -> Any:
-    return or_(col(model.lease_owner).is_(None), col(model.lease_expires_at) < now)
+def unheld(model: type[LeasedWork]) -> ColumnElement[bool]:
+    """SQL condition: no live worker holds the row (never leased, released, or its lease has
+    lapsed by the database's clock). Every check of a lease's life is this one."""
+    return or_(col(model.lease_owner).is_(None), col(model.lease_expires_at) < database_now())
 
 
 def claim(
@@ -49,8 +56,7 @@ def claim(
     """Take the lease on ``work_id`` when it is claimable (``claimable``: extra WHERE conditions
     saying the row still needs this kind of worker) and nobody holds a live lease. One UPDATE,
     so of two workers racing for the same row exactly one wins."""
-    now = utcnow()
-    conditions = [col(model.id) == work_id, *claimable, _free(model, now)]  # type: ignore[attr-defined]
+    conditions = [col(model.id) == work_id, *claimable, unheld(model)]  # type: ignore[attr-defined]
     if max_attempts is not None:
         conditions.append(col(model.attempts) < max_attempts)
     result = session.exec(
@@ -58,7 +64,7 @@ def claim(
         .where(*conditions)
         .values(
             lease_owner=owner,
-            lease_expires_at=_lease_until(now),
+            lease_expires_at=_lease_until(),
             attempts=col(model.attempts) + 1,
         )
     )
@@ -71,7 +77,7 @@ def renew(session: Session, model: type[LeasedWork], *, work_id: str, owner: str
     result = session.exec(
         update(model)
         .where(col(model.id) == work_id, col(model.lease_owner) == owner)  # type: ignore[attr-defined]
-        .values(lease_expires_at=_lease_until(utcnow()))
+        .values(lease_expires_at=_lease_until())
     )
     session.commit()
     return result.rowcount == 1
@@ -82,16 +88,16 @@ def stale(
     model: type[LeasedWork],
     *,
     claimable: Sequence[Any],
-    older_than: datetime,
+    older_than: datetime | ColumnElement[datetime],
     created_column: Any,
     limit: int = 100,
 ) -> list[tuple[str, int, int]]:
-    """Claimable rows that no live worker holds, created before ``older_than``: their worker died
-    or their queue message was lost. ``(id, priority, attempts)``, highest priority first."""
-    now = utcnow()
+    """Claimable rows that no live worker holds, created before ``older_than`` (a time, or
+    ``database_now(-seconds)``): their worker died or their queue message was lost.
+    ``(id, priority, attempts)``, highest priority first."""
     rows = session.exec(
         select(model.id, model.priority, model.attempts)  # type: ignore[attr-defined]
-        .where(*claimable, _free(model, now), created_column < older_than)
+        .where(*claimable, unheld(model), created_column < older_than)
         .order_by(col(model.priority).desc(), created_column)
         .limit(limit)
     ).all()
