@@ -1,7 +1,7 @@
 """Handing durable work to the queue: the one place where the backend names a worker task.
 
 The database row is the durable record; the queue message only wakes a worker sooner. Losing a
-message loses nothing: the workers' minute sweep (``workers.tasks.requeue_stale_work``) enqueues
+message loses nothing: the workers' minute sweep (``workers.tasks.every_minute``) enqueues
 again whatever is still waiting. ``workers.tasks`` is imported lazily and is thin (it imports no
 model or analyser until a task runs), so the web process stays free of the workers' weight.
 """

@@ -147,7 +147,7 @@ def worker(app: RunningApp) -> Iterator[subprocess.Popen]:
     """A real Huey consumer beside the app, on the app's database and queue."""
     log = (app.workdir / "worker.log").open("wb")
     process = subprocess.Popen(
-        ["huey_consumer", "workers.tasks.huey", "--workers", "1", "--worker-type", "thread"],
+        [sys.executable, "-m", "workers.consumer", "--workers", "1"],
         cwd=app.workdir,
         env=app.env,
         stdout=log,

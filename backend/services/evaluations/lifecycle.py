@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import or_
 from sqlmodel import Session, col, update
 
 from backend.models.base import utcnow
@@ -25,6 +24,7 @@ from backend.models.evaluations import (
     EvaluationStage,
     EvaluationStatus,
 )
+from backend.services import leases
 from backend.services.errors import InvalidInput
 from backend.services.evaluations import callbacks
 
@@ -154,7 +154,7 @@ def fail_abandoned(session: Session, *, evaluation_id: str, code: str, reason: s
             col(Evaluation.id) == evaluation_id,
             col(Evaluation.status) == EvaluationStatus.pending.value,
             col(Evaluation.stage).in_(_ENGINE_STAGE_VALUES),
-            or_(col(Evaluation.lease_owner).is_(None), col(Evaluation.lease_expires_at) < now),
+            leases.unheld(Evaluation),
         )
         .values(
             status=EvaluationStatus.failed.value,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select, update
 
 from backend.models.base import iso, plausible_id, utcnow
@@ -27,6 +27,7 @@ from backend.models.interviews import (
     InterviewJobEvent,
     InterviewJobStatus,
 )
+from backend.services import leases
 from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.interviews import credits, failures
 from backend.settings import get_settings
@@ -329,9 +330,14 @@ def fail_abandoned(session: Session, *, job_id: str, code: str, message: str) ->
     """Fail a job that no live worker holds (the sweep's verdict on one that kept losing its
     workers, ``worker_lost``: refunded). Guarded like a lease write: only while still active and
     unleased or past its lease."""
-    now = utcnow()
-    lapsed = or_(col(InterviewJob.lease_owner).is_(None), col(InterviewJob.lease_expires_at) < now)
-    return _fail(session, job_id=job_id, holder=lapsed, code=code, message=message, now=now)
+    return _fail(
+        session,
+        job_id=job_id,
+        holder=leases.unheld(InterviewJob),
+        code=code,
+        message=message,
+        now=utcnow(),
+    )
 
 
 # --- people and retention ------------------------------------------------------------------
