@@ -14,7 +14,9 @@ the rubric profile (a placeholder is not evidence) and lowers the confidence.
 
 Confidence (``calibration.confidence_score``) is the model's probability of the decision proposed
 (the levels that lead to it), times evidence coverage and agreement between the category scores,
-under a ceiling that rises with the reviewer decisions the calibration was fitted on.
+under a ceiling that rises with the reviewer decisions the calibration was fitted on. A hold that
+only a risk flag causes is as right as the flag, so its probability is scaled by
+``FLAG_HOLD_DOUBT``.
 
 Recommendation (only a proposal; a human finalises every evaluation, a ``reject`` in particular):
 
@@ -69,6 +71,10 @@ FAMILY_KEYWORDS: tuple[tuple[Family, tuple[str, ...]], ...] = (
 REJECT_FLAGS = frozenset({"similar_submission"})
 # Passing tests that execute this share of the candidate's code rule out a proposed reject.
 WELL_TESTED_COVERAGE = 0.6
+# A hold that only a risk flag causes (the level meets the target) is as right as the flag is,
+# which no signal here can say: its confidence is scaled by this. Measured on bench/validity's
+# tuning half: the holds caused by a flag were the confident wrong verdicts (false alarms).
+FLAG_HOLD_DOUBT = 0.6
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 Signal = float | int | str | bool | None
 
@@ -292,6 +298,8 @@ def score(
     probability = decision_probability(
         calibration, profile, _levels_for(recommendation, target_level, risk_flags)
     )
+    if recommendation == "hold" and LEVELS.index(level) >= LEVELS.index(target_level):
+        probability = round(probability * FLAG_HOLD_DOUBT, 4)
     confidence = confidence_score(
         probability, coverage=coverage, agreement=agreement, n_labels=calibration.n_labels
     )
