@@ -19,7 +19,7 @@ from backend.settings import Settings, get_settings
 from workers.speech.decoding import DecodedAudio
 
 if TYPE_CHECKING:  # faster-whisper is imported only when a model is loaded
-    from faster_whisper import WhisperModel
+    from faster_whisper import BatchedInferencePipeline, WhisperModel
     from faster_whisper.transcribe import Segment as WhisperSegment
 
 Device = Literal["auto", "cpu", "cuda"]
@@ -35,6 +35,8 @@ SILENCE_PEAK = 1e-3
 REPEAT_LIMIT = 3
 # The job's glossary in the prompt: about 100 tokens, under half of Whisper's 224-token prompt.
 VOCABULARY_MAX_CHARS = 400
+# Speech windows decoded together by faster-whisper's batched pipeline (0: one after another).
+BATCH_SIZE = 16
 
 
 class ModelLoadError(RuntimeError):
@@ -43,12 +45,18 @@ class ModelLoadError(RuntimeError):
 
 @dataclass(frozen=True)
 class SpeechModel:
-    """A loaded model and how it was loaded (shown on the model status page)."""
+    """A loaded model, how it was loaded (shown on the model status page) and how it is run.
+
+    `batch_size`: how many speech windows are decoded at once (faster-whisper's
+    `BatchedInferencePipeline`); 0 decodes them one after another (`WhisperModel.transcribe`).
+    `dataclasses.replace(model, batch_size=...)` runs the same loaded weights another way.
+    """
 
     name: str
     device: str
     compute_type: str
     whisper: WhisperModel = field(repr=False)
+    batch_size: int = BATCH_SIZE
 
 
 @dataclass(frozen=True)
@@ -182,17 +190,27 @@ def transcribe(
     duration = samples.size / SAMPLE_RATE
     if samples.size == 0 or float(np.max(np.abs(samples))) < SILENCE_PEAK:
         return Transcript((), language, duration)
-    raw_segments, info = model.whisper.transcribe(
-        samples,
-        language=language,
-        beam_size=beam_size,
-        word_timestamps=word_timestamps,
-        vad_filter=vad_filter,
-        condition_on_previous_text=False,
-        no_speech_threshold=no_speech_threshold,
-        log_prob_threshold=logprob_threshold,
-        hotwords=vocabulary_prompt(vocabulary),
-    )
+    options = {
+        "language": language,
+        "beam_size": beam_size,
+        "word_timestamps": word_timestamps,
+        "vad_filter": vad_filter,
+        "condition_on_previous_text": False,
+        "no_speech_threshold": no_speech_threshold,
+        "log_prob_threshold": logprob_threshold,
+        "hotwords": vocabulary_prompt(vocabulary),
+    }
+    if model.batch_size > 0 and vad_filter:
+        raw_segments, info = _batched(model).transcribe(
+            samples,
+            batch_size=model.batch_size,
+            # Timestamp tokens cut each window into sentences, as sequential decoding does;
+            # without them a window is one segment up to 30 s long, across speaker turns.
+            without_timestamps=False,
+            **options,
+        )
+    else:  # the batched pipeline needs voice activity to cut windows; without it, sequential
+        raw_segments, info = model.whisper.transcribe(samples, **options)
     segments = [
         _segment(raw)
         for raw in raw_segments  # a lazy generator: decoding happens while iterating
@@ -201,6 +219,14 @@ def transcribe(
         and not (raw.no_speech_prob > no_speech_threshold and raw.avg_logprob < logprob_threshold)
     ]
     return Transcript(tuple(collapse_loops(segments)), info.language, duration)
+
+
+def _batched(model: SpeechModel) -> BatchedInferencePipeline:
+    """A batched pipeline over the model's weights: one per call, as it keeps per-call state
+    (the last word's time) while its segments are read."""
+    from faster_whisper import BatchedInferencePipeline
+
+    return BatchedInferencePipeline(model.whisper)
 
 
 def vocabulary_prompt(terms: Sequence[str]) -> str | None:

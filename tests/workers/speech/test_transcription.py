@@ -4,6 +4,7 @@ silence, and the same through every upload format."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,7 +19,14 @@ from tests.workers.speech.recordings import (
     write_wav,
 )
 from workers.speech.decoding import decode_audio
-from workers.speech.transcription import Segment, collapse_loops, load_model, transcribe
+from workers.speech.transcription import (
+    BATCH_SIZE,
+    Segment,
+    collapse_loops,
+    load_model,
+    normalise_text,
+    transcribe,
+)
 
 
 def test_bundled_model_is_loaded_once_per_process(model):
@@ -36,6 +44,29 @@ def test_jfk_word_error_rate(model):
     assert wer <= 0.10
     assert transcript.language == "en"
     assert transcript.duration == pytest.approx(11.0, abs=0.01)
+
+
+@requires_recordings
+def test_batched_and_sequential_decoding_hear_the_same_words(model):
+    assert model.batch_size == BATCH_SIZE > 0  # jobs decode speech windows in batches
+    audio = decode_audio(JFK)
+    batched = transcribe(model, audio)
+    sequential = transcribe(replace(model, batch_size=0), audio)
+    # Punctuation may differ ("so" / "so,"); the words and their order may not.
+    assert normalise_text(batched.text).split() == normalise_text(sequential.text).split()
+    assert len([w for s in batched.segments for w in s.words]) == len(
+        [w for s in sequential.segments for w in s.words]
+    )
+
+
+@requires_recordings
+def test_long_audio_without_voice_detection_is_decoded_one_window_after_another(model):
+    # The batched pipeline cuts its windows where voice detection finds speech; without it,
+    # audio over 30 s is decoded sequentially rather than refused.
+    speech = decode_audio(JFK).samples[0]
+    padded = np.concatenate([speech, np.zeros(16000 * 25, np.float32), speech])
+    transcript = transcribe(model, padded, vad_filter=False)
+    assert word_error_rate(f"{JFK_TEXT} {JFK_TEXT}", transcript.text) <= 0.10
 
 
 @requires_recordings
