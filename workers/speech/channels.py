@@ -6,6 +6,7 @@ transcribing the channels separately gives speaker labels without any diarizatio
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any, Literal
@@ -78,8 +79,8 @@ def transcribe_channels(
 ) -> ChannelTranscript:
     """Transcribe a recording decoded with `channels="keep"`, attributing speakers by channel.
 
-    Two distinct, non-silent channels: each is transcribed on its own, labelled SPEAKER_00 (left)
-    or SPEAKER_01 (right) and merged in time order. Anything else (mono, mono copied into both
+    Two distinct, non-silent channels: each is transcribed on its own (both at once), labelled
+    SPEAKER_00 (left) or SPEAKER_01 (right) and merged in time order. Anything else (mono, mono copied into both
     channels, one silent channel) is transcribed as mono with no speaker labels.
     `transcribe_options` are passed to `transcribe`.
     """
@@ -88,12 +89,16 @@ def transcribe_channels(
         samples = audio.samples[active[0]] if active else audio.mono()
         return ChannelTranscript(transcribe(model, samples, **transcribe_options), "mono")
 
-    per_channel = [
-        with_speaker(
-            transcribe(model, audio.samples[i], **transcribe_options),
-            CHANNEL_SPEAKERS[i],
+    # The channels are transcribed at the same time: the model's own work is queued (one
+    # CTranslate2 worker), but each call's voice detection, features and alignment in Python
+    # overlap the other channel's decoding instead of waiting for it.
+    with ThreadPoolExecutor(max_workers=len(active), thread_name_prefix="channel") as pool:
+        transcripts = list(
+            pool.map(lambda i: transcribe(model, audio.samples[i], **transcribe_options), active)
         )
-        for i in active
+    per_channel = [
+        with_speaker(transcript, CHANNEL_SPEAKERS[i])
+        for i, transcript in zip(active, transcripts, strict=True)
     ]
     segments = _drop_leakage(
         [s for t in per_channel for s in t.segments], audio.samples[0], audio.samples[1]
