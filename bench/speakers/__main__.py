@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.speakers [--only NAME]
 
-Each recording in recordings/ (see README.md there for sources and licences) is decoded,
-transcribed with the configured speech model and diarized exactly as an interview job does it;
+Each recording (read from a local snapshot of its public repository: see corpus.py for sources and
+licences) is transcribed with the configured speech model and diarized as an interview job does it;
 the speakers' turns are the transcript segments with their labels. Prints, per recording, the
 reference and found speaker counts and the DER (missed, false alarm, confusion), then the totals:
 DER over all reference speech, the share of recordings whose speaker count is right, and the same
@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
-from bench.speakers.der import Score, Turn, read_rttm, score
-from workers.speech.decoding import decode_audio
+from bench.speakers.corpus import recordings
+from bench.speakers.der import Score, Turn, score
 from workers.speech.diarization import diarize, load_speaker_encoder
 from workers.speech.transcription import load_model, transcribe
-
-RECORDINGS = Path(__file__).resolve().parent / "recordings"
 
 
 def main() -> None:
@@ -34,21 +31,18 @@ def main() -> None:
         help="2: as for an interview, where two voices are known to be there",
     )
     args = parser.parse_args()
-    references = read_rttm(RECORDINGS / "reference.rttm")
     model, encoder = load_model(), load_speaker_encoder()
     rows: list[tuple[str, Score, float]] = []
     print(f"{'recording':<18} {'ref':>3} {'found':>5} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}")
-    for name in sorted(references):
-        if (args.only and name != args.only) or not (RECORDINGS / f"{name}.flac").is_file():
-            continue
-        audio = decode_audio(RECORDINGS / f"{name}.flac")
+    for recording in recordings(args.only):
+        name, audio = recording.name, recording.audio
         started = time.perf_counter()
         result = diarize(
             audio, transcribe(model, audio), encoder=encoder, min_speakers=args.min_speakers
         )
         elapsed = time.perf_counter() - started
         system = [Turn(s.start, s.end, s.speaker or "?") for s in result.segments]
-        found = score(references[name], system, audio.duration)
+        found = score(recording.turns, system, audio.duration)
         found = Score(**{**found.__dict__, "system_speakers": result.speaker_count})
         rows.append((name, found, elapsed))
         print(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -25,10 +24,10 @@ class Turn:
     speaker: str
 
 
-def read_rttm(path: Path) -> dict[str, list[Turn]]:
-    """Reference turns per recording id from an RTTM file."""
+def parse_rttm(text: str) -> dict[str, list[Turn]]:
+    """Reference turns per recording id from the text of an RTTM file."""
     turns: dict[str, list[Turn]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         fields = line.split()
         if len(fields) < 8 or fields[0] != "SPEAKER":
             continue
