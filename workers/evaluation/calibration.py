@@ -40,7 +40,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -197,8 +197,13 @@ def confidence_score(
 def decision_probability(model: CalibrationModel, profile: float, levels: Sequence[str]) -> float:
     """The model's probability that the level is one of ``levels`` (those that lead to the
     recommendation proposed), rounded to 4 decimals."""
-    probabilities = level_probabilities(model, profile)
-    return round(min(sum(probabilities[level] for level in levels), 1.0), _DECIMALS)
+    return probability_of(level_probabilities(model, profile), levels)
+
+
+def probability_of(probabilities: Mapping[str, float], levels: Sequence[str]) -> float:
+    """The probability that the level is one of ``levels``, from per-level probabilities (a
+    stored result's, or the model's), rounded to 4 decimals."""
+    return round(min(sum(float(probabilities.get(level, 0.0)) for level in levels), 1.0), _DECIMALS)
 
 
 def score_agreement(scores: Sequence[tuple[float, float]]) -> float:

@@ -44,9 +44,9 @@ from workers.evaluation.calibration import (
     LEVELS,
     CalibrationModel,
     confidence_score,
-    decision_probability,
     level_probabilities,
     predict,
+    probability_of,
     score_agreement,
     weighted_profile,
 )
@@ -292,21 +292,21 @@ def score(
     agreement = score_agreement(profile_inputs)
     level, _ = predict(calibration, profile)
     risk_flags = _risk_flags(ordered)
-    recommendation, reasons = _recommend(
-        level, target_level, risk_flags, well_tested=_well_tested(reports)
-    )
-    probability = decision_probability(
-        calibration, profile, _levels_for(recommendation, target_level, risk_flags)
-    )
-    if recommendation == "hold" and LEVELS.index(level) >= LEVELS.index(target_level):
-        probability = round(probability * FLAG_HOLD_DOUBT, 4)
-    confidence = confidence_score(
-        probability, coverage=coverage, agreement=agreement, n_labels=calibration.n_labels
+    probabilities = level_probabilities(calibration, profile)
+    decision = decide(
+        level=level,
+        target_level=target_level,
+        risk_flags=risk_flags,
+        well_tested=well_tested(reports),
+        probabilities=probabilities,
+        coverage=coverage,
+        agreement=agreement,
+        n_labels=calibration.n_labels,
     )
     return {
-        "recommendation": recommendation,
-        "recommendation_reasons": reasons,
-        "confidence_score": confidence,
+        "recommendation": decision.recommendation,
+        "recommendation_reasons": decision.reasons,
+        "confidence_score": decision.confidence,
         "calibrated_seniority": level,
         "target_level": target_level,
         "rubric_scores": rubric_scores,
@@ -322,8 +322,8 @@ def score(
             "profile": profile,
             "coverage": coverage,
             "agreement": agreement,
-            "decision_probability": probability,
-            "probabilities": level_probabilities(calibration, profile),
+            "decision_probability": decision.probability,
+            "probabilities": probabilities,
         },
         "engine": {"scoring_version": SCORING_VERSION, "calibration_version": calibration.version},
     }
@@ -457,6 +457,48 @@ def _recategorised(observation: Observation, category: str) -> Observation:
     return Observation(category, observation.text, observation.polarity, observation.evidence)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What is proposed, why, and how sure the engine is of it."""
+
+    recommendation: str
+    reasons: list[str]
+    probability: float  # that the level is one of those leading to the recommendation
+    confidence: int
+
+
+def decide(
+    *,
+    level: str,
+    target_level: str,
+    risk_flags: list[dict[str, Any]],
+    well_tested: bool,
+    probabilities: Mapping[str, float],
+    coverage: float,
+    agreement: float,
+    n_labels: int | None,
+) -> Decision:
+    """The recommendation, its reasons and its confidence from a calibrated level, the risk
+    flags and the level probabilities: the one rule for a fresh result and for a stored result
+    whose flags changed (``similar_pairs.reconsider``)."""
+    recommendation, reasons = _recommend(level, target_level, risk_flags, well_tested=well_tested)
+    levels = _levels_for(recommendation, target_level, risk_flags)
+    probability = probability_of(probabilities, levels)
+    if recommendation == "hold" and LEVELS.index(level) >= LEVELS.index(target_level):
+        probability = round(probability * FLAG_HOLD_DOUBT, 4)
+    confidence = confidence_score(
+        probability, coverage=coverage, agreement=agreement, n_labels=n_labels
+    )
+    return Decision(recommendation, reasons, probability, confidence)
+
+
+def sorted_flags(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Risk flags by severity (high first), code, message: the order every report shows."""
+    return sorted(
+        flags, key=lambda f: (_SEVERITY_ORDER.get(f["severity"], 3), f["code"], f["message"])
+    )
+
+
 def _risk_flags(reports: list[AnalyserReport]) -> list[dict[str, Any]]:
     """Every analyser's flags, duplicates dropped, by severity (high first), code, message."""
     unique: dict[str, dict[str, Any]] = {}
@@ -464,13 +506,10 @@ def _risk_flags(reports: list[AnalyserReport]) -> list[dict[str, Any]]:
         for flag in report.risk_flags:
             as_dict = flag.to_dict()
             unique.setdefault(repr(sorted(as_dict.items())), as_dict)
-    return sorted(
-        unique.values(),
-        key=lambda f: (_SEVERITY_ORDER.get(f["severity"], 3), f["code"], f["message"]),
-    )
+    return sorted_flags(list(unique.values()))
 
 
-def _well_tested(reports: Mapping[str, AnalyserReport]) -> bool:
+def well_tested(reports: Mapping[str, AnalyserReport]) -> bool:
     """The candidate's own tests ran, all passed and executed most of their code: evidence of
     working software that a level estimate from surface signals must not overrule with a
     reject."""

@@ -21,7 +21,7 @@ from typing import Any
 from backend.db import session_scope
 from backend.models.evaluations import EvaluationFingerprint
 from backend.services.evaluations import similar_submissions
-from workers.evaluation import calibration, scoring
+from workers.evaluation import scoring
 from workers.evaluation.code import similarity
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
 
@@ -109,24 +109,16 @@ def reconsider(result: dict[str, Any]) -> dict[str, Any]:
     """A stored result whose risk flags changed, with its recommendation, reasons and confidence
     stated again as scoring states them for a fresh evaluation (the calibrated level, the profile
     and the calibration it was scored with are kept: the analysis did not change)."""
-    flags = sorted(
-        result.get("risk_flags") or [],
-        key=lambda f: (scoring._SEVERITY_ORDER.get(f["severity"], 3), f["code"], f["message"]),
-    )
-    level = str(result["calibrated_seniority"])
-    target = str(result["target_level"])
+    flags = scoring.sorted_flags(list(result.get("risk_flags") or []))
     signals = result.get("signals") or {}
     tests = AnalyserReport("tests", signals=dict(signals.get("tests") or {}))
-    recommendation, reasons = scoring._recommend(
-        level, target, flags, well_tested=scoring._well_tested({"tests": tests})
-    )
     stored = dict(result.get("calibration") or {})
-    probabilities = stored.get("probabilities") or {}
-    levels = scoring._levels_for(recommendation, target, flags)
-    # calibration.decision_probability from the stored level probabilities of the same model.
-    probability = round(min(sum(float(probabilities.get(lv, 0.0)) for lv in levels), 1.0), 4)
-    confidence = calibration.confidence_score(
-        probability,
+    decision = scoring.decide(
+        level=str(result["calibrated_seniority"]),
+        target_level=str(result["target_level"]),
+        risk_flags=flags,
+        well_tested=scoring.well_tested({"tests": tests}),
+        probabilities=stored.get("probabilities") or {},
         coverage=float(stored.get("coverage", 1.0)),
         agreement=float(stored.get("agreement", 1.0)),
         n_labels=stored.get("n_labels"),
@@ -134,8 +126,10 @@ def reconsider(result: dict[str, Any]) -> dict[str, Any]:
     return {
         **result,
         "risk_flags": flags,
-        "recommendation": recommendation,
-        "recommendation_reasons": reasons,
-        "confidence_score": confidence,
-        "calibration": {**stored, "decision_probability": probability} if stored else stored,
+        "recommendation": decision.recommendation,
+        "recommendation_reasons": decision.reasons,
+        "confidence_score": decision.confidence,
+        "calibration": {**stored, "decision_probability": decision.probability}
+        if stored
+        else stored,
     }
