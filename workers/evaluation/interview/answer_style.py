@@ -64,9 +64,13 @@ def admits_gap(text: str) -> bool:
     return bool(_GAP.search(text))
 
 
+_REPEAT = re.compile(r"\b(\w+)(?:\s+\1\b)+", re.I)
+
+
 def strip_fillers(text: str) -> str:
-    """The text without filler words, spaces collapsed."""
-    return " ".join(_FILLERS.sub(" ", text).split())
+    """The text without filler words and stutters ("the the" → "the"), spaces collapsed: what
+    is embedded, so that disfluencies move no similarity."""
+    return _REPEAT.sub(r"\1", " ".join(_FILLERS.sub(" ", text).split()))
 
 
 @dataclass(frozen=True)

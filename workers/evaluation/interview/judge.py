@@ -16,8 +16,8 @@ judge is the fallback the product allows, and says so in every report (``JUDGE``
    (by ``OTHER_MARGIN``) answers **another question**.
 5. Score: by coverage (``COVERAGE_SCORES``), one less per contradicting sentence and at most
    ``CONTRADICTION_CAPS`` (3 with one, 2 with more); contradictions that outweigh what was
-   stated make it **wrong** (1, or 2 with some key point stated); another question's answer is
-   1; a keyword list or a vague answer is at most ``WEAK_CAP``.
+   stated make it **wrong** (1); another question's answer is 1; a keyword list or a vague
+   answer is at most ``WEAK_CAP``.
 
 Every judgement cites, per key point, the sentence that stated it (or that it was missed) and
 the sentence that matched a misconception. Cosines are rounded to 4 decimals, ties go to the
@@ -184,7 +184,7 @@ class EmbeddingJudge:
             score = max(1, min(score - len(contradictions), cap))
             verdict = "correct" if score >= 4 else "partly_correct" if score >= 2 else "missed"
             if len(contradictions) >= stated:
-                verdict, score = "wrong", (2 if stated else 1)
+                verdict, score = "wrong", 1
         if other is not None and verdict != "wrong":
             verdict, score = "other_question", 1
         elif shape.keyword_list:

@@ -195,7 +195,7 @@ def red_flags(signals: Signals, judged: Sequence[AnswerJudgement]) -> list[str]:
             f"Evasive answers: {signals.evasive_answers} of {signals.answered} answers amount to "
             "\u201cI don't know\u201d or \u201cnot sure\u201d."
         )
-    if signals.filler_per_100_words > 6:
+    if signals.filler_excess_per_100_words > 6:
         flags.append(
             f"Many filler words: {signals.filler_per_100_words:g} per 100 words of the "
             "candidate's speech."

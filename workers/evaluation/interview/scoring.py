@@ -101,7 +101,8 @@ def score(
         if rule.cap is not None:
             caps.append(rule.cap)
         effect = f"{rule.points:+g}" if rule.points else f"score at most {rule.cap}"
-        text = rule.text.format(value=_shown(value, rule.percent)).rstrip(".")
+        shown = signals.value(rule.shown) if rule.shown else value
+        text = rule.text.format(value=_shown(shown, rule.percent)).rstrip(".")
         notes.append(f"{text} ({effect})")
     value = min(max(_round(points), MIN_SCORE), MAX_SCORE)
     if content:

@@ -11,7 +11,8 @@ answer contains, the share of answers that miss their question (vague, a keyword
 answer to another question: ``missed_question_share``, set by the assessment).
 
 Every rule of ``RULES`` that fires for a competency's family adds its points (cumulative: a filler
-rate above 6 per 100 words fires both filler rules); a rule with ``cap`` limits the score.
+rate above 6 per 100 words fires both filler rules); a rule with ``cap`` limits the score. The
+filler rules read the fillers beyond one per answer, so a single slip moves nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workers.evaluation import rules
+from workers.evaluation.interview.answer_style import strip_fillers
 from workers.evaluation.interview.competencies import Family
 from workers.evaluation.interview.transcript import Question, Segment, Unit
 from workers.evaluation.interview.transcript import questions as find_questions
@@ -31,6 +33,9 @@ MIN_EVIDENCE_WORDS = 4
 SHORT_ANSWER_WORDS = 12
 MIN_CANDIDATE_WORDS = 50
 LOW_TALK_RATIO = 0.25
+# Fillers tolerated before the filler rules read any: one per reply, at most this many per 100
+# words (short answers full of "um" are still disfluent).
+SLIP_TOLERANCE = 2.0
 # A sentence's similarity counts in full with two concrete details, at 60% with none.
 GENERIC_WEIGHT = 0.6
 FULL_DETAIL_MARKERS = 2
@@ -52,7 +57,7 @@ _NUMBER = re.compile(
 _CAUSAL = re.compile(
     r"\b(?:because|so that|which meant|that meant|therefore|since the|in order to|"
     r"trade-?offs?|instead of|the reason|which is why|that's why|to avoid|to make sure)\b"
-    r"|,\s*so\b",
+    r"|\bso (?:we|i|it|they|you|the|that)\b",
     re.I,
 )
 # Named technologies and engineering terms a concrete answer tends to contain. Matching is by
@@ -107,6 +112,9 @@ class Signals:
     short_answer_share: float | None
     median_answer_words: float | None
     filler_per_100_words: float
+    # Fillers beyond one per reply to a question, per 100 words: what the filler rules read, so
+    # that one slip per answer (or one the transcriber adds or drops) moves no score.
+    filler_excess_per_100_words: float
     detail_share: float
     technologies: tuple[str, ...]
     reasons: int
@@ -140,6 +148,7 @@ class Rule:
     text: str
     cap: int | None = None
     percent: bool = False  # show the value as a percentage
+    shown: str | None = None  # the signal shown as {value}, when not ``signal`` itself
 
 
 RULES: tuple[Rule, ...] = (
@@ -151,9 +160,11 @@ RULES: tuple[Rule, ...] = (
          text="The candidate spoke for {value} of the conversation (below 25%)."),
     Rule("communication", "short_answer_share", ">=", 0.5, -1, percent=True,
          text="{value} of the answers were shorter than 12 words."),
-    Rule("communication", "filler_per_100_words", ">", 3, -0.5,
+    Rule("communication", "filler_excess_per_100_words", ">", 3, -0.5,
+         shown="filler_per_100_words",
          text="Filler words: {value} per 100 words."),
-    Rule("communication", "filler_per_100_words", ">", 6, -0.5,
+    Rule("communication", "filler_excess_per_100_words", ">", 6, -0.5,
+         shown="filler_per_100_words",
          text="Fillers are frequent enough to obscure the answers ({value} per 100 words)."),
     Rule("communication", "unanswered", ">=", 1, -0.5,
          text="Questions without an answer: {value}."),
@@ -162,7 +173,8 @@ RULES: tuple[Rule, ...] = (
          "terms, or the answer to another question)."),
     Rule("communication", "median_answer_words", ">=", 40, 0.5,
          text="Answers were developed: {value} words per answer (median)."),
-    Rule("communication", "filler_per_100_words", "<=", 1, 0.5,
+    Rule("communication", "filler_excess_per_100_words", "<=", 1, 0.5,
+         shown="filler_per_100_words",
          text="Fluent answers: {value} filler words per 100 words."),
     # Technical depth: concrete detail (numbers, technologies, reasons) raises it.
     Rule("depth", "detail_share", ">=", 0.3, 0.5, percent=True,
@@ -216,12 +228,15 @@ def measure(
     scored = [q for q in questions if not _CLOSING_QUESTION.search(q.text)]
     answered = [q for q in scored if q.answer_words > 0]
     unanswered = tuple(q for q in scored if q.answer_words == 0)
-    lengths = [q.answer_words for q in answered]
+    # Answer length without fillers and stutters, so a disfluency does not lengthen an answer.
+    lengths = [len(strip_fillers(q.answer_text).split()) for q in answered]
     substantive = [u for u in units if u.words >= MIN_EVIDENCE_WORDS]
     technologies = sorted(
         {token.lower().strip(".,") for token in _WORD.findall(candidate_text)} & TECH_TERMS
     )
     detailed = sum(1 for u in substantive if _has_detail(u.text))
+    fillers = filler_rate(segments, candidates, metrics)
+    replies = sum(1 for q in questions if q.answer_words > 0)  # the closing one included
     return Signals(
         candidate_words=len(words),
         talk_ratio=talk_ratio(segments, candidates, metrics),
@@ -233,7 +248,12 @@ def measure(
             else None
         ),
         median_answer_words=round(float(statistics.median(lengths)), 1) if lengths else None,
-        filler_per_100_words=filler_rate(segments, candidates, metrics),
+        filler_per_100_words=fillers,
+        filler_excess_per_100_words=(
+            round(max(0.0, fillers - min(100.0 * max(1, replies) / len(words), SLIP_TOLERANCE)), 2)
+            if words
+            else 0.0
+        ),
         detail_share=round(detailed / len(substantive), 3) if substantive else 0.0,
         technologies=tuple(technologies),
         reasons=sum(1 for u in units if _CAUSAL.search(u.text)),

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from workers.evaluation.interview.answer_style import strip_fillers
 from workers.evaluation.interview.competencies import Competency, Family
 from workers.evaluation.interview.embeddings import cosine
 from workers.evaluation.interview.signals import specificity_weight
@@ -69,7 +70,7 @@ def evidence(
     """Per competency, each unit's evidence (see the module docstring), rounded to 4 decimals."""
     if not units:
         return {c.key: np.zeros(0) for c in competencies}
-    unit_vectors = embedder.embed([u.text for u in units])
+    unit_vectors = embedder.embed([strip_fillers(u.text) for u in units])
     specificity = np.array([specificity_weight(u.text) for u in units])
     out: dict[str, np.ndarray] = {}
     for competency in competencies:
