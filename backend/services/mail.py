@@ -1,9 +1,10 @@
 """Outgoing email through an outbox: an email is written to the database first and sent later,
 so a failed or unconfigured SMTP server loses nothing; a later ``deliver_pending`` retries it.
 
-Delivery is at least once: each attempt is claimed with a conditional update on ``attempts``,
-so two processes (the web app's background task and the worker) never send the same email at
-the same moment.
+Each attempt is claimed with one conditional update on ``attempts`` (compared with the value the
+sender read before any commit), so of two processes sending at once (the web app's background
+task and a worker, or two workers) exactly one sends a given email; a crash between sending and
+recording the send is the only way an email goes out twice.
 """
 
 from __future__ import annotations
@@ -72,17 +73,18 @@ def _connection_broken(exc: Exception) -> bool:
     )
 
 
-def _claim(session: Session, email: OutboundEmail) -> bool:
-    """Count an attempt, unless another process took this email first."""
-    seen = email.attempts
+def _claim(session: Session, email_id: str, seen_attempts: int) -> bool:
+    """Count an attempt, unless another process took this email first. ``seen_attempts`` is what
+    this sender read before any commit: a value reloaded after a commit could already be another
+    sender's claim, and claiming on top of it would send the email twice."""
     result = session.exec(
         update(OutboundEmail)
         .where(
-            col(OutboundEmail.id) == email.id,
+            col(OutboundEmail.id) == email_id,
             col(OutboundEmail.status) == PENDING,
-            col(OutboundEmail.attempts) == seen,
+            col(OutboundEmail.attempts) == seen_attempts,
         )
-        .values(attempts=seen + 1)
+        .values(attempts=seen_attempts + 1)
     )
     session.commit()
     return result.rowcount == 1
@@ -166,11 +168,16 @@ def deliver_pending(
         _note(session, due, f"could not connect to the SMTP server: {exc}")
         return 0
 
+    # Plain values, read before the first commit (which expires every loaded row).
+    seen = [(email.id, email.attempts) for email in due]
     sent = 0
     admins: dict[str | None, str | None] = {}
     with connection:
-        for email in due:
-            if not _claim(session, email):
+        for email_id, seen_attempts in seen:
+            if not _claim(session, email_id, seen_attempts):
+                continue
+            email = session.get(OutboundEmail, email_id)
+            if email is None:
                 continue
             try:
                 connection.send(

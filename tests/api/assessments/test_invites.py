@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlmodel import select
 
+from backend.db import session_scope
 from backend.models import CandidateKey, OutboundEmail
 from backend.services.mail import deliver_pending
 from backend.settings import get_settings
@@ -217,3 +220,55 @@ def test_refused_recipient_is_retried_with_backoff(client, db, inbox):
     inbox.refuse.clear()
     assert deliver_pending(db, related_ids=[keys[0]["id"]]) == 1
     assert inbox.to("bounce@example.com") is not None
+
+
+class SlowInbox(Inbox):
+    """Takes a moment over each message, as a real SMTP server does, so senders overlap."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_concurrent_senders_send_each_invite_exactly_once(client, db):
+    previous = _point_smtp_at(None)  # the invites wait in the outbox
+    try:
+        org = make_org()
+        a = create_assessment(client, org)
+        addresses = [f"twice-{n}@example.com" for n in range(12)]
+        keys = generate_keys(client, org, a["id"], count=12, candidateEmails=addresses)
+    finally:
+        _restore(previous)
+    key_ids = [k["id"] for k in keys]
+
+    handler = SlowInbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    previous = _point_smtp_at(port)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            start.wait()
+            for _ in range(4):  # overlapping runs, as two workers' sweeps are
+                with session_scope() as session:
+                    deliver_pending(session, limit=5, related_ids=key_ids)
+        except BaseException as exc:  # surfaced in the test's thread below
+            errors.append(exc)
+
+    try:
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        controller.stop()
+        _restore(previous)
+
+    assert not errors, errors
+    assert sorted(m["To"] for m in handler.messages) == sorted(addresses)
+    rows = _emails_for(db, key_ids)
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 1)}
