@@ -42,3 +42,11 @@ def enqueue_interview(job_id: str, priority: int) -> None:
     from workers import tasks
 
     tasks.process_interview(job_id, priority=priority)
+
+
+def send_callbacks_now() -> None:
+    """Ask an ``ops`` worker to send the callbacks that are due now, instead of at the next minute
+    sweep. Best effort: if the queue cannot be reached, the sweep sends them."""
+    from workers import tasks
+
+    tasks.deliver_evaluation_callbacks()

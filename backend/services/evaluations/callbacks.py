@@ -2,9 +2,10 @@
 evaluation view (the body of ``GET /evaluations/{id}``) as a signed JSON POST.
 
 Three moments queue a callback: the automated result is ready (stage ``awaiting_review``), a
-reviewer finalised it (``completed``), or the engine failed (``failed``). Queueing only marks the
-row (``callback_state`` pending, due now); the worker calls :func:`deliver_due` every minute and
-that sends what is due, always the evaluation's *current* view, so a later event supersedes an
+reviewer finalised it (``completed``), or the engine failed (``failed``). Queueing marks the
+row (``callback_state`` pending, due now) and asks an ``ops`` worker to send it at once; the
+minute sweep calls :func:`deliver_due` too (retries, and anything whose message was lost). It
+sends what is due, always the evaluation's *current* view, so a later event supersedes an
 undelivered earlier one. The ``webhook-id`` is ``{evaluation id}.{stage}``: the same on every
 retry of one event, different for the next event. Several workers may send at once (overlapping
 sweeps, several consumers): each due event is claimed by one guarded UPDATE, and only the sender
@@ -30,7 +31,7 @@ from sqlmodel import Session, col, select, update
 
 from backend.models.base import utcnow
 from backend.models.evaluations import CallbackState, Evaluation
-from backend.services import webhook_adapter
+from backend.services import dispatch, webhook_adapter
 from backend.services.evaluations.queries import evaluation_view
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,13 @@ def queue_callback(session: Session, *, evaluation_id: str) -> bool:
         )
     )
     session.commit()
-    return result.rowcount == 1
+    if result.rowcount != 1:
+        return False
+    try:
+        dispatch.send_callbacks_now()
+    except Exception:  # the queue is down: the minute sweep sends it
+        log.warning("could not ask a worker to send the callback of %s now", evaluation_id)
+    return True
 
 
 def message_id(evaluation: Evaluation) -> str:
