@@ -18,6 +18,13 @@ class Settings(BaseSettings):
     # Where mutable state lives (SQLite database, Huey queue, uploads).
     data_dir: Path = PROJECT_ROOT / "data"
     database_url: str = ""  # empty: SQLite file in data_dir
+    # Where uploaded files live (zips, recordings, answers, resumes): empty, the data folder;
+    # ``s3://bucket/prefix`` an S3-compatible store every host reads (backend.services.storage).
+    storage_url: str = ""
+    s3_endpoint_url: str = ""  # empty: AWS itself; e.g. http://minio:9000
+    s3_access_key_id: str = ""  # empty: boto3's own lookup (environment, instance role)
+    s3_secret_access_key: str = ""
+    s3_region: str = ""
     redis_url: str = ""  # empty: Huey on SQLite in data_dir
     queue_file: Path | None = None  # the SQLite queue; empty: data_dir/queue.db
     # Every process of one installation uses the same name; two installations sharing a Redis
