@@ -15,20 +15,24 @@ organisation's retention setting): the page then says so and the transcript stil
 from __future__ import annotations
 
 import mimetypes
+from contextlib import ExitStack
 from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Path
 from fastapi.responses import FileResponse
 from sqlmodel import Session
+from starlette.background import BackgroundTask
 
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.api.sso import SESSION_COOKIE
 from backend.models import InterviewJob, Member
+from backend.models.interviews import InterviewSource
 from backend.services.errors import NotFound, Unauthorized
-from backend.services.interviews.jobs import get_job, input_file
+from backend.services.interviews.jobs import get_job, input_key
 from backend.services.organisations import member_for_token
+from backend.services.storage import ObjectMissing, get_storage
 
 router = APIRouter(
     prefix="/web/interviews",
@@ -60,11 +64,13 @@ def _signed_in_member(session: Session, token: str | None) -> Member:
     return member
 
 
-def recording_path(job: InterviewJob) -> FilePath | None:
-    """The stored recording of ``job`` as one playable file, or None: deleted after processing,
-    never a single file (a browser interview keeps a folder of answers), or missing on disk."""
-    path = input_file(job)
-    return path if path is not None and path.is_file() else None
+def recording_key(job: InterviewJob) -> str | None:
+    """The storage key of ``job``'s recording as one playable file, or None: deleted after
+    processing, or never a single file (a browser interview keeps a folder of answers)."""
+    key = input_key(job)
+    if key is None or job.source == InterviewSource.call.value:
+        return None
+    return key
 
 
 def media_type_for(job: InterviewJob, path: FilePath) -> str:
@@ -82,7 +88,12 @@ def interview_audio(job_id: JobId, session: SessionDep, token: SessionCookie = N
     """The recording, streamed with Range support; 404 once deleted after processing."""
     member = _signed_in_member(session, token)
     job = get_job(session, org_id=member.org_id, job_id=job_id)
-    path = recording_path(job)
+    key = recording_key(job)
+    files = ExitStack()
+    try:
+        path = files.enter_context(get_storage().local_copy(key)) if key else None
+    except ObjectMissing:
+        path = None
     if path is None:
         raise NotFound(
             "The recording was deleted after processing (retention).", code="recording_deleted"
@@ -93,4 +104,5 @@ def interview_audio(job_id: JobId, session: SessionDep, token: SessionCookie = N
         # Personal data: never kept by a shared cache.
         headers={"Cache-Control": "private, no-store"},
         content_disposition_type="inline",
+        background=BackgroundTask(files.close),  # a shared store's copy goes once it is sent
     )

@@ -65,7 +65,7 @@ class InterviewJob(LeasedWork, table=True):
     source: str = Field(default=InterviewSource.upload.value, max_length=16)
     role_title: str = Field(max_length=255)
     call_id: str | None = Field(default=None, foreign_key="interviewcall.id", index=True)
-    # The recording (a file) or, for a call, the folder of answers; relative to data_dir.
+    # The recording (a storage key) or, for a call, the key prefix of its answers.
     # None once deleted after processing (unless the organisation keeps inputs).
     input_path: str | None = Field(default=None, max_length=1024)
     input_filename: str | None = Field(default=None, max_length=255)
@@ -162,7 +162,7 @@ class InterviewAnswer(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True)
     call_id: str = Field(foreign_key="interviewcall.id", index=True)
     question_index: int
-    path: str = Field(max_length=1024)  # relative to data_dir
+    path: str = Field(max_length=1024)  # a storage key (backend.services.storage)
     size: int
     sha256: str = Field(max_length=64)
     content_type: str | None = Field(default=None, max_length=128)

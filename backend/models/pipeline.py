@@ -147,7 +147,7 @@ class Candidate(SQLModel, table=True):
     recruiter_email: str | None = Field(default=None, max_length=LEN_EMAIL)
     recruiter_work_phone_no: str | None = Field(default=None, max_length=LEN_SHORT)
     status: str | None = Field(default=None, max_length=LEN_SHORT)
-    # Relative to settings.data_dir; never returned by the API.
+    # A storage key (backend.services.storage); never returned by the API.
     resume_path: str | None = Field(default=None, max_length=1024)
     resume_filename: str | None = Field(default=None, max_length=LEN_NAME)
     resume_size: int | None = Field(default=None)
@@ -175,7 +175,7 @@ class Application(SQLModel, table=True):
     candidate_source_id: str | None = Field(default=None, max_length=LEN_NAME, index=True)
     source_application_status: str = Field(max_length=LEN_NAME)
     application_stage: str = Field(max_length=LEN_SHORT)
-    # Relative to settings.data_dir; never returned by the API.
+    # A storage key (backend.services.storage); never returned by the API.
     resume_path: str | None = Field(default=None, max_length=1024)
     resume_filename: str | None = Field(default=None, max_length=LEN_NAME)
     resume_size: int | None = Field(default=None)

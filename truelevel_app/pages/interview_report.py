@@ -22,6 +22,7 @@ from backend.db import session_scope
 from backend.models.interviews import InterviewSource
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
+from backend.services.storage import get_storage
 from truelevel_app.components.charts import bar_chart, score_bar
 from truelevel_app.components.details import detail_frame, figure, figures
 from truelevel_app.components.feedback import error_callout, unless_empty
@@ -365,8 +366,8 @@ def _strings(items: Any) -> list[str]:
 def _audio_state(job: Any) -> str:
     """What the player can offer; the audio route (backend/api/interview_media.py) serves the
     same file and answers 404 once it is gone."""
-    stored = interview_jobs.input_file(job)
-    if stored is not None and stored.is_file():
+    key = interview_jobs.input_key(job)
+    if key is not None and job.source != InterviewSource.call.value and get_storage().exists(key):
         return "available"
     if job.source == InterviewSource.call.value and job.input_deleted_at is None:
         return "separate"

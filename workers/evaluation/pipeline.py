@@ -31,6 +31,7 @@ from backend.models.evaluations import (
 from backend.services import leases
 from backend.services.evaluations import lifecycle, queries, similar_submissions
 from backend.services.rubrics import ensure_default_rubric
+from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
 from workers.evaluation import calibration, similar_pairs
 from workers.evaluation.code import engine, intake
@@ -147,7 +148,13 @@ def _with_starter(context: engine.SubmissionContext, starter: Path) -> engine.Su
 def _fetch(artefact: dict[str, Any], dest: Path) -> Path:
     if artefact["type"] == "github_repo":
         return intake.fetch_repository(artefact["url"], dest)
-    return intake.unpack_zip(Path(artefact["zip_path"]), dest)
+    try:
+        with get_storage().local_copy(stored_key(artefact["zip_key"])) as zip_path:
+            return intake.unpack_zip(zip_path, dest)
+    except ObjectMissing:
+        raise intake.IntakeRefused(
+            "upload_missing", "The uploaded zip is no longer stored."
+        ) from None
 
 
 def _starter(url: str | None, dest: Path) -> Path | None:
@@ -243,8 +250,10 @@ def _context(
     if evaluation.upload_id:
         upload = session.get(EvaluationUpload, evaluation.upload_id)
         if upload is None:
-            raise intake.IntakeRefused("upload_missing", "The uploaded zip is no longer stored.")
-        artefact["zip_path"] = upload.path
+            raise intake.IntakeRefused(
+                "upload_missing", "The uploaded zip is no longer stored."
+            ) from None
+        artefact["zip_key"] = upload.path  # a storage key (an absolute path before)
     if assessment is not None and assessment.repo_url:
         artefact["starter_url"] = assessment.repo_url
     context = engine.SubmissionContext(

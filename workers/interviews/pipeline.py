@@ -11,8 +11,8 @@ Inputs are deleted after processing unless the organisation keeps them.
 from __future__ import annotations
 
 import logging
-import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from backend.services import leases
 from backend.services.interviews import jobs
 from backend.services.pipeline.job_vocabulary import interview_vocabulary
 from backend.services.rubrics import ensure_default_rubric
-from backend.settings import get_settings
+from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
 from workers.evaluation.interview.bank import question_bank
 from workers.interviews import models
@@ -118,7 +118,7 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         job = session.get(InterviewJob, job_id)
         assert job is not None  # claimed a moment ago
         source, role_title, call_id = job.source, job.role_title, job.call_id
-        input_path = _absolute(job.input_path)
+        input_key = jobs.input_key(job)
         rubric = ensure_default_rubric(session, org_id=job.org_id)
         rubric_ref = {"id": rubric.id, "version": rubric.version}
         rubric_categories = list(rubric.categories)
@@ -134,12 +134,13 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
     else:
         loaded = models.load()
     _transition(job_id, owner, "processing_inference", "Transcribing and assessing.")
-    if input_path is None or not input_path.exists():
+    if input_key is None:
         raise JobFailed("input_missing", "The recording is no longer stored.")
     if source == InterviewSource.call.value:
-        conversation = _call_conversation(loaded, call_id, input_path, vocabulary)
+        conversation = _call_conversation(loaded, call_id, vocabulary)
     else:
-        conversation = recording_conversation(loaded, input_path, vocabulary)
+        with _fetched(input_key, "The recording is no longer stored.") as path:
+            conversation = recording_conversation(loaded, path, vocabulary)
     if not conversation.segments:
         raise JobFailed("no_speech", "No speech was found in the recording (it is silent).")
     return report(
@@ -152,11 +153,16 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
     )
 
 
-def _absolute(relative: str | None) -> Path | None:
-    if not relative:
-        return None
-    path = Path(relative)
-    return path if path.is_absolute() else get_settings().data_dir / path
+@contextmanager
+def _fetched(key: str, missing: str) -> Iterator[Path]:
+    """The stored object as a local file for the decoder (``storage.local_copy``: a copy from a
+    shared store is removed afterwards); ``input_missing`` when it is not stored."""
+    with ExitStack() as stack:
+        try:
+            path = stack.enter_context(get_storage().local_copy(stored_key(key)))
+        except ObjectMissing:
+            raise JobFailed("input_missing", missing) from None
+        yield path
 
 
 def _decode(path: Path, *, channels: str = "keep"):
@@ -190,7 +196,7 @@ def recording_conversation(
 
 
 def _call_conversation(
-    loaded: models.LoadedModels, call_id: str | None, folder: Path, vocabulary: Sequence[str]
+    loaded: models.LoadedModels, call_id: str | None, vocabulary: Sequence[str]
 ) -> Conversation:
     """A browser interview: each question (read aloud, not recorded) then its recorded answer,
     laid end to end. Who speaks is known: the questions are the interviewer's."""
@@ -206,18 +212,17 @@ def _call_conversation(
             .where(InterviewAnswer.call_id == call.id)
             .order_by(col(InterviewAnswer.question_index))
         ).all()
-        answer_files = [(a.question_index, _absolute(a.path)) for a in answers]
+        answer_files = [(a.question_index, a.path) for a in answers]
     segments: list[Segment] = []
     clock = 0.0
-    for index, path in answer_files:
+    for index, key in answer_files:
         question = questions[index] if index < len(questions) else ""
         if question:
             spoken = max(2.0, len(question.split()) / READ_ALOUD_WORDS_PER_S)
             segments.append(_said(question, clock, clock + spoken, INTERVIEWER))
             clock += spoken
-        if path is None or not path.exists():
-            raise JobFailed("input_missing", f"The answer to question {index + 1} is missing.")
-        audio = _decode(path, channels="mono")
+        with _fetched(key, f"The answer to question {index + 1} is missing.") as path:
+            audio = _decode(path, channels="mono")
         answer = transcribe(loaded.asr, audio, vocabulary=vocabulary)
         segments.extend(_shifted(answer, clock, CANDIDATE))
         clock += audio.duration
@@ -343,15 +348,16 @@ def _dispose_inputs(job_id: str) -> None:
         org = session.get(Organization, job.org_id)
         if org is not None and org.keep_interview_inputs:
             return
-        path = _absolute(job.input_path)
+        stored, is_call = job.input_path, job.source == InterviewSource.call.value
         jobs.mark_input_deleted(session, job_id=job_id)
-    if path is not None:
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-            if path.parent.name == job_id:
-                shutil.rmtree(path.parent, ignore_errors=True)
+    try:
+        key = stored_key(stored)
+    except ObjectMissing:  # a path no store holds: nothing to delete
+        return
+    if is_call:  # the call's folder of answers
+        get_storage().delete_prefix(key)
+    else:
+        get_storage().delete(key)
 
 
 def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +20,8 @@ from backend.models.evaluations import (
     new_upload_id,
 )
 from backend.services.errors import InvalidInput, PayloadTooLarge, commit_or_conflict
+from backend.services.storage import discard, get_storage
+from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
@@ -41,11 +42,9 @@ def zip_too_large() -> PayloadTooLarge:
     return PayloadTooLarge(f"The zip is larger than {mb} MB.", limit_mb=mb)
 
 
-def upload_dir() -> Path:
-    """Where uploaded zips are kept until the engine unpacks them."""
-    path = get_settings().ensure_data_dir() / "uploads" / "evaluations"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def upload_key(upload_id: str) -> str:
+    """Where an uploaded zip is kept (``storage``) until the engine unpacks it."""
+    return f"uploads/evaluations/{upload_id}.zip"
 
 
 def estimated_completion(created_at: datetime, sla_tier: str) -> datetime:
@@ -68,28 +67,35 @@ def strip_credentials(url: str) -> str:
 def save_upload(
     session: Session, *, org_id: str, stream: BinaryIO, candidate_key_id: str | None = None
 ) -> EvaluationUpload:
-    """Copy a zip from ``stream`` to the upload folder in chunks, refusing more than
-    ``evaluation_max_zip_mb`` (413) and anything that does not start like a zip (400)."""
+    """Copy a zip from ``stream`` to the store in chunks, refusing more than
+    ``evaluation_max_zip_mb`` (413) and anything that does not start like a zip (400); the row
+    keeps its storage key."""
     upload_id = new_upload_id()
-    path = upload_dir() / f"{upload_id}.zip"
-    stored = store_stream(
-        stream,
-        path,
-        max_bytes=max_zip_bytes(),
-        too_large=zip_too_large,
-        on_first_chunk=_require_zip_header,
-        empty=lambda: InvalidInput("The file is empty.", code="not_a_zip"),
-    )
+    key = upload_key(upload_id)
+    with spool_file(".zip") as path:
+        stored = store_stream(
+            stream,
+            path,
+            max_bytes=max_zip_bytes(),
+            too_large=zip_too_large,
+            on_first_chunk=_require_zip_header,
+            empty=lambda: InvalidInput("The file is empty.", code="not_a_zip"),
+        )
+        get_storage().put_file(key, path)
     upload = EvaluationUpload(
         id=upload_id,
         org_id=org_id,
         candidate_key_id=candidate_key_id,
-        path=str(path),
+        path=key,
         size=stored.size,
         sha256=stored.sha256,
     )
     session.add(upload)
-    session.commit()
+    try:
+        session.commit()
+    except BaseException:
+        discard(key)
+        raise
     session.refresh(upload)
     return upload
 

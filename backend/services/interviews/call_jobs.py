@@ -29,7 +29,7 @@ from backend.models.pipeline import Job
 from backend.services import dispatch
 from backend.services.errors import Conflict
 from backend.services.interviews import submission
-from backend.settings import get_settings
+from backend.services.storage import get_storage, stored_key
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
     """The interview job of a finished call, created (and charged) now unless it exists.
 
-    Every question must have an answer whose file is on disk (409 ``answers_missing``
+    Every question must have an answer whose file is stored (409 ``answers_missing``
     otherwise). Raises what ``credits.charge`` raises (402 when the balance does not cover the
     answers), in which case nothing is written. Commits; does not enqueue (see
     :func:`dispatch_call_job`, to be called after this returns)."""
@@ -54,8 +54,8 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
             .order_by(col(InterviewAnswer.question_index))
         )
     )
-    data_dir = get_settings().data_dir
-    present = {a.question_index for a in answers if (data_dir / a.path).is_file() and a.size > 0}
+    store = get_storage()
+    present = {a.question_index for a in answers if a.size > 0 and store.exists(stored_key(a.path))}
     missing = [i for i in range(len(call.questions)) if i not in present]
     if missing:
         raise Conflict(
@@ -67,7 +67,8 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
     # A length missing at upload (the probe was not available then) is measured again now.
     for answer in answers:
         if answer.duration_s is None:
-            answer.duration_s = calls.measure_duration(data_dir / answer.path)
+            with store.local_copy(stored_key(answer.path)) as path:
+                answer.duration_s = calls.measure_duration(path)
             session.add(answer)
     durations = [a.duration_s for a in answers]
     duration_s = round(sum(durations), 3) if all(d is not None for d in durations) else None

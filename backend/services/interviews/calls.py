@@ -16,8 +16,6 @@ call, so the worker never has to update two rows and they can never disagree.
 from __future__ import annotations
 
 import logging
-import os
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -47,6 +45,8 @@ from backend.services.interviews import media
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.applications import get_application
+from backend.services.storage import discard, get_storage, stored_key
+from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
@@ -381,13 +381,8 @@ def candidate_view(session: Session, *, token: str) -> dict[str, Any]:
     }
 
 
-def answers_dir(call_id: str) -> Path:
-    """``data_dir/interviews/calls/<call_id>``: the call's answers (the job's input folder)."""
-    return get_settings().data_dir / "interviews" / "calls" / call_id
-
-
 def answers_relative_dir(call_id: str) -> str:
-    """The same folder relative to data_dir, as ``InterviewJob.input_path`` stores it."""
+    """The storage prefix of the call's answers, as ``InterviewJob.input_path`` stores it."""
     return f"interviews/calls/{call_id}"
 
 
@@ -411,10 +406,7 @@ def save_answer(
             "Send the recording itself as the request body (Content-Type audio/webm, audio/ogg, "
             "audio/mp4, audio/wav, audio/flac or audio/mpeg), not as a multipart form."
         )
-    folder = answers_dir(call.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".upload-{uuid.uuid4().hex}.part"
-    try:
+    with spool_file() as partial:
         size, sha256 = store_stream(
             stream,
             partial,
@@ -426,12 +418,10 @@ def save_answer(
         )
         # Refuse what the workers could not process now, while the candidate can record again.
         probe = media.probe_file(partial)
-        final = folder / f"answer-{index}.{_EXTENSIONS.get(probe.container, probe.container)}"
+        final = f"answer-{index}.{_EXTENSIONS.get(probe.container, probe.container)}"
         duration = probe.duration_s
-        os.replace(partial, final)
-    finally:
-        partial.unlink(missing_ok=True)
-    relative = f"{answers_relative_dir(call.id)}/{final.name}"
+        relative = f"{answers_relative_dir(call.id)}/{final}"
+        get_storage().put_file(relative, partial)
     answer = session.exec(
         select(InterviewAnswer).where(
             InterviewAnswer.call_id == call.id, InterviewAnswer.question_index == index
@@ -462,7 +452,7 @@ def save_answer(
     session.refresh(answer)
     if previous_path and previous_path != relative:
         # The earlier take had another container (say WebM, now MP4): remove its file.
-        (get_settings().data_dir / previous_path).unlink(missing_ok=True)
+        discard(stored_key(previous_path))
     return answer
 
 
@@ -538,7 +528,7 @@ def request_alternative(session: Session, *, token: str, note: str | None = None
             code="interview_finished",
         )
     answers = list(session.exec(select(InterviewAnswer).where(InterviewAnswer.call_id == call.id)))
-    paths = [get_settings().data_dir / a.path for a in answers]
+    keys = [stored_key(a.path) for a in answers]
     for answer in answers:
         session.delete(answer)
     call.status = CallStatus.alternative_requested.value
@@ -547,8 +537,8 @@ def request_alternative(session: Session, *, token: str, note: str | None = None
     session.add(call)
     session.commit()
     session.refresh(call)
-    for path in paths:
-        path.unlink(missing_ok=True)
+    for key in keys:
+        discard(key)
     return call
 
 

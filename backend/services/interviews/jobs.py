@@ -13,7 +13,6 @@ whether it did (False: stop working on it).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func
@@ -30,7 +29,7 @@ from backend.models.interviews import (
 from backend.services import leases
 from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.interviews import credits, failures
-from backend.settings import get_settings
+from backend.services.storage import ObjectMissing, stored_key
 
 # The REST prefix the job's links point at (backend.api.API_PREFIX; not imported so services
 # stay free of the API layer).
@@ -117,11 +116,14 @@ def events_url(job_id: str) -> str:
     return f"{API_PREFIX}/jobs/{job_id}/events"
 
 
-def input_file(job: InterviewJob) -> Path | None:
-    """The stored recording (or a call's folder of answers), while it is kept."""
+def input_key(job: InterviewJob) -> str | None:
+    """The storage key of the recording (or the prefix of a call's answers), while it is kept."""
     if not job.input_path or job.input_deleted_at is not None:
         return None
-    return get_settings().data_dir / job.input_path
+    try:
+        return stored_key(job.input_path)
+    except ObjectMissing:  # a path no store can hold
+        return None
 
 
 def job_view(job: InterviewJob) -> dict[str, Any]:

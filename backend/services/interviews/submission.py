@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,6 +29,8 @@ from backend.models.organisations import Organization
 from backend.services import dispatch
 from backend.services.errors import DomainError, NotFound, PayloadTooLarge
 from backend.services.interviews import credits, media
+from backend.services.storage import discard, get_storage
+from backend.services.storage.spool import spool_path
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
@@ -58,11 +59,9 @@ def recording_too_large() -> PayloadTooLarge:
     )
 
 
-def interviews_dir() -> Path:
-    """Where recordings wait for the workers, one folder per job."""
-    path = get_settings().ensure_data_dir() / "interviews"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def recording_key(job_id: str, name: str) -> str:
+    """Where a job's recording waits for the workers (``storage``), one folder per job."""
+    return f"interviews/{job_id}/{name}"
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -112,15 +111,15 @@ def submit_recording(
         raise NotFound("Organisation not found.")
 
     job_id = new_job_id()
-    folder = interviews_dir() / job_id
     name = safe_filename(filename)
-    folder.mkdir(parents=True, exist_ok=False)  # a fresh id: never another job's folder
+    key = recording_key(job_id, name)  # a fresh id: never another job's recording
+    path = spool_path(Path(name).suffix)
     try:
         stored = store_stream(
-            stream, folder / name, max_bytes=max_recording_bytes(), too_large=recording_too_large
+            stream, path, max_bytes=max_recording_bytes(), too_large=recording_too_large
         )
         longest = get_settings().interview_max_duration_minutes
-        probe = media.probe_file(folder / name, stop_after_s=longest * 60 + 1)
+        probe = media.probe_file(path, stop_after_s=longest * 60 + 1)
         duration = probe.duration_s or declared_duration_s
         if duration is None:
             raise media.MediaRefused(
@@ -144,7 +143,7 @@ def submit_recording(
             source=source,
             call_id=call_id,
             role_title=title,
-            input_path=f"interviews/{job_id}/{name}",
+            input_path=key,
             input_filename=(filename or name)[:255],
             input_bytes=stored.size,
             input_sha256=stored.sha256,
@@ -153,11 +152,14 @@ def submit_recording(
             detail=QUEUED_DETAIL,
         )
         add_charged_job(session, job=job)
+        get_storage().put_file(key, path)  # stored before the row that names it exists
         session.commit()
     except BaseException:
         session.rollback()
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(key)
         raise
+    finally:
+        path.unlink(missing_ok=True)  # moved into the store, or refused
     session.refresh(job)
     return job
 

@@ -1,6 +1,6 @@
 """Resume files: decoded from base64 (or a ``data:`` URL), checked, and stored under
-``<data_dir>/resumes/<org_id>/``. The database keeps only the relative path, the sanitised
-file name, the size and the detected type; the API never shows the path.
+``resumes/<org_id>/`` in the installation's store (``storage``). The database keeps only the
+key, the sanitised file name, the size and the detected type; the API never shows the key.
 
 Accepted types are detected from the bytes, not from what the client claims: PDF, Word
 (.docx and .doc), OpenDocument text, RTF and UTF-8 plain text. At most 10 MB.
@@ -11,20 +11,20 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-import os
 import re
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from backend.models.pipeline import Application, Candidate
 from backend.services.errors import PayloadTooLarge
 from backend.services.pipeline.errors import Unprocessable
-from backend.settings import get_settings
+from backend.services.storage import checked_key, discard, get_storage
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
+RESUMES = "resumes"
 _MAX_STEM = 100
 _DATA_URL = re.compile(r"^data:([^,;]*)((?:;[^,;]*)*),", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s+")
@@ -41,7 +41,7 @@ class DecodedResume:
 
 @dataclass(frozen=True)
 class StoredResume:
-    path: str  # relative to data_dir, POSIX separators
+    path: str  # the storage key
     filename: str
     size: int
     content_type: str
@@ -157,36 +157,27 @@ def sanitize_filename(name: str | None, *, extension: str) -> str:
     return f"{stem or 'resume'}{extension}"
 
 
-def resumes_root() -> Path:
-    return get_settings().data_dir / "resumes"
-
-
 def store_resume(*, org_id: str, resume: DecodedResume, file_name: str | None) -> StoredResume:
-    """Write the file (atomically) and return what the database keeps about it."""
+    """Store the file and return what the database keeps about it."""
     filename = sanitize_filename(file_name, extension=resume.extension)
     # A random prefix keeps two uploads with the same name apart.
     stored_name = f"{uuid.uuid4().hex[:16]}-{filename}"
-    relative = PurePosixPath("resumes", _safe_segment(org_id), stored_name)
-    target = get_settings().data_dir / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{stored_name}.tmp")
-    tmp.write_bytes(resume.content)
-    os.replace(tmp, target)
+    key = PurePosixPath(RESUMES, _safe_segment(org_id), stored_name).as_posix()
+    get_storage().put_bytes(key, resume.content)
     return StoredResume(
-        path=relative.as_posix(),
+        path=key,
         filename=filename,
         size=len(resume.content),
         content_type=resume.content_type,
     )
 
 
-def resume_file(relative_path: str) -> Path:
-    """The absolute path of a stored resume (for downloads in the web app)."""
-    root = resumes_root().resolve()
-    path = (get_settings().data_dir / relative_path).resolve()
-    if not path.is_relative_to(root):
+def resume_key(stored_path: str) -> str:
+    """The storage key of a stored resume; ValueError for one outside the resumes folder."""
+    key = checked_key(stored_path)
+    if not key.startswith(f"{RESUMES}/"):
         raise ValueError("resume path outside the resumes folder")
-    return path
+    return key
 
 
 def delete_resume(relative_path: str | None) -> None:
@@ -194,8 +185,8 @@ def delete_resume(relative_path: str | None) -> None:
     if not relative_path:
         return
     try:
-        resume_file(relative_path).unlink(missing_ok=True)
-    except (OSError, ValueError):
+        discard(resume_key(relative_path))
+    except ValueError:
         # The row is already updated; a leftover file is harmless and never served.
         pass
 

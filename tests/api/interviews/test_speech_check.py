@@ -157,7 +157,8 @@ def test_quiet_speech_is_accepted_and_charged(client, org, tmp_path):
 def test_an_aac_upload_is_accepted_and_decodes_for_the_workers(client, org, tmp_path):
     from backend.db import session_scope
     from backend.models.interviews import InterviewJob
-    from backend.services.interviews.jobs import input_file
+    from backend.services.interviews.jobs import input_key
+    from backend.services.storage import get_storage
     from workers.speech.decoding import decode_audio as worker_decode
 
     recording = convert(JFK, tmp_path / "call.aac")
@@ -166,9 +167,10 @@ def test_an_aac_upload_is_accepted_and_decodes_for_the_workers(client, org, tmp_
     with session_scope() as session:
         job = session.get(InterviewJob, body["job_id"])
         assert job is not None
-        stored = input_file(job)
-    assert stored is not None
-    assert worker_decode(stored, channels="keep").duration == pytest.approx(11.0, abs=0.1)
+        key = input_key(job)
+    assert key is not None
+    with get_storage().local_copy(key) as stored:
+        assert worker_decode(stored, channels="keep").duration == pytest.approx(11.0, abs=0.1)
 
 
 @pytest.mark.parametrize("suffix", ["mp3", "aac"])
