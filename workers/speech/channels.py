@@ -80,8 +80,8 @@ def transcribe_channels(
     """Transcribe a recording decoded with `channels="keep"`, attributing speakers by channel.
 
     Two distinct, non-silent channels: each is transcribed on its own (both at once), labelled
-    SPEAKER_00 (left) or SPEAKER_01 (right) and merged in time order. Anything else (mono, mono copied into both
-    channels, one silent channel) is transcribed as mono with no speaker labels.
+    SPEAKER_00 (left) or SPEAKER_01 (right) and merged in time order. Anything else (mono, mono
+    copied into both channels, one silent channel) is transcribed as mono with no speaker labels.
     `transcribe_options` are passed to `transcribe`.
     """
     active = active_channels(audio)
