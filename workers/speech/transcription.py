@@ -204,8 +204,12 @@ def transcribe(
         raw_segments, info = _batched(model).transcribe(
             samples,
             batch_size=model.batch_size,
-            # Timestamp tokens cut each window into sentences, as sequential decoding does;
-            # without them a window is one segment up to 30 s long, across speaker turns.
+            # Timestamp tokens cut each window into sentences, as sequential decoding does.
+            # Without them (faster-whisper's default) a window is one segment of up to 30 s and
+            # the 5-minute test interview's WER is lower (0.106 against 0.122: the batched
+            # decoder drops text after a window's last timestamp, which sequential decoding
+            # decodes again), but tiny.en then leaves out fillers ("Um"), which the filler
+            # rate counts; a prompt of fillers brings them back at WER 0.163.
             without_timestamps=False,
             **options,
         )
