@@ -14,11 +14,26 @@ from sqlmodel import Session, create_engine
 from backend.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+POOL_TIMEOUT_S = 30
 
 
 def make_engine(url: str) -> Engine:
+    """The engine of one process, its pool sized by the settings (``db_pool_size`` connections
+    kept, ``db_max_overflow`` more opened when needed). A checkout waits ``POOL_TIMEOUT_S`` at
+    most; the API never makes it wait (``backend.api.deps`` admits at most ``db_pool_size``
+    requests with a session at once)."""
+    settings = get_settings()
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": POOL_TIMEOUT_S,
+    }
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            pool = {}  # one in-memory database per connection: SQLAlchemy's own pool
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -29,7 +44,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **pool)
 
 
 @lru_cache
@@ -38,12 +53,6 @@ def get_engine() -> Engine:
     if settings.sqlalchemy_url.startswith("sqlite"):
         settings.ensure_data_dir()
     return make_engine(settings.sqlalchemy_url)
-
-
-def get_session() -> Iterator[Session]:
-    """FastAPI dependency: one session per request."""
-    with Session(get_engine()) as session:
-        yield session
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,12 @@ class Settings(BaseSettings):
     speech_device: Literal["auto", "cpu", "cuda"] = "auto"
     # "default": int8 on CPU, float16 on CUDA; any CTranslate2 compute type otherwise.
     speech_compute_type: str = "default"
+
+    # Database connections of one process (see backend/db.py): the API admits at most
+    # db_pool_size requests holding a session at once; db_max_overflow more serve the rest of the
+    # process (web-app event handlers, sessions a request opens beside its own).
+    db_pool_size: int = Field(default=20, ge=1, le=200)
+    db_max_overflow: int = Field(default=10, ge=0, le=200)
 
     # Durable work (interview jobs, code evaluations): a worker holds a lease on the job it runs
     # and renews it; a job whose lease lapsed (its worker died) is picked up again.

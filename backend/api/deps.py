@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
-from backend.db import get_session
+from backend.api.admission import session_slot
+from backend.db import get_engine
 from backend.models import ApiScope
 from backend.services import api_keys
 from backend.services.candidate_keys import usable_candidate_key
 from backend.services.errors import Forbidden, Unauthorized
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request, opened once the request holds one of the process's session
+    slots (waiting for one costs no thread and no connection) and closed before the slot is given
+    back, so a request never waits for a pooled connection that only a waiting request could
+    release. The close runs in a thread of its own when it has a transaction to end."""
+    async with session_slot():
+        session = Session(get_engine())
+        try:
+            yield session
+        finally:
+            with anyio.CancelScope(shield=True):
+                if session.in_transaction():
+                    await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
+                else:
+                    session.close()
+
 
 SessionDep = Annotated[Session, Depends(get_session)]
 

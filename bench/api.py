@@ -1,0 +1,280 @@
+"""The REST API under load, next to a bare Starlette route reading the same row.
+
+    ./scripts/ensure_tools.sh --bench      # wrk, the load generator (Debian)
+    .venv/bin/python -m bench.api [--database URL ...] [--connections 1,16,64,256] [--seconds 10]
+
+For each database (a fresh SQLite file by default; add ``--database postgresql+psycopg://…``,
+which is emptied and migrated), it creates an organisation, an API key and one evaluation, then
+starts two servers the way ``make run`` serves the API (Granian, ASGI, one worker: Reflex's
+production backend without Redis):
+
+* ``api``: our FastAPI app (``backend.api:create_api``, the object Reflex mounts);
+* ``bare``: a bare Starlette route reading the same evaluation row with the same engine.
+
+wrk then drives ``GET /api/v1/evaluations/{id}`` and ``POST /api/v1/evaluations`` on ours and
+``GET /row/{id}`` on the bare one at each number of connections, and the table shows requests per
+second, p99 latency, errors (socket errors, timeouts and non-2xx answers) and the ratio to bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parent.parent
+API = "/api/v1"
+SUBMISSION = {
+    "candidate_ref": "BENCH-0001",
+    "target_role": "Backend Engineer",
+    "target_level": "senior",
+    "artefact": {"type": "github_repo", "url": "https://github.com/candidate/take-home"},
+    "sla_tier": "standard",
+}
+
+
+def bare_app() -> Starlette:
+    """One Starlette route reading an evaluation row by id, with our engine (Granian factory)."""
+    from sqlalchemy import text
+
+    from backend.db import get_engine
+
+    engine = get_engine()
+    query = text(
+        "SELECT id, org_id, status, stage, candidate_ref, created_at FROM evaluation WHERE id = :id"
+    )
+
+    def row(request: Request) -> Response:  # sync: Starlette runs it in the thread pool
+        with engine.connect() as conn:
+            found = conn.execute(query, {"id": request.path_params["id"]}).mappings().first()
+        if found is None:
+            return JSONResponse({"error": "not_found"}, status_code=404)
+        return JSONResponse({k: str(v) for k, v in found.items()})
+
+    return Starlette(routes=[Route("/row/{id}", row)])
+
+
+@dataclass(frozen=True)
+class Fixture:
+    api_key: str
+    evaluation_id: str
+
+
+def prepare(url: str) -> Fixture:
+    """Migrate the database and create an organisation, a key and one evaluation (in a child
+    process, so this one keeps no engine and no settings of its own)."""
+    code = (
+        "import json\n"
+        "from backend.db import migrate, session_scope\n"
+        "from backend.models.evaluations import EvaluationCreate\n"
+        "from backend.services.api_keys import create_api_key\n"
+        "from backend.services.organisations import create_organisation\n"
+        "from backend.services.evaluations.submission import submit_evaluation\n"
+        "migrate()\n"
+        "with session_scope() as s:\n"
+        "    org, _ = create_organisation(s, name='Bench', admin_email='bench@example.com',\n"
+        "        admin_password='a long bench passphrase', admin_name='Bench')\n"
+        "    _, raw = create_api_key(s, org_id=org.id, scope='all', name='bench')\n"
+        f"    data = EvaluationCreate.model_validate({SUBMISSION!r})\n"
+        "    ev = submit_evaluation(s, org_id=org.id, data=data)\n"
+        "    print(json.dumps({'api_key': raw, 'evaluation_id': ev.id}))\n"
+    )
+    if not url.startswith("sqlite"):
+        _empty_postgres(url)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=os.environ, check=True, capture_output=True
+    )
+    return Fixture(**json.loads(out.stdout.decode().strip().splitlines()[-1]))
+
+
+def _empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A Granian server (ASGI, one worker) on a free port, stopped on exit."""
+
+    def __init__(self, target: str, probe: str, log: Path) -> None:
+        self.port = _free_port()
+        self._log = log.open("wb")
+        granian = Path(sys.executable).with_name("granian")
+        self.process = subprocess.Popen(
+            [
+                *(str(granian), "--interface", "asgi", "--factory", "--workers", "1"),
+                *("--port", str(self.port), "--log-level", "warning", target),
+            ],
+            cwd=ROOT,
+            env=os.environ,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait(probe)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _wait(self, probe: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url(probe), timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server for {probe} did not answer; see {self._log.name}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log.close()
+
+
+@dataclass(frozen=True)
+class Load:
+    rps: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+_SOCKET_ERRORS = r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"
+_LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str], script: Path | None):
+    """Run wrk and read requests/s, p99 and errors (socket errors, timeouts, non-2xx)."""
+    cmd = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s"]
+    cmd += ["--latency", "--timeout", "5s"]
+    for name, value in headers.items():
+        cmd += ["-H", f"{name}: {value}"]
+    if script is not None:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
+    p99_ms = float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)] if p99 else float("nan")
+    errors = 0
+    if found := re.search(_SOCKET_ERRORS, out):
+        errors += sum(int(g) for g in found.groups())
+    if found := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(found.group(1))
+    return Load(rps=rps, p99_ms=p99_ms, errors=errors, requests=requests)
+
+
+def _post_script(folder: Path) -> Path:
+    script = folder / "post.lua"
+    body = json.dumps(SUBMISSION).replace("\\", "\\\\").replace('"', '\\"')
+    script.write_text(
+        f'wrk.method = "POST"\nwrk.body = "{body}"\n'
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )
+    return script
+
+
+def _label(url: str) -> str:
+    return "sqlite" if url.startswith("sqlite") else url.split("://", 1)[0].split("+", 1)[0]
+
+
+def bench_database(url: str, *, connections: list[int], seconds: int, folder: Path) -> None:
+    os.environ["TRUELEVEL_DATABASE_URL"] = url
+    fixture = prepare(url)
+    auth = {"Authorization": f"Bearer {fixture.api_key}"}
+    post = _post_script(folder)
+    label = _label(url)
+    api = Server("backend.api:create_api", f"{API}/health", folder / f"api-{label}.log")
+    bare = Server("bench.api:bare_app", f"/row/{fixture.evaluation_id}", folder / "bare.log")
+    try:
+        print(f"\n{label}: {url.split('@')[-1]}")
+        print(f"{'route':<28}{'conns':>6}{'req/s':>10}{'p99 ms':>10}{'errors':>8}{'× bare':>8}")
+        for n in connections:
+            base = wrk(
+                bare.url(f"/row/{fixture.evaluation_id}"),
+                connections=n,
+                seconds=seconds,
+                headers={},
+                script=None,
+            )
+            runs = {
+                "bare GET /row/{id}": base,
+                "GET /evaluations/{id}": wrk(
+                    api.url(f"{API}/evaluations/{fixture.evaluation_id}"),
+                    connections=n,
+                    seconds=seconds,
+                    headers=auth,
+                    script=None,
+                ),
+                "POST /evaluations": wrk(
+                    api.url(f"{API}/evaluations"),
+                    connections=n,
+                    seconds=seconds,
+                    headers=auth,
+                    script=post,
+                ),
+            }
+            for name, load in runs.items():
+                ratio = load.rps / base.rps if base.rps else float("nan")
+                print(
+                    f"{name:<28}{n:>6}{load.rps:>10.0f}{load.p99_ms:>10.1f}"
+                    f"{load.errors:>8}{ratio:>8.2f}",
+                    flush=True,
+                )
+    finally:
+        api.stop()
+        bare.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", action="append", default=[], help="SQLAlchemy URL")
+    parser.add_argument("--connections", default="1,16,64,256")
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: ./scripts/ensure_tools.sh --bench installs it (Debian).")
+    folder = Path(tempfile.mkdtemp(prefix="truelevel-bench-api-"))
+    os.environ["TRUELEVEL_DATA_DIR"] = str(folder / "data")
+    os.environ.setdefault("TRUELEVEL_SECRET_KEY", "bench-secret-key")
+    for name in ("TRUELEVEL_REDIS_URL", "TRUELEVEL_SMTP_HOST", "TRUELEVEL_OIDC_ISSUER"):
+        os.environ.pop(name, None)
+    databases = args.database or [f"sqlite:///{folder / 'bench.db'}"]
+    connections = [int(n) for n in args.connections.split(",")]
+    try:
+        for url in databases:
+            bench_database(url, connections=connections, seconds=args.seconds, folder=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
