@@ -2,15 +2,17 @@
 # Installs what is missing, and nothing that is already there:
 #   .venv            Python virtual environment with requirements.txt (and requirements-dev.txt with --dev)
 #   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old)
-#   Debian packages  bubblewrap and git (workers); espeak-ng and sox (--dev); chromium (--browser)
+#   Debian packages  bubblewrap and git (workers); espeak-ng and sox (--dev); chromium (--browser);
+#                    wrk, the load generator of bench/api.py (--bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEV=0; BROWSER=0
+DEV=0; BROWSER=0; BENCH=0
 for arg in "$@"; do
   case "$arg" in
     --dev) DEV=1 ;;
     --browser) BROWSER=1 ;;
+    --bench) BENCH=1 ;;
   esac
 done
 
@@ -51,6 +53,7 @@ if [ "$DEV" = 1 ]; then
   command -v sox >/dev/null 2>&1 || apt_want+=(sox)
 fi
 [ "$BROWSER" = 1 ] && [ ! -x /usr/bin/chromium ] && apt_want+=(chromium)
+[ "$BENCH" = 1 ] && ! command -v wrk >/dev/null 2>&1 && apt_want+=(wrk)
 if [ ${#apt_want[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${apt_want[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
@@ -37,6 +38,23 @@ async def get_session() -> AsyncIterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+T = TypeVar("T")
+
+
+async def in_thread(session: Session, work: Callable[[], T]) -> T:
+    """Run ``work`` (blocking, on ``session``) in one thread hop and end the session's
+    transaction there too: its connection is back in the pool before the thread is, and the
+    request moves on without another hop. ``work`` returns plain values or views, not rows."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            session.close()  # the session stays usable: a later query opens a new transaction
+
+    return await run_in_threadpool(run)
+
 
 _bearer = HTTPBearer(auto_error=False, description="An organisation API key (tl_sk_…).")
 
@@ -108,8 +126,8 @@ def authenticate_org_key(
 def require_scope(needed: ApiScope) -> Callable[..., Principal]:
     """Dependency: an organisation API key allowed to use the ``needed`` product area."""
 
-    def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
-        return authenticate_org_key(session, credentials, needed)
+    async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+        return await in_thread(session, lambda: authenticate_org_key(session, credentials, needed))
 
     return dependency
 
@@ -118,13 +136,16 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
     """Dependency: an organisation key as above, or a live candidate key (seed 001 lets the
     candidate CLI read its own assessment)."""
 
-    def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+    def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None):
         raw = _token(credentials)
         if not raw.startswith(api_keys.KEY_PREFIX):
             candidate = _candidate_principal(session, raw)
             if candidate is not None:
                 return candidate
         return _org_principal(session, raw, needed)
+
+    async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+        return await in_thread(session, lambda: authenticate(session, credentials))
 
     return dependency
 

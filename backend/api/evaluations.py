@@ -35,7 +35,13 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from backend.api import uploads
-from backend.api.deps import Principal, SessionDep, require_scope, require_scope_or_candidate
+from backend.api.deps import (
+    Principal,
+    SessionDep,
+    in_thread,
+    require_scope,
+    require_scope_or_candidate,
+)
 from backend.api.errors import FlatErrorRoute
 from backend.models import ApiScope
 from backend.models.evaluations import (
@@ -95,14 +101,19 @@ def _reviewer(principal: Principal, named: str | None) -> str:
 
 
 @router.post("/evaluations", status_code=202, summary="Submit a candidate artefact")
-def submit(
+async def submit(
     body: EvaluationCreate, db: SessionDep, who: EvaluationsPrincipal, response: Response
 ) -> EvaluationAccepted:
     """Accept the artefact at once; the engine runs in the workers. ``estimated_completion`` is
     the creation time plus the tier's turnaround (standard 24 h, priority 12 h, express 2 h)."""
-    evaluation = submission.submit_evaluation(db, org_id=who.org_id, data=body)
-    response.headers["Location"] = f"{_prefix()}/evaluations/{evaluation.id}"
-    return queries.accepted_view(evaluation)
+    accepted = await in_thread(
+        db,
+        lambda: queries.accepted_view(
+            submission.submit_evaluation(db, org_id=who.org_id, data=body)
+        ),
+    )
+    response.headers["Location"] = f"{_prefix()}/evaluations/{accepted.id}"
+    return accepted
 
 
 def _prefix() -> str:
@@ -185,13 +196,17 @@ def callback_secret(who: EvaluationsPrincipal) -> CallbackSecret:
 
 
 @router.get("/evaluations/{evaluation_id}", summary="Retrieve an evaluation")
-def get_evaluation(
+async def get_evaluation(
     evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal
 ) -> EvaluationView:
     """The full report: ``result`` (the final verdict once completed, the automated one
     before), ``automated_result`` and ``human_review`` side by side."""
-    row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-    return queries.evaluation_view(row)
+    return await in_thread(
+        db,
+        lambda: queries.evaluation_view(
+            queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
+        ),
+    )
 
 
 @router.get("/status/{evaluation_id}", summary="Check an evaluation's status")

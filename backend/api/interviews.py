@@ -32,7 +32,6 @@ from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, ServerSentEvent
@@ -40,7 +39,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 
 from backend.api import uploads
-from backend.api.deps import Principal, SessionDep, require_scope
+from backend.api.deps import Principal, SessionDep, in_thread, require_scope
 from backend.api.errors import DetailErrorRoute
 from backend.db import session_scope
 from backend.models import ApiScope
@@ -209,26 +208,32 @@ async def submit_job(
         if len(role_title.strip()) > submission.ROLE_TITLE_MAX:
             raise _invalid("role_title", "role_title is longer than 255 characters")
         duration = _duration(form.get("duration_s"))
-        job = await run_in_threadpool(
-            submission.submit_recording,
-            db,
-            org_id=who.org_id,
-            stream=upload.file,
-            filename=upload.filename,
-            role_title=role_title,
-            declared_duration_s=duration,
-        )
-    await run_in_threadpool(submission.dispatch_job, job.id, job.priority)
-    remaining = await run_in_threadpool(credits.balance, db, org_id=who.org_id)
-    response.headers["Location"] = jobs.status_url(job.id)
-    return JobAccepted(
-        job_id=job.id,
-        status=job.status,
-        credits_charged=job.credits_charged,
-        credits_remaining=remaining,
-        status_url=jobs.status_url(job.id),
-        events_url=jobs.events_url(job.id),
-    )
+
+        def accept() -> JobAccepted:
+            # One thread hop, its connection guaranteed by the request's session slot: the
+            # charge commits with the job, and nothing after the commit waits for the pool.
+            job = submission.submit_recording(
+                db,
+                org_id=who.org_id,
+                stream=upload.file,
+                filename=upload.filename,
+                role_title=role_title,
+                declared_duration_s=duration,
+            )
+            accepted = JobAccepted(
+                job_id=job.id,
+                status=job.status,
+                credits_charged=job.credits_charged,
+                credits_remaining=credits.balance(db, org_id=who.org_id),
+                status_url=jobs.status_url(job.id),
+                events_url=jobs.events_url(job.id),
+            )
+            submission.dispatch_job(job.id, job.priority)  # never raises
+            return accepted
+
+        accepted = await in_thread(db, accept)
+    response.headers["Location"] = accepted.status_url
+    return accepted
 
 
 @router.post(

@@ -110,9 +110,7 @@ def test_reads_writes_and_misses_at_once_each_get_their_own_answer(
 ) -> None:
     org = make_org()
     with httpx.Client(base_url=server_url, headers=org.headers) as client:
-        evaluation_id = client.post(f"{API}/evaluations", json=submission_body()).json()[
-            "id"
-        ]
+        evaluation_id = client.post(f"{API}/evaluations", json=submission_body()).json()["id"]
     requests: list[tuple[str, str, dict | None]] = []
     for n in range(CLIENTS):
         if n % 4 == 0:
