@@ -13,7 +13,8 @@ production backend without Redis):
 
 wrk then drives ``GET /api/v1/evaluations/{id}`` and ``POST /api/v1/evaluations`` on ours and
 ``GET /row/{id}`` on the bare one at each number of connections, and the table shows requests per
-second, p99 latency, errors (socket errors, timeouts and non-2xx answers) and the ratio to bare.
+second, p99 latency, errors (non-2xx answers, socket errors), timeouts (no answer in 30 s) and the
+ratio to bare.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 30  # a client's patience (and the pool's checkout timeout)
 API = "/api/v1"
 SUBMISSION = {
     "candidate_ref": "BENCH-0001",
@@ -163,7 +165,8 @@ class Server:
 class Load:
     rps: float
     p99_ms: float
-    errors: int
+    errors: int  # non-2xx answers, connect/read/write errors
+    timeouts: int  # no answer within TIMEOUT_S
     requests: int
 
 
@@ -174,7 +177,7 @@ _LATENCY_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str], script: Path | None):
     """Run wrk and read requests/s, p99 and errors (socket errors, timeouts, non-2xx)."""
     cmd = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s"]
-    cmd += ["--latency", "--timeout", "5s"]
+    cmd += ["--latency", "--timeout", f"{TIMEOUT_S}s"]
     for name, value in headers.items():
         cmd += ["-H", f"{name}: {value}"]
     if script is not None:
@@ -184,12 +187,13 @@ def wrk(url: str, *, connections: int, seconds: int, headers: dict[str, str], sc
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s|m)\b", out)
     p99_ms = float(p99.group(1)) * _LATENCY_UNITS[p99.group(2)] if p99 else float("nan")
-    errors = 0
+    errors = timeouts = 0
     if found := re.search(_SOCKET_ERRORS, out):
-        errors += sum(int(g) for g in found.groups())
+        errors += sum(int(g) for g in found.groups()[:3])
+        timeouts = int(found.group(4))
     if found := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(found.group(1))
-    return Load(rps=rps, p99_ms=p99_ms, errors=errors, requests=requests)
+    return Load(rps=rps, p99_ms=p99_ms, errors=errors, timeouts=timeouts, requests=requests)
 
 
 def _post_script(folder: Path) -> Path:
@@ -216,7 +220,10 @@ def bench_database(url: str, *, connections: list[int], seconds: int, folder: Pa
     bare = Server("bench.api:bare_app", f"/row/{fixture.evaluation_id}", folder / "bare.log")
     try:
         print(f"\n{label}: {url.split('@')[-1]}")
-        print(f"{'route':<28}{'conns':>6}{'req/s':>10}{'p99 ms':>10}{'errors':>8}{'× bare':>8}")
+        print(
+            f"{'route':<28}{'conns':>6}{'req/s':>10}{'p99 ms':>10}{'errors':>8}"
+            f"{'timeouts':>10}{'× bare':>8}"
+        )
         for n in connections:
             base = wrk(
                 bare.url(f"/row/{fixture.evaluation_id}"),
@@ -246,7 +253,7 @@ def bench_database(url: str, *, connections: list[int], seconds: int, folder: Pa
                 ratio = load.rps / base.rps if base.rps else float("nan")
                 print(
                     f"{name:<28}{n:>6}{load.rps:>10.0f}{load.p99_ms:>10.1f}"
-                    f"{load.errors:>8}{ratio:>8.2f}",
+                    f"{load.errors:>8}{load.timeouts:>10}{ratio:>8.2f}",
                     flush=True,
                 )
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -123,20 +123,24 @@ def authenticate_org_key(
     return _org_principal(session, _token(credentials), needed)
 
 
-def require_scope(needed: ApiScope) -> Callable[..., Principal]:
-    """Dependency: an organisation API key allowed to use the ``needed`` product area."""
+def require_scope(needed: ApiScope) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: an organisation API key allowed to use the ``needed`` product area, checked
+    in one thread hop. The session keeps its connection for the route that follows (the
+    request's session slot guarantees the pool has one for every slot)."""
 
     async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
-        return await in_thread(session, lambda: authenticate_org_key(session, credentials, needed))
+        return await run_in_threadpool(authenticate_org_key, session, credentials, needed)
 
     return dependency
 
 
-def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
+def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Awaitable[Principal]]:
     """Dependency: an organisation key as above, or a live candidate key (seed 001 lets the
     candidate CLI read its own assessment)."""
 
-    def authenticate(session: Session, credentials: HTTPAuthorizationCredentials | None):
+    def authenticate(
+        session: Session, credentials: HTTPAuthorizationCredentials | None
+    ) -> Principal:
         raw = _token(credentials)
         if not raw.startswith(api_keys.KEY_PREFIX):
             candidate = _candidate_principal(session, raw)
@@ -145,7 +149,7 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Principal]:
         return _org_principal(session, raw, needed)
 
     async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
-        return await in_thread(session, lambda: authenticate(session, credentials))
+        return await run_in_threadpool(authenticate, session, credentials)
 
     return dependency
 
