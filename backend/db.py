@@ -20,7 +20,7 @@ POOL_TIMEOUT_S = 30
 def make_engine(url: str) -> Engine:
     """The engine of one process, its pool sized by the settings (``db_pool_size`` connections
     kept, ``db_max_overflow`` more opened when needed). A checkout waits ``POOL_TIMEOUT_S`` at
-    most; the API never makes it wait (``backend.api.deps`` admits at most ``db_pool_size``
+    most; the API never makes it wait (``backend.api.admission`` admits at most ``db_pool_size``
     requests with a session at once)."""
     settings = get_settings()
     pool = {
