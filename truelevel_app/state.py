@@ -128,10 +128,10 @@ class AuthState(rx.State):
             return None
         return member
 
-    def _sign_in(self, session: Session, row: Member) -> None:
-        """Start a browser session for ``row`` and remember it in the cookie."""
-        self.session_token = start_web_session(session, member=row)
-        self.member = _member_view(session, row)
+    def _signed_in(self, signed_in: SignedIn) -> None:
+        """Remember a browser session started by :func:`open_web_session` in the cookie."""
+        self.session_token = signed_in.token
+        self.member = signed_in.member
 
     # -- events ------------------------------------------------------------------------------
 
@@ -152,6 +152,20 @@ class AuthState(rx.State):
             rx.remove_cookie(SESSION_COOKIE, {"path": "/", "sameSite": "lax"}),
             rx.redirect(SIGNIN_ROUTE, replace=True),
         ]
+
+
+@dataclasses.dataclass(frozen=True)
+class SignedIn:
+    """A browser session just started: its raw token (for the cookie) and who it is for."""
+
+    token: str
+    member: MemberView
+
+
+def open_web_session(session: Session, row: Member) -> SignedIn:
+    """Start a browser session for ``row`` (plain database work: callers run it, with the
+    password check before it, in a worker thread)."""
+    return SignedIn(start_web_session(session, member=row), _member_view(session, row))
 
 
 def _member_view(session: Session, row: Member) -> MemberView:
