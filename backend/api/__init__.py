@@ -20,6 +20,7 @@ def create_api() -> FastAPI:
         pipeline,
         report_downloads,
     )
+    from backend.api.candidate_key_throttle import CandidateKeyThrottle
     from backend.api.errors import install_error_handlers
     from backend.api.sso import install_sso
     from backend.secret_key import require_secret_key
@@ -39,6 +40,7 @@ def create_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
+    app.add_middleware(CandidateKeyThrottle)
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(evaluations.router, prefix=API_PREFIX)
     app.include_router(assessments.router, prefix=API_PREFIX)

@@ -52,14 +52,24 @@ _CODES = {
 
 
 def error_response(
-    request: Request, status: int, code: str, message: str, **extra: Any
+    request: Request | None, status: int, code: str, message: str, **extra: Any
 ) -> JSONResponse:
-    route = request.scope.get("route")
+    """The error in its route's shape (flat when there is no route, e.g. from a middleware);
+    401 names the Bearer scheme, 429 says when to retry (``retry_after`` seconds)."""
+    route = request.scope.get("route") if request is not None else None
     body: dict[str, Any] = {"error": code, "message": message, **extra}
     if getattr(route, "error_shape", "flat") == "detail":
         body = {"detail": body}
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, headers=headers)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if status == 429 and "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    return JSONResponse(body, status_code=status, headers=headers or None)
+
+
+def domain_error_response(request: Request | None, exc: DomainError) -> JSONResponse:
+    return error_response(request, exc.status_code, exc.code, exc.message, **exc.extra)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
@@ -73,7 +83,7 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, str]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return error_response(request, exc.status_code, exc.code, exc.message, **exc.extra)
+        return domain_error_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

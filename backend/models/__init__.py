@@ -33,6 +33,7 @@ from backend.models.pipeline import (
     ScheduleSetting,
     TenantWebhook,
 )
+from backend.models.throttling import SignInAttempt
 
 __all__ = [
     "ApiKey",
@@ -62,6 +63,7 @@ __all__ = [
     "ScheduleSetting",
     "SessionEvent",
     "SessionStatus",
+    "SignInAttempt",
     "TenantWebhook",
     "WebSession",
     "WorkerModelState",

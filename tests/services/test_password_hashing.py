@@ -40,7 +40,10 @@ def test_sign_ins_in_flight_leave_the_event_loop_responsive():
         tick = asyncio.create_task(ticker())
         began = time.perf_counter()
         results = await asyncio.gather(
-            *(asyncio.to_thread(_sign_in, org.admin_email, org.password) for _ in range(4)),
+            *(
+                asyncio.to_thread(_sign_in, org.admin_email, org.password, "192.0.2.1")
+                for _ in range(4)
+            ),
             return_exceptions=True,
         )
         took = time.perf_counter() - began

@@ -8,8 +8,9 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.services.errors import DomainError
-from backend.services.organisations import authenticate, create_organisation
+from backend.services.organisations import create_organisation
 from backend.services.passwords import MIN_PASSWORD_LENGTH, password_problem
+from backend.services.sign_in import sign_in
 from backend.settings import get_settings
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.forms import text_field
@@ -34,10 +35,11 @@ def _sign_up(org_name: str, email: str, password: str, name: str) -> SignedIn:
         return open_web_session(session, admin)
 
 
-def _sign_in(email: str, password: str) -> SignedIn:
-    """Check the password and start a session (a worker thread)."""
+def _sign_in(email: str, password: str, client_address: str) -> SignedIn:
+    """Check the password (refused while the account or the address is locked) and start a
+    session (a worker thread)."""
     with session_scope() as session:
-        member = authenticate(session, email=email, password=password)
+        member = sign_in(session, email=email, password=password, client_address=client_address)
         return open_web_session(session, member)
 
 
@@ -111,7 +113,9 @@ class SignInState(AuthState):
         yield
         try:
             # Checking the password takes tens of milliseconds of CPU: off the event loop.
-            signed_in = await asyncio.to_thread(_sign_in, email, password)
+            signed_in = await asyncio.to_thread(
+                _sign_in, email, password, self.router.session.client_ip
+            )
         except DomainError as exc:
             self.error = exc.message
             return

@@ -22,9 +22,11 @@ from backend.db import session_scope
 from backend.models.assessments import CandidateKey, CandidateSession, session_status
 from backend.models.base import iso
 from backend.models.evaluations import Evaluation, SubmissionIn
+from backend.services.candidate_key_checks import checked_candidate_key
 from backend.services.candidate_keys import KeyExpired, usable_candidate_key
 from backend.services.errors import Conflict, DomainError
 from backend.services.organisations import get_organisation
+from backend.services.throttle import Throttled
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import public_frame
 from truelevel_app.display import minutes_text, when
@@ -120,7 +122,12 @@ class CandidateLandingState(rx.State):
             return
         with session_scope() as session:
             try:
-                key, assessment = usable_candidate_key(session, raw=raw)
+                key, assessment = checked_candidate_key(
+                    session, raw=raw, client_address=self.router.session.client_ip
+                )
+            except Throttled as exc:
+                self.error = exc.message
+                return
             except KeyExpired:
                 self.error = (
                     "This key has expired. Ask the organisation that invited you for a new one."
