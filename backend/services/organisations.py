@@ -60,8 +60,10 @@ def create_organisation(
     if not name or len(name) > 255:
         raise InvalidInput("The organisation needs a name of 1 to 255 characters.")
     email = normalise_email(admin_email)
-    if admin_password is not None and (problem := password_problem(admin_password)):
-        raise InvalidInput(problem)
+    if admin_password is not None and (
+        problem := password_problem(admin_password, about_the_person=(email, admin_name, name))
+    ):
+        raise InvalidInput(problem, code="weak_password")
     if session.exec(select(Member).where(Member.email == email)).first():
         raise Conflict(_EMAIL_TAKEN, code="email_taken")
     org = Organization(name=name)
@@ -99,8 +101,10 @@ def add_member(
 ) -> Member:
     email = normalise_email(email)
     role = parse_role(role)
-    if password is not None and (problem := password_problem(password)):
-        raise InvalidInput(problem)
+    if password is not None and (
+        problem := password_problem(password, about_the_person=(email, name))
+    ):
+        raise InvalidInput(problem, code="weak_password")
     if session.exec(select(Member).where(Member.email == email)).first():
         raise Conflict(_ALREADY_MEMBER, code="email_taken")
     member = Member(

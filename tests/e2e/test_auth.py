@@ -27,7 +27,7 @@ def test_sign_up_explains_what_is_wrong(page: Page):
     weak = new_account()
     weak.password = "too-short"
     fill_sign_up(page, weak)
-    expect(page.locator("#signup-error")).to_contain_text("at least 10 characters")
+    expect(page.locator("#signup-error")).to_contain_text("at least 12 characters")
 
     invalid = new_account()
     invalid.email = "ada@localhost"  # passes the browser's check, not ours

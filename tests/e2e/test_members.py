@@ -21,7 +21,7 @@ def test_admin_adds_members_and_the_last_admin_is_kept(page: Page):
     form.locator("input[name=email]").fill(unique_email("weak"))
     form.locator("input[name=password]").fill("short")
     form.get_by_role("button", name="Add member").click()
-    expect(page.locator("#add-member-error")).to_contain_text("at least 10 characters")
+    expect(page.locator("#add-member-error")).to_contain_text("at least 12 characters")
     form.locator("input[name=email]").fill(email)
     form.locator("input[name=password]").fill("another good password")
     form.get_by_role("button", name="Add member").click()

@@ -9,7 +9,7 @@ import reflex as rx
 from backend.db import session_scope
 from backend.services.errors import DomainError
 from backend.services.organisations import create_organisation
-from backend.services.passwords import MIN_PASSWORD_LENGTH, password_problem
+from backend.services.passwords import PASSWORD_HINT
 from backend.services.sign_in import sign_in
 from backend.settings import get_settings
 from truelevel_app.components.feedback import error_callout
@@ -66,9 +66,6 @@ class SignUpState(AuthState):
             return
         if not email:
             self.error = "Enter your email address."
-            return
-        if problem := password_problem(password):
-            self.error = f"Choose a stronger password: {problem}"
             return
         self.submitting = True
         yield
@@ -183,7 +180,7 @@ def signup_page() -> rx.Component:
                 type="password",
                 required=True,
                 auto_complete="new-password",
-                hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                hint=PASSWORD_HINT,
             ),
             submit_label="Create organisation",
             submitting=SignUpState.submitting,

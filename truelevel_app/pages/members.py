@@ -16,7 +16,7 @@ from backend.services.organisations import (
     deactivate_member,
     page_of_members,
 )
-from backend.services.passwords import MIN_PASSWORD_LENGTH, password_problem
+from backend.services.passwords import PASSWORD_HINT
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.dialogs import confirm_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
@@ -111,8 +111,8 @@ class MembersState(PagedState, AuthState):
             self.form_error = NOT_ALLOWED
             return
         password = str(form_data.get("password") or "")
-        if problem := password_problem(password):
-            self.form_error = f"The temporary password is too weak: {problem}"
+        if not password:
+            self.form_error = "Give them a temporary password."
             return
         self.adding = True
         yield
@@ -271,7 +271,7 @@ def _add_member_card() -> rx.Component:
                         type="password",
                         required=True,
                         auto_complete="new-password",
-                        hint=f"At least {MIN_PASSWORD_LENGTH} characters.",
+                        hint=PASSWORD_HINT,
                     ),
                     columns=rx.breakpoints(initial="1", md="2"),
                     spacing="3",
