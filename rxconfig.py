@@ -21,6 +21,9 @@ config = rx.Config(
     backend_port=_settings.port,
     api_url=_settings.public_url,
     deploy_url=_settings.public_url,
+    # Only the public URL's origin (and TRUELEVEL_CORS_ORIGINS): Reflex's default "*" with
+    # credentials reflects any Origin, letting any site read answers with the user's cookies.
+    cors_allowed_origins=_settings.allowed_origins,
     redis_url=_settings.redis_url or None,
     telemetry_enabled=False,
     show_built_with_reflex=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,6 +36,9 @@ class Settings(BaseSettings):
     # Public address of the web app (links in invite emails, OIDC redirect URI).
     public_url: str = "http://localhost:3000"
     port: int = 3000
+    # Other origins whose pages may call the API and the web app's websocket with the user's
+    # cookies (comma-separated, e.g. "https://hire.example.com"); the public URL's always may.
+    cors_origins: str = ""
 
     # Signs organisations' callback secrets and the OIDC state cookie. Empty: the one secret
     # `migrate` stored in the database (backend.secret_key); set, the same value on every host.
@@ -118,6 +122,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'truelevel.db'}"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins browsers may call from with credentials: the public URL's and the
+        configured ones, never "*" (Reflex's default, which reflects any origin)."""
+        out: list[str] = []
+        for url in [self.public_url, *self.cors_origins.split(",")]:
+            parts = urlsplit(url.strip())
+            origin = f"{parts.scheme}://{parts.netloc}".lower() if parts.netloc else ""
+            if parts.scheme in ("http", "https") and origin not in out:
+                out.append(origin)
+        return out
 
     @property
     def oidc_enabled(self) -> bool:
