@@ -21,7 +21,7 @@ def create_api() -> FastAPI:
         report_downloads,
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
-    from backend.api.errors import install_error_handlers
+    from backend.api.errors import UnhandledErrors, install_error_handlers
     from backend.api.security_headers import SecurityHeaders
     from backend.api.sso import install_sso
     from backend.secret_key import require_secret_key
@@ -42,6 +42,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(CandidateKeyThrottle)
+    app.add_middleware(UnhandledErrors)
     app.add_middleware(SecurityHeaders)  # outermost of ours: every answer gets the headers
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(evaluations.router, prefix=API_PREFIX)

@@ -8,6 +8,7 @@ Each documented contract has one error shape, chosen by the route class of its r
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -15,8 +16,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.services.errors import DomainError
+
+log = logging.getLogger("truelevel.api")
+
+INTERNAL_ERROR_MESSAGE = (
+    "Something went wrong on our side and it has been logged. Try again in a moment; if it "
+    "keeps happening, tell the administrator of this truelevel installation."
+)
 
 
 class FlatErrorRoute(APIRoute):
@@ -100,3 +109,36 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(
             request, exc.status_code, _CODES.get(exc.status_code, "error"), message
         )
+
+
+class UnhandledErrors:
+    """Any exception no handler took: 500 ``internal_error`` in the route's error shape (flat,
+    or ``{"detail": …}`` for seed 004's routes) instead of a plain-text "Internal Server
+    Error", with the traceback in the log and none of it in the answer. An answer already
+    under way cannot be replaced: that exception goes on to the server."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception:
+            log.exception("Unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            # The router left the matched route in the scope: it decides the shape.
+            request = Request(scope)
+            answer = error_response(request, 500, "internal_error", INTERNAL_ERROR_MESSAGE)
+            await answer(scope, receive, send)
