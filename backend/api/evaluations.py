@@ -105,15 +105,24 @@ async def submit(
     body: EvaluationCreate, db: SessionDep, who: EvaluationsPrincipal, response: Response
 ) -> EvaluationAccepted:
     """Accept the artefact at once; the engine runs in the workers. ``estimated_completion`` is
-    the creation time plus the tier's turnaround (standard 24 h, priority 12 h, express 2 h)."""
-    accepted = await in_thread(
-        db,
-        lambda: queries.accepted_view(
-            submission.submit_evaluation(db, org_id=who.org_id, data=body)
-        ),
-    )
+    the creation time plus the tier's turnaround (standard 24 h, priority 12 h, express 2 h).
+    A ``callback_url`` that delivery would refuse (a loopback, private, link-local or otherwise
+    non-public address) is refused now, 422."""
+
+    def accept() -> EvaluationAccepted:
+        _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
+        return queries.accepted_view(submission.submit_evaluation(db, org_id=who.org_id, data=body))
+
+    accepted = await in_thread(db, accept)
     response.headers["Location"] = f"{_prefix()}/evaluations/{accepted.id}"
     return accepted
+
+
+def _refuse_undeliverable_callback(url: str | None) -> None:
+    if url and (problem := webhook_adapter.callback_url_problem(url)):
+        raise RequestValidationError(
+            [{"loc": ("body", "callback_url"), "msg": problem, "type": "value_error"}]
+        )
 
 
 def _prefix() -> str:

@@ -126,6 +126,22 @@ def check_destination(url: str, *, allow_local: bool | None = None) -> None:
             )
 
 
+def callback_url_problem(url: str, *, allow_local: bool | None = None) -> str | None:
+    """Why a callback URL will never be delivered to, for refusing it when it is submitted:
+    the rule delivery applies (:func:`check_destination`). None when it is acceptable, or when
+    its name does not resolve at the moment (delivery resolves it again, and retries)."""
+    try:
+        check_destination(url, allow_local=allow_local)
+    except CallbackRefused as exc:
+        return (
+            f"{exc}: callbacks are only sent to public addresses (an installation for tests or "
+            "an air-gapped network allows private ones with TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS)"
+        )
+    except OSError:
+        return None
+    return None
+
+
 MAX_ANSWER_BYTES = 1024
 
 

@@ -168,10 +168,16 @@ def test_failed_evaluation_is_called_back(client, local_urls_allowed):
     assert receiver.requests[0]["headers"]["webhook-id"] == f"{evaluation_id}.failed"
 
 
-def test_loopback_callback_is_refused_without_the_setting(client):
+def test_loopback_callback_is_refused_at_delivery_without_the_setting(client):
+    # Accepted while the installation allowed local URLs, the setting then turned off (or the
+    # name re-pointed at a private address): delivery applies the rule again.
     org = make_org()
     with Receiver() as receiver:
-        evaluation_id = submit(client, org, callback_url=receiver.url)["id"]
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS", "true")
+            get_settings.cache_clear()
+            evaluation_id = submit(client, org, callback_url=receiver.url)["id"]
+        get_settings.cache_clear()
         finish_automated(evaluation_id)
         _finalise(client, org, evaluation_id)
         _deliver()
