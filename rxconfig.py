@@ -14,11 +14,13 @@ _settings = get_settings()
 # With Redis, Reflex keeps state there (it needs to, with several workers).
 _state_manager = {} if _settings.redis_url else {"state_manager_mode": StateManagerMode.MEMORY}
 
+# No frontend_port/backend_port here: `make run` passes --frontend-port/--backend-port
+# (TRUELEVEL_PORT), and a port set here makes `reflex run --backend-only` (web hosts of a cluster)
+# and `--frontend-only` refuse to start ("Cannot specify --frontend-port when not running
+# frontend").
 config = rx.Config(
     app_name="truelevel_app",
     db_url=_settings.sqlalchemy_url,
-    frontend_port=_settings.port,
-    backend_port=_settings.port,
     api_url=_settings.public_url,
     deploy_url=_settings.public_url,
     # Only the public URL's origin (and TRUELEVEL_CORS_ORIGINS): Reflex's default "*" with
