@@ -36,9 +36,11 @@ from tests.cluster.installation import Host, Installation
 
 ROOT = Path(__file__).resolve().parents[2]
 JFK = ROOT.parent / "shared" / "data" / "audio" / "jfk.flac"
-pytestmark = pytest.mark.skipif(
-    not JFK.is_file(), reason="../shared/data/audio/jfk.flac is missing"
-)
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.skipif(not JFK.is_file(), reason="../shared/data/audio/jfk.flac is missing"),
+]
 
 WORKER_SETTINGS = {
     "work_lease_seconds": "3",  # a dead host's lease lapses in seconds
