@@ -41,6 +41,7 @@ class Host:
     data_dir: Path
     application_name: str
     url: str = ""  # web hosts: where the API answers
+    consumers: int = 0  # worker hosts: how many consumers (one per queue) it starts
 
     def pids(self) -> set[int]:
         """The host's live processes (its process group)."""
@@ -164,18 +165,27 @@ class Installation:
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 
-    def _start(self, name: str, command: list[str], env: dict[str, str], url: str = "") -> Host:
+    def _start(
+        self, name: str, command: list[str], env: dict[str, str], url: str = "", consumers: int = 0
+    ) -> Host:
         log = self.folder / f"{name}.log"
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with log.open("ab") as output:  # the child keeps its own copy
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         host = Host(
-            name, process, log, Path(env["TRUELEVEL_DATA_DIR"]), self.application_name(name), url
+            name,
+            process,
+            log,
+            Path(env["TRUELEVEL_DATA_DIR"]),
+            self.application_name(name),
+            url,
+            consumers,
         )
         self.hosts.append(host)
         return host
@@ -194,7 +204,9 @@ class Installation:
         """A worker host: one consumer per queue named, one worker thread each."""
         command = [sys.executable, "-m", "workers.consumer", "--queues", queues]
         command += ["--workers", "1", *options]
-        return self._start(name, command, self.env(name, **settings))
+        return self._start(
+            name, command, self.env(name, **settings), consumers=len(queues.split(","))
+        )
 
     def wait_ready(self, host: Host) -> None:
         """Until a web host answers its health check, or every consumer of a worker host has
@@ -209,7 +221,7 @@ class Installation:
                         return
                 except httpx.HTTPError:
                     pass
-            elif host.tail(10**6).count("Huey consumer started") == 3:
+            elif host.tail(10**6).count("Huey consumer started") == host.consumers:
                 return
             time.sleep(0.5)
         raise AssertionError(f"{host.name} did not start: {host.tail()}")
