@@ -9,6 +9,11 @@ create-api-key --org ID --scope S [--name N]
 revoke-api-key --org ID --key-id K
 add-member --org ID --email E --role R [--password P]
 demo                                      loads a demo organisation (idempotent)
+billing status --org ID                   prints JSON: plan, subscription, quota use, credits
+billing grant-credits --org ID --amount N --reason R
+                                          adds interview credits (a ledger entry)
+billing set-plan --org ID --plan P [--quota N] [--credits N] [--status active|trialing]
+                 [--trial-days N]         puts an organisation on a plan without Stripe
 """
 
 from __future__ import annotations
@@ -102,6 +107,72 @@ def _cmd_demo(_args: argparse.Namespace) -> None:
     _print({**summary, "password": DEMO_PASSWORD})
 
 
+def _cmd_billing_status(args: argparse.Namespace) -> None:
+    from backend.services.billing import accounts
+
+    with session_scope() as session:
+        _print(accounts.summary(session, org_id=args.org).model_dump(mode="json"))
+
+
+def _cmd_billing_grant_credits(args: argparse.Namespace) -> None:
+    from backend.services.errors import InvalidInput
+    from backend.services.interviews import credits
+
+    with session_scope() as session:
+        try:
+            remaining = credits.grant(
+                session, org_id=args.org, credits=args.amount, reason=args.reason
+            )
+        except InvalidInput as exc:
+            if exc.code != "billing_off":
+                raise
+            raise InvalidInput(
+                "This organisation is unlimited (billing is off for it); "
+                "give it a plan first: billing set-plan --org ID --plan P."
+            ) from None
+        _print({"org": args.org, "granted": args.amount, "credits_remaining": remaining})
+
+
+def _cmd_billing_set_plan(args: argparse.Namespace) -> None:
+    from backend.models.billing import SubscriptionStatus
+    from backend.services.billing import accounts, plans
+
+    plan = plans.custom_plan(args.plan, assessment_quota=args.quota, included_credits=args.credits)
+    with session_scope() as session:
+        result = accounts.set_plan(
+            session,
+            org_id=args.org,
+            plan=plan,
+            status=SubscriptionStatus(args.status),
+            trial_days=args.trial_days,
+        )
+        _print(result.model_dump(mode="json"))
+
+
+def _add_billing_parser(sub: argparse._SubParsersAction) -> None:
+    billing = sub.add_parser("billing", help="plans, subscriptions and interview credits")
+    commands = billing.add_subparsers(dest="billing_command", required=True)
+
+    p = commands.add_parser("status", help="an organisation's plan, quota use and credits")
+    p.add_argument("--org", required=True)
+    p.set_defaults(func=_cmd_billing_status)
+
+    p = commands.add_parser("grant-credits", help="add interview credits (a ledger entry)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--amount", required=True, type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=_cmd_billing_grant_credits)
+
+    p = commands.add_parser("set-plan", help="put an organisation on a plan without Stripe")
+    p.add_argument("--org", required=True)
+    p.add_argument("--plan", required=True, help="starter, team, scale, or a name of your own")
+    p.add_argument("--quota", type=int, help="assessments per month (default: the plan's)")
+    p.add_argument("--credits", type=int, help="interview credits per month (the plan's)")
+    p.add_argument("--status", choices=["active", "trialing"], default="active")
+    p.add_argument("--trial-days", type=int, help="with --status trialing (default 14)")
+    p.set_defaults(func=_cmd_billing_set_plan)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="truelevel", description="truelevel administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_add_member)
 
     sub.add_parser("demo", help="load the demo organisation").set_defaults(func=_cmd_demo)
+    _add_billing_parser(sub)
     return parser
 
 

@@ -105,6 +105,16 @@ class Settings(BaseSettings):
     # Where the 402 paywall sends an integrator; empty: {public_url}/billing.
     billing_upgrade_url: str = ""
 
+    # Billing with Stripe (backend/services/billing). Off while the secret key is empty: every
+    # organisation is unlimited unless an admin gave it a plan (`backend.cli billing set-plan`).
+    stripe_secret_key: str = ""
+    # Verifies the Stripe-Signature of POST /api/v1/billing/stripe/webhook.
+    stripe_webhook_secret: str = ""
+    # The Stripe price (its lookup key or its id) of each plan in services/billing/plans.py.
+    stripe_price_starter: str = ""
+    stripe_price_team: str = ""
+    stripe_price_scale: str = ""
+
     # Code evaluations (seed 000): intake limits and the test sandbox.
     evaluation_clone_timeout_s: int = 120
     evaluation_max_repo_mb: int = 200
@@ -138,6 +148,10 @@ class Settings(BaseSettings):
     @property
     def oidc_enabled(self) -> bool:
         return bool(self.oidc_issuer and self.oidc_client_id and self.oidc_client_secret)
+
+    @property
+    def billing_enabled(self) -> bool:
+        return bool(self.stripe_secret_key)
 
     @property
     def mail_enabled(self) -> bool:

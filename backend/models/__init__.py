@@ -8,6 +8,7 @@ from backend.models.assessments import (
     Rubric,
     SessionStatus,
 )
+from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
 from backend.models.evaluations import (
     Evaluation,
     EvaluationFingerprint,
@@ -40,6 +41,7 @@ __all__ = [
     "ApiScope",
     "Application",
     "Assessment",
+    "BillingAccount",
     "Candidate",
     "CandidateKey",
     "CandidateSession",
@@ -64,6 +66,8 @@ __all__ = [
     "SessionEvent",
     "SessionStatus",
     "SignInAttempt",
+    "StripeEvent",
+    "SubscriptionStatus",
     "TenantWebhook",
     "WebSession",
     "WorkerModelState",

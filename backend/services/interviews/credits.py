@@ -46,12 +46,15 @@ def refund_key(job_id: str) -> str:
 
 
 def balance(session: Session, *, org_id: str) -> int | None:
-    """The organisation's credit balance; None while billing is off (unlimited)."""
+    """The organisation's credit balance; None while billing is off (unlimited). With Stripe
+    billing on, an organisation that never had a balance has none: 0, not unlimited."""
     row = session.exec(
         select(Organization.id, Organization.credit_balance).where(col(Organization.id) == org_id)
     ).first()
     if row is None:
         raise NotFound("Organisation not found.")
+    if row[1] is None and get_settings().billing_enabled:
+        return 0
     return row[1]
 
 
@@ -170,12 +173,26 @@ def refund(session: Session, *, job_id: str) -> int:
     return credits
 
 
-def grant(session: Session, *, org_id: str, credits: int, reason: str = "grant") -> int:
+def grant(
+    session: Session,
+    *,
+    org_id: str,
+    credits: int,
+    reason: str = "grant",
+    key: str | None = None,
+    commit: bool = True,
+) -> int:
     """Add ``credits`` to a billed organisation's balance; returns the new balance. Billing must
     be on (``set_balance`` turns it on): a grant to an unlimited organisation would mean
-    nothing."""
+    nothing. With ``key`` (a purchase: ``invoice:<id>``), the grant happens once: the same key
+    again changes nothing, and a concurrent twin fails on the unique key at commit. With
+    ``commit=False`` the caller commits (a Stripe event is recorded in the same transaction)."""
     if credits <= 0:
         raise InvalidInput("A grant must add at least one credit.")
+    if key is not None and _entry(session, key) is not None:
+        current = balance(session, org_id=org_id)
+        assert current is not None  # the first grant needed billing on
+        return current
     changed = session.exec(
         update(Organization)
         .where(col(Organization.id) == org_id, col(Organization.credit_balance).is_not(None))
@@ -190,9 +207,18 @@ def grant(session: Session, *, org_id: str, credits: int, reason: str = "grant")
         )
     remaining = balance(session, org_id=org_id)
     session.add(
-        CreditLedgerEntry(org_id=org_id, delta=credits, reason=reason[:32], balance_after=remaining)
+        CreditLedgerEntry(
+            org_id=org_id,
+            delta=credits,
+            reason=reason[:32],
+            charge_key=key,
+            balance_after=remaining,
+        )
     )
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     assert remaining is not None
     return remaining
 
@@ -220,3 +246,20 @@ def set_balance(
     )
     session.commit()
     return credits
+
+
+def turn_on(session: Session, *, org_id: str) -> int:
+    """Start counting an unlimited organisation's credits from 0 (its plan or a purchase grants
+    them next); an organisation already counted keeps its balance. Not committed: the caller
+    commits it with the change that warrants it. Returns the balance."""
+    started = session.exec(
+        update(Organization)
+        .where(col(Organization.id) == org_id, col(Organization.credit_balance).is_(None))
+        .values(credit_balance=0)
+    )
+    if started.rowcount == 1:
+        session.add(CreditLedgerEntry(org_id=org_id, delta=0, reason="billing_on", balance_after=0))
+        session.flush()
+    current = balance(session, org_id=org_id)
+    assert current is not None
+    return current
