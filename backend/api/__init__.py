@@ -11,6 +11,7 @@ def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
     from backend.api import (
         assessments,
+        billing,
         candidates,
         evaluations,
         health,
@@ -54,5 +55,6 @@ def create_api() -> FastAPI:
     app.include_router(report_downloads.router, prefix=API_PREFIX)
     app.include_router(interview_sessions.router, prefix=API_PREFIX)
     app.include_router(interview_media.router, prefix=API_PREFIX)
+    app.include_router(billing.router, prefix=API_PREFIX)
     install_sso(app)
     return app

@@ -97,6 +97,12 @@ def start_period(
     account.assessments_used = 0
     account.updated_at = utcnow()
     session.add(account)
+    grant_included(session, account, key=key)
+
+
+def grant_included(session: Session, account: BillingAccount, *, key: str) -> None:
+    """Grant the plan's included credits once for ``key``; counting starts if it had not.
+    Not committed."""
     credits.turn_on(session, org_id=account.org_id)
     if account.included_credits > 0:
         credits.grant(

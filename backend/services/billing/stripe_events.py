@@ -1,0 +1,212 @@
+"""Stripe webhook events: verified with the official ``stripe`` library, each applied exactly
+once (its id is recorded in ``stripe_event`` in the transaction that applies it).
+
+Handled: ``customer.subscription.created|updated|deleted`` (status, trial, period, plan by the
+price's lookup key), ``invoice.paid`` (a subscription's new period: the quota starts unused and
+the plan's included credits are granted, keyed by the invoice so a repeat grants nothing) and
+``invoice.payment_failed`` (past due). Any other event is acknowledged and recorded.
+
+A subscription finds its organisation by the Stripe customer already linked to one, or by
+``metadata.org_id`` on the subscription (set when the subscription is created for it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import stripe
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from backend.models.base import utcnow
+from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
+from backend.services.billing import accounts, plans
+from backend.services.errors import InvalidInput, NotFound
+from backend.services.interviews import credits
+from backend.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+# Stripe's default: a signature older than this is refused (replayed captures).
+TOLERANCE_S = 300
+
+_STATUSES = {
+    "trialing": SubscriptionStatus.trialing,
+    "active": SubscriptionStatus.active,
+    "past_due": SubscriptionStatus.past_due,
+    "unpaid": SubscriptionStatus.past_due,
+    "canceled": SubscriptionStatus.canceled,
+    "incomplete_expired": SubscriptionStatus.canceled,
+    "paused": SubscriptionStatus.canceled,
+    "incomplete": SubscriptionStatus.none,
+}
+_NEW_PERIOD_REASONS = {"subscription_create", "subscription_cycle"}
+
+
+class EventData(BaseModel):
+    object: dict[str, Any]
+
+
+class Event(BaseModel):
+    id: str
+    type: str
+    data: EventData
+
+
+class Outcome(BaseModel):
+    """The webhook's answer: received, and whether this delivery changed anything."""
+
+    received: bool = True
+    applied: bool
+
+
+def verify(payload: bytes, signature: str) -> Event:
+    """The event, when ``signature`` (the Stripe-Signature header) signs ``payload`` with the
+    webhook secret within the tolerance; 400 ``invalid_signature`` otherwise."""
+    secret = get_settings().stripe_webhook_secret
+    if not secret:
+        raise NotFound("Stripe webhooks are not configured.", code="billing_off")
+    try:
+        stripe.WebhookSignature.verify_header(payload, signature, secret, TOLERANCE_S)
+    except stripe.SignatureVerificationError as exc:
+        raise InvalidInput(f"Stripe signature refused: {exc}", code="invalid_signature") from None
+    try:
+        return Event.model_validate(json.loads(payload))
+    except (ValueError, ValidationError):
+        raise InvalidInput("The event is not a Stripe event.", code="invalid_event") from None
+
+
+def _time(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) else None
+
+
+def _first_item(subscription: dict[str, Any]) -> dict[str, Any]:
+    items = (subscription.get("items") or {}).get("data") or []
+    return items[0] if items else {}
+
+
+def _subscription_account(session: Session, sub: dict[str, Any]) -> BillingAccount | None:
+    customer = sub.get("customer")
+    account = accounts.by_customer(session, customer_id=customer) if customer else None
+    org_id = (sub.get("metadata") or {}).get("org_id")
+    if account is None and org_id:
+        account = accounts.get_or_create(session, org_id=org_id)
+        account.stripe_customer_id = customer
+    return account
+
+
+def _subscription_changed(session: Session, sub: dict[str, Any]) -> None:
+    account = _subscription_account(session, sub)
+    if account is None:
+        log.warning("Stripe subscription %s: no organisation for it", sub.get("id"))
+        return
+    item = _first_item(sub)
+    price = item.get("price") or {}
+    plan = plans.plan_for_price(lookup_key=price.get("lookup_key"), price_id=price.get("id"))
+    if plan is not None:
+        accounts.apply_plan(account, plan)
+    # Newer API versions carry the period on the subscription's items.
+    start = _time(sub.get("current_period_start") or item.get("current_period_start"))
+    end = _time(sub.get("current_period_end") or item.get("current_period_end"))
+    if start and end and account.period_start is None:
+        account.period_start, account.period_end = start, end
+    account.status = _STATUSES.get(sub.get("status", ""), SubscriptionStatus.none).value
+    account.trial_end = _time(sub.get("trial_end"))
+    account.stripe_subscription_id = sub.get("id")
+    account.updated_at = utcnow()
+    session.add(account)
+    # Counting starts with the subscription; the included credits come with its paid invoice.
+    credits.turn_on(session, org_id=account.org_id)
+
+
+def _subscription_deleted(session: Session, sub: dict[str, Any]) -> None:
+    account = _subscription_account(session, sub)
+    if account is None:
+        return
+    account.status = SubscriptionStatus.canceled.value
+    account.updated_at = utcnow()
+    session.add(account)
+
+
+def _invoice_period(invoice: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    lines = (invoice.get("lines") or {}).get("data") or []
+    period = (lines[0].get("period") or {}) if lines else {}
+    start = _time(period.get("start") or invoice.get("period_start"))
+    end = _time(period.get("end") or invoice.get("period_end"))
+    return start, end
+
+
+def _invoice_account(session: Session, invoice: dict[str, Any]) -> BillingAccount | None:
+    """The invoice's organisation: by its customer, or (an invoice that arrived before its
+    subscription's event) by the subscription's ``metadata.org_id`` the invoice carries."""
+    customer = invoice.get("customer")
+    account = accounts.by_customer(session, customer_id=customer) if customer else None
+    if account is not None:
+        return account
+    details = invoice.get("subscription_details") or (invoice.get("parent") or {}).get(
+        "subscription_details"
+    )
+    org_id = ((details or {}).get("metadata") or {}).get("org_id")
+    if not org_id:
+        return None
+    account = accounts.get_or_create(session, org_id=org_id)
+    account.stripe_customer_id = account.stripe_customer_id or customer
+    return account
+
+
+def _invoice_paid(session: Session, invoice: dict[str, Any]) -> None:
+    if invoice.get("billing_reason") not in _NEW_PERIOD_REASONS:
+        return  # a proration or a one-off invoice: no new period
+    account = _invoice_account(session, invoice)
+    start, end = _invoice_period(invoice)
+    if account is None or start is None or end is None:
+        return
+    key = f"invoice:{invoice['id']}"
+    if (account.period_start, account.period_end) == (start, end):
+        # The period already started (the subscription's event named it, or another event for
+        # this invoice came first): its usage stands, its credits are granted at most once.
+        accounts.grant_included(session, account, key=key)
+        return
+    accounts.start_period(session, account, start=start, end=end, key=key)
+
+
+def _payment_failed(session: Session, invoice: dict[str, Any]) -> None:
+    account = _invoice_account(session, invoice)
+    if account is None:
+        return
+    account.status = SubscriptionStatus.past_due.value
+    account.updated_at = utcnow()
+    session.add(account)
+
+
+_HANDLERS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+    "customer.subscription.created": _subscription_changed,
+    "customer.subscription.updated": _subscription_changed,
+    "customer.subscription.deleted": _subscription_deleted,
+    "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _payment_failed,
+}
+
+
+def apply(session: Session, event: Event) -> Outcome:
+    """Apply ``event`` once: a replay (or a concurrent twin, which loses on the event's primary
+    key at commit) changes nothing."""
+    if session.get(StripeEvent, event.id) is not None:
+        return Outcome(applied=False)
+    try:
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(session, event.data.object)
+        session.add(StripeEvent(id=event.id, type=event.type[:128]))
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        if session.get(StripeEvent, event.id) is not None:
+            return Outcome(applied=False)  # a concurrent delivery of this event won
+        raise  # another event's change collided: 500, and Stripe delivers this one again
+    return Outcome(applied=True)

@@ -1,0 +1,201 @@
+"""POST /api/v1/billing/stripe/webhook with events signed as Stripe signs them
+(``Stripe-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.payload">``): subscriptions set the plan
+and status, a paid invoice starts the period and grants the plan's credits once, a failed
+payment is past due; anything not signed with the secret, or signed too long ago, is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.api.billing.conftest import WEBHOOK_SECRET
+from tests.api.billing.helpers import billing_json, post_assessment
+from tests.helpers import OrgHandle, make_org
+
+URL = "/api/v1/billing/stripe/webhook"
+DAY = 86_400
+START = 1_790_000_000  # a period start (unix seconds), then a month of 30 days
+END = START + 30 * DAY
+
+
+def signed(payload: str, *, secret: str = WEBHOOK_SECRET, at: int | None = None) -> dict:
+    timestamp = int(time.time()) if at is None else at
+    mac = hmac.new(secret.encode(), f"{timestamp}.{payload}".encode(), hashlib.sha256)
+    return {"Stripe-Signature": f"t={timestamp},v1={mac.hexdigest()}"}
+
+
+def event(kind: str, obj: dict[str, Any], *, event_id: str | None = None) -> str:
+    return json.dumps(
+        {
+            "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
+            "object": "event",
+            "type": kind,
+            "created": int(time.time()),
+            "data": {"object": obj},
+        }
+    )
+
+
+def subscription(org: OrgHandle, **fields: Any) -> dict[str, Any]:
+    sub = {
+        "id": f"sub_{org.org_id[:8]}",
+        "object": "subscription",
+        "customer": f"cus_{org.org_id[:8]}",
+        "status": "active",
+        "trial_end": None,
+        "metadata": {"org_id": org.org_id},
+        "items": {
+            "data": [
+                {
+                    "price": {"id": "price_123", "lookup_key": "truelevel_starter_monthly"},
+                    "current_period_start": START,
+                    "current_period_end": END,
+                }
+            ]
+        },
+    }
+    sub.update(fields)
+    return sub
+
+
+def invoice(org: OrgHandle, invoice_id: str, *, start: int = START) -> dict:
+    """A subscription's invoice for the period from ``start``: its first, or a renewal."""
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "customer": f"cus_{org.org_id[:8]}",
+        "billing_reason": "subscription_create" if start == START else "subscription_cycle",
+        "lines": {"data": [{"period": {"start": start, "end": start + 30 * DAY}}]},
+    }
+
+
+def deliver(client, payload: str, **sign: Any) -> Any:
+    return client.post(URL, content=payload, headers=signed(payload, **sign))
+
+
+def subscribed(client, org: OrgHandle, **fields: Any) -> None:
+    payload = event("customer.subscription.created", subscription(org, **fields))
+    assert deliver(client, payload).json() == {"received": True, "applied": True}
+
+
+def test_a_subscription_and_its_first_invoice_put_the_organisation_on_its_plan(
+    client, org, stripe_on
+):
+    assert post_assessment(client, org).status_code == 402
+    subscribed(client, org)
+    status = billing_json("status", "--org", org.org_id)
+    assert (status["plan"], status["status"], status["assessment_quota"]) == (
+        "starter",
+        "active",
+        10,
+    )
+    assert status["stripe_customer_id"] == f"cus_{org.org_id[:8]}"
+    assert status["credits_remaining"] == 0  # the credits come with the paid invoice
+    assert deliver(client, event("invoice.paid", invoice(org, "in_first"))).status_code == 200
+    status = billing_json("status", "--org", org.org_id)
+    assert status["credits_remaining"] == 120
+    assert status["period_start"].startswith("2026-09-21")
+    assert post_assessment(client, org).status_code == 201
+
+
+def test_a_replayed_event_is_applied_once(client, org, stripe_on):
+    subscribed(client, org)
+    paid = event("invoice.paid", invoice(org, "in_once"))
+    assert deliver(client, paid).json() == {"received": True, "applied": True}
+    assert deliver(client, paid).json() == {"received": True, "applied": False}
+    # Another event for the same invoice (Stripe may send more than one) grants nothing either.
+    assert deliver(client, event("invoice.paid", invoice(org, "in_once"))).status_code == 200
+    assert billing_json("status", "--org", org.org_id)["credits_remaining"] == 120
+
+
+def test_concurrent_deliveries_of_one_event_grant_once(live_server, stripe_on):
+    org = make_org()
+    with httpx.Client(base_url=live_server, timeout=60) as http:
+        subscribed(http, org)
+    paid = event("invoice.paid", invoice(org, "in_twins"))
+
+    def send(_: int) -> dict:
+        with httpx.Client(base_url=live_server, timeout=60) as http:
+            response = deliver(http, paid)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(send, range(6)))
+    assert sum(o["applied"] for o in outcomes) == 1
+    assert billing_json("status", "--org", org.org_id)["credits_remaining"] == 120
+
+
+def test_a_renewal_resets_the_quota_and_grants_the_plan_credits_again(client, org, stripe_on):
+    subscribed(client, org)
+    deliver(client, event("invoice.paid", invoice(org, "in_1")))
+    for _ in range(2):
+        assert post_assessment(client, org).status_code == 201
+    assert billing_json("status", "--org", org.org_id)["assessments_used"] == 2
+    deliver(client, event("invoice.paid", invoice(org, "in_2", start=END)))
+    status = billing_json("status", "--org", org.org_id)
+    assert (status["assessments_used"], status["credits_remaining"]) == (0, 240)
+    assert status["period_start"].startswith("2026-10-21")
+
+
+def test_a_failed_payment_and_a_cancellation_close_the_gate(client, org, stripe_on):
+    subscribed(client, org)
+    deliver(client, event("invoice.payment_failed", invoice(org, "in_failed")))
+    assert billing_json("status", "--org", org.org_id)["status"] == "past_due"
+    assert post_assessment(client, org).json()["error"] == "subscription_inactive"
+    subscribed(client, org, status="active")
+    assert post_assessment(client, org).status_code == 201
+    deliver(client, event("customer.subscription.deleted", subscription(org, status="canceled")))
+    refused = post_assessment(client, org)
+    assert (refused.status_code, refused.json()["error"]) == (402, "subscription_inactive")
+
+
+def test_a_team_price_update_changes_the_plan_and_an_ended_trial_is_402(client, org, stripe_on):
+    team = {"data": [{"price": {"id": "price_9", "lookup_key": "truelevel_team_monthly"}}]}
+    subscribed(client, org, status="trialing", trial_end=int(time.time()) - 60, items=team)
+    status = billing_json("status", "--org", org.org_id)
+    assert (status["plan"], status["status"], status["assessment_quota"]) == (
+        "team",
+        "trialing",
+        50,
+    )
+    refused = post_assessment(client, org)
+    assert (refused.status_code, refused.json()["error"]) == (402, "trial_expired")
+    assert refused.json()["upgrade_url"] == "https://hire.example.com/billing"
+
+
+@pytest.mark.parametrize("case", ["tampered", "stale", "wrong secret", "no signature"])
+def test_unsigned_or_misdirected_events_are_refused_and_change_nothing(
+    client, org, stripe_on, case
+):
+    payload = event("customer.subscription.created", subscription(org))
+    if case == "tampered":
+        headers = signed(payload)
+        payload = payload.replace('"active"', '"trialing"')
+    elif case == "stale":
+        headers = signed(payload, at=int(time.time()) - 3600)
+    elif case == "wrong secret":
+        headers = signed(payload, secret="whsec_someone_else")
+    else:
+        headers = {}
+    response = client.post(URL, content=payload, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_signature"
+    assert billing_json("status", "--org", org.org_id)["status"] == "none"
+    # The genuine delivery still applies afterwards: nothing was recorded for it.
+    assert deliver(client, payload).json()["applied"] is True
+
+
+def test_without_a_webhook_secret_the_route_is_not_there(client, org):
+    payload = event("invoice.paid", invoice(org, "in_x"))
+    response = deliver(client, payload)
+    assert response.status_code == 404
+    assert response.json()["error"] == "billing_off"
