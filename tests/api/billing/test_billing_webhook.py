@@ -199,3 +199,30 @@ def test_without_a_webhook_secret_the_route_is_not_there(client, org):
     response = deliver(client, payload)
     assert response.status_code == 404
     assert response.json()["error"] == "billing_off"
+
+
+def test_interview_credits_come_from_the_paid_plan(api_app, org, stripe_on):
+    """Seed 004 under Stripe: no subscription is no credits (402 pointing at {public_url}/billing),
+    the paid invoice's credits are what a recording is charged against."""
+    from fastapi.testclient import TestClient
+
+    from tests.api.interviews.conftest import mount_interviews
+    from tests.api.interviews.helpers import submit
+
+    with TestClient(mount_interviews(api_app)) as client:
+        refused = submit(client, org)
+        assert refused.status_code == 402
+        assert refused.json()["detail"] == {
+            "error": "insufficient_credits",
+            "credits_needed": 1,
+            "message": "Credit balance exhausted. Subscribe to continue.",
+            "upgrade_url": "https://hire.example.com/billing",
+        }
+        subscribed(client, org)
+        deliver(client, event("invoice.paid", invoice(org, "in_interviews")))
+        accepted = submit(client, org)
+        assert accepted.status_code == 202, accepted.text
+        assert (accepted.json()["credits_charged"], accepted.json()["credits_remaining"]) == (
+            1,
+            119,
+        )
