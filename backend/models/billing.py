@@ -41,6 +41,9 @@ class BillingAccount(SQLModel, table=True):
     assessments_used: int = Field(default=0)
     stripe_customer_id: str | None = Field(default=None, max_length=255, unique=True)
     stripe_subscription_id: str | None = Field(default=None, max_length=255)
+    # When the newest Stripe event that set the status was created: an older one arriving late
+    # (Stripe does not promise order) does not undo it.
+    stripe_status_at: datetime | None = Field(default=None, sa_column=dt_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
 
 

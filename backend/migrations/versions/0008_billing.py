@@ -37,6 +37,9 @@ def upgrade() -> None:
         sa.Column(
             "stripe_subscription_id", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True
         ),
+        sa.Column(
+            "stripe_status_at", backend.models.base.UTCDateTime(timezone=True), nullable=True
+        ),
         sa.Column("updated_at", backend.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organization.id"]),
         sa.PrimaryKeyConstraint("org_id"),

@@ -55,7 +55,12 @@ class EventData(BaseModel):
 class Event(BaseModel):
     id: str
     type: str
+    created: int = 0
     data: EventData
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromtimestamp(self.created, UTC)
 
 
 class Outcome(BaseModel):
@@ -100,10 +105,22 @@ def _subscription_account(session: Session, sub: dict[str, Any]) -> BillingAccou
     return account
 
 
-def _subscription_changed(session: Session, sub: dict[str, Any]) -> None:
+def _newest(account: BillingAccount, event: Event) -> bool:
+    """Whether ``event`` may set the status: it is not older than the one that last did."""
+    if account.stripe_status_at is not None and event.created_at < account.stripe_status_at:
+        log.info("Stripe event %s is older than the status it would set; skipped", event.id)
+        return False
+    account.stripe_status_at = event.created_at
+    return True
+
+
+def _subscription_changed(session: Session, event: Event) -> None:
+    sub = event.data.object
     account = _subscription_account(session, sub)
     if account is None:
         log.warning("Stripe subscription %s: no organisation for it", sub.get("id"))
+        return
+    if not _newest(account, event):
         return
     item = _first_item(sub)
     price = item.get("price") or {}
@@ -124,9 +141,9 @@ def _subscription_changed(session: Session, sub: dict[str, Any]) -> None:
     credits.turn_on(session, org_id=account.org_id)
 
 
-def _subscription_deleted(session: Session, sub: dict[str, Any]) -> None:
-    account = _subscription_account(session, sub)
-    if account is None:
+def _subscription_deleted(session: Session, event: Event) -> None:
+    account = _subscription_account(session, event.data.object)
+    if account is None or not _newest(account, event):
         return
     account.status = SubscriptionStatus.canceled.value
     account.updated_at = utcnow()
@@ -159,7 +176,8 @@ def _invoice_account(session: Session, invoice: dict[str, Any]) -> BillingAccoun
     return account
 
 
-def _invoice_paid(session: Session, invoice: dict[str, Any]) -> None:
+def _invoice_paid(session: Session, event: Event) -> None:
+    invoice = event.data.object
     if invoice.get("billing_reason") not in _NEW_PERIOD_REASONS:
         return  # a proration or a one-off invoice: no new period
     account = _invoice_account(session, invoice)
@@ -175,16 +193,16 @@ def _invoice_paid(session: Session, invoice: dict[str, Any]) -> None:
     accounts.start_period(session, account, start=start, end=end, key=key)
 
 
-def _payment_failed(session: Session, invoice: dict[str, Any]) -> None:
-    account = _invoice_account(session, invoice)
-    if account is None:
+def _payment_failed(session: Session, event: Event) -> None:
+    account = _invoice_account(session, event.data.object)
+    if account is None or not _newest(account, event):
         return
     account.status = SubscriptionStatus.past_due.value
     account.updated_at = utcnow()
     session.add(account)
 
 
-_HANDLERS: dict[str, Callable[[Session, dict[str, Any]], None]] = {
+_HANDLERS: dict[str, Callable[[Session, Event], None]] = {
     "customer.subscription.created": _subscription_changed,
     "customer.subscription.updated": _subscription_changed,
     "customer.subscription.deleted": _subscription_deleted,
@@ -201,7 +219,7 @@ def apply(session: Session, event: Event) -> Outcome:
     try:
         handler = _HANDLERS.get(event.type)
         if handler is not None:
-            handler(session, event.data.object)
+            handler(session, event)
         session.add(StripeEvent(id=event.id, type=event.type[:128]))
         session.commit()
     except IntegrityError:

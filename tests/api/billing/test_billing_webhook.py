@@ -32,13 +32,15 @@ def signed(payload: str, *, secret: str = WEBHOOK_SECRET, at: int | None = None)
     return {"Stripe-Signature": f"t={timestamp},v1={mac.hexdigest()}"}
 
 
-def event(kind: str, obj: dict[str, Any], *, event_id: str | None = None) -> str:
+def event(
+    kind: str, obj: dict[str, Any], *, event_id: str | None = None, created: int | None = None
+) -> str:
     return json.dumps(
         {
             "id": event_id or f"evt_{uuid.uuid4().hex[:24]}",
             "object": "event",
             "type": kind,
-            "created": int(time.time()),
+            "created": int(time.time()) if created is None else created,
             "data": {"object": obj},
         }
     )
@@ -156,6 +158,17 @@ def test_a_failed_payment_and_a_cancellation_close_the_gate(client, org, stripe_
     deliver(client, event("customer.subscription.deleted", subscription(org, status="canceled")))
     refused = post_assessment(client, org)
     assert (refused.status_code, refused.json()["error"]) == (402, "subscription_inactive")
+
+
+def test_an_older_event_arriving_late_does_not_undo_a_newer_one(client, org, stripe_on):
+    now = int(time.time())
+    subscribed(client, org)
+    recovered = event("customer.subscription.updated", subscription(org), created=now)
+    failed = event("invoice.payment_failed", invoice(org, "in_late"), created=now - 120)
+    assert deliver(client, recovered).json()["applied"] is True
+    assert deliver(client, failed).json()["applied"] is True  # recorded, but stale
+    assert billing_json("status", "--org", org.org_id)["status"] == "active"
+    assert post_assessment(client, org).status_code == 201
 
 
 def test_a_team_price_update_changes_the_plan_and_an_ended_trial_is_402(client, org, stripe_on):
