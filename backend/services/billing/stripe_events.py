@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from backend.models.base import utcnow
+from backend.models.base import plausible_id, utcnow
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
 from backend.services.billing import accounts, plans
 from backend.services.errors import InvalidInput, NotFound
@@ -99,10 +99,21 @@ def _subscription_account(session: Session, sub: dict[str, Any]) -> BillingAccou
     customer = sub.get("customer")
     account = accounts.by_customer(session, customer_id=customer) if customer else None
     org_id = (sub.get("metadata") or {}).get("org_id")
-    if account is None and org_id:
-        account = accounts.get_or_create(session, org_id=org_id)
-        account.stripe_customer_id = customer
+    if account is None and isinstance(org_id, str) and plausible_id(org_id):
+        account = _account_of(session, org_id)
+        if account is not None:
+            account.stripe_customer_id = customer
     return account
+
+
+def _account_of(session: Session, org_id: str) -> BillingAccount | None:
+    """The organisation's account, or None (logged) when no such organisation exists: an event
+    for another installation's organisation is acknowledged, not retried forever."""
+    try:
+        return accounts.get_or_create(session, org_id=org_id)
+    except NotFound:
+        log.warning("Stripe event names organisation %s, which is not here", org_id)
+        return None
 
 
 def _newest(account: BillingAccount, event: Event) -> bool:
@@ -127,6 +138,13 @@ def _subscription_changed(session: Session, event: Event) -> None:
     plan = plans.plan_for_price(lookup_key=price.get("lookup_key"), price_id=price.get("id"))
     if plan is not None:
         accounts.apply_plan(account, plan)
+    else:
+        log.warning(
+            "Stripe price %s (%s) is no plan's TRUELEVEL_STRIPE_PRICE_*; the plan stays %s",
+            price.get("id"),
+            price.get("lookup_key"),
+            account.plan,
+        )
     # Newer API versions carry the period on the subscription's items.
     start = _time(sub.get("current_period_start") or item.get("current_period_start"))
     end = _time(sub.get("current_period_end") or item.get("current_period_end"))
@@ -169,10 +187,11 @@ def _invoice_account(session: Session, invoice: dict[str, Any]) -> BillingAccoun
         "subscription_details"
     )
     org_id = ((details or {}).get("metadata") or {}).get("org_id")
-    if not org_id:
+    if not isinstance(org_id, str) or not plausible_id(org_id):
         return None
-    account = accounts.get_or_create(session, org_id=org_id)
-    account.stripe_customer_id = account.stripe_customer_id or customer
+    account = _account_of(session, org_id)
+    if account is not None:
+        account.stripe_customer_id = account.stripe_customer_id or customer
     return account
 
 

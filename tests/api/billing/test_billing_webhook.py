@@ -207,6 +207,13 @@ def test_unsigned_or_misdirected_events_are_refused_and_change_nothing(
     assert deliver(client, payload).json()["applied"] is True
 
 
+def test_an_event_for_an_organisation_that_is_not_here_is_acknowledged(client, org, stripe_on):
+    stranger = subscription(org, customer="cus_elsewhere", metadata={"org_id": "no-such-org"})
+    response = deliver(client, event("customer.subscription.created", stranger))
+    assert response.json() == {"received": True, "applied": True}  # not retried forever
+    assert billing_json("status", "--org", org.org_id)["status"] == "none"
+
+
 def test_without_a_webhook_secret_the_route_is_not_there(client, org):
     payload = event("invoice.paid", invoice(org, "in_x"))
     response = deliver(client, payload)
