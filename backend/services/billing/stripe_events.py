@@ -1,13 +1,16 @@
 """Stripe webhook events: verified with the official ``stripe`` library, each applied exactly
 once (its id is recorded in ``stripe_event`` in the transaction that applies it).
 
-Handled: ``customer.subscription.created|updated|deleted`` (status, trial, period, plan by the
-price's lookup key), ``invoice.paid`` (a subscription's new period: the quota starts unused and
-the plan's included credits are granted, keyed by the invoice so a repeat grants nothing) and
-``invoice.payment_failed`` (past due). Any other event is acknowledged and recorded.
+Handled: ``checkout.session.completed`` and ``async_payment_succeeded`` (a paid credit pack is a
+purchase, granted once per session), ``customer.subscription.created|updated|deleted`` (status,
+trial, period, plan by the price's lookup key), ``invoice.paid`` (a subscription's new period:
+the quota starts unused and the plan's included credits are granted, keyed by the invoice so a
+repeat grants nothing) and ``invoice.payment_failed`` (past due). Any other event is
+acknowledged and recorded.
 
-A subscription finds its organisation by the Stripe customer already linked to one, or by
-``metadata.org_id`` on the subscription (set when the subscription is created for it).
+An event finds its organisation by the Stripe customer already linked to one, or by the
+organisation id it carries: ``metadata.org_id`` on a subscription (and so on its invoices), or a
+Checkout session's ``client_reference_id``.
 """
 
 from __future__ import annotations
@@ -221,7 +224,44 @@ def _payment_failed(session: Session, event: Event) -> None:
     session.add(account)
 
 
+def _checkout_org(checkout: dict[str, Any]) -> str | None:
+    org_id = checkout.get("client_reference_id") or (checkout.get("metadata") or {}).get("org_id")
+    return org_id if isinstance(org_id, str) and plausible_id(org_id) else None
+
+
+def _checkout_completed(session: Session, event: Event) -> None:
+    """A Checkout session paid: a subscription's links its customer to the organisation (its
+    subscription events follow); a credit pack's (``metadata.credits``, set when the session
+    was created) is a purchase, granted once for the session's id."""
+    checkout = event.data.object
+    org_id = _checkout_org(checkout)
+    account = _account_of(session, org_id) if org_id else None
+    if account is None:
+        return
+    customer = checkout.get("customer")
+    if isinstance(customer, str) and not account.stripe_customer_id:
+        account.stripe_customer_id = customer
+        session.add(account)
+    pack = str((checkout.get("metadata") or {}).get("credits", ""))
+    if checkout.get("mode") != "payment" or checkout.get("payment_status") != "paid":
+        return  # a subscription, or a payment still settling (async_payment_succeeded follows)
+    if not pack.isdigit() or int(pack) <= 0:
+        log.warning("Checkout session %s paid without a credit count", checkout.get("id"))
+        return
+    credits.turn_on(session, org_id=account.org_id)
+    credits.grant(
+        session,
+        org_id=account.org_id,
+        credits=int(pack),
+        reason="purchase",
+        key=f"checkout:{checkout['id']}",
+        commit=False,
+    )
+
+
 _HANDLERS: dict[str, Callable[[Session, Event], None]] = {
+    "checkout.session.completed": _checkout_completed,
+    "checkout.session.async_payment_succeeded": _checkout_completed,
     "customer.subscription.created": _subscription_changed,
     "customer.subscription.updated": _subscription_changed,
     "customer.subscription.deleted": _subscription_deleted,

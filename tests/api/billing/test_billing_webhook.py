@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from tests.api.billing.conftest import WEBHOOK_SECRET
 from tests.api.billing.helpers import billing_json, post_assessment
@@ -205,6 +206,42 @@ def test_unsigned_or_misdirected_events_are_refused_and_change_nothing(
     assert billing_json("status", "--org", org.org_id)["status"] == "none"
     # The genuine delivery still applies afterwards: nothing was recorded for it.
     assert deliver(client, payload).json()["applied"] is True
+
+
+def checkout(org: OrgHandle, session_id: str, **fields: Any) -> dict[str, Any]:
+    """A Checkout session for a pack of 50 interview credits, paid."""
+    return {
+        "id": session_id,
+        "object": "checkout.session",
+        "mode": "payment",
+        "payment_status": "paid",
+        "client_reference_id": org.org_id,
+        "customer": f"cus_{org.org_id[:8]}",
+        "metadata": {"credits": "50"},
+        **fields,
+    }
+
+
+def test_a_paid_credit_pack_is_a_purchase_granted_once(client, org, stripe_on):
+    subscribed(client, org)
+    paid = event("checkout.session.completed", checkout(org, "cs_pack"))
+    assert deliver(client, paid).json()["applied"] is True
+    assert deliver(client, paid).json()["applied"] is False
+    # Stripe's later event for the same session (an async payment) grants nothing again.
+    late = event("checkout.session.async_payment_succeeded", checkout(org, "cs_pack"))
+    assert deliver(client, late).json()["applied"] is True
+    unpaid = checkout(org, "cs_unpaid", payment_status="unpaid")
+    deliver(client, event("checkout.session.completed", unpaid))
+    assert billing_json("status", "--org", org.org_id)["credits_remaining"] == 50
+
+    from backend.db import session_scope
+    from backend.models.interviews import CreditLedgerEntry
+
+    with session_scope() as session:
+        entry = session.exec(
+            select(CreditLedgerEntry).where(CreditLedgerEntry.charge_key == "checkout:cs_pack")
+        ).one()
+    assert (entry.org_id, entry.delta, entry.reason) == (org.org_id, 50, "purchase")
 
 
 def test_an_event_for_an_organisation_that_is_not_here_is_acknowledged(client, org, stripe_on):
