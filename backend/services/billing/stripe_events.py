@@ -81,7 +81,7 @@ def verify(payload: bytes, signature: str) -> Event:
         raise NotFound("Stripe webhooks are not configured.", code="billing_off")
     try:
         stripe.WebhookSignature.verify_header(payload, signature, secret, TOLERANCE_S)
-    except stripe.SignatureVerificationError as exc:
+    except (stripe.SignatureVerificationError, ValueError) as exc:  # ValueError: not UTF-8
         raise InvalidInput(f"Stripe signature refused: {exc}", code="invalid_signature") from None
     try:
         return Event.model_validate(json.loads(payload))

@@ -251,6 +251,11 @@ def test_an_event_for_an_organisation_that_is_not_here_is_acknowledged(client, o
     assert billing_json("status", "--org", org.org_id)["status"] == "none"
 
 
+def test_a_body_that_is_not_text_is_refused_not_a_server_error(client, stripe_on):
+    response = client.post(URL, content=b"\xff\xfe", headers={"Stripe-Signature": "t=1,v1=ab"})
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_signature")
+
+
 def test_without_a_webhook_secret_the_route_is_not_there(client, org):
     payload = event("invoice.paid", invoice(org, "in_x"))
     response = deliver(client, payload)
