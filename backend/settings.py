@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     stripe_price_starter: str = ""
     stripe_price_team: str = ""
     stripe_price_scale: str = ""
+    # The price of one interview credit: Checkout sells packs of it (quantity = credits).
+    stripe_price_credit: str = ""
+    # Where the stripe library sends API calls; empty: Stripe's own (a test server otherwise).
+    stripe_api_base: str = ""
 
     # Code evaluations (seed 000): intake limits and the test sandbox.
     evaluation_clone_timeout_s: int = 120

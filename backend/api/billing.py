@@ -1,17 +1,40 @@
-"""Billing routes: the Stripe webhook (``POST /billing/stripe/webhook``). Stripe calls it, not
-integrators, so it stays out of the API's OpenAPI document; it answers 400 to anything not
-signed with ``TRUELEVEL_STRIPE_WEBHOOK_SECRET`` and 404 while that secret is not set."""
+"""Billing routes. ``POST /billing/checkout`` and ``POST /billing/portal`` (an all-scope API
+key) answer the address of a Stripe-hosted page: Checkout for a plan or a pack of interview
+credits, or the Billing Portal. ``POST /billing/stripe/webhook`` is Stripe's: it stays out of the
+OpenAPI document and answers 400 to anything not signed with ``TRUELEVEL_STRIPE_WEBHOOK_SECRET``
+(404 while that secret is not set)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from backend.api.deps import Principal, SessionDep, require_scope
 from backend.api.errors import FlatErrorRoute
 from backend.db import session_scope
-from backend.services.billing import stripe_events
+from backend.models import ApiScope
+from backend.services.billing import checkout, stripe_events
 
 router = APIRouter(prefix="/billing", tags=["billing"], route_class=FlatErrorRoute)
+
+AdminPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.all))]
+
+
+@router.post("/checkout", response_model=checkout.Redirect)
+def start_checkout(
+    body: checkout.CheckoutRequest, db: SessionDep, who: AdminPrincipal
+) -> checkout.Redirect:
+    """Stripe Checkout for ``plan`` (a subscription) or ``credits`` (a one-off pack). What is
+    paid takes effect when Stripe's webhook reports it. 404 while billing is off."""
+    return checkout.start_checkout(db, org_id=who.org_id, request=body)
+
+
+@router.post("/portal", response_model=checkout.Redirect)
+def open_portal(db: SessionDep, who: AdminPrincipal) -> checkout.Redirect:
+    """Stripe's Billing Portal (invoices, payment method, cancellation)."""
+    return checkout.open_portal(db, org_id=who.org_id)
 
 
 def _receive(payload: bytes, signature: str) -> stripe_events.Outcome:

@@ -51,9 +51,10 @@ def by_customer(session: Session, *, customer_id: str) -> BillingAccount | None:
 
 
 def applies(account: BillingAccount | None) -> bool:
-    """Billing applies to every organisation while Stripe is configured, and to one an admin
-    gave a plan; otherwise the organisation is unlimited."""
-    return account is not None or get_settings().billing_enabled
+    """Billing applies to every organisation while Stripe is configured, and to one that was
+    given a plan (by an admin, or by Stripe before it was switched off); otherwise the
+    organisation is unlimited (a row that only links a Stripe customer changes nothing)."""
+    return get_settings().billing_enabled or (account is not None and account.plan is not None)
 
 
 def summary(session: Session, *, org_id: str) -> BillingSummary:

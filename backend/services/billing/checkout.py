@@ -1,0 +1,105 @@
+"""Buying through Stripe: a Checkout session for a plan's subscription or for a pack of
+interview credits, and the Billing Portal for an organisation that has a Stripe customer.
+Nothing is granted here: the webhook (``stripe_events``) applies what Stripe reports paid."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from sqlmodel import Session
+
+from backend.services.billing import accounts, stripe_adapter
+from backend.services.errors import InvalidInput, NotFound
+from backend.services.organisations import get_organisation
+from backend.settings import get_settings
+
+MAX_PACK = 100_000
+
+
+class CheckoutRequest(BaseModel):
+    """Exactly one: a plan to subscribe to, or a number of interview credits to buy."""
+
+    plan: Literal["starter", "team", "scale"] | None = None
+    credits: int | None = Field(default=None, ge=1, le=MAX_PACK)
+
+    @model_validator(mode="after")
+    def _one(self) -> CheckoutRequest:
+        if (self.plan is None) == (self.credits is None):
+            raise ValueError("give either plan or credits")
+        return self
+
+
+class Redirect(BaseModel):
+    """Where to send the person: a Stripe-hosted page."""
+
+    url: str
+
+
+def _billing_page() -> str:
+    return f"{get_settings().public_url.rstrip('/')}/billing"
+
+
+def _require_stripe() -> None:
+    if not get_settings().billing_enabled:
+        raise NotFound("Billing is off on this installation.", code="billing_off")
+
+
+def _customer(session: Session, *, org_id: str) -> str:
+    """The organisation's Stripe customer, created (and linked) on its first checkout."""
+    account = accounts.get_or_create(session, org_id=org_id)
+    if account.stripe_customer_id:
+        customer = account.stripe_customer_id
+        session.commit()
+        return customer
+    name = get_organisation(session, org_id=org_id).name
+    account.stripe_customer_id = stripe_adapter.create_customer(org_id=org_id, name=name)
+    session.add(account)
+    session.commit()
+    return account.stripe_customer_id
+
+
+def start_checkout(session: Session, *, org_id: str, request: CheckoutRequest) -> Redirect:
+    _require_stripe()
+    settings = get_settings()
+    configured = (
+        getattr(settings, f"stripe_price_{request.plan}")
+        if request.plan
+        else settings.stripe_price_credit
+    )
+    if not configured:
+        offered = f"the {request.plan} plan" if request.plan else "interview credits"
+        raise InvalidInput(f"This installation does not sell {offered} through Stripe.")
+    price = stripe_adapter.price_id(configured)
+    params: dict = {
+        "customer": _customer(session, org_id=org_id),
+        "client_reference_id": org_id,
+        "success_url": f"{_billing_page()}?checkout=done",
+        "cancel_url": _billing_page(),
+        "metadata": {"org_id": org_id},
+    }
+    if request.plan:
+        params |= {
+            "mode": "subscription",
+            "line_items": [{"price": price, "quantity": 1}],
+            "subscription_data": {"metadata": {"org_id": org_id}},
+        }
+    else:
+        params |= {
+            "mode": "payment",
+            "line_items": [{"price": price, "quantity": request.credits}],
+            "metadata": {"org_id": org_id, "credits": str(request.credits)},
+        }
+    return Redirect(url=stripe_adapter.create_checkout(params))
+
+
+def open_portal(session: Session, *, org_id: str) -> Redirect:
+    _require_stripe()
+    account = accounts.find(session, org_id=org_id)
+    if account is None or not account.stripe_customer_id:
+        raise InvalidInput("This organisation has not bought anything through Stripe yet.")
+    return Redirect(
+        url=stripe_adapter.create_portal(
+            customer_id=account.stripe_customer_id, return_url=_billing_page()
+        )
+    )
