@@ -115,21 +115,12 @@ def _cmd_billing_status(args: argparse.Namespace) -> None:
 
 
 def _cmd_billing_grant_credits(args: argparse.Namespace) -> None:
-    from backend.services.errors import InvalidInput
-    from backend.services.interviews import credits
+    from backend.services.billing import accounts
 
     with session_scope() as session:
-        try:
-            remaining = credits.grant(
-                session, org_id=args.org, credits=args.amount, reason=args.reason
-            )
-        except InvalidInput as exc:
-            if exc.code != "billing_off":
-                raise
-            raise InvalidInput(
-                "This organisation is unlimited (billing is off for it); "
-                "give it a plan first: billing set-plan --org ID --plan P."
-            ) from None
+        remaining = accounts.grant_credits(
+            session, org_id=args.org, credits_to_add=args.amount, reason=args.reason
+        )
         _print({"org": args.org, "granted": args.amount, "credits_remaining": remaining})
 
 

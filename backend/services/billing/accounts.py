@@ -160,3 +160,17 @@ def set_plan(
         credits.turn_on(session, org_id=org_id)
     session.commit()
     return summary(session, org_id=org_id)
+
+
+def grant_credits(session: Session, *, org_id: str, credits_to_add: int, reason: str) -> int:
+    """An admin's grant of interview credits (a ledger entry); returns the new balance. Only
+    where billing applies: an unlimited organisation has nothing to add to."""
+    if not applies(find(session, org_id=org_id)):
+        credits.balance(session, org_id=org_id)  # 404 for an unknown organisation
+        raise InvalidInput(
+            "This organisation is unlimited (billing is off for it); "
+            "give it a plan first: billing set-plan --org ID --plan P.",
+            code="billing_off",
+        )
+    credits.turn_on(session, org_id=org_id)
+    return credits.grant(session, org_id=org_id, credits=credits_to_add, reason=reason)

@@ -55,6 +55,15 @@ def test_granted_credits_are_charged_by_the_interview_api(org, api_app):
     assert billing_json("status", "--org", org.org_id)["credits_remaining"] == 6
 
 
+def test_with_stripe_on_credits_can_be_granted_before_any_subscription(org, stripe_on):
+    granted = billing_json(
+        "grant-credits", "--org", org.org_id, "--amount", "30", "--reason", "pilot"
+    )
+    assert granted["credits_remaining"] == 30
+    status = billing_json("status", "--org", org.org_id)
+    assert (status["billing"], status["status"], status["credits_remaining"]) == ("on", "none", 30)
+
+
 def test_errors_are_one_line_without_a_traceback(org):
     refused = billing_cli(
         "grant-credits", "--org", org.org_id, "--amount", "5", "--reason", "x", check=False
