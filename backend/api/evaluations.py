@@ -149,7 +149,12 @@ def _missing_file() -> RequestValidationError:
 async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> UploadAccepted:
     """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
     ``zip_upload`` artefact. The caller is authenticated before the body is read, and a declared
-    ``Content-Length`` over the limit is refused before reading it."""
+    ``Content-Length`` over the limit is refused before reading it, and so is a candidate key
+    whose session was never started (409 ``session_not_started``)."""
+    if (candidate_key_id := who.candidate_key_id) is not None:
+        await in_thread(
+            db, lambda: submission.require_started_session(db, candidate_key_id=candidate_key_id)
+        )
     async with uploads.multipart_form(
         request,
         max_file_bytes=submission.max_zip_bytes(),

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlmodel import Session
 
+from backend.models.assessments import CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import (
     SLA_HOURS,
@@ -19,7 +20,7 @@ from backend.models.evaluations import (
     RepoArtefact,
     new_upload_id,
 )
-from backend.services.errors import InvalidInput, PayloadTooLarge, commit_or_conflict
+from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, commit_or_conflict
 from backend.services.storage import discard, get_storage
 from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
@@ -40,6 +41,18 @@ def zip_too_large() -> PayloadTooLarge:
     """The 413 for a zip over ``max_zip_bytes()``, whether declared or counted."""
     mb = get_settings().evaluation_max_zip_mb
     return PayloadTooLarge(f"The zip is larger than {mb} MB.", limit_mb=mb)
+
+
+def require_started_session(session: Session, *, candidate_key_id: str) -> None:
+    """A candidate key uploads only once it started its session (``POST /sessions/redeem``):
+    a key handed out but never redeemed may not store files (409 ``session_not_started``).
+    Checked before the body is read, so a refused upload costs no disk or bandwidth."""
+    key = session.get(CandidateKey, candidate_key_id)
+    if key is None or key.redeemed_at is None:
+        raise Conflict(
+            "Start your session (POST /sessions/redeem) before uploading a zip.",
+            code="session_not_started",
+        )
 
 
 def upload_key(upload_id: str) -> str:
