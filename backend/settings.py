@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     evaluation_max_unpacked_mb: int = 500
     evaluation_max_files: int = 20_000
     evaluation_max_compression_ratio: int = 100
+    # Deepest folder nesting a zip may hold (refused as zip_too_deep before anything is unpacked).
+    evaluation_max_zip_depth: int = Field(default=64, ge=1, le=1000)
+    # Uploaded zips no evaluation named are deleted this many days after the upload.
+    upload_retention_days: int = Field(default=30, ge=1)
     # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120

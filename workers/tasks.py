@@ -118,6 +118,18 @@ def deliver_evaluation_callbacks() -> int:
     return delivered
 
 
+@ops.task()
+def delete_spent_uploads() -> int:
+    """Delete uploaded zips no evaluation will read again (``upload_retention``)."""
+    from backend.services.evaluations.upload_retention import delete_spent_uploads as sweep
+
+    with session_scope() as session:
+        swept = sweep(session)
+    if swept.total:
+        log.info("deleted %d evaluated and %d unused zip uploads", swept.evaluated, swept.unused)
+    return swept.total
+
+
 @ops.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     """The minute sweep, on ``ops``: never behind interviews or test suites. Only consumers
@@ -127,3 +139,4 @@ def every_minute() -> None:
     requeue_stale_evaluations.call_local()
     requeue_stale_interviews.call_local()
     deliver_evaluation_callbacks.call_local()
+    delete_spent_uploads.call_local()

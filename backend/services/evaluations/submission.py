@@ -21,7 +21,7 @@ from backend.models.evaluations import (
     new_upload_id,
 )
 from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, commit_or_conflict
-from backend.services.storage import discard, get_storage
+from backend.services.storage import discard, get_storage, stored_key
 from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
@@ -131,6 +131,12 @@ def usable_upload(
         or (candidate_key_id is not None and upload.candidate_key_id != candidate_key_id)
     ):
         raise InvalidInput(f"Unknown upload_id {upload_id[:64]!r}.", code="unknown_upload")
+    if not get_storage().exists(stored_key(upload.path)):  # swept (``upload_retention``)
+        raise InvalidInput(
+            "This upload was deleted (evaluated already, or never used within the retention "
+            "period): upload the zip again.",
+            code="upload_expired",
+        )
     return upload
 
 
