@@ -12,7 +12,6 @@ intake (inaccessible repository, hostile zip) fails the evaluation with its reas
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
 from workers.evaluation import calibration, similar_pairs
 from workers.evaluation.code import engine, intake
+from workers.evaluation.scratch import scratch_folder
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,10 @@ def run_evaluation(evaluation_id: str) -> str:
             return "skipped"
     with (
         leased_work.heartbeat(Evaluation, evaluation_id, owner),
-        tempfile.TemporaryDirectory(prefix="truelevel-eval-") as scratch,
+        scratch_folder(prefix="truelevel-eval-") as scratch,
     ):
         try:
-            return _run(evaluation_id, owner, Path(scratch))
+            return _run(evaluation_id, owner, scratch)
         except engine.EvaluationAbandoned:
             log.warning("evaluation %s: lease lost, another worker finishes it", evaluation_id)
             return "abandoned"

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from backend.settings import Settings, get_settings
 from workers.evaluation.code import git_adapter
+from workers.evaluation.scratch import remove_tree
 
 RefusalCode = Literal[
     "url_not_allowed",
@@ -42,6 +43,7 @@ RefusalCode = Literal[
     "zip_bomb",
     "zip_too_large",
     "zip_too_many_files",
+    "zip_too_deep",
     "zip_encrypted",
     "zip_corrupt",
     "zip_size_mismatch",
@@ -280,10 +282,17 @@ def _checked_entries(
     max_ratio = settings.evaluation_max_compression_ratio
     entries: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
     declared_total = 0
+    max_depth = settings.evaluation_max_zip_depth
     for info in infos:
         path = _safe_path(info.filename)
         if path is None:
             continue
+        depth = len(path.parts) - (0 if info.is_dir() else 1)  # folders to create
+        if depth > max_depth:
+            raise IntakeRefused(
+                "zip_too_deep",
+                f"The zip nests folders {depth} deep; the limit is {max_depth}.",
+            )
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise IntakeRefused(
@@ -468,12 +477,16 @@ def _make_folders(dest: Path, parts: tuple[str, ...]) -> None:
                 raise IntakeRefused(
                     "zip_corrupt", f"'{part}' is both a file and a folder in the zip."
                 ) from None
+        except OSError as error:  # a name or path this file system cannot hold
+            raise IntakeRefused(
+                "zip_corrupt", f"'{part[:100]}' cannot be created: {error.strerror}."
+            ) from None
 
 
 def _empty_folder(dest: Path) -> None:
     for child in dest.iterdir():
         if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child, ignore_errors=True)
+            remove_tree(child)
         else:
             child.unlink(missing_ok=True)
 
