@@ -26,6 +26,7 @@ from sqlmodel import select
 from backend.models import CandidateSession
 from backend.models.base import utcnow
 from backend.models.evaluations import Evaluation, EvaluationUpload, SessionEvent
+from backend.services.storage import get_storage, stored_key
 from tests.api.assessments.helpers import create_assessment, generate_keys
 from tests.helpers import make_org
 from truelevel_cli.commands import (
@@ -429,7 +430,8 @@ def test_submit_a_folder_zips_it_without_history_or_dependencies(
     db.expire_all()
     evaluation = db.get(Evaluation, started.state["submission"]["evaluationId"])
     upload = db.get(EvaluationUpload, evaluation.upload_id)
-    with zipfile.ZipFile(upload.path) as archive:
+    stored = get_storage().local_copy(stored_key(upload.path))
+    with stored as path, zipfile.ZipFile(path) as archive:
         assert sorted(archive.namelist()) == ["README.md", "src/orders.py"]
 
 
