@@ -8,6 +8,8 @@ shape (``{"error", "message", "errors"}``); seed 000 documents no error codes.
 Zips: ``POST /evaluations/uploads`` (multipart, field ``file``) answers ``201 {upload_id, size,
 sha256}``; the upload id then goes in ``artefact: {"type": "zip_upload", "upload_id": ...}``.
 A zip over ``TRUELEVEL_EVALUATION_MAX_ZIP_MB`` is 413, anything that is not a zip 400 ``not_a_zip``.
+A candidate key whose session was never started is 409 ``session_not_started``; an upload already
+deleted (``upload_retention``) named in a submission is 400 ``upload_expired``.
 
 Review: ``GET /review-queue`` lists evaluations waiting for a reviewer, oldest first; ``POST
 /evaluations/{id}/claim`` takes one (409 when another reviewer holds it or it is not waiting),
