@@ -291,7 +291,8 @@ def list_candidate_keys(
     session: Session, *, org_id: str, limit: str | int | None, offset: str | int | None
 ) -> dict[str, Any]:
     """GET /candidates (seed 001): the organisation's live keys across its live assessments,
-    oldest first, each with its assessment's id and title:
+    newest first (a key just generated is on the first page), each with its assessment's id
+    and title:
     ``{"candidates": [...], "total": n, "limit": l, "offset": o}``. Limit and offset are
     clamped as ``clamp_limit_offset`` describes."""
     limit, offset = clamp_limit_offset(limit, offset)
@@ -307,7 +308,7 @@ def list_candidate_keys(
     total = session.exec(select(func.count()).select_from(live.subquery())).one()
     rows = list(
         session.exec(
-            live.order_by(col(CandidateKey.created_at), col(CandidateKey.id))
+            live.order_by(col(CandidateKey.created_at).desc(), col(CandidateKey.id).desc())
             .offset(offset)
             .limit(limit)
         )

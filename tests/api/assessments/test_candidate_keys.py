@@ -264,19 +264,20 @@ def test_list_candidate_keys_across_the_organisation(client, db):
     page = list_candidate_keys(db, org_id=org.org_id, limit=None, offset=None)
     assert set(page) == {"candidates", "total", "limit", "offset"}
     assert (page["total"], page["limit"], page["offset"]) == (2, 50, 0)
-    assert [c["id"] for c in page["candidates"]] == [k1["id"], k2["id"]]
-    alice = page["candidates"][0]
+    # Newest first: the key generated last leads the list.
+    assert [c["id"] for c in page["candidates"]] == [k2["id"], k1["id"]]
+    alice = page["candidates"][1]
     assert set(alice) == KEY_FIELDS | {"assessmentId", "assessmentTitle"}
     assert alice["assessmentId"] == first["id"]
     assert alice["assessmentTitle"] == "First"
     assert alice["candidateName"] == "Alice"
     assert alice["candidateEmail"] == "a@example.com"
     assert alice["status"] == "pending"
-    assert page["candidates"][1]["status"] == "active"
-    assert page["candidates"][1]["sessionId"] is not None
+    assert page["candidates"][0]["status"] == "active"
+    assert page["candidates"][0]["sessionId"] is not None
 
     second_page = list_candidate_keys(db, org_id=org.org_id, limit="1", offset="1")
     assert (second_page["total"], second_page["limit"], second_page["offset"]) == (2, 1, 1)
-    assert [c["id"] for c in second_page["candidates"]] == [k2["id"]]
+    assert [c["id"] for c in second_page["candidates"]] == [k1["id"]]
     clamped = list_candidate_keys(db, org_id=org.org_id, limit="-5", offset="abc")
     assert (clamped["limit"], clamped["offset"], len(clamped["candidates"])) == (1, 0, 1)
