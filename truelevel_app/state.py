@@ -220,6 +220,12 @@ class CreateDialogState(rx.State, mixin=True):
     def close_create(self):
         self.show_create = False
 
+    def _reset_create_dialog(self) -> None:
+        """On page load: a reload (the state outlives it) must not reopen the dialog."""
+        self.form_error = ""
+        self.show_create = False
+        self.creating = False
+
 
 # -- helper for pages that follow a row while they are open (a mixin, like the ones above) ------
 

@@ -1,4 +1,8 @@
-"""Dialogs driven by page state: a confirmation for destructive actions, and a form dialog."""
+"""Dialogs driven by page state: a confirmation for destructive actions, and a form dialog.
+
+Each closes the way people expect: Escape (and, for the form dialog, a click outside it) calls
+the page's cancel handler through ``on_open_change``, so the state that opened it agrees that
+it is closed (a dialog whose ``open`` comes from state ignores those otherwise)."""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ def confirm_dialog(
     on_cancel: Any,
     confirm_id: str,
 ) -> rx.Component:
-    """An alert dialog with Cancel and a red confirm button; ``open`` comes from state."""
+    """An alert dialog with Cancel and a red confirm button; ``open`` comes from state.
+    Escape cancels (an alert dialog deliberately ignores clicks outside it)."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
@@ -41,6 +46,7 @@ def confirm_dialog(
             max_width="28rem",
         ),
         open=open,
+        on_open_change=lambda _open: on_cancel(),
     )
 
 
@@ -90,4 +96,5 @@ def form_dialog(
             max_width=max_width,
         ),
         open=open,
+        on_open_change=lambda _open: on_cancel(),
     )

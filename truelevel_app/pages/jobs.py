@@ -172,7 +172,7 @@ class JobsState(PagedState, CreateDialogState, AuthState):
 
     @rx.event
     def load(self):
-        self.form_error = ""
+        self._reset_create_dialog()
         return self._refresh()
 
     @rx.event
