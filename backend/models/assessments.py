@@ -261,7 +261,9 @@ WebUrl = Annotated[
 # Strict: JSON true or 1.5 is not a count; bounded so nothing overflows a database integer.
 TimeLimit = Annotated[int, PydanticField(strict=True, ge=1, le=10_080)]
 ExpiryDays = Annotated[int, PydanticField(strict=True, ge=1, le=365)]
-KeyCount = Annotated[int, PydanticField(strict=True, ge=1, le=50)]
+# Keys per POST /assessments/{id}/keys (seed 001: between 1 and 50).
+MIN_KEYS, MAX_KEYS = 1, 50
+KeyCount = Annotated[int, PydanticField(strict=True, ge=MIN_KEYS, le=MAX_KEYS)]
 Weight = Annotated[float, PydanticField(strict=True, gt=0, le=1000, allow_inf_nan=False)]
 
 DEFAULT_EXPIRES_IN_DAYS = 7
@@ -458,8 +460,10 @@ class KeysCreate(ApiInput):
     """POST /assessments/{id}/keys. An empty list counts as not given."""
 
     count: KeyCount
-    candidate_emails: Annotated[list[EmailAddress], PydanticField(max_length=50)] | None = None
-    candidate_names: Annotated[list[OptionalName], PydanticField(max_length=50)] | None = None
+    candidate_emails: Annotated[list[EmailAddress], PydanticField(max_length=MAX_KEYS)] | None = (
+        None
+    )
+    candidate_names: Annotated[list[OptionalName], PydanticField(max_length=MAX_KEYS)] | None = None
     org_name: OptionalName | None = None
 
     @model_validator(mode="after")

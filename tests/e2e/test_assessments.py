@@ -41,13 +41,37 @@ def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
     grace = page.locator(".candidate-key-row", has_text="grace@example.com")
     expect(grace).to_contain_text("Grace Hopper")
     expect(grace).to_contain_text("pending")
-    expect(page.locator("#keys-notice")).to_contain_text("1 invite email(s) queued")
+    # Mail is off (no SMTP host): the page says plainly that the invite did not leave.
+    expect(page.locator("#keys-notice")).to_contain_text("1 invite email was NOT sent")
+    expect(page.locator("#mail-off-notice")).to_contain_text("Invites are not emailed")
+    expect(grace.locator(".invite-delivery")).to_have_text("Not sent: email is not set up")
+    expect(page.locator(".candidate-key-row", has_not_text="grace").first).to_contain_text(
+        "No email"
+    )
 
-    # The invite link goes to the clipboard.
+    # Asking for 0 (or more than 50) keys is refused on the field; nothing is made.
+    for refused in ("0", "51"):
+        form.locator("textarea[name=candidates]").fill("")
+        form.locator("input[name=count]").fill(refused)
+        form.get_by_role("button", name="Generate keys").click()
+        expect(page.locator("#key-count-error")).to_contain_text("from 1 to 50")
+        expect(form.locator("input[name=count]")).to_have_attribute("aria-invalid", "true")
+        expect(keys).to_have_count(3)
+
+    # The invite link goes to the clipboard, from a visible "Copy link" on every key.
+    expect(page.locator(".copy-invite")).to_have_count(3)
     grace_key = grace.locator(".candidate-key").inner_text()
+    expect(grace.locator(".copy-invite")).to_have_text("Copy link")
     grace.locator(".copy-invite").click()
     link = page.evaluate("navigator.clipboard.readText()")
     assert link == f"{app.base_url}/candidate?key={grace_key}"
+
+    # Escape closes the revoke confirmation without revoking.
+    grace.locator(".revoke-candidate-key").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    expect(keys).to_have_count(3)
 
     # Revoke one key: it leaves the list and stops opening the candidate page.
     revoked = values[0]
@@ -60,6 +84,8 @@ def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
     page.goto("/candidates")
     rows = page.locator(".candidate-row")
     expect(rows).to_have_count(2)
+    # Newest first: Grace's key, generated last, leads the list.
+    expect(rows.first).to_contain_text(grace_key)
     expect(rows.first).to_contain_text("Rate limiter take-home")
     expect(page.locator(".page-indicator")).to_have_text("Page 1 of 1")
 
@@ -91,9 +117,28 @@ def test_assessment_form_and_unknown_assessment(page: Page):
     form = page.locator("#create-assessment-form")
     form.locator("input[name=title]").fill("No brief")
     form.locator("input[name=role]").fill("Engineer")
+    form.get_by_role("button", name="Create assessment").click()
+    expect(page.locator("#assessment-error")).to_have_text(
+        "Task brief: this field is required. Describe what the candidate builds."
+    )
+    form.locator("textarea[name=task_brief]").fill("Build it.")
     form.locator("input[name=repo_url]").fill("not a url")
     form.get_by_role("button", name="Create assessment").click()
     expect(page.locator("#assessment-error")).to_contain_text("Repository URL")
+
+    # The dialog closes on Escape and on a click outside it, and a reload does not reopen it.
+    dialog = page.get_by_role("dialog")
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    page.locator("#new-assessment").click()
+    expect(dialog).to_be_visible()
+    page.mouse.click(5, 5)
+    expect(dialog).to_have_count(0)
+    page.locator("#new-assessment").click()
+    expect(dialog).to_be_visible()
+    page.reload()
+    expect(page.locator("#new-assessment")).to_be_visible()
+    expect(dialog).to_have_count(0)
 
     page.goto("/assessments/00000000-0000-0000-0000-000000000000")
     expect(page.locator("#assessment-not-found")).to_be_visible()

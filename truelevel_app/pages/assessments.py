@@ -14,6 +14,8 @@ from backend.models import Assessment, CandidateKey
 from backend.models.assessments import (
     DEFAULT_TARGET_LEVEL,
     LEVELS,
+    MAX_KEYS,
+    MIN_KEYS,
     AssessmentCreate,
     KeysCreate,
 )
@@ -31,6 +33,7 @@ from backend.services.candidate_keys import (
     revoke_key,
 )
 from backend.services.errors import DomainError, NotFound
+from backend.services.invite_delivery import InviteDelivery, invite_deliveries, mail_enabled
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
@@ -59,6 +62,9 @@ ASSESSMENT_LABELS = {
     "target_level": "Target level",
     "targetLevel": "Target level",
 }
+BRIEF_REQUIRED = "Task brief: this field is required. Describe what the candidate builds."
+COUNT_ERROR = f"Enter how many keys to make: a whole number from {MIN_KEYS} to {MAX_KEYS}."
+COUNT_ERROR_EMAILS = f"One key is made per candidate line: at most {MAX_KEYS} candidates at a time."
 KEY_LABELS = {
     "count": "Number of keys",
     "candidate_emails": "Candidate emails",
@@ -86,6 +92,8 @@ class KeyRow(TypedDict):
     expires: str
     created: str
     invite_link: str
+    invite: str
+    invite_state: str
 
 
 class AssessmentView(TypedDict):
@@ -113,6 +121,13 @@ def _live_key_counts(session: Session, assessment_ids: list[str]) -> dict[str, i
         .group_by(CandidateKey.assessment_id)
     )
     return dict(rows.all())
+
+
+def _whole_number(raw: str) -> int | None:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        return None
 
 
 def _optional_int(raw: str, label: str) -> int | None:
@@ -167,7 +182,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
 
     @rx.event
     def load(self):
-        self.form_error = ""
+        self._reset_create_dialog()
         return self._refresh()
 
     @rx.event
@@ -176,6 +191,11 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
         member = self._authorise("edit")
         if member is None:
             self.form_error = READ_ONLY
+            return
+        if not form_data.get("task_brief", "").strip():
+            # This form has no issue to stand in for a brief (the API's "taskBrief is required
+            # when no issueId is given"): say it in the form's own words.
+            self.form_error = BRIEF_REQUIRED
             return
         try:
             data = AssessmentCreate.model_validate(
@@ -214,7 +234,24 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/assessments/{new_id}")
 
 
-def _key_row(data: dict) -> KeyRow:
+def _invite_text(delivery: InviteDelivery) -> str:
+    """What the recruiter reads in the Invite column: whether the email really left."""
+    if delivery.state == "none":
+        return "No email (copy the link)"
+    if delivery.state == "sent":
+        return f"Sent {when(delivery.sent_at)}"
+    reason = delivery.last_error or "no reason recorded"
+    if delivery.state == "failed":
+        return f"Failed after {delivery.attempts} attempts: {reason}"
+    if delivery.state == "not_sent":
+        return "Not sent: email is not set up"
+    if delivery.attempts:
+        noun = "attempt" if delivery.attempts == 1 else "attempts"
+        return f"Queued, not sent yet ({delivery.attempts} {noun} failed: {reason})"
+    return "Queued, not sent yet"
+
+
+def _key_row(data: dict, delivery: InviteDelivery) -> KeyRow:
     name, email = data.get("candidate_name"), data.get("candidate_email")
     candidate = f"{name} <{email}>" if name and email else (email or name or "—")
     return KeyRow(
@@ -225,7 +262,23 @@ def _key_row(data: dict) -> KeyRow:
         expires=when_iso(data["expires_at"]),
         created=when_iso(data["created_at"]),
         invite_link=invite_link(data["key"]),
+        invite=_invite_text(delivery),
+        invite_state=delivery.state,
     )
+
+
+def _generated_notice(made: int, invited: int, *, mail_on: bool) -> str:
+    """After generating: how many keys, and honestly whether their invites can leave."""
+    text = f"Generated {made} {'key' if made == 1 else 'keys'}."
+    if not invited:
+        return text
+    emails, were = ("email", "was") if invited == 1 else ("emails", "were")
+    if not mail_on:
+        return (
+            f"{text} The {invited} invite {emails} {were} NOT sent: email is not set up on this "
+            "server. Copy each candidate's link below and send it yourself."
+        )
+    return f"{text} {invited} invite {emails} queued; the Invite column shows when each is sent."
 
 
 def _parse_candidates(text: str) -> tuple[list[str], list[str]]:
@@ -264,11 +317,13 @@ class AssessmentDetailState(AuthState):
     not_found: bool = False
     error: str = ""
     keys_error: str = ""
+    count_error: str = ""
     notice: str = ""
     generating: bool = False
     confirm_key_id: str = ""
     confirm_key: str = ""
     confirm_delete: bool = False
+    mail_enabled: bool = True
 
     def _current_id(self) -> str:
         # The [assessment_id] segment of the route (a var Reflex adds to the root state).
@@ -289,9 +344,12 @@ class AssessmentDetailState(AuthState):
                 created=when(a.created_at),
             )
             keys = list_keys(session, org_id=org_id, assessment_id=a.id)
+            deliveries = invite_deliveries(session, keys=keys)
+            self.mail_enabled = mail_enabled()
             # Newest first, so freshly generated keys are at the top.
             self.keys = [
-                _key_row(k.model_dump()) for k in reversed(public_keys(session, keys=keys))
+                _key_row(k.model_dump(), deliveries[k.id])
+                for k in reversed(public_keys(session, keys=keys))
             ]
 
     @rx.event
@@ -301,7 +359,7 @@ class AssessmentDetailState(AuthState):
             return rx.redirect(SIGNIN_ROUTE, replace=True)
         self.loading = True
         self.not_found = False
-        self.error = self.keys_error = self.notice = ""
+        self.error = self.keys_error = self.count_error = self.notice = ""
         self.confirm_key_id = ""
         self.confirm_delete = False
         self.keys = []
@@ -316,26 +374,27 @@ class AssessmentDetailState(AuthState):
 
     @rx.event
     def generate(self, form_data: dict[str, str]):
-        self.keys_error = self.notice = ""
+        self.keys_error = self.count_error = self.notice = ""
         member = self._authorise("edit")
         if member is None:
             self.keys_error = READ_ONLY
             return
         emails, names = _parse_candidates(form_data.get("candidates", ""))
+        count = len(emails) or _whole_number(form_data.get("count", ""))
+        if count is None or not MIN_KEYS <= count <= MAX_KEYS:
+            # Never round a refused number up to a key nobody asked for.
+            self.count_error = COUNT_ERROR_EMAILS if emails else COUNT_ERROR
+            return
         try:
-            count = len(emails) or _optional_int(form_data.get("count", ""), "Number of keys")
             data = KeysCreate.model_validate(
                 {
-                    "count": count or 1,
+                    "count": count,
                     "candidate_emails": emails or None,
                     "candidate_names": names if any(names) else None,
                 }
             )
         except ValidationError as exc:
             self.keys_error = validation_message(exc, KEY_LABELS)
-            return
-        except ValueError as exc:
-            self.keys_error = str(exc)
             return
         self.generating = True
         yield
@@ -345,10 +404,7 @@ class AssessmentDetailState(AuthState):
                     session, org_id=member.org_id, assessment_id=self._current_id(), data=data
                 )
                 invited = sum(1 for k in made if k.candidate_email)
-            noun = "key" if len(made) == 1 else "keys"
-            self.notice = f"Generated {len(made)} {noun}." + (
-                f" {invited} invite email(s) queued." if invited else ""
-            )
+            self.notice = _generated_notice(len(made), invited, mail_on=mail_enabled())
             self._reload(member.org_id)
         except DomainError as exc:
             self.keys_error = exc.message
@@ -517,12 +573,27 @@ def _key_row_view(row) -> rx.Component:
         ),
         rx.table.cell(row["candidate"]),
         rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(
+            rx.text(
+                row["invite"],
+                size="2",
+                color_scheme=rx.match(
+                    row["invite_state"],
+                    ("sent", "green"),
+                    ("failed", "red"),
+                    ("none", "gray"),
+                    "orange",
+                ),
+                class_name="invite-delivery",
+            )
+        ),
         rx.table.cell(row["expires"], white_space="nowrap"),
         rx.table.cell(
             rx.hstack(
                 rx.tooltip(
-                    rx.icon_button(
+                    rx.button(
                         rx.icon("link", size=14),
+                        "Copy link",
                         size="1",
                         variant="soft",
                         on_click=[
@@ -567,10 +638,22 @@ def _generate_card() -> rx.Component:
                                 "count",
                                 type="number",
                                 default_value="1",
-                                min="1",
-                                max="50",
+                                id="key-count",
+                                aria_invalid=AssessmentDetailState.count_error != "",
+                                aria_describedby="key-count-error",
                             ),
-                            width="10rem",
+                            rx.cond(
+                                AssessmentDetailState.count_error != "",
+                                rx.text(
+                                    AssessmentDetailState.count_error,
+                                    size="1",
+                                    color_scheme="red",
+                                    role="alert",
+                                    id="key-count-error",
+                                    margin_top="0.25rem",
+                                ),
+                            ),
+                            width="12rem",
                         ),
                         rx.box(
                             text_area(
@@ -649,8 +732,21 @@ def _assessment_details() -> rx.Component:
         success_callout(AssessmentDetailState.notice, id="keys-notice"),
         rx.cond(AuthState.can_edit, _generate_card()),
         rx.heading("Candidate keys", size="4"),
+        rx.cond(
+            ~AssessmentDetailState.mail_enabled,
+            rx.callout(
+                "Invites are not emailed: email (SMTP) is not set up on this server. Use "
+                "“Copy link” on each key and send the candidate their link yourself.",
+                icon="mail-x",
+                color_scheme="orange",
+                role="status",
+                size="1",
+                width="100%",
+                id="mail-off-notice",
+            ),
+        ),
         data_table(
-            columns=["Key", "Candidate", "Status", "Expires", ""],
+            columns=["Key", "Candidate", "Status", "Invite", "Expires", ""],
             rows=AssessmentDetailState.keys,
             render_row=_key_row_view,
             loading=AssessmentDetailState.loading,
