@@ -445,6 +445,8 @@ def test_candidate_submits_a_zip_after_the_time_limit(
     expect(candidate.locator(".selected-zip")).to_have_text("take-home.zip")
     candidate.locator("#submit-zip").click()
     expect(candidate.locator("#submitted")).to_have_text("Submitted")
+    # The badge beside it agrees (it said "Time is up", or "In progress" within the time).
+    expect(candidate.locator("#session-status")).to_have_text("Submitted")
     expect(candidate.locator("#submitted-late")).to_contain_text("after the time limit")
     evaluation_id = candidate.locator("#submitted-evaluation-id").inner_text()
     assert re.fullmatch(r"eval-[0-9a-f]{20}", evaluation_id)

@@ -67,6 +67,17 @@ def _submission(session: Session, session_id: str) -> Evaluation | None:
     return submission_for_session(session, session_id=session_id)
 
 
+def _status_text(candidate_session: CandidateSession | None, submitted: Any) -> str:
+    """The badge beside the submission: "Submitted" once work is in, whatever the clock says
+    (not "In progress" or "Time is up" next to the "Submitted" notice)."""
+    if candidate_session is None:
+        return ""
+    status = session_status(candidate_session)
+    if submitted is not None and status in {"active", "expired"}:
+        return "Submitted"
+    return SESSION_STATUS_TEXT.get(status, "")
+
+
 def _invite_view(session: Session, key: CandidateKey, assessment: Any) -> InviteView:
     candidate_session = session.get(CandidateSession, key.session_id) if key.session_id else None
     submitted = _submission(session, candidate_session.id) if candidate_session else None
@@ -79,9 +90,7 @@ def _invite_view(session: Session, key: CandidateKey, assessment: Any) -> Invite
         time_limit=minutes_text(assessment.time_limit_minutes),
         expires=when(key.expires_at),
         started=candidate_session is not None,
-        session_status=SESSION_STATUS_TEXT.get(
-            session_status(candidate_session) if candidate_session else "", ""
-        ),
+        session_status=_status_text(candidate_session, submitted),
         deadline=when(candidate_session.deadline_at, "") if candidate_session else "",
         deadline_iso=(iso(candidate_session.deadline_at) or "") if candidate_session else "",
         evaluation_id=submitted.id if submitted else "",
