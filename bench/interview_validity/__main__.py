@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.interview_validity.corpus import CANDIDATE, ROLES, Candidate, candidates
-from bench.interview_validity.figures import auc, perturbations
+from bench.interview_validity.figures import auc, jitter
 
 # The audio hook: a function that renders a candidate to audio, runs the speech pipeline and
 # returns its transcript (segments with speakers); None scores the exact text.
@@ -102,28 +102,30 @@ def run(split: str, source: TranscriptSource | None = None) -> dict[str, Any]:
 
 
 def _flip_rate(people, reports, embedder, source) -> dict[str, Any]:
-    """Share of competency scores (and recommendations) that change when every candidate answer
-    gets one small change."""
-    changed = total = rec_changed = runs = 0
+    """Share of competency scores and of recommendations that change under each kind of
+    speech-recognition jitter (``figures.jitter``), and over all of them."""
+    changed: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # scores, of, recs, of
     for person in people:
         base = reports[person.name]
-        names = sorted(perturbations(person.answers[0]))
-        for name in names:
-            turns = [
-                (speaker, perturbations(text).get(name, text) if speaker == CANDIDATE else text)
-                for speaker, text in person.turns()
-            ]
+        for name, turns in sorted(jitter(person.turns(), CANDIDATE).items()):
             transcript = source(person, turns) if source else person.transcript(turns)
             other = _assess(person, transcript, embedder)
+            counts = changed[name]
             for key, value in base["scores"].items():
-                total += 1
-                changed += value["score"] != other["scores"][key]["score"]
-            runs += 1
-            rec_changed += base["recommendation"] != other["recommendation"]
+                counts[0] += value["score"] != other["scores"][key]["score"]
+                counts[1] += 1
+            counts[2] += base["recommendation"] != other["recommendation"]
+            counts[3] += 1
+    total = [sum(c[i] for c in changed.values()) for i in range(4)]
     return {
-        "scores": round(changed / total, 3) if total else 0.0,
-        "recommendations": round(rec_changed / runs, 3) if runs else 0.0,
-        "variants": runs,
+        "scores": round(total[0] / total[1], 3) if total[1] else 0.0,
+        "recommendations": round(total[2] / total[3], 3) if total[3] else 0.0,
+        "variants": total[3],
+        "by_kind": {
+            name: {"scores": round(c[0] / c[1], 3), "recommendations": round(c[2] / c[3], 3)}
+            for name, c in sorted(changed.items())
+            if c[1] and c[3]
+        },
     }
 
 
@@ -159,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         f"  flip rate under small transcript changes: scores {flips['scores']}, "
         f"recommendations {flips['recommendations']} ({flips['variants']} variants)"
     )
+    for name, kind in flips["by_kind"].items():
+        print(f"    {name:<26} scores {kind['scores']}, recommendations {kind['recommendations']}")
     print(f"  ({figures['seconds']} s)")
     return 0
 

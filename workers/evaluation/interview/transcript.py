@@ -141,8 +141,36 @@ def segment_units(segment: Segment) -> list[Unit]:
     return units
 
 
+def turn_units(parts: Sequence[Segment]) -> list[Unit]:
+    """The sentences of one speaker's consecutive segments read as one text, so where speech
+    recognition happened to cut its segments (mid-sentence, one take to the next) does not
+    change the sentences; timed by their words when every segment's words line up with its
+    text, else segment by segment."""
+    if len(parts) <= 1 or not all(len(p.words) == len(p.text.split()) for p in parts):
+        return [u for p in parts for u in segment_units(p)]
+    joined = Segment(
+        start=parts[0].start,
+        end=parts[-1].end,
+        speaker=parts[0].speaker,
+        role=parts[0].role,
+        text=" ".join(p.text for p in parts),
+        words=tuple(w for p in parts for w in p.words),
+    )
+    return segment_units(joined)
+
+
 def candidate_units(segments: Sequence[Segment], candidates: frozenset[str]) -> list[Unit]:
-    return [u for s in segments if s.speaker in candidates for u in segment_units(s)]
+    """The candidate's sentences, each run of their consecutive segments read as one text."""
+    units: list[Unit] = []
+    run: list[Segment] = []
+    for segment in [*segments, None]:
+        if segment is not None and run and segment.speaker == run[-1].speaker:
+            run.append(segment)
+            continue
+        if run and run[0].speaker in candidates:
+            units.extend(turn_units(run))
+        run = [segment] if segment is not None else []
+    return units
 
 
 def is_question(text: str) -> bool:
@@ -182,7 +210,7 @@ def questions(
         text = " ".join(p.text for p in parts)
         if speaker in candidates:
             if current is not None:
-                answer.extend(u for p in parts for u in segment_units(p))
+                answer.extend(turn_units(parts))
         elif role_of.get(speaker) == "interviewer" and is_question(text):
             close()
             current, answer = (start, end, question_text(text)), []
