@@ -74,6 +74,17 @@ def process_interview(job_id: str) -> str:
     return outcome
 
 
+@cpu.task(priority=10)
+def assess_interview_text(job_id: str) -> str:
+    """Assess one interview job sent as a transcript (text): the interview pipeline without
+    speech models, on the CPU queue."""
+    from workers.interviews.pipeline import run_interview_job
+
+    outcome = run_interview_job(job_id)
+    log.info("interview job %s (text): %s", job_id, outcome)
+    return outcome
+
+
 @ops.task()
 def requeue_stale_evaluations() -> tuple[int, int]:
     """Enqueue again the evaluations whose worker died or whose message was lost."""

@@ -5,6 +5,10 @@ Routes (under ``/api/v1``), errors in seed 004's ``{"detail": {"error", "message
 
 - ``POST /recruitscreen/jobs`` (multipart: ``file``, ``role_title``, optional ``duration_s``):
   202 ``{job_id, status, credits_charged, credits_remaining, status_url, events_url}``.
+  The same route takes an interview as text: a JSON body ``{role_title, transcript: [{speaker
+  and/or role, text, start?, end?}]}`` (``transcripts``), assessed by the same code once the
+  audio path has its transcript, charged nothing; 422 with the reasons for an empty transcript,
+  no candidate or interviewer, a speaker without a role or with two.
   ``credits_remaining`` is null while billing is off (unlimited). 402 ``insufficient_credits``
   (``credits_needed``, ``upgrade_url``), 413 ``file_too_large``, 422 for a missing field or a
   file that is not usable audio (``empty_file``, ``unsupported_media_type``, ``corrupt_media``
@@ -33,7 +37,8 @@ from typing import Annotated, Any
 import anyio
 from fastapi import APIRouter, Depends, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
+from sqlmodel import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
@@ -46,10 +51,11 @@ from backend.models import ApiScope
 from backend.models.base import iso
 from backend.models.interviews import InterviewJob
 from backend.services.errors import NotFound
-from backend.services.interviews import credits, jobs, submission
+from backend.services.interviews import credits, jobs, submission, transcripts
 from backend.services.interviews.model_status import model_status
 
 JOB_ID_PATTERN = "job_[0-9a-f]{20}"
+TRANSCRIPT_MAX_BYTES = 2 * 1024 * 1024
 
 
 class InterviewJobConvertor(Convertor[str]):
@@ -153,6 +159,9 @@ _SUBMIT_SCHEMA = uploads.multipart_body(
         "description": "Optional; used only when the file carries no timing.",
     },
 )
+_SUBMIT_SCHEMA["requestBody"]["content"]["application/json"] = {
+    "schema": transcripts.TranscriptSubmission.model_json_schema(ref_template="#/$defs/{model}")
+}
 
 
 def _invalid(field: str, message: str, kind: str = "value_error") -> RequestValidationError:
@@ -192,7 +201,10 @@ async def submit_job(
     request: Request, db: SessionDep, who: InterviewsPrincipal, response: Response
 ) -> JobAccepted:
     """Accept the recording at once (202); transcription and assessment run in the workers.
-    Credits (1 per started audio minute of the measured duration) are charged now, once."""
+    Credits (1 per started audio minute of the measured duration) are charged now, once. A JSON
+    body is an interview as text (``transcripts``): assessed on a worker, charged nothing."""
+    if _media_type(request) == "application/json":
+        return await _submit_transcript(request, db, who, response)
     async with uploads.multipart_form(
         request,
         max_file_bytes=submission.max_recording_bytes(),
@@ -220,19 +232,50 @@ async def submit_job(
                 role_title=role_title,
                 declared_duration_s=duration,
             )
-            accepted = JobAccepted(
-                job_id=job.id,
-                status=job.status,
-                credits_charged=job.credits_charged,
-                credits_remaining=credits.balance(db, org_id=who.org_id),
-                status_url=jobs.status_url(job.id),
-                events_url=jobs.events_url(job.id),
-            )
-            submission.dispatch_job(job.id, job.priority)  # never raises
-            return accepted
+            return _accepted(db, who, job)
 
         accepted = await in_thread(db, accept)
     response.headers["Location"] = accepted.status_url
+    return accepted
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+async def _submit_transcript(
+    request: Request, db: SessionDep, who: Principal, response: Response
+) -> JobAccepted:
+    body = await request.body()
+    if len(body) > TRANSCRIPT_MAX_BYTES:
+        raise _invalid("transcript", f"the body is larger than {TRANSCRIPT_MAX_BYTES} bytes")
+    try:
+        sent = transcripts.TranscriptSubmission.model_validate_json(body)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
+
+    def accept() -> JobAccepted:
+        job = transcripts.submit_transcript(db, org_id=who.org_id, submission=sent)
+        return _accepted(db, who, job)
+
+    accepted = await in_thread(db, accept)
+    response.headers["Location"] = accepted.status_url
+    return accepted
+
+
+def _accepted(db: Session, who: Principal, job: InterviewJob) -> JobAccepted:
+    """The 202 body of a job just committed, and its queue message (in the caller's thread)."""
+    accepted = JobAccepted(
+        job_id=job.id,
+        status=job.status,
+        credits_charged=job.credits_charged,
+        credits_remaining=credits.balance(db, org_id=who.org_id),
+        status_url=jobs.status_url(job.id),
+        events_url=jobs.events_url(job.id),
+    )
+    submission.dispatch_job(job.id, job.priority, job.source)  # never raises
     return accepted
 
 

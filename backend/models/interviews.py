@@ -57,6 +57,7 @@ ACTIVE_STATUSES = (
 class InterviewSource(StrEnum):
     upload = "upload"  # a recording sent through the API or the web app
     call = "call"  # the answers of a browser interview (seed 003 instant call)
+    transcript = "transcript"  # a transcript with speakers, sent as text (no audio)
 
 
 class InterviewJob(LeasedWork, table=True):

@@ -37,11 +37,15 @@ def interview_priority(*, source: str, paid: bool) -> int:
     return INTERVIEW_PRIORITY["paid" if paid else "standard"]
 
 
-def enqueue_interview(job_id: str, priority: int) -> None:
-    """Ask a worker to transcribe and assess interview job ``job_id``."""
+def enqueue_interview(job_id: str, priority: int, *, source: str | None = None) -> None:
+    """Ask a worker to transcribe and assess interview job ``job_id``: on the ``gpu`` queue,
+    or the ``cpu`` one for a transcript sent as text (sentence embeddings need no GPU)."""
     from workers import tasks
 
-    tasks.process_interview(job_id, priority=priority)
+    if source == "transcript":
+        tasks.assess_interview_text(job_id, priority=priority)
+    else:
+        tasks.process_interview(job_id, priority=priority)
 
 
 def send_callbacks_now() -> None:

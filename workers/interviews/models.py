@@ -38,9 +38,11 @@ _models = LoadedModels()
 _lock = threading.Lock()
 
 
-def is_warm() -> bool:
-    """Whether every interview model of this process is loaded."""
-    return all(m is not None for m in (_models.asr, _models.speaker_encoder, _models.embedder))
+def is_warm(*, speech: bool = True) -> bool:
+    """Whether every interview model of this process is loaded (``speech=False``: the sentence
+    model, all that a transcript sent as text needs)."""
+    needed = (_models.asr, _models.speaker_encoder, _models.embedder) if speech else ()
+    return _models.embedder is not None and all(m is not None for m in needed)
 
 
 def _report(role: str, name: str, state: str, *, device: str | None = None, **extra: Any) -> None:
@@ -76,11 +78,12 @@ def _footprint_mib(path: str | None) -> int | None:
     return None
 
 
-def load() -> LoadedModels:
-    """Load whatever is not loaded yet (once per process, whichever thread asks first)."""
+def load(*, speech: bool = True) -> LoadedModels:
+    """Load whatever is not loaded yet (once per process, whichever thread asks first);
+    ``speech=False`` loads only the sentence model (a transcript sent as text)."""
     with _lock:
         settings = get_settings()
-        if _models.asr is None:
+        if speech and _models.asr is None:
             from workers.speech.transcription import load_configured_model
 
             name = settings.speech_model
@@ -102,7 +105,7 @@ def load() -> LoadedModels:
                 device=f"{_models.asr.device}/{_models.asr.compute_type}",
                 footprint_mib=_footprint_mib(_models.asr.name),
             )
-        if _models.speaker_encoder is None:
+        if speech and _models.speaker_encoder is None:
             from workers.speech.diarization import load_speaker_encoder
 
             _report("diarization", "resemblyzer", "loading")

@@ -4,8 +4,10 @@
 over once its lease lapses), waits for the models under ``loading_weights`` when they are cold,
 then under ``processing_inference`` decodes, transcribes, attributes speakers (stereo channels,
 diarization by speaker embeddings for mono, or known for a browser interview), measures the
-conversation and assesses it. Every state is recorded in the database before the work it names.
-Inputs are deleted after processing unless the organisation keeps them.
+conversation and assesses it. A transcript sent as text (``text_conversation``) skips the speech
+models and goes straight to the same measuring and assessment. Every state is recorded in the
+database before the work it names. Inputs are deleted after processing unless the organisation
+keeps them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from backend.models import InterviewAnswer, InterviewCall, InterviewJob, Organiz
 from backend.models.interviews import ACTIVE_STATUSES, InterviewSource
 from backend.services import leases
 from backend.services.interviews import jobs
+from backend.services.interviews.transcripts import TRANSCRIPT_FILE
 from backend.services.pipeline.job_vocabulary import interview_vocabulary
 from backend.services.rubrics import ensure_default_rubric
 from backend.services.storage import ObjectMissing, get_storage, stored_key
@@ -59,7 +62,7 @@ class LeaseLost(Exception):
 class Conversation:
     segments: tuple[Segment, ...]
     duration: float
-    method: str  # channels | embeddings | single | known
+    method: str  # channels | embeddings | single | known | text
     known_roles: dict[str, str] | None
     # How clearly a mono recording holds a second voice (diarization's silhouette), else None.
     separation: float | None = None
@@ -124,19 +127,26 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         rubric_categories = list(rubric.categories)
         vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
         bank = question_bank(session, org_id=job.org_id, role_title=role_title, call_id=call_id)
-    if not models.is_warm():
-        _transition(job_id, owner, "loading_weights", "Loading the speech models (cold start).")
+    speech = source != InterviewSource.transcript.value
+    if not models.is_warm(speech=speech):
+        what = "speech models" if speech else "sentence model"
+        _transition(job_id, owner, "loading_weights", f"Loading the {what} (cold start).")
         try:
-            loaded = models.load()
+            loaded = models.load(speech=speech)
         except Exception as error:
-            message = f"The speech model could not be loaded: {error}"
+            message = f"The {what} could not be loaded: {error}"
             raise JobFailed("model_unavailable", message) from None
     else:
-        loaded = models.load()
-    _transition(job_id, owner, "processing_inference", "Transcribing and assessing.")
+        loaded = models.load(speech=speech)
+    detail = "Transcribing and assessing." if speech else "Assessing the transcript."
+    _transition(job_id, owner, "processing_inference", detail)
+    what = "recording" if speech else "transcript"
     if input_key is None:
-        raise JobFailed("input_missing", "The recording is no longer stored.")
-    if source == InterviewSource.call.value:
+        raise JobFailed("input_missing", f"The {what} is no longer stored.")
+    if not speech:
+        with _fetched(input_key, "The transcript is no longer stored.") as path:
+            conversation = text_conversation(path)
+    elif source == InterviewSource.call.value:
         conversation = _call_conversation(loaded, call_id, vocabulary)
     else:
         with _fetched(input_key, "The recording is no longer stored.") as path:
@@ -193,6 +203,20 @@ def recording_conversation(
     return Conversation(
         diarized.segments, audio.duration, diarized.method, None, diarized.separation
     )
+
+
+def text_conversation(path: Path) -> Conversation:
+    """A transcript sent as text (``backend.services.interviews.transcripts``): its segments as
+    they are, speakers and roles known, words spread evenly over each segment."""
+    import json
+
+    rows = json.loads((path if path.is_file() else path / TRANSCRIPT_FILE).read_text())
+    segments = tuple(
+        _said(str(r["text"]), float(r["start"]), float(r["end"]), str(r["speaker"])) for r in rows
+    )
+    roles = {str(r["speaker"]): str(r["role"]) for r in rows}
+    duration = max((s.end for s in segments), default=0.0)
+    return Conversation(segments, duration, "text", roles)
 
 
 def _call_conversation(
@@ -311,7 +335,11 @@ def report(
     )
     assessment = refine_wording(assessment, role_title=role_title)
     speakers = sorted({row["speaker"] for row in transcript})
+    text = conversation.method == "text"
+    names = {"embeddings": loaded.names["embeddings"]} if text else loaded.names
     return {
+        # What was assessed: a recording transcribed here ("audio") or a transcript as sent.
+        "assessed_from": "text" if text else "audio",
         "duration_s": round(conversation.duration, 2),
         "transcript": transcript,
         "speakers": [
@@ -327,7 +355,7 @@ def report(
         "diarization": _diarization(conversation, len(speakers)),
         "metrics": metrics,
         "assessment": assessment,
-        "models": dict(sorted(loaded.names.items())),
+        "models": dict(sorted(names.items())),
     }
 
 
@@ -360,10 +388,19 @@ def _dispose_inputs(job_id: str) -> None:
         get_storage().delete(key)
 
 
+def _enqueue(job_id: str, priority: int) -> None:
+    """The queue of the job's kind (a transcript sent as text: cpu; audio: gpu)."""
+    from backend.services import dispatch
+
+    with session_scope() as session:
+        job = session.get(InterviewJob, job_id)
+        source = job.source if job is not None else None
+    dispatch.enqueue_interview(job_id, priority, source=source)
+
+
 def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
     """The minute sweep for interview jobs (``workers.leased_work.requeue_stale``); one that
     kept losing its workers fails as ``worker_lost``."""
-    from backend.services import dispatch
 
     def give_up(session: Session, job_id: str, attempts: int) -> bool:
         failed = jobs.fail_abandoned(
@@ -381,7 +418,7 @@ def requeue_stale(*, older_than_s: int = 60) -> tuple[int, int]:
         claimable=CLAIMABLE,
         created_column=col(InterviewJob.created_at),
         max_attempts=MAX_ATTEMPTS,
-        enqueue=dispatch.enqueue_interview,
+        enqueue=_enqueue,
         give_up=give_up,
         older_than_s=older_than_s,
     )

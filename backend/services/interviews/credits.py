@@ -24,6 +24,14 @@ from backend.settings import get_settings
 EXHAUSTED_MESSAGE = "Credit balance exhausted. Subscribe to continue."
 
 
+def credits_for(*, source: str, duration_s: float | None) -> int:
+    """What a job costs: audio by its minutes (``credits_needed``); a transcript sent as text
+    nothing, as seed 004 charges per audio minute and text has none."""
+    if source == "transcript":
+        return 0
+    return credits_needed(duration_s)
+
+
 def credits_needed(duration_s: float | None) -> int:
     """Credits for a recording of ``duration_s`` seconds: started minutes, at least 1."""
     if duration_s is None or not math.isfinite(duration_s) or duration_s <= 0:

@@ -168,11 +168,11 @@ def add_charged_job(session: Session, *, job: InterviewJob) -> None:
     """Add a new job as ``queued``, with its first event, and charge it: the one way an interview
     job comes into being (an uploaded recording here, a browser interview in ``call_jobs``).
 
-    The job is charged for its ``duration_s`` (``credits.credits_needed``) and queued with its
-    source's priority. Nothing is committed: the caller commits, and rolls back on any error, so
-    a refusal (402 from the charge) leaves no job, no event and no charge behind."""
+    The job is charged for its ``duration_s`` (``credits.credits_for``: text is free) and queued
+    with its source's priority. Nothing is committed: the caller commits, and rolls back on any
+    error, so a refusal (402 from the charge) leaves no job, no event and no charge behind."""
     job.status = InterviewJobStatus.queued.value
-    job.credits_charged = credits.credits_needed(job.duration_s)
+    job.credits_charged = credits.credits_for(source=job.source, duration_s=job.duration_s)
     job.priority = dispatch.interview_priority(
         source=job.source, paid=credits.balance(session, org_id=job.org_id) is not None
     )
@@ -186,19 +186,19 @@ def add_charged_job(session: Session, *, job: InterviewJob) -> None:
     )
 
 
-def dispatch_job(job_id: str, priority: int | None = None) -> bool:
+def dispatch_job(job_id: str, priority: int | None = None, source: str | None = None) -> bool:
     """Tell the queue about an accepted job (after its commit). Never raises: the row is
     durable and the workers' sweep enqueues what was not. True when the message was sent."""
     try:
-        if priority is None:
+        if priority is None or source is None:
             from backend.db import session_scope
 
             with session_scope() as session:
                 job = session.get(InterviewJob, job_id)
                 if job is None:
                     return False
-                priority = job.priority
-        dispatch.enqueue_interview(job_id, priority)
+                priority, source = job.priority, job.source
+        dispatch.enqueue_interview(job_id, priority, source=source)
     except Exception:
         log.exception("enqueueing interview job %s failed", job_id)
         return False

@@ -169,12 +169,13 @@ def test_missing_file_is_422(client, org):
     assert [e["field"] for e in body["errors"]] == ["file"]
 
 
-def test_a_json_body_is_422_missing_file(client, org):
+def test_a_json_body_without_a_transcript_is_422_missing_transcript(client, org):
+    # A JSON body is an interview sent as text (test_transcript_jobs): it needs its transcript.
     response = client.post(
         f"{API}/recruitscreen/jobs", headers=org.headers, json={"role_title": "SRE"}
     )
     assert response.status_code == 422
-    assert [e["field"] for e in detail(response)["errors"]] == ["file"]
+    assert [e["field"] for e in detail(response)["errors"]] == ["transcript"]
 
 
 @pytest.mark.parametrize("role_title", [None, "", "   "])

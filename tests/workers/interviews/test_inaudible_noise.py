@@ -1,7 +1,8 @@
 """Noise nobody can hear does not change an assessment: a short two-voice interview is
-rendered with espeak-ng (stereo, a voice per channel), copies get ±1 LSB of random noise (16-bit), and the real interview
-pipeline (speech model, diarization, assessment against a job's question bank) gives each copy
-the same competency scores and recommendation as the clean recording."""
+rendered with espeak-ng (stereo, a voice per channel), copies get ±1 LSB of random noise
+(16-bit), and the real interview pipeline (speech model, speakers by channel, assessment
+against a job's question bank) gives each copy the same competency scores and recommendation
+as the clean recording."""
 
 from __future__ import annotations
 
