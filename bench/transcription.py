@@ -172,9 +172,9 @@ Run = Callable[[], str]  # one configuration's work on the file; returns the tex
 def job_runner(model: SpeechModel, path: Path) -> Run:
     """An interview job's processing of `path` with warm models (``workers.interviews``)."""
     from backend.services.rubrics import default_rubric_categories
-    from workers.evaluation.interview.embeddings import load_embedder
     from workers.interviews import pipeline
-    from workers.interviews.models import LoadedModels
+    from workers.interviews.assessment.embeddings import load_embedder
+    from workers.interviews.loaded_models import LoadedModels
     from workers.speech.diarization import load_speaker_encoder
 
     loaded = LoadedModels(

@@ -112,7 +112,7 @@ def preload_interview_models() -> None:
     """Models load once per worker process of an interview (gpu) consumer, at start-up, in the
     background; consumers of the other queues never load them."""
     if get_settings().preload_models:
-        from workers.interviews.models import preload_in_background
+        from workers.interviews.loaded_models import preload_in_background
 
         preload_in_background()
 

@@ -646,7 +646,7 @@ class CandidatePublic(SQLModel):
 
 class AnswerGuideFields(SQLModel):
     """What a good answer contains: the interview assessment judges each answer against its
-    question's key points and misconceptions (``workers.evaluation.interview.judge``)."""
+    question's key points and misconceptions (``workers.interviews.assessment.judge``)."""
 
     key_points: AnswerPoints = Field(default_factory=list)
     misconceptions: AnswerPoints = Field(default_factory=list)

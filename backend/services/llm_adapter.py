@@ -3,7 +3,7 @@
 ``TRUELEVEL_QUESTION_LLM_API_KEY`` and ``TRUELEVEL_QUESTION_LLM_MODEL``).
 
 It phrases generated interview questions (``backend.services.pipeline.question_llm``) and
-rephrases an interview assessment's prose (``workers.evaluation.interview.wording``). Each caller
+rephrases an interview assessment's prose (``workers.interviews.assessment.wording``). Each caller
 keeps its own prompt, the checks on the answer and its fallback; here is only the call itself:
 one POST to ``{base_url}/chat/completions`` and the first choice's message text, and
 ``answer_json`` to find the JSON the prompt asked for in that text. Every way the call can fail

@@ -20,7 +20,7 @@ TranscriptSource = Callable[[Candidate, list[tuple[str, str]]], list[dict[str, A
 
 
 def _assess(candidate: Candidate, transcript: list[dict[str, Any]], embedder: Any) -> dict:
-    from workers.evaluation.interview.assessment import assess
+    from workers.interviews.assessment.assessment import assess
 
     kwargs: dict[str, Any] = {}
     if "questions" in inspect.signature(assess).parameters:
@@ -42,7 +42,7 @@ def _mean_score(report: dict[str, Any]) -> float:
 
 
 def run(split: str, source: TranscriptSource | None = None) -> dict[str, Any]:
-    from workers.evaluation.interview.embeddings import load_embedder
+    from workers.interviews.assessment.embeddings import load_embedder
 
     embedder = load_embedder("bundled")
     people = candidates(split)

@@ -1,1 +1,2 @@
-"""The evaluation engine: code analysers and interview assessment, run by the workers."""
+"""The evaluation engine: the code analysers, run by the workers (interview assessment lives in
+``workers.interviews.assessment``; the signal rules of both are in ``rules``)."""

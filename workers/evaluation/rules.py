@@ -1,6 +1,6 @@
 """Comparing a measured figure with a rule's threshold, for both rule tables: the code rubric's
 (``workers.evaluation.scoring.RULES``) and the interview assessment's signals
-(``workers.evaluation.interview.assessment.RULES``)."""
+(``workers.interviews.assessment.assessment.RULES``)."""
 
 from __future__ import annotations
 

@@ -31,8 +31,8 @@ from backend.services.pipeline.job_vocabulary import interview_vocabulary
 from backend.services.rubrics import ensure_default_rubric
 from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
-from workers.evaluation.interview.bank import question_bank
-from workers.interviews import models
+from workers.interviews import loaded_models
+from workers.interviews.assessment.bank import question_bank
 from workers.speech.transcription import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -128,16 +128,16 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
         bank = question_bank(session, org_id=job.org_id, role_title=role_title, call_id=call_id)
     speech = source != InterviewSource.transcript.value
-    if not models.is_warm(speech=speech):
+    if not loaded_models.is_warm(speech=speech):
         what = "speech models" if speech else "sentence model"
         _transition(job_id, owner, "loading_weights", f"Loading the {what} (cold start).")
         try:
-            loaded = models.load(speech=speech)
+            loaded = loaded_models.load(speech=speech)
         except Exception as error:
             message = f"The {what} could not be loaded: {error}"
             raise JobFailed("model_unavailable", message) from None
     else:
-        loaded = models.load(speech=speech)
+        loaded = loaded_models.load(speech=speech)
     detail = "Transcribing and assessing." if speech else "Assessing the transcript."
     _transition(job_id, owner, "processing_inference", detail)
     what = "recording" if speech else "transcript"
@@ -185,7 +185,7 @@ def _decode(path: Path, *, channels: str = "keep"):
 
 
 def recording_conversation(
-    loaded: models.LoadedModels, path: Path, vocabulary: Sequence[str] = ()
+    loaded: loaded_models.LoadedModels, path: Path, vocabulary: Sequence[str] = ()
 ) -> Conversation:
     """An uploaded recording: speakers by channel when stereo, by voice when mono.
     `vocabulary`: the job's terms, for the speech model (``job_vocabulary``)."""
@@ -220,7 +220,7 @@ def text_conversation(path: Path) -> Conversation:
 
 
 def _call_conversation(
-    loaded: models.LoadedModels, call_id: str | None, vocabulary: Sequence[str]
+    loaded: loaded_models.LoadedModels, call_id: str | None, vocabulary: Sequence[str]
 ) -> Conversation:
     """A browser interview: each question (read aloud, not recorded) then its recorded answer,
     laid end to end. Who speaks is known: the questions are the interviewer's."""
@@ -291,7 +291,7 @@ def _shifted(transcript: Transcript, offset: float, speaker: str) -> list[Segmen
 
 
 def report(
-    loaded: models.LoadedModels,
+    loaded: loaded_models.LoadedModels,
     conversation: Conversation,
     *,
     role_title: str,
@@ -302,8 +302,8 @@ def report(
     """The result: transcript, speakers, metrics and the assessment against the organisation's
     rubric (its default one; a code rubric gives the default interview competencies), each
     answer judged against ``questions`` (the job's question bank, ``interview.bank``)."""
-    from workers.evaluation.interview.assessment import assess
-    from workers.evaluation.interview.wording import refine_wording
+    from workers.interviews.assessment.assessment import assess
+    from workers.interviews.assessment.wording import refine_wording
     from workers.speech.metrics import assign_roles, conversation_metrics
 
     segments = conversation.segments

@@ -501,7 +501,7 @@ _SKILL_SPECIFIC: dict[str, tuple[Template, ...]] = {
 
 
 # What a good answer contains, for the templates whose answer has checkable content (the
-# interview assessment judges answers against these; see workers.evaluation.interview.judge).
+# interview assessment judges answers against these; see workers.interviews.assessment.judge).
 # Key points are written as a correct answer states them, misconceptions as a wrong one does.
 # Templates not listed here (open "tell me about a time you…" questions) get level descriptors
 # only, and their answers are scored against the competency texts.

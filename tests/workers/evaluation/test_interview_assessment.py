@@ -14,9 +14,9 @@ import pytest
 
 from backend.services.rubrics import default_rubric_categories
 from backend.settings import Settings
-from workers.evaluation.interview.assessment import assess
-from workers.evaluation.interview.embeddings import load_embedder
-from workers.evaluation.interview.wording import refine_wording
+from workers.interviews.assessment.assessment import assess
+from workers.interviews.assessment.embeddings import load_embedder
+from workers.interviews.assessment.wording import refine_wording
 
 INTERVIEWER, CANDIDATE = "SPEAKER_00", "SPEAKER_01"
 ROLES = {INTERVIEWER: "interviewer", CANDIDATE: "candidate"}
@@ -656,7 +656,7 @@ def test_an_uploaded_interview_is_judged_against_its_jobs_question_bank(client, 
     from backend.db import session_scope
     from tests.api.pipeline.builders import API, create_job
     from tests.helpers import make_org
-    from workers.evaluation.interview.bank import question_bank
+    from workers.interviews.assessment.bank import question_bank
 
     org = make_org("Bank")
     job = create_job(client, org, title="  Backend Engineer ")

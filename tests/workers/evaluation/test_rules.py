@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workers.evaluation import rules, scoring
-from workers.evaluation.interview import assessment
+from workers.interviews.assessment import assessment
 
 
 @pytest.mark.parametrize(

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from workers.evaluation import rules
-from workers.evaluation.interview.answer_style import strip_fillers
-from workers.evaluation.interview.competencies import Family
-from workers.evaluation.interview.transcript import Question, Segment, Unit
-from workers.evaluation.interview.transcript import questions as find_questions
+from workers.interviews.assessment.answer_style import strip_fillers
+from workers.interviews.assessment.competencies import Family
+from workers.interviews.assessment.transcript import Question, Segment, Unit
+from workers.interviews.assessment.transcript import questions as find_questions
 
 MIN_EVIDENCE_WORDS = 4
 SHORT_ANSWER_WORDS = 12

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from workers.evaluation.interview.embeddings import cosine
-from workers.evaluation.interview.similarity import SupportsEmbed, embed_known
+from workers.interviews.assessment.embeddings import cosine
+from workers.interviews.assessment.similarity import SupportsEmbed, embed_known
 
 MATCH_MIN = 0.6
 

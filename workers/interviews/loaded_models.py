@@ -30,7 +30,7 @@ def process_identity() -> str:
 class LoadedModels:
     asr: Any = None  # workers.speech.transcription.SpeechModel
     speaker_encoder: Any = None  # resemblyzer.VoiceEncoder
-    embedder: Any = None  # workers.evaluation.interview.embeddings embedder
+    embedder: Any = None  # workers.interviews.assessment.embeddings embedder
     names: dict[str, str] = field(default_factory=dict)
 
 
@@ -119,7 +119,7 @@ def load(*, speech: bool = True) -> LoadedModels:
                 footprint_mib=17,
             )
         if _models.embedder is None:
-            from workers.evaluation.interview.embeddings import load_embedder
+            from workers.interviews.assessment.embeddings import load_embedder
 
             _report("embeddings", _short(settings.sentence_model), "loading")
             _models.embedder = load_embedder(settings.sentence_model)

@@ -32,11 +32,11 @@ from typing import Any, Literal
 import numpy as np
 
 from workers.evaluation import rules
-from workers.evaluation.interview.competencies import Competency, Family
-from workers.evaluation.interview.judge import AnswerJudgement
-from workers.evaluation.interview.signals import RULES, Signals
-from workers.evaluation.interview.similarity import base_score, coverage, ranked
-from workers.evaluation.interview.transcript import Unit
+from workers.interviews.assessment.competencies import Competency, Family
+from workers.interviews.assessment.judge import AnswerJudgement
+from workers.interviews.assessment.signals import RULES, Signals
+from workers.interviews.assessment.similarity import base_score, coverage, ranked
+from workers.interviews.assessment.transcript import Unit
 
 MIN_SCORE, MAX_SCORE = 1, 5
 CONTENT_FAMILIES: frozenset[Family | None] = frozenset({"depth", "problem_solving", None})

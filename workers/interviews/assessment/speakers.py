@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from workers.evaluation.interview.transcript import Segment, is_question
+from workers.interviews.assessment.transcript import Segment, is_question
 
 # The candidate asks at least this many more questions than the interviewer: swapped roles.
 SWAPPED_MIN_QUESTIONS = 2

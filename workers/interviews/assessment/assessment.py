@@ -23,22 +23,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from workers.evaluation.interview import report as words
-from workers.evaluation.interview.competencies import competencies_from_rubric
-from workers.evaluation.interview.embeddings import load_embedder
-from workers.evaluation.interview.guides import guides_from, match
-from workers.evaluation.interview.judge import AnswerJudgement, EmbeddingJudge, Judge
-from workers.evaluation.interview.scoring import (
+from workers.interviews.assessment import report as words
+from workers.interviews.assessment.competencies import competencies_from_rubric
+from workers.interviews.assessment.embeddings import load_embedder
+from workers.interviews.assessment.guides import guides_from, match
+from workers.interviews.assessment.judge import AnswerJudgement, EmbeddingJudge, Judge
+from workers.interviews.assessment.scoring import (
     correct_share,
     probed,
     recommend,
     score,
     weighted_mean,
 )
-from workers.evaluation.interview.signals import MIN_EVIDENCE_WORDS, RULES, measure
-from workers.evaluation.interview.similarity import SupportsEmbed, evidence
-from workers.evaluation.interview.speakers import role_problem
-from workers.evaluation.interview.transcript import (
+from workers.interviews.assessment.signals import MIN_EVIDENCE_WORDS, RULES, measure
+from workers.interviews.assessment.similarity import SupportsEmbed, evidence
+from workers.interviews.assessment.speakers import role_problem
+from workers.interviews.assessment.transcript import (
     candidate_speakers,
     candidate_units,
     clean_segments,

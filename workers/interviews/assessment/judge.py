@@ -35,11 +35,11 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from workers.evaluation.interview.answer_style import Style, admits_gap, strip_fillers, style
-from workers.evaluation.interview.embeddings import cosine
-from workers.evaluation.interview.guides import QuestionGuide
-from workers.evaluation.interview.similarity import SupportsEmbed, embed_known
-from workers.evaluation.interview.transcript import Question, Unit
+from workers.interviews.assessment.answer_style import Style, admits_gap, strip_fillers, style
+from workers.interviews.assessment.embeddings import cosine
+from workers.interviews.assessment.guides import QuestionGuide
+from workers.interviews.assessment.similarity import SupportsEmbed, embed_known
+from workers.interviews.assessment.transcript import Question, Unit
 
 JUDGE_VERSION = "keypoint-similarity-1"
 MIN_WORDS = 4

@@ -19,11 +19,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from workers.evaluation.interview.answer_style import strip_fillers
-from workers.evaluation.interview.competencies import Competency, Family
-from workers.evaluation.interview.embeddings import cosine
-from workers.evaluation.interview.signals import specificity_weight
-from workers.evaluation.interview.transcript import Unit
+from workers.interviews.assessment.answer_style import strip_fillers
+from workers.interviews.assessment.competencies import Competency, Family
+from workers.interviews.assessment.embeddings import cosine
+from workers.interviews.assessment.signals import specificity_weight
+from workers.interviews.assessment.transcript import Unit
 
 MIN_SCORE = 1
 TOP_K = 3

@@ -12,16 +12,16 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from workers.evaluation.interview.competencies import Competency, Family, default_competencies
-from workers.evaluation.interview.judge import AnswerJudgement
-from workers.evaluation.interview.scoring import CompetencyScore, Recommendation
-from workers.evaluation.interview.signals import (
+from workers.interviews.assessment.competencies import Competency, Family, default_competencies
+from workers.interviews.assessment.judge import AnswerJudgement
+from workers.interviews.assessment.scoring import CompetencyScore, Recommendation
+from workers.interviews.assessment.signals import (
     LOW_TALK_RATIO,
     MIN_CANDIDATE_WORDS,
     SHORT_ANSWER_WORDS,
     Signals,
 )
-from workers.evaluation.interview.transcript import Unit
+from workers.interviews.assessment.transcript import Unit
 
 HIGHLIGHT_MIN_EVIDENCE = 0.4
 HIGHLIGHT_MIN_WORDS = 8  # "Um, yeah, I did some backend stuff." is on topic, not a highlight
@@ -371,6 +371,6 @@ def short(text: str, limit: int = 160) -> str:
 
 
 def _evidenced(result: CompetencyScore) -> bool:
-    from workers.evaluation.interview.scoring import CONTENT_FAMILIES
+    from workers.interviews.assessment.scoring import CONTENT_FAMILIES
 
     return result.basis == "answers" or result.competency.family not in CONTENT_FAMILIES
