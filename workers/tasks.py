@@ -130,6 +130,19 @@ def deliver_evaluation_callbacks() -> int:
 
 
 @ops.task()
+def deliver_tenant_webhooks() -> int:
+    """Send call and application activity to the tenants' webhooks; failures retry with
+    backoff."""
+    from backend.services.pipeline.webhook_deliveries import deliver_due
+
+    with session_scope() as session:
+        delivered = deliver_due(session)
+    if delivered:
+        log.info("delivered %d tenant webhooks", delivered)
+    return delivered
+
+
+@ops.task()
 def delete_spent_uploads() -> int:
     """Delete uploaded zips no evaluation will read again (``upload_retention``)."""
     from backend.services.evaluations.upload_retention import delete_spent_uploads as sweep
@@ -150,4 +163,5 @@ def every_minute() -> None:
     requeue_stale_evaluations.call_local()
     requeue_stale_interviews.call_local()
     deliver_evaluation_callbacks.call_local()
+    deliver_tenant_webhooks.call_local()
     delete_spent_uploads.call_local()

@@ -34,6 +34,7 @@ from backend.models.pipeline import (
     ScheduleSetting,
     TenantWebhook,
 )
+from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
 from backend.models.throttling import SignInAttempt
 
 __all__ = [
@@ -69,6 +70,7 @@ __all__ = [
     "StripeEvent",
     "SubscriptionStatus",
     "TenantWebhook",
+    "TenantWebhookDelivery",
     "WebSession",
     "WorkerModelState",
 ]

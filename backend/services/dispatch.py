@@ -54,3 +54,11 @@ def send_callbacks_now() -> None:
     from workers import tasks
 
     tasks.deliver_evaluation_callbacks()
+
+
+def send_tenant_webhooks_now() -> None:
+    """Ask an ``ops`` worker to send the tenant webhook deliveries that are due now, instead of
+    at the next minute sweep. Best effort: if the queue cannot be reached, the sweep sends them."""
+    from workers import tasks
+
+    tasks.deliver_tenant_webhooks()

@@ -1,4 +1,6 @@
-"""The one place evaluation callbacks leave the system: a signed JSON POST over httpx.
+"""The one place evaluation callbacks and tenant webhooks leave the system: a signed request over
+httpx (evaluation callbacks: a JSON POST; tenant webhooks: their own method and content type,
+signed with their own secret).
 
 Signing follows the Standard Webhooks scheme (https://www.standardwebhooks.com), so receivers can
 use any of its libraries:
@@ -71,7 +73,14 @@ def signing_secret(org_id: str) -> str:
 
 
 def _key_from_secret(secret: str) -> bytes:
-    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    """The HMAC key of a secret: the base64 after ``whsec_`` (the Standard Webhooks form); a
+    secret in another form (tenants choose their own) is used as its UTF-8 bytes."""
+    if secret.startswith(SECRET_PREFIX):
+        try:
+            return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+        except ValueError:
+            pass
+    return secret.encode()
 
 
 def sign(*, secret: str, message_id: str, timestamp: int, body: bytes) -> str:
@@ -154,25 +163,51 @@ def post_signed(
     allow_local: bool | None = None,
     timeout_s: float = TIMEOUT_SECONDS,
 ) -> DeliveryResult:
-    """POST ``body`` (JSON) to ``url`` signed with the organisation's secret. Redirects are not
-    followed (a 3xx is not a delivery). Raises :class:`CallbackRefused` for a URL that may never
-    be called, and httpx or OS errors for transport failures."""
+    """POST ``body`` (JSON) to ``url`` signed with the organisation's callback secret."""
+    return send_signed(
+        url=url,
+        method="POST",
+        content_type="application/json",
+        secret=signing_secret(org_id),
+        message_id=message_id,
+        body=body,
+        allow_local=allow_local,
+        timeout_s=timeout_s,
+    )
+
+
+def send_signed(
+    *,
+    url: str,
+    method: str,
+    content_type: str,
+    secret: str | None,
+    message_id: str,
+    body: bytes,
+    allow_local: bool | None = None,
+    timeout_s: float = TIMEOUT_SECONDS,
+) -> DeliveryResult:
+    """Send ``body`` to ``url`` with ``method`` and ``content_type``, signed with ``secret``
+    (unsigned, with its id and timestamp only, when there is none). Redirects are not followed
+    (a 3xx is not a delivery). Raises :class:`CallbackRefused` for a URL that may never be
+    called, and httpx or OS errors for transport failures."""
     check_destination(url, allow_local=allow_local)
     timestamp = int(time.time())
     headers = {
-        "content-type": "application/json",
+        "content-type": content_type,
         "user-agent": USER_AGENT,
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(
-            secret=signing_secret(org_id), message_id=message_id, timestamp=timestamp, body=body
-        ),
     }
+    if secret:
+        headers["webhook-signature"] = sign(
+            secret=secret, message_id=message_id, timestamp=timestamp, body=body
+        )
     # Only the status matters: read at most a little of the answer, so a receiver that drips
     # or sends gigabytes cannot hold the delivery loop.
     with (
         httpx.Client(timeout=timeout_s, follow_redirects=False, trust_env=False) as client,
-        client.stream("POST", url, content=body, headers=headers) as response,
+        client.stream(method, url, content=body, headers=headers) as response,
     ):
         excerpt = b""
         deadline = time.monotonic() + timeout_s

@@ -8,8 +8,9 @@ from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import PageQuery, SourceIdQuery, WebhookIdPath
 from backend.models.pipeline import TenantWebhookPublic, TenantWebhookUpsert
+from backend.models.tenant_webhook_deliveries import TenantWebhookDeliveryPublic
 from backend.services.pagination import Page
-from backend.services.pipeline import tenant_webhooks
+from backend.services.pipeline import tenant_webhooks, webhook_deliveries
 
 router = APIRouter(prefix="/tenant-webhook", tags=["Tenants"], route_class=FlatErrorRoute)
 
@@ -70,3 +71,40 @@ def unsubscribe(
         session, org_id=principal.org_id, webhook_id=tenant_webhook_id, subscribed=False
     )
     return TenantWebhookPublic.from_row(webhook)
+
+
+@router.get("/{tenant_webhook_id}/deliveries", summary="List a tenant webhook's deliveries")
+def list_deliveries(
+    principal: PipelinePrincipal,
+    session: SessionDep,
+    tenant_webhook_id: WebhookIdPath,
+    paging: PageQuery,
+) -> Page[TenantWebhookDeliveryPublic]:
+    """Newest first: each event sent to the webhook, with its delivery log (state, attempts,
+    last status code, answer excerpt, last error)."""
+    page = webhook_deliveries.list_deliveries(
+        session,
+        org_id=principal.org_id,
+        webhook_id=tenant_webhook_id,
+        page=paging.page,
+        size=paging.size,
+    )
+    return page.map(TenantWebhookDeliveryPublic.from_row)
+
+
+@router.post(
+    "/{tenant_webhook_id}/deliveries/{delivery_id}/replay",
+    summary="Send a tenant webhook delivery again",
+)
+def replay_delivery(
+    principal: PipelinePrincipal,
+    session: SessionDep,
+    tenant_webhook_id: WebhookIdPath,
+    delivery_id: WebhookIdPath,
+) -> TenantWebhookDeliveryPublic:
+    """The same message (same webhook-id and body) is sent again now, with a fresh retry
+    budget."""
+    row = webhook_deliveries.replay(
+        session, org_id=principal.org_id, webhook_id=tenant_webhook_id, delivery_id=delivery_id
+    )
+    return TenantWebhookDeliveryPublic.from_row(row)

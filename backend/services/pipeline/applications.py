@@ -10,16 +10,18 @@ from backend.models.base import utcnow
 from backend.models.pipeline import (
     Application,
     ApplicationCreate,
+    ApplicationPublic,
     ApplicationQuestionItem,
     ApplicationUpdate,
     Candidate,
     Job,
     Question,
+    TriggeredEvent,
 )
 from backend.services.errors import Conflict, NotFound, commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
-from backend.services.pipeline import resumes
+from backend.services.pipeline import resumes, webhook_deliveries
 from backend.services.pipeline.candidates import get_candidate, get_candidate_by_source_id
 from backend.services.pipeline.errors import Unprocessable
 from backend.services.pipeline.jobs import get_job, get_job_by_source_id
@@ -68,6 +70,7 @@ def create_application(
             # The questions reference the application: write it first, in the same transaction.
             session.flush()
             add_application_questions(session, application=application, items=questions)
+        queued = _stage_activity(session, application, action="application.created")
         commit_or_conflict(
             session,
             message="This application already exists (same candidate and job, or source_id).",
@@ -77,8 +80,22 @@ def create_application(
         session.rollback()
         resume.discard()
         raise
+    if queued:
+        webhook_deliveries.wake()
     session.refresh(application)
     return application
+
+
+def _stage_activity(session: Session, application: Application, *, action: str) -> int:
+    """Queue application activity for the tenant webhooks, in the caller's transaction."""
+    return webhook_deliveries.stage_event(
+        session,
+        org_id=application.org_id,
+        event=TriggeredEvent.application_activty,
+        action=action,
+        object_id=application.id,
+        obj=ApplicationPublic.from_row(application).model_dump(mode="json"),
+    )
 
 
 def get_application(session: Session, *, org_id: str, application_id: str) -> Application:
@@ -148,10 +165,16 @@ def update_application(
     )
     if not changes and not resume.changed:
         return application
+    stage_changed = changes.get("application_stage", application.application_stage) != (
+        application.application_stage
+    )
     for name, value in changes.items():
         setattr(application, name, value)
     application.updated_at = utcnow()
     session.add(application)
+    queued = 0
+    if stage_changed:
+        queued = _stage_activity(session, application, action="application.stage_changed")
     try:
         session.commit()
     except Exception:
@@ -159,6 +182,8 @@ def update_application(
         resume.discard()
         raise
     resume.finish()
+    if queued:
+        webhook_deliveries.wake()
     session.refresh(application)
     return application
 

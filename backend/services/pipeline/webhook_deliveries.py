@@ -1,0 +1,251 @@
+"""Tenant webhook deliveries: call and application activity sent to the tenants' webhooks.
+
+An event (:func:`stage_event`) adds one delivery row per live webhook subscribed to it, in the
+transaction that makes the change, so an event is queued if and only if its change is saved.
+The row fixes the message: the webhook's selected ``fields`` of the event's object and nothing
+else, encoded as its ``content_type`` asks (JSON, or ``application/x-www-form-urlencoded``
+with nested values as JSON), to be sent with its ``http_method``. After the commit
+:func:`wake` asks an ``ops`` worker to send at once; the minute sweep sends what is due too.
+
+Sending is signed with the webhook's own secret, Standard Webhooks style (``webhook-id`` is
+the delivery id, the same on every retry and replay), through ``backend.services.webhook_adapter``
+(which also refuses private addresses). Exactly one sender sends each due attempt: it claims
+the row with one guarded UPDATE on the due time it read before any commit, as evaluation
+callbacks do, and retries follow the same backoff (``backend.services.evaluations.callbacks``).
+Each attempt is logged on the row: attempts, last status code, answer excerpt, last error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from sqlmodel import Session, col, select, update
+
+from backend.models.base import utcnow
+from backend.models.pipeline import TenantWebhook, TriggeredEvent, WebhookContentType
+from backend.models.tenant_webhook_deliveries import DeliveryState, TenantWebhookDelivery
+from backend.services import dispatch, webhook_adapter
+from backend.services.errors import NotFound
+from backend.services.evaluations.callbacks import IN_FLIGHT, MAX_ATTEMPTS, retry_delay
+from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
+from backend.services.pipeline.tenant_webhooks import get_tenant_webhook, live_tenant_webhooks
+
+log = logging.getLogger(__name__)
+
+BATCH = 50
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
+def encode_body(obj: dict[str, Any], *, fields: list[str], content_type: str) -> str:
+    """The selected ``fields`` of ``obj`` (those it has), encoded for ``content_type``."""
+    chosen = {name: obj[name] for name in fields if name in obj}
+    if content_type == WebhookContentType.form.value:
+        return urlencode({name: _form_value(value) for name, value in chosen.items()})
+    return json.dumps(chosen, separators=(",", ":"))
+
+
+def stage_event(
+    session: Session,
+    *,
+    org_id: str,
+    event: TriggeredEvent,
+    action: str,
+    object_id: str,
+    obj: dict[str, Any],
+) -> int:
+    """Add a delivery for each live webhook subscribed to ``event``, without committing: the
+    caller's commit saves them with the change. Returns how many were added."""
+    # No autoflush: the caller's pending change must fail at its own commit (where it is
+    # turned into the right error), not inside this query.
+    with session.no_autoflush:
+        webhooks = live_tenant_webhooks(session, org_id=org_id, event=event)
+    now = utcnow()
+    for webhook in webhooks:
+        session.add(
+            TenantWebhookDelivery(
+                org_id=org_id,
+                webhook_id=webhook.id,
+                event=event.value,
+                action=action,
+                object_id=object_id,
+                url=webhook.url,
+                http_method=webhook.http_method,
+                content_type=webhook.content_type,
+                body=encode_body(
+                    obj, fields=list(webhook.fields or []), content_type=webhook.content_type
+                ),
+                next_at=now,
+            )
+        )
+    return len(webhooks)
+
+
+def wake() -> None:
+    """Ask an ``ops`` worker to send the due deliveries now; best effort (the sweep sends them
+    otherwise)."""
+    try:
+        dispatch.send_tenant_webhooks_now()
+    except Exception:  # the queue is down: the minute sweep sends them
+        log.warning("could not ask a worker to send tenant webhooks now")
+
+
+def _claim(session: Session, *, delivery_id: str, due_at: datetime, now: datetime) -> bool:
+    """Compare-and-set on the due time read before any commit: of senders racing for one
+    attempt, exactly one UPDATE changes the row."""
+    result = session.exec(
+        update(TenantWebhookDelivery)
+        .where(
+            col(TenantWebhookDelivery.id) == delivery_id,
+            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
+            col(TenantWebhookDelivery.next_at) == due_at,
+        )
+        .values(next_at=now + IN_FLIGHT)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
+def _record(session: Session, delivery_id: str, in_flight_until: datetime, **values: Any) -> None:
+    # Only if nobody replayed it while we were sending (the replay must still go out).
+    session.exec(
+        update(TenantWebhookDelivery)
+        .where(
+            col(TenantWebhookDelivery.id) == delivery_id,
+            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
+            col(TenantWebhookDelivery.next_at) == in_flight_until,
+        )
+        .values(**values)
+    )
+    session.commit()
+
+
+def _secret(session: Session, row: TenantWebhookDelivery) -> str | None:
+    webhook = session.get(TenantWebhook, row.webhook_id)
+    return webhook.secret if webhook is not None else None
+
+
+def deliver_one(
+    session: Session, *, delivery_id: str, due_at: datetime, now: datetime | None = None
+) -> bool:
+    """Claim and send the delivery that was due at ``due_at``, and log the attempt; True when
+    the receiver took it (2xx). False, sending nothing, when another sender claimed it."""
+    now = now or utcnow()
+    if not _claim(session, delivery_id=delivery_id, due_at=due_at, now=now):
+        return False
+    in_flight_until = now + IN_FLIGHT
+    row = session.get(TenantWebhookDelivery, delivery_id)
+    if row is None:
+        return False
+    attempts = row.attempts + 1
+    status_code: int | None = None
+    answer: str | None = None
+    error: str | None = None
+    permanent = False
+    try:
+        result = webhook_adapter.send_signed(
+            url=row.url,
+            method=row.http_method,
+            content_type=row.content_type,
+            secret=_secret(session, row),
+            message_id=row.id,
+            body=row.body.encode(),
+        )
+        status_code, answer = result.status_code, result.body_excerpt
+        if not result.ok:
+            error = f"HTTP {result.status_code}"
+    except webhook_adapter.CallbackRefused as exc:
+        error, permanent = f"refused: {exc}", True
+    except (httpx.HTTPError, OSError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status_code": status_code,
+        "last_answer": answer,
+        "last_error": error[:500] if error else None,
+    }
+    if error is None:
+        values |= {"state": DeliveryState.delivered.value, "next_at": None, "delivered_at": now}
+    elif permanent or attempts >= MAX_ATTEMPTS:
+        values |= {"state": DeliveryState.failed.value, "next_at": None}
+    else:
+        values["next_at"] = now + retry_delay(attempts)
+    if error is not None:
+        log.info("tenant webhook delivery %s failed (attempt %d): %s", row.id, attempts, error)
+    _record(session, row.id, in_flight_until, **values)
+    return error is None
+
+
+def deliver_due(session: Session, *, now: datetime | None = None) -> int:
+    """Send every delivery that is due (at most a batch per call); several workers may call
+    this at once, each due attempt is sent by one of them. Returns how many were taken."""
+    now = now or utcnow()
+    # Plain values, not ORM rows: a row reloaded after another sender's claim would carry
+    # that claim as if it were the due time this sender saw.
+    due = session.exec(
+        select(TenantWebhookDelivery.id, TenantWebhookDelivery.next_at)
+        .where(
+            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
+            col(TenantWebhookDelivery.next_at) <= now,
+        )
+        .order_by(col(TenantWebhookDelivery.next_at))
+        .limit(BATCH)
+    ).all()
+    delivered = 0
+    for delivery_id, due_at in due:
+        try:
+            delivered += deliver_one(session, delivery_id=delivery_id, due_at=due_at, now=now)
+        except Exception:  # one broken row must not stop the others
+            session.rollback()
+            log.exception("tenant webhook delivery %s failed", delivery_id)
+    return delivered
+
+
+def list_deliveries(
+    session: Session,
+    *,
+    org_id: str,
+    webhook_id: str,
+    page: int = DEFAULT_PAGE,
+    size: int = DEFAULT_PAGE_SIZE,
+) -> Page[TenantWebhookDelivery]:
+    """The webhook's deliveries, newest first (NotFound for another organisation's webhook)."""
+    get_tenant_webhook(session, org_id=org_id, webhook_id=webhook_id)
+    statement = (
+        select(TenantWebhookDelivery)
+        .where(TenantWebhookDelivery.webhook_id == webhook_id)
+        .order_by(col(TenantWebhookDelivery.created_at).desc(), col(TenantWebhookDelivery.id))
+    )
+    return paginate(session, statement, page=page, size=size)
+
+
+def replay(
+    session: Session, *, org_id: str, webhook_id: str, delivery_id: str
+) -> TenantWebhookDelivery:
+    """Send the delivery again now, the same message (same ``webhook-id`` and body), with a
+    fresh retry budget; its log keeps the last answer until the next attempt."""
+    get_tenant_webhook(session, org_id=org_id, webhook_id=webhook_id)
+    row = session.get(TenantWebhookDelivery, delivery_id)
+    if row is None or row.webhook_id != webhook_id:
+        raise NotFound(f"Delivery {delivery_id} not found.", code="delivery_not_found")
+    row.state = DeliveryState.pending.value
+    row.attempts = 0
+    row.next_at = utcnow()
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    wake()
+    return row

@@ -1,0 +1,275 @@
+"""Tenant webhooks sent for real: application activity reaches a real local HTTP receiver once
+per event, with exactly the selected fields, in the webhook's method and content type, signed
+with its own secret (checked with the independent ``standardwebhooks`` package); a failing
+receiver is retried and the log shows it; a replay sends the same message again; two senders
+racing for the same deliveries send each once."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from sqlmodel import select
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from backend.db import session_scope
+from backend.models import TenantWebhookDelivery
+from backend.models.base import utcnow
+from backend.services.pipeline import webhook_deliveries
+from backend.settings import get_settings
+from tests.api.pipeline.builders import API, create_application
+from tests.helpers import make_org
+from workers import tasks
+
+
+class Receiver:
+    """A tenant's webhook endpoint: answers with the next queued status, records every request."""
+
+    def __init__(self, *, delay_s: float = 0.0) -> None:
+        self.answers: list[int] = []
+        self.requests: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _receive(self) -> None:
+                body = self.rfile.read(int(self.headers["content-length"]))
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                receiver.requests.append({"method": self.command, "headers": headers, "body": body})
+                time.sleep(delay_s)
+                status = receiver.answers.pop(0) if receiver.answers else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"thanks" if status < 300 else b"temporarily broken")
+
+            do_POST = do_PUT = do_PATCH = _receive
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/applications"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def local_urls_allowed() -> Iterator[None]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS", "true")
+    get_settings.cache_clear()
+    yield
+    mp.undo()
+    get_settings.cache_clear()
+
+
+def new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
+
+
+def subscribe(client, org, url: str, **overrides) -> dict:
+    body = {
+        "tenant_id": "tenant-1",
+        "triggered_event": "application_activty",
+        "type": "post_call_screening",
+        "fields": ["id", "application_stage", "job_id"],
+        "url": url,
+        "http_method": "POST",
+        "content_type": "application/json",
+        "secret": new_secret(),
+        **overrides,
+    }
+    response = client.post(f"{API}/tenant-webhook", json=body, headers=org.headers)
+    assert response.status_code == 201, response.text
+    return {**response.json(), "secret": body["secret"]}
+
+
+def send_now() -> int:
+    """What the ops worker runs when woken (and the minute sweep runs)."""
+    return tasks.deliver_tenant_webhooks.call_local()
+
+
+def deliveries(client, org, webhook_id: str) -> list[dict]:
+    response = client.get(f"{API}/tenant-webhook/{webhook_id}/deliveries", headers=org.headers)
+    assert response.status_code == 200, response.text
+    return response.json()["items"]
+
+
+def test_application_activity_is_sent_once_signed_with_only_the_selected_fields(
+    client, local_urls_allowed
+):
+    org = make_org()
+    with Receiver() as receiver:
+        webhook = subscribe(client, org, receiver.url, http_method="PUT")
+        application = create_application(client, org)
+        assert send_now() == 1
+        assert send_now() == 0  # nothing is sent twice
+
+        response = client.patch(
+            f"{API}/applications/{application['id']}",
+            json={"application_stage": "INTERVIEW"},
+            headers=org.headers,
+        )
+        assert response.status_code == 200, response.text
+        # The same stage again, or another field, is no stage change: nothing to send.
+        client.patch(
+            f"{API}/applications/{application['id']}",
+            json={"application_stage": "INTERVIEW", "source_application_status": "Screened"},
+            headers=org.headers,
+        )
+        assert send_now() == 1
+
+    assert [r["method"] for r in receiver.requests] == ["PUT", "PUT"]
+    bodies = [json.loads(r["body"]) for r in receiver.requests]
+    assert bodies == [
+        {"id": application["id"], "application_stage": "ACTIVE", "job_id": application["job_id"]},
+        {
+            "id": application["id"],
+            "application_stage": "INTERVIEW",
+            "job_id": application["job_id"],
+        },
+    ]
+    verifier = Webhook(webhook["secret"])
+    for request in receiver.requests:
+        assert request["headers"]["content-type"] == "application/json"
+        verifier.verify(request["body"], request["headers"])  # raises when the signature is wrong
+    with pytest.raises(WebhookVerificationError):  # another secret does not verify
+        Webhook(new_secret()).verify(receiver.requests[0]["body"], receiver.requests[0]["headers"])
+    ids = [r["headers"]["webhook-id"] for r in receiver.requests]
+    assert len(set(ids)) == 2
+
+    log = deliveries(client, org, webhook["id"])
+    assert {d["id"] for d in log} == set(ids)
+    assert [d["action"] for d in log] == ["application.stage_changed", "application.created"]
+    for delivery in log:
+        assert delivery["state"] == "delivered"
+        assert delivery["attempts"] == 1
+        assert delivery["last_status_code"] == 200
+        assert delivery["last_answer"] == "thanks"
+        assert delivery["last_error"] is None
+
+
+def test_form_webhooks_get_the_fields_url_encoded(client, local_urls_allowed):
+    org = make_org()
+    with Receiver() as receiver:
+        webhook = subscribe(
+            client,
+            org,
+            receiver.url,
+            http_method="PATCH",
+            content_type="application/x-www-form-urlencoded",
+            fields=["id", "resume", "not_a_field"],
+        )
+        application = create_application(client, org)
+        send_now()
+    [request] = receiver.requests
+    assert request["method"] == "PATCH"
+    assert request["headers"]["content-type"] == "application/x-www-form-urlencoded"
+    form = parse_qs(request["body"].decode(), keep_blank_values=True)
+    assert form == {"id": [application["id"]], "resume": [""]}
+    Webhook(webhook["secret"]).verify(request["body"], request["headers"], json_parse=False)
+
+
+def test_only_live_subscribed_webhooks_of_the_organisation_receive(client, local_urls_allowed):
+    org, other = make_org(), make_org()
+    with Receiver() as receiver:
+        inactive = subscribe(client, org, receiver.url, is_active=False)
+        gone = subscribe(client, org, receiver.url, tenant_id="tenant-2")
+        client.post(f"{API}/tenant-webhook/unsubscribe/{gone['id']}", headers=org.headers)
+        subscribe(client, org, receiver.url, tenant_id="tenant-3", triggered_event="call_activity")
+        subscribe(client, other, receiver.url)
+        create_application(client, org)
+        send_now()
+    assert receiver.requests == []
+    assert deliveries(client, org, inactive["id"]) == []
+    missing = client.get(f"{API}/tenant-webhook/{inactive['id']}/deliveries", headers=other.headers)
+    assert missing.status_code == 404
+
+
+def test_a_failing_receiver_is_retried_then_replayed(client, local_urls_allowed):
+    org = make_org()
+    with Receiver() as receiver:
+        webhook = subscribe(client, org, receiver.url)
+        create_application(client, org)
+        receiver.answers = [500]
+        assert send_now() == 0
+        [delivery] = deliveries(client, org, webhook["id"])
+        assert delivery["state"] == "pending"
+        assert delivery["attempts"] == 1
+        assert delivery["last_status_code"] == 500
+        assert delivery["last_answer"] == "temporarily broken"
+        assert delivery["last_error"] == "HTTP 500"
+        assert send_now() == 0  # not due again before its backoff
+
+        with session_scope() as db:
+            assert webhook_deliveries.deliver_due(db, now=utcnow() + timedelta(minutes=2)) == 1
+        [delivery] = deliveries(client, org, webhook["id"])
+        assert (delivery["state"], delivery["attempts"]) == ("delivered", 2)
+        assert delivery["last_status_code"] == 200 and delivery["last_error"] is None
+
+        replayed = client.post(
+            f"{API}/tenant-webhook/{webhook['id']}/deliveries/{delivery['id']}/replay",
+            headers=org.headers,
+        )
+        assert replayed.status_code == 200, replayed.text
+        assert replayed.json()["state"] == "pending"
+        assert send_now() == 1
+
+    assert len(receiver.requests) == 3
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == {delivery["id"]}
+    assert len({r["body"] for r in receiver.requests}) == 1
+    missing = client.post(
+        f"{API}/tenant-webhook/{webhook['id']}/deliveries/nope/replay", headers=org.headers
+    )
+    assert missing.status_code == 404
+
+
+def test_two_concurrent_senders_send_each_delivery_once(client, local_urls_allowed):
+    org = make_org()
+    with Receiver(delay_s=0.05) as receiver:
+        subscribe(client, org, receiver.url)
+        created = {create_application(client, org)["id"] for _ in range(4)}
+        with session_scope() as db:
+            due = db.exec(
+                select(TenantWebhookDelivery.id, TenantWebhookDelivery.next_at).where(
+                    TenantWebhookDelivery.org_id == org.org_id
+                )
+            ).all()
+        assert len(due) == 4
+        barrier = threading.Barrier(2)
+        sent: list[int] = []
+
+        def sender() -> None:
+            # Both read the same due times, then race to claim each one.
+            barrier.wait()
+            with session_scope() as db:
+                sent.append(
+                    sum(
+                        webhook_deliveries.deliver_one(db, delivery_id=row_id, due_at=due_at)
+                        for row_id, due_at in due
+                    )
+                )
+
+        threads = [threading.Thread(target=sender) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    mine = [json.loads(r["body"])["id"] for r in receiver.requests]
+    assert sorted(mine) == sorted(created)  # each application's event arrived exactly once
+    assert sum(sent) == len(receiver.requests)
