@@ -28,7 +28,8 @@ from backend.models.interviews import (
 from backend.models.pipeline import Job
 from backend.services import dispatch
 from backend.services.errors import Conflict
-from backend.services.interviews import submission
+from backend.services.interviews import call_activity, submission
+from backend.services.pipeline import webhook_deliveries
 from backend.services.storage import get_storage, stored_key
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,15 @@ def job_for_call(session: Session, *, call: InterviewCall) -> InterviewJob:
         )
         # Within this transaction: a 402 leaves no job, no event and no claimed call behind.
         submission.add_charged_job(session, job=job)
+        session.flush()
+        queued = call_activity.stage(session, job_id=job.id, action="call.processing")
         session.commit()
     except Exception:
         session.rollback()
         session.refresh(call)
         raise
+    if queued:
+        webhook_deliveries.wake()
     session.refresh(job)
     session.refresh(call)
     return job

@@ -229,6 +229,26 @@ def _guarded_write(
     return True
 
 
+class _CallActivity:
+    """A finished call job's activity for the tenant webhooks: staged in the finishing
+    transaction, and a sender woken once it is committed."""
+
+    def __init__(self, session: Session, *, job_id: str, action: str) -> None:
+        self.session, self.job_id, self.action = session, job_id, action
+        self.queued = 0
+
+    def stage(self) -> None:
+        from backend.services.interviews import call_activity
+
+        self.queued = call_activity.stage(self.session, job_id=self.job_id, action=self.action)
+
+    def wake_if(self, committed: bool) -> None:
+        if committed and self.queued:
+            from backend.services.pipeline import webhook_deliveries
+
+            webhook_deliveries.wake()
+
+
 def _release() -> dict[str, Any]:
     # Finished: nobody may claim it again.
     return {"lease_owner": None, "lease_expires_at": None}
@@ -274,9 +294,18 @@ def complete(session: Session, *, job_id: str, owner: str, result: dict[str, Any
         "finished_at": now,
         **_release(),
     }
-    return _guarded_write(
-        session, job_id=job_id, holder=_held_by(owner), values=values, at=now, started=True
+    activity = _CallActivity(session, job_id=job_id, action="call.completed")
+    done = _guarded_write(
+        session,
+        job_id=job_id,
+        holder=_held_by(owner),
+        values=values,
+        at=now,
+        started=True,
+        also=activity.stage,
     )
+    activity.wake_if(done)
+    return done
 
 
 def _fail(
@@ -309,13 +338,24 @@ def _fail(
         **_release(),
     }
 
-    def refund() -> None:
+    activity = _CallActivity(session, job_id=job_id, action="call.failed")
+
+    def refund_and_tell() -> None:
         if refundable:
             credits.refund(session, job_id=job_id)
+        activity.stage()
 
-    return _guarded_write(
-        session, job_id=job_id, holder=holder, values=values, at=now, started=False, also=refund
+    done = _guarded_write(
+        session,
+        job_id=job_id,
+        holder=holder,
+        values=values,
+        at=now,
+        started=False,
+        also=refund_and_tell,
     )
+    activity.wake_if(done)
+    return done
 
 
 def fail(session: Session, *, job_id: str, owner: str, code: str, message: str) -> bool:

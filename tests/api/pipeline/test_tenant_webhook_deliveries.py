@@ -6,14 +6,9 @@ racing for the same deliveries send each once."""
 
 from __future__ import annotations
 
-import base64
 import json
-import secrets
 import threading
-import time
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
@@ -24,94 +19,21 @@ from backend.db import session_scope
 from backend.models import TenantWebhookDelivery
 from backend.models.base import utcnow
 from backend.services.pipeline import webhook_deliveries
-from backend.settings import get_settings
 from tests.api.pipeline.builders import API, create_application
+from tests.api.pipeline.webhook_receiver import (  # noqa: F401 (a fixture)
+    Receiver,
+    deliveries,
+    local_urls_allowed,
+    new_secret,
+    send_now,
+    subscribe,
+)
 from tests.helpers import make_org
-from workers import tasks
+
+pytestmark = pytest.mark.usefixtures("local_urls_allowed")
 
 
-class Receiver:
-    """A tenant's webhook endpoint: answers with the next queued status, records every request."""
-
-    def __init__(self, *, delay_s: float = 0.0) -> None:
-        self.answers: list[int] = []
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _receive(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.requests.append({"method": self.command, "headers": headers, "body": body})
-                time.sleep(delay_s)
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"thanks" if status < 300 else b"temporarily broken")
-
-            do_POST = do_PUT = do_PATCH = _receive
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/applications"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture()
-def local_urls_allowed() -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS", "true")
-    get_settings.cache_clear()
-    yield
-    mp.undo()
-    get_settings.cache_clear()
-
-
-def new_secret() -> str:
-    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
-def subscribe(client, org, url: str, **overrides) -> dict:
-    body = {
-        "tenant_id": "tenant-1",
-        "triggered_event": "application_activty",
-        "type": "post_call_screening",
-        "fields": ["id", "application_stage", "job_id"],
-        "url": url,
-        "http_method": "POST",
-        "content_type": "application/json",
-        "secret": new_secret(),
-        **overrides,
-    }
-    response = client.post(f"{API}/tenant-webhook", json=body, headers=org.headers)
-    assert response.status_code == 201, response.text
-    return {**response.json(), "secret": body["secret"]}
-
-
-def send_now() -> int:
-    """What the ops worker runs when woken (and the minute sweep runs)."""
-    return tasks.deliver_tenant_webhooks.call_local()
-
-
-def deliveries(client, org, webhook_id: str) -> list[dict]:
-    response = client.get(f"{API}/tenant-webhook/{webhook_id}/deliveries", headers=org.headers)
-    assert response.status_code == 200, response.text
-    return response.json()["items"]
-
-
-def test_application_activity_is_sent_once_signed_with_only_the_selected_fields(
-    client, local_urls_allowed
-):
+def test_application_activity_is_sent_once_signed_with_only_the_selected_fields(client):
     org = make_org()
     with Receiver() as receiver:
         webhook = subscribe(client, org, receiver.url, http_method="PUT")
@@ -163,7 +85,7 @@ def test_application_activity_is_sent_once_signed_with_only_the_selected_fields(
         assert delivery["last_error"] is None
 
 
-def test_form_webhooks_get_the_fields_url_encoded(client, local_urls_allowed):
+def test_form_webhooks_get_the_fields_url_encoded(client):
     org = make_org()
     with Receiver() as receiver:
         webhook = subscribe(
@@ -184,7 +106,7 @@ def test_form_webhooks_get_the_fields_url_encoded(client, local_urls_allowed):
     Webhook(webhook["secret"]).verify(request["body"], request["headers"], json_parse=False)
 
 
-def test_only_live_subscribed_webhooks_of_the_organisation_receive(client, local_urls_allowed):
+def test_only_live_subscribed_webhooks_of_the_organisation_receive(client):
     org, other = make_org(), make_org()
     with Receiver() as receiver:
         inactive = subscribe(client, org, receiver.url, is_active=False)
@@ -200,7 +122,7 @@ def test_only_live_subscribed_webhooks_of_the_organisation_receive(client, local
     assert missing.status_code == 404
 
 
-def test_a_failing_receiver_is_retried_then_replayed(client, local_urls_allowed):
+def test_a_failing_receiver_is_retried_then_replayed(client):
     org = make_org()
     with Receiver() as receiver:
         webhook = subscribe(client, org, receiver.url)
@@ -238,7 +160,7 @@ def test_a_failing_receiver_is_retried_then_replayed(client, local_urls_allowed)
     assert missing.status_code == 404
 
 
-def test_two_concurrent_senders_send_each_delivery_once(client, local_urls_allowed):
+def test_two_concurrent_senders_send_each_delivery_once(client):
     org = make_org()
     with Receiver(delay_s=0.05) as receiver:
         subscribe(client, org, receiver.url)
