@@ -43,6 +43,7 @@ LEN_URL = 2048
 LEN_QUESTION = 4000
 LEN_DESC = 50_000
 LEN_CATEGORY = 32
+LEN_SEALED_SECRET = 1024
 LEN_CONTENT_TYPE = 128
 
 MAX_PAY_RATE = 1_000_000_000.0
@@ -225,8 +226,9 @@ class TenantWebhook(SQLModel, table=True):
     url: str = Field(max_length=LEN_URL)
     http_method: str = Field(default="POST", max_length=8)
     content_type: str = Field(default="application/json", max_length=LEN_SHORT)
-    # Kept in clear because deliveries are signed with it; never returned by the API.
-    secret: str | None = Field(default=None, max_length=LEN_NAME)
+    # Sealed at rest (backend.services.pipeline.webhook_secrets), unsealed only to sign a
+    # delivery; never returned by the API. Longer than the secret itself: the sealed form.
+    secret: str | None = Field(default=None, max_length=LEN_SEALED_SECRET)
     is_active: bool = Field(default=True)
     is_deleted: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))

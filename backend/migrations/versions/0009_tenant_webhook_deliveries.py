@@ -1,4 +1,5 @@
-"""tenant webhook deliveries: the outbox and delivery log of call and application activity
+"""tenant webhook deliveries: the outbox and delivery log of call and application activity;
+webhook secrets sealed at rest (a longer column)
 
 Revision ID: 0009
 Revises: 0008
@@ -48,9 +49,25 @@ def upgrade() -> None:
     )
     for column in ("org_id", "webhook_id", "state", "next_at"):
         op.create_index(f"ix_{_TABLE}_{column}", _TABLE, [column])
+    # Webhook secrets are stored sealed now, which is longer than the secret (SQLite does not
+    # enforce lengths). Secrets stored in clear before stay readable and are sealed when set.
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column(
+            "tenantwebhook",
+            "secret",
+            type_=sqlmodel.sql.sqltypes.AutoString(length=1024),
+            existing_nullable=True,
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        op.alter_column(
+            "tenantwebhook",
+            "secret",
+            type_=sqlmodel.sql.sqltypes.AutoString(length=255),
+            existing_nullable=True,
+        )
     for column in ("next_at", "state", "webhook_id", "org_id"):
         op.drop_index(f"ix_{_TABLE}_{column}", table_name=_TABLE)
     op.drop_table(_TABLE)

@@ -12,6 +12,7 @@ from backend.models.pipeline import TenantWebhook, TenantWebhookUpsert, Triggere
 from backend.services.errors import commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
+from backend.services.pipeline import webhook_secrets
 
 
 def list_tenant_webhooks(
@@ -60,7 +61,7 @@ def upsert_tenant_webhook(
     webhook.http_method = data.http_method.value
     webhook.content_type = data.content_type.value
     if created or "secret" in data.model_fields_set:
-        webhook.secret = data.secret or None
+        webhook.secret = webhook_secrets.seal(data.secret) if data.secret else None
     if created or "is_active" in data.model_fields_set:
         webhook.is_active = data.is_active
     webhook.updated_at = utcnow()

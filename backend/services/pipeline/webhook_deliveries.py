@@ -33,6 +33,7 @@ from backend.services import dispatch, webhook_adapter
 from backend.services.errors import NotFound
 from backend.services.evaluations.callbacks import IN_FLIGHT, MAX_ATTEMPTS, retry_delay
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
+from backend.services.pipeline import webhook_secrets
 from backend.services.pipeline.tenant_webhooks import get_tenant_webhook, live_tenant_webhooks
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,9 @@ def _record(session: Session, delivery_id: str, in_flight_until: datetime, **val
 
 def _secret(session: Session, row: TenantWebhookDelivery) -> str | None:
     webhook = session.get(TenantWebhook, row.webhook_id)
-    return webhook.secret if webhook is not None else None
+    if webhook is None or not webhook.secret:
+        return None
+    return webhook_secrets.unseal(webhook.secret)
 
 
 def deliver_one(

@@ -95,6 +95,7 @@ def test_form_webhooks_get_the_fields_url_encoded(client):
             http_method="PATCH",
             content_type="application/x-www-form-urlencoded",
             fields=["id", "resume", "not_a_field"],
+            secret=new_secret(186),  # 254 characters: its sealed form is longer still
         )
         application = create_application(client, org)
         send_now()

@@ -170,6 +170,7 @@ def test_unsubscribe_and_subscribe(client, org):
 
 def test_live_webhooks_service(db, client, org):
     from backend.models.pipeline import TriggeredEvent
+    from backend.services.pipeline import webhook_secrets
     from backend.services.pipeline.tenant_webhooks import live_tenant_webhooks
 
     live = upsert(client, org, tenant_id="live").json()
@@ -181,7 +182,9 @@ def test_live_webhooks_service(db, client, org):
     hooks = live_tenant_webhooks(db, org_id=org.org_id, event=TriggeredEvent.call_activity)
     assert [h.id for h in hooks] == [live["id"]]
     assert off["id"] not in {h.id for h in hooks}
-    assert hooks[0].secret == SEED_WEBHOOK["secret"]
+    # Sealed at rest, unsealed only to sign.
+    assert SEED_WEBHOOK["secret"] not in hooks[0].secret
+    assert webhook_secrets.unseal(hooks[0].secret) == SEED_WEBHOOK["secret"]
 
 
 def test_unknown_and_foreign_webhooks_are_404(client, org):
