@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+from cryptography.fernet import InvalidToken
 from sqlmodel import Session, col, select, update
 
 from backend.models.base import utcnow
@@ -172,6 +173,9 @@ def deliver_one(
             error = f"HTTP {result.status_code}"
     except webhook_adapter.CallbackRefused as exc:
         error, permanent = f"refused: {exc}", True
+    except InvalidToken:
+        # Sealed under an earlier installation secret: only a new secret from the tenant helps.
+        error, permanent = "the webhook's secret is unreadable: set it again", True
     except (httpx.HTTPError, OSError) as exc:
         error = f"{type(exc).__name__}: {exc}"
     values: dict[str, Any] = {

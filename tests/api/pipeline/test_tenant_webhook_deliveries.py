@@ -12,11 +12,12 @@ from datetime import timedelta
 from urllib.parse import parse_qs
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlmodel import select
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from backend.db import session_scope
-from backend.models import TenantWebhookDelivery
+from backend.models import TenantWebhook, TenantWebhookDelivery
 from backend.models.base import utcnow
 from backend.services.pipeline import webhook_deliveries
 from tests.api.pipeline.builders import API, create_application
@@ -196,3 +197,20 @@ def test_two_concurrent_senders_send_each_delivery_once(client):
     mine = [json.loads(r["body"])["id"] for r in receiver.requests]
     assert sorted(mine) == sorted(created)  # each application's event arrived exactly once
     assert sum(sent) == len(receiver.requests)
+
+
+def test_a_secret_sealed_under_another_installation_secret_fails_the_delivery_plainly(client):
+    org = make_org()
+    with Receiver() as receiver:
+        webhook = subscribe(client, org, receiver.url)
+        with session_scope() as db:
+            row = db.get(TenantWebhook, webhook["id"])
+            row.secret = "sealed:v1:" + Fernet(Fernet.generate_key()).encrypt(b"x").decode()
+            db.add(row)
+            db.commit()
+        create_application(client, org)
+        assert send_now() == 0
+    assert receiver.requests == []  # never sent unsigned or wrongly signed
+    [delivery] = deliveries(client, org, webhook["id"])
+    assert delivery["state"] == "failed"
+    assert delivery["last_error"] == "the webhook's secret is unreadable: set it again"
