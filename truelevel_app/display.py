@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from backend.services.invite_delivery import InviteDelivery
+
 
 def when(value: datetime | None, empty: str = "—") -> str:
     """``2026-05-04 14:03 UTC``; ``empty`` for a missing value."""
@@ -31,3 +33,20 @@ def minutes_text(minutes: int | None) -> str:
     if hours and rest:
         return f"{hours} h {rest} min"
     return f"{hours} h" if hours else f"{minutes} min"
+
+
+def invite_text(delivery: InviteDelivery) -> str:
+    """What the recruiter reads in the Invite column: whether the email really left."""
+    if delivery.state == "none":
+        return "No email (copy the link)"
+    if delivery.state == "sent":
+        return f"Sent {when(delivery.sent_at)}"
+    reason = delivery.last_error or "no reason recorded"
+    if delivery.state == "failed":
+        return f"Failed after {delivery.attempts} attempts: {reason}"
+    if delivery.state == "not_sent":
+        return "Not sent: email is not set up"
+    if delivery.attempts:
+        noun = "attempt" if delivery.attempts == 1 else "attempts"
+        return f"Queued, not sent yet ({delivery.attempts} {noun} failed: {reason})"
+    return "Queued, not sent yet"

@@ -15,7 +15,7 @@ from backend.models import Assessment, CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.models.interviews import InterviewJob, InterviewJobStatus
-from backend.services.invite_delivery import invite_deliveries
+from backend.services.invite_delivery import InviteDelivery, invite_deliveries
 
 PANEL_LIMIT = 10
 EXPIRY_WINDOW = timedelta(hours=48)
@@ -44,8 +44,7 @@ class InviteItem(BaseModel):
     candidate_email: str
     assessment_id: str
     assessment_title: str
-    state: str  # invite_delivery's state: not_sent / queued / failed
-    last_error: str | None = None
+    delivery: InviteDelivery  # not_sent, queued or failed
 
 
 class ExpiringKey(BaseModel):
@@ -176,8 +175,7 @@ def invites_not_delivered(session: Session, *, org_id: str, now: datetime) -> In
             candidate_email=key.candidate_email or "",
             assessment_id=key.assessment_id,
             assessment_title=title,
-            state=deliveries[key.id].state,
-            last_error=deliveries[key.id].last_error,
+            delivery=deliveries[key.id],
         )
         for key, title in rows
         if deliveries[key.id].state != "sent"

@@ -116,7 +116,7 @@ def test_undelivered_invites_and_keys_about_to_expire(db):
     # Mail is off in the tests: the invites wait in the outbox, not sent.
     assert invites.total == 2
     assert {item.candidate_email for item in invites.items} == {"a@example.com", "c@x.com"}
-    assert {item.state for item in invites.items} == {"not_sent"}
+    assert {item.delivery.state for item in invites.items} == {"not_sent"}
     assert {item.assessment_title for item in invites.items} == {"Queue service"}
 
     expiring = overview.keys_expiring

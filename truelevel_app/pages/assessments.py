@@ -41,7 +41,7 @@ from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
 from truelevel_app.components.tables import data_table, paged_table
-from truelevel_app.display import minutes_text, when, when_iso
+from truelevel_app.display import invite_text, minutes_text, when, when_iso
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
@@ -234,23 +234,6 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/assessments/{new_id}")
 
 
-def _invite_text(delivery: InviteDelivery) -> str:
-    """What the recruiter reads in the Invite column: whether the email really left."""
-    if delivery.state == "none":
-        return "No email (copy the link)"
-    if delivery.state == "sent":
-        return f"Sent {when(delivery.sent_at)}"
-    reason = delivery.last_error or "no reason recorded"
-    if delivery.state == "failed":
-        return f"Failed after {delivery.attempts} attempts: {reason}"
-    if delivery.state == "not_sent":
-        return "Not sent: email is not set up"
-    if delivery.attempts:
-        noun = "attempt" if delivery.attempts == 1 else "attempts"
-        return f"Queued, not sent yet ({delivery.attempts} {noun} failed: {reason})"
-    return "Queued, not sent yet"
-
-
 def _key_row(data: dict, delivery: InviteDelivery) -> KeyRow:
     name, email = data.get("candidate_name"), data.get("candidate_email")
     candidate = f"{name} <{email}>" if name and email else (email or name or "—")
@@ -262,7 +245,7 @@ def _key_row(data: dict, delivery: InviteDelivery) -> KeyRow:
         expires=when_iso(data["expires_at"]),
         created=when_iso(data["created_at"]),
         invite_link=invite_link(data["key"]),
-        invite=_invite_text(delivery),
+        invite=invite_text(delivery),
         invite_state=delivery.state,
     )
 

@@ -1,20 +1,65 @@
-"""The dashboard: how much the organisation has set up, and what to do first."""
+"""The dashboard: what needs the recruiter's attention now (each item links to where it is
+handled), how much the organisation has set up, and what to do first."""
 
 from __future__ import annotations
+
+from typing import TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
+from backend.services.attention import (
+    AttentionOverview,
+    ExpiringKey,
+    InterviewItem,
+    InviteItem,
+    ReviewItem,
+    attention_overview,
+)
 from backend.services.overview import OrganisationCounts, organisation_counts
-from truelevel_app.components.feedback import error_callout
+from truelevel_app.components.feedback import error_callout, unless_empty
 from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.display import invite_text, when
 from truelevel_app.state import AuthState
+
+TIER_WORDS = {
+    "standard": "Standard (24 h)",
+    "priority": "Priority (12 h)",
+    "express": "Express (2 h)",
+}
+
+
+class AttentionRow(TypedDict):
+    """One line of an attention panel: what it is, the detail beside it, where it is handled."""
+
+    href: str
+    title: str
+    detail: str
+    flag: str  # a short red badge ("Overdue", "Look again") or ""
 
 
 class DashboardState(AuthState):
     counts: rx.Field[OrganisationCounts] = rx.field(default_factory=OrganisationCounts)
+    reviews: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
+    reviews_total: int = 0
+    interviews: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
+    interviews_total: int = 0
+    invites: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
+    invites_total: int = 0
+    expiring: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
+    expiring_total: int = 0
     loading: bool = True
     error: str = ""
+
+    def _show(self, overview: AttentionOverview) -> None:
+        self.reviews = [_review_row(item) for item in overview.awaiting_review.items]
+        self.reviews_total = overview.awaiting_review.total
+        self.interviews = [_interview_row(item) for item in overview.interviews_ready.items]
+        self.interviews_total = overview.interviews_ready.total
+        self.invites = [_invite_row(item) for item in overview.invites_not_delivered.items]
+        self.invites_total = overview.invites_not_delivered.total
+        self.expiring = [_expiring_row(item) for item in overview.keys_expiring.items]
+        self.expiring_total = overview.keys_expiring.total
 
     @rx.var
     def is_empty(self) -> bool:
@@ -29,10 +74,161 @@ class DashboardState(AuthState):
         try:
             with session_scope() as session:
                 self.counts = organisation_counts(session, org_id=member.org_id)
+                self._show(attention_overview(session, org_id=member.org_id))
         except Exception:  # the page stays usable when the database hiccups
             self.error = "The dashboard figures could not be loaded. Try again in a moment."
         self.loading = False
         return None
+
+
+def _review_row(item: ReviewItem) -> AttentionRow:
+    tier = TIER_WORDS.get(item.sla_tier, item.sla_tier)
+    flags = [word for word, on in (("Look again", item.attention), ("Overdue", item.overdue)) if on]
+    detail = f"{item.target_role} · {tier} · due {when(item.due_at)}"
+    if item.attention:
+        detail = f"{detail} · {item.attention}"
+    return AttentionRow(
+        href=f"/evaluations/{item.evaluation_id}",
+        title=item.candidate_ref,
+        detail=detail,
+        flag=" · ".join(flags),
+    )
+
+
+def _interview_row(item: InterviewItem) -> AttentionRow:
+    return AttentionRow(
+        href=f"/interviews/{item.job_id}",
+        title=item.role_title,
+        detail=f"Finished {when(item.finished_at)}",
+        flag="",
+    )
+
+
+def _invite_row(item: InviteItem) -> AttentionRow:
+    return AttentionRow(
+        href=f"/assessments/{item.assessment_id}",
+        title=item.candidate_email,
+        detail=f"{item.assessment_title} · {invite_text(item.delivery)}",
+        flag="",
+    )
+
+
+def _expiring_row(item: ExpiringKey) -> AttentionRow:
+    who = item.candidate_email or "No candidate email"
+    return AttentionRow(
+        href=f"/assessments/{item.assessment_id}",
+        title=f"{item.key} · {who}",
+        detail=f"{item.assessment_title} · expires {when(item.expires_at)}",
+        flag="",
+    )
+
+
+def _attention_line(row: rx.Var, item_class: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.vstack(
+                rx.text(row["title"], weight="medium", size="2", color=rx.color("gray", 12)),
+                rx.text(row["detail"], size="1", color_scheme="gray"),
+                spacing="0",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.cond(row["flag"] != "", rx.badge(row["flag"], color_scheme="red")),
+            align="center",
+            width="100%",
+        ),
+        href=row["href"],
+        underline="none",
+        width="100%",
+        padding="0.5rem 0",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        class_name=item_class,
+    )
+
+
+def _panel(
+    title: str,
+    total: rx.Var,
+    rows: rx.Var,
+    *,
+    empty: str,
+    panel_id: str,
+    more_href: str,
+    icon: str,
+) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.icon(icon, size=18, color=rx.color("accent", 9)),
+                rx.heading(title, size="3"),
+                rx.badge(total, radius="full", class_name="panel-total"),
+                rx.spacer(),
+                rx.cond(
+                    total > rows.length(),  # type: ignore[attr-defined]
+                    rx.link("See all →", href=more_href, size="2"),
+                ),
+                align="center",
+                width="100%",
+            ),
+            unless_empty(
+                rows,
+                rx.vstack(
+                    rx.foreach(rows, lambda row: _attention_line(row, f"{panel_id}-item")),
+                    spacing="0",
+                    width="100%",
+                ),
+                empty,
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        id=panel_id,
+    )
+
+
+def attention_panels() -> rx.Component:
+    return rx.grid(
+        _panel(
+            "Awaiting your review",
+            DashboardState.reviews_total,
+            DashboardState.reviews,
+            empty="Nothing waits for review. Submitted work appears here once it is scored.",
+            panel_id="awaiting-review",
+            more_href="/evaluations",
+            icon="clipboard-check",
+        ),
+        _panel(
+            "Interviews ready",
+            DashboardState.interviews_total,
+            DashboardState.interviews,
+            empty="No finished interview waits for a decision.",
+            panel_id="interviews-ready",
+            more_href="/interviews",
+            icon="mic",
+        ),
+        _panel(
+            "Invites not delivered",
+            DashboardState.invites_total,
+            DashboardState.invites,
+            empty="Every invite email has been sent.",
+            panel_id="invites-not-delivered",
+            more_href="/candidates",
+            icon="mail-warning",
+        ),
+        _panel(
+            "Keys expiring within 48 hours",
+            DashboardState.expiring_total,
+            DashboardState.expiring,
+            empty="No unused candidate key expires in the next 48 hours.",
+            panel_id="keys-expiring",
+            more_href="/candidates",
+            icon="timer",
+        ),
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="4",
+        width="100%",
+    )
 
 
 def _stat(label: str, value: rx.Var, href: str, icon: str, stat_id: str) -> rx.Component:
@@ -135,8 +331,9 @@ def getting_started() -> rx.Component:
 @rx.page(route="/dashboard", title="Dashboard · truelevel", on_load=DashboardState.load)
 def dashboard_page() -> rx.Component:
     return app_shell(
-        page_header("Dashboard", "An overview of your organisation."),
+        page_header("Dashboard", "What needs your attention, and your organisation at a glance."),
         error_callout(DashboardState.error),
+        rx.cond(~DashboardState.loading, attention_panels()),
         rx.grid(
             _stat("Jobs", DashboardState.counts.jobs, "/jobs", "briefcase", "count-jobs"),
             _stat(
