@@ -86,6 +86,8 @@ def test_dashboard_lists_overdue_review_and_unsent_invite_and_opens_them(
     expect(page.locator("#keys-expiring")).to_contain_text(
         "No unused candidate key expires in the next 48 hours."
     )
+    funnel = page.locator(".funnel-row", has_text="Queue service")
+    expect(funnel.locator("td")).to_have_text(["Queue service", "1", "0", "0", "0", "0"])
 
     invite.click()
     expect(page).to_have_url(re.compile(rf"/assessments/{assessment_id}/?$"))

@@ -16,9 +16,11 @@ from backend.services.attention import (
     ReviewItem,
     attention_overview,
 )
+from backend.services.funnel import FunnelRow, assessment_funnel
 from backend.services.overview import OrganisationCounts, organisation_counts
 from truelevel_app.components.feedback import error_callout, unless_empty
 from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.tables import data_table
 from truelevel_app.display import invite_text, when
 from truelevel_app.state import AuthState
 
@@ -48,6 +50,7 @@ class DashboardState(AuthState):
     invites_total: int = 0
     expiring: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
     expiring_total: int = 0
+    funnel: rx.Field[list[FunnelRow]] = rx.field(default_factory=list)
     loading: bool = True
     error: str = ""
 
@@ -75,6 +78,7 @@ class DashboardState(AuthState):
             with session_scope() as session:
                 self.counts = organisation_counts(session, org_id=member.org_id)
                 self._show(attention_overview(session, org_id=member.org_id))
+                self.funnel = assessment_funnel(session, org_id=member.org_id)
         except Exception:  # the page stays usable when the database hiccups
             self.error = "The dashboard figures could not be loaded. Try again in a moment."
         self.loading = False
@@ -231,6 +235,36 @@ def attention_panels() -> rx.Component:
     )
 
 
+def _funnel_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row.title, href="/assessments/" + row.assessment_id)),
+        rx.table.cell(row.invited),
+        rx.table.cell(row.started),
+        rx.table.cell(row.submitted),
+        rx.table.cell(row.reviewed),
+        rx.table.cell(row.hired),
+        class_name="funnel-row",
+    )
+
+
+def funnel_table() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Candidates per assessment", size="4"),
+        data_table(
+            columns=["Assessment", "Invited", "Started", "Submitted", "Reviewed", "Hired"],
+            rows=DashboardState.funnel,
+            render_row=_funnel_row,
+            loading=DashboardState.loading,
+            error=DashboardState.error,
+            empty_title="No assessments yet",
+            empty_hint="Create an assessment and generate candidate keys to follow them here.",
+            table_id="funnel",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _stat(label: str, value: rx.Var, href: str, icon: str, stat_id: str) -> rx.Component:
     return rx.link(
         rx.card(
@@ -356,4 +390,5 @@ def dashboard_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(~DashboardState.loading & DashboardState.is_empty, getting_started()),
+        rx.cond(~DashboardState.loading & ~DashboardState.is_empty, funnel_table()),
     )
