@@ -9,6 +9,9 @@ create-api-key --org ID --scope S [--name N]
 revoke-api-key --org ID --key-id K
 add-member --org ID --email E --role R [--password P]
 demo                                      loads a demo organisation (idempotent)
+backup FILE                               writes the database and every stored file to FILE
+restore FILE [--force]                    puts a backup back (refuses a non-empty database
+                                          unless --force, and a backup of newer code)
 billing status --org ID                   prints JSON: plan, subscription, quota use, credits
 billing grant-credits --org ID --amount N --reason R
                                           adds interview credits (a ledger entry)
@@ -107,6 +110,42 @@ def _cmd_demo(_args: argparse.Namespace) -> None:
     _print({**summary, "password": DEMO_PASSWORD})
 
 
+def _cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from backend.services import backups
+    from backend.services.storage import get_storage
+    from backend.settings import get_settings
+
+    settings = get_settings()
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        settings.ensure_data_dir()
+    manifest = backups.backup(settings.sqlalchemy_url, get_storage(), Path(args.file))
+    _print(
+        {
+            "file": args.file,
+            "migration_revision": manifest.migration_revision,
+            "files": len(manifest.files),
+        }
+    )
+
+
+def _cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from backend.services import backups
+    from backend.services.storage import get_storage
+    from backend.settings import get_settings
+
+    settings = get_settings()
+    if settings.sqlalchemy_url.startswith("sqlite"):
+        settings.ensure_data_dir()
+    result = backups.restore(
+        settings.sqlalchemy_url, get_storage(), Path(args.file), force=args.force
+    )
+    _print({"file": args.file, **result.model_dump(mode="json")})
+
+
 def _cmd_billing_status(args: argparse.Namespace) -> None:
     from backend.services.billing import accounts
 
@@ -200,6 +239,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_add_member)
 
     sub.add_parser("demo", help="load the demo organisation").set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("backup", help="back up the database and every stored file")
+    p.add_argument("file")
+    p.set_defaults(func=_cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup")
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace a database that is not empty")
+    p.set_defaults(func=_cmd_restore)
     _add_billing_parser(sub)
     return parser
 

@@ -44,10 +44,12 @@ if [ ! -x "$NODE_DIR/node" ] || [ ! -x .tools/node_modules/.bin/bun ]; then
 fi
 
 # Debian packages: bubblewrap sandboxes candidates' tests and git fetches repositories (the
-# workers need both); tests also synthesise interviews with espeak-ng and sox, and drive chromium.
+# workers need both); pg_dump/pg_restore back up and restore a PostgreSQL installation
+# (``python -m backend.cli backup``); tests also synthesise interviews with espeak-ng and sox, and drive chromium.
 apt_want=()
 command -v bwrap >/dev/null 2>&1 || apt_want+=(bubblewrap)
 command -v git >/dev/null 2>&1 || apt_want+=(git)
+command -v pg_dump >/dev/null 2>&1 || apt_want+=(postgresql-client)
 if [ "$DEV" = 1 ]; then
   command -v espeak-ng >/dev/null 2>&1 || apt_want+=(espeak-ng)
   command -v sox >/dev/null 2>&1 || apt_want+=(sox)
