@@ -9,6 +9,9 @@ create-api-key --org ID --scope S [--name N]
 revoke-api-key --org ID --key-id K
 add-member --org ID --email E --role R [--password P]
 demo                                      loads a demo organisation (idempotent)
+erase-candidate --org ID --email E       hard-deletes everything of the candidate with that email
+                                          (keys, sessions, evaluations, zips, applications,
+                                          interviews, emails); prints what was deleted
 backup FILE                               writes the database and every stored file to FILE
 restore FILE [--force]                    puts a backup back (refuses a non-empty database
                                           unless --force, and a backup of newer code)
@@ -108,6 +111,14 @@ def _cmd_demo(_args: argparse.Namespace) -> None:
     with session_scope() as session:
         summary = load_demo(session)
     _print({**summary, "password": DEMO_PASSWORD})
+
+
+def _cmd_erase_candidate(args: argparse.Namespace) -> None:
+    from backend.services.erasure import erase_candidate
+
+    with session_scope() as session:
+        result = erase_candidate(session, org_id=args.org, email=args.email, requested_by="cli")
+        _print(result.model_dump(mode="json"))
 
 
 def _cmd_backup(args: argparse.Namespace) -> None:
@@ -239,6 +250,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_add_member)
 
     sub.add_parser("demo", help="load the demo organisation").set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("erase-candidate", help="erase a candidate's data, found by email")
+    p.add_argument("--org", required=True)
+    p.add_argument("--email", required=True)
+    p.set_defaults(func=_cmd_erase_candidate)
 
     p = sub.add_parser("backup", help="back up the database and every stored file")
     p.add_argument("file")

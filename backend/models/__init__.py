@@ -9,6 +9,7 @@ from backend.models.assessments import (
     SessionStatus,
 )
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
+from backend.models.erasure import ErasureRecord
 from backend.models.evaluations import (
     Evaluation,
     EvaluationFingerprint,
@@ -47,6 +48,7 @@ __all__ = [
     "CandidateKey",
     "CandidateSession",
     "CreditLedgerEntry",
+    "ErasureRecord",
     "Evaluation",
     "EvaluationFingerprint",
     "EvaluationUpload",
