@@ -109,3 +109,13 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client):
         record = db.exec(select(ErasureRecord).where(ErasureRecord.org_id == org.org_id)).one()
         assert record.email_sha256 == email_hash(email)
         assert db.exec(select(CandidateKey).where(CandidateKey.key == key)).first() is None
+
+
+def test_erase_candidate_refuses_an_unknown_organisation_or_a_malformed_email():
+    org = make_org()
+    unknown = cli(
+        "erase-candidate", "--org", "no-such-org", "--email", "a@example.com", check=False
+    )
+    assert unknown.returncode == 2 and unknown.stderr.startswith("error:")
+    malformed = cli("erase-candidate", "--org", org.org_id, "--email", "not-an-email", check=False)
+    assert malformed.returncode == 2 and "not a valid email address" in malformed.stderr
