@@ -39,6 +39,7 @@ from backend.models import (
     SessionEvent,
 )
 from backend.models.email_addresses import normalised_email
+from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
 from backend.services.errors import InvalidInput
 from backend.services.hashing import sha256_hex
 from backend.services.organisations import get_organisation
@@ -158,6 +159,12 @@ def erase_candidate(
     remove(InterviewAnswer, col(InterviewAnswer.call_id).in_(call_ids))
     remove(InterviewJob, col(InterviewJob.id).in_(job_ids))
     remove(InterviewCall, col(InterviewCall.id).in_(call_ids))
+    # Webhook deliveries about the person's applications and calls carry their fields.
+    remove(
+        TenantWebhookDelivery,
+        TenantWebhookDelivery.org_id == org_id,
+        col(TenantWebhookDelivery.object_id).in_([*application_ids, *call_ids]),
+    )
     remove(Question, col(Question.application_id).in_(application_ids))
     remove(Application, col(Application.id).in_(application_ids))
     remove(Candidate, col(Candidate.id).in_(candidate_ids))
