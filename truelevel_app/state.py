@@ -41,6 +41,7 @@ HOME_ROUTE = "/dashboard"
 PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_members": frozenset({"admin"}),
     "manage_api_keys": frozenset({"admin"}),
+    "manage_billing": frozenset({"admin"}),
     "edit": frozenset({"admin", "reviewer"}),
 }
 
@@ -99,6 +100,10 @@ class AuthState(rx.State):
     @rx.var
     def can_manage_api_keys(self) -> bool:
         return role_can(self.member.role, "manage_api_keys")
+
+    @rx.var
+    def can_manage_billing(self) -> bool:
+        return role_can(self.member.role, "manage_billing")
 
     @rx.var
     def can_edit(self) -> bool:

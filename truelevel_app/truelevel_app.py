@@ -8,6 +8,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     api_keys,
     assessments,
     auth,
+    billing,
     candidate_landing,
     candidates,
     dashboard,

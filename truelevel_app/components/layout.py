@@ -20,6 +20,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("Members", "/members", "user-cog"),
     ("API keys", "/api-keys", "key-round"),
 ]
+# Shown only to members who may manage billing (admins).
+BILLING_NAV_ITEM: tuple[str, str, str] = ("Billing", "/billing", "credit-card")
 
 SIDEBAR_WIDTH = "15rem"
 
@@ -115,6 +117,7 @@ def sidebar() -> rx.Component:
         ),
         rx.vstack(
             *[_nav_link(*item) for item in NAV_ITEMS],
+            rx.cond(AuthState.can_manage_billing, _nav_link(*BILLING_NAV_ITEM)),
             spacing="1",
             width="100%",
             as_="nav",

@@ -75,7 +75,7 @@ def start_checkout(session: Session, *, org_id: str, request: CheckoutRequest) -
         "customer": _customer(session, org_id=org_id),
         "client_reference_id": org_id,
         "success_url": f"{_billing_page()}?checkout=done",
-        "cancel_url": _billing_page(),
+        "cancel_url": f"{_billing_page()}?checkout=cancelled",
         "metadata": {"org_id": org_id},
     }
     if request.plan:
