@@ -179,7 +179,8 @@ def _figure(label: str, value, id: str) -> rx.Component:
 
 
 def _billing_off() -> rx.Component:
-    return rx.callout(
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("infinity")),
         rx.vstack(
             rx.text(
                 "Billing is off: everything is unlimited for this installation "
@@ -191,7 +192,6 @@ def _billing_off() -> rx.Component:
             spacing="2",
             align="start",
         ),
-        icon="infinity",
         color_scheme="gray",
         width="100%",
         id="billing-off",
