@@ -73,6 +73,7 @@ def test_admin_sees_plan_quota_and_credits_and_a_viewer_does_not(
     first = page.locator(".ledger-row").first
     expect(first).to_contain_text("+30")
     expect(first).to_contain_text("welcome")
+    expect(page.locator(".ledger-row").nth(1)).to_contain_text("Included with the plan")
     # Stripe is not configured here: nothing to buy.
     expect(page.locator(".choose-plan")).to_have_count(0)
     expect(page.locator("#manage-billing")).to_have_count(0)

@@ -97,7 +97,7 @@ class BillingState(AuthState):
             LedgerRow(
                 date=when(line.created_at),
                 change=f"{line.change:+d}",
-                reason=line.reason,
+                reason=line.reason_text,
                 balance="—" if line.balance_after is None else str(line.balance_after),
             )
             for line in view.ledger

@@ -17,6 +17,16 @@ from backend.settings import get_settings
 
 LEDGER_LINES = 20
 BILLING_OFF = "Billing off: unlimited"
+# The ledger's own reasons in words; an admin's reason (``grant-credits --reason``) reads as given.
+REASON_TEXT = {
+    "charge": "Interview charged",
+    "refund": "Interview refunded",
+    "grant": "Granted",
+    "purchase": "Bought",
+    "plan": "Included with the plan",
+    "set_balance": "Balance set",
+    "billing_on": "Credit counting started",
+}
 SET_PLAN_COMMAND = "python -m backend.cli billing set-plan --org {org_id} --plan starter"
 
 
@@ -24,6 +34,7 @@ class LedgerLine(BaseModel):
     created_at: datetime
     change: int
     reason: str
+    reason_text: str
     balance_after: int | None
 
 
@@ -85,6 +96,7 @@ def _ledger(session: Session, org_id: str) -> list[LedgerLine]:
             created_at=row.created_at,
             change=row.delta,
             reason=row.reason,
+            reason_text=REASON_TEXT.get(row.reason, row.reason),
             balance_after=row.balance_after,
         )
         for row in rows
