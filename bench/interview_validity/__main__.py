@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.interview_validity.corpus import CANDIDATE, ROLES, Candidate, candidates
-from bench.interview_validity.figures import auc, jitter
+from bench.interview_validity.figures import jitter, mean_score, score_figures
 
 # The audio hook: a function that renders a candidate to audio, runs the speech pipeline and
 # returns its transcript (segments with speakers); None scores the exact text.
@@ -36,11 +36,6 @@ def _assess(candidate: Candidate, transcript: list[dict[str, Any]], embedder: An
     )
 
 
-def _mean_score(report: dict[str, Any]) -> float:
-    scores = [s["score"] for s in report["scores"].values() if s.get("score") is not None]
-    return round(sum(scores) / len(scores), 3) if scores else 0.0
-
-
 def run(split: str, source: TranscriptSource | None = None) -> dict[str, Any]:
     from workers.interviews.assessment.embeddings import load_embedder
 
@@ -53,49 +48,8 @@ def run(split: str, source: TranscriptSource | None = None) -> dict[str, Any]:
         transcript = source(person, turns) if source else person.transcript(turns)
         reports[person.name] = _assess(person, transcript, embedder)
 
-    good = [p for p in people if p.group == "good"]
-    bad = [p for p in people if p.group == "bad"]
     figures: dict[str, Any] = {"split": split, "candidates": len(people)}
-    figures["overall_auc"] = auc(
-        [_mean_score(reports[p.name]) for p in good], [_mean_score(reports[p.name]) for p in bad]
-    )
-    keys = sorted({k for r in reports.values() for k in r["scores"]})
-    figures["competency_auc"] = {
-        key: auc(
-            [reports[p.name]["scores"][key]["score"] for p in good],
-            [reports[p.name]["scores"][key]["score"] for p in bad],
-        )
-        for key in keys
-    }
-    by_kind: dict[str, list[float]] = defaultdict(list)
-    for p in people:
-        by_kind[p.name.rsplit("/", 1)[1]].append(_mean_score(reports[p.name]))
-    figures["mean_score_by_profile"] = {k: round(statistics.mean(v), 2) for k, v in by_kind.items()}
-    figures["advance_share_bad"] = round(
-        sum(reports[p.name]["recommendation"] == "advance" for p in bad) / len(bad), 3
-    )
-    figures["advance_share_good"] = round(
-        sum(reports[p.name]["recommendation"] == "advance" for p in good) / len(good), 3
-    )
-    weak = [p for p in people if set(p.kinds) <= {"vague", "keywords"}]
-    figures["max_depth_keyword_or_vague_candidate"] = max(
-        reports[p.name]["scores"]["technical_depth"]["score"] for p in weak
-    )
-    answer_scores: dict[str, list[float]] = defaultdict(list)
-    for p in people:
-        for kind, judged in zip(p.kinds, reports[p.name].get("answers") or [], strict=False):
-            answer_scores[kind].append(judged["score"])
-    if answer_scores:
-        figures["answer_auc_correct_vs_bad"] = auc(
-            answer_scores["correct"],
-            [s for k in ("wrong", "vague", "keywords", "other_question") for s in answer_scores[k]],
-        )
-        figures["max_answer_score_keyword_or_vague"] = max(
-            answer_scores["keywords"] + answer_scores["vague"]
-        )
-        figures["mean_answer_score_by_kind"] = {
-            k: round(statistics.mean(v), 2) for k, v in sorted(answer_scores.items())
-        }
+    figures.update(score_figures(people, reports))
     figures["flip_rate"] = _flip_rate(people, reports, embedder, source)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     return figures
@@ -129,15 +83,42 @@ def _flip_rate(people, reports, embedder, source) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", default="held_out", choices=("held_out", "tuning", "all"))
-    args = parser.parse_args(argv)
-    figures = run(args.split)
-    print(
-        f"interview validity, split={figures['split']}, {figures['candidates']} candidates "
-        f"(text, speakers known; audio: see TranscriptSource)"
-    )
+def run_audio(split: str, limit: int | None, compare_vocabulary: bool) -> dict[str, Any]:
+    """The figures from audio (``audio``), next to the same candidates' figures from text."""
+    from bench.interview_validity import audio
+    from workers.interviews.assessment.embeddings import load_embedder
+
+    people = candidates(split)[:limit] if limit else candidates(split)
+    loaded = audio.load_models()
+    started = time.perf_counter()
+    spoken = {}
+    for person in people:
+        spoken[person.name] = heard = audio.process(
+            loaded, person, compare_vocabulary=compare_vocabulary
+        )
+        scored = heard.assessment.get("scored", True)
+        print(
+            f"  {person.name:<44} {heard.voice:<26} {heard.method}/{heard.speakers} "
+            f"{'scored' if scored else 'NOT SCORED'} mean {mean_score(heard.assessment)} "
+            f"{heard.assessment.get('recommendation')} WER {heard.wer:.3f}",
+            flush=True,
+        )
+    reports = {name: heard.assessment for name, heard in spoken.items()}
+    figures: dict[str, Any] = {"split": split, "candidates": len(people)}
+    figures.update(score_figures(people, reports))
+    figures["mean_wer"] = round(statistics.mean(h.wer for h in spoken.values()), 3)
+    if compare_vocabulary:
+        bare = [h.wer_without_vocabulary for h in spoken.values()]
+        figures["mean_wer_without_vocabulary"] = round(statistics.mean(bare), 3)
+    figures["voices"] = sorted({h.voice for h in spoken.values()})
+    figures["seconds"] = round(time.perf_counter() - started, 1)
+    embedder = load_embedder("bundled")
+    text = {p.name: _assess(p, p.transcript(), embedder) for p in people}
+    figures["text"] = score_figures(people, text)
+    return figures
+
+
+def _print_scores(figures: dict[str, Any]) -> None:
     print(f"  overall AUC good vs bad (mean score): {figures['overall_auc']}")
     for key, value in figures["competency_auc"].items():
         print(f"    {key:<26} AUC {value}")
@@ -156,6 +137,50 @@ def main(argv: list[str] | None = None) -> int:
         f"  max technical depth, keyword-list/vague candidates: "
         f"{figures['max_depth_keyword_or_vague_candidate']}/5"
     )
+
+
+def _print_audio(figures: dict[str, Any]) -> None:
+    print(
+        f"interview validity FROM AUDIO, split={figures['split']}, {figures['candidates']} "
+        f"candidates, espeak-ng voices {figures['voices']}, speakers by voice (mono)"
+    )
+    not_scored = figures["not_scored"]
+    print(
+        f"  scored {figures['scored']}, not scored {len(not_scored)} {not_scored} "
+        "(not scored: left out of AUCs and maxima; never an advance)"
+    )
+    _print_scores(figures)
+    wer = f"  mean WER of the transcript against the script: {figures['mean_wer']}"
+    if "mean_wer_without_vocabulary" in figures:
+        wer += f" (without the job vocabulary: {figures['mean_wer_without_vocabulary']})"
+    print(wer)
+    print(f"  ({figures['seconds']} s)")
+    text = figures["text"]
+    print("the same candidates FROM TEXT (speakers known):")
+    print(
+        f"  overall AUC {text['overall_auc']}, advance share bad {text['advance_share_bad']}, "
+        f"max technical depth keyword-list/vague {text['max_depth_keyword_or_vague_candidate']}/5"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="held_out", choices=("held_out", "tuning", "all"))
+    parser.add_argument("--audio", action="store_true", help="score espeak-ng renders (slow)")
+    parser.add_argument("--limit", type=int, default=None, help="audio: the first N candidates")
+    parser.add_argument(
+        "--compare-vocabulary", action="store_true", help="audio: also the WER without it"
+    )
+    args = parser.parse_args(argv)
+    if args.audio:
+        _print_audio(run_audio(args.split, args.limit, args.compare_vocabulary))
+        return 0
+    figures = run(args.split)
+    print(
+        f"interview validity, split={figures['split']}, {figures['candidates']} candidates "
+        f"(text, speakers known; from audio: --audio)"
+    )
+    _print_scores(figures)
     flips = figures["flip_rate"]
     print(
         f"  flip rate under small transcript changes: scores {flips['scores']}, "

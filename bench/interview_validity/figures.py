@@ -4,7 +4,13 @@ speech recognition makes from one take to the next (``jitter``), which must not 
 from __future__ import annotations
 
 import re
+import statistics
+from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bench.interview_validity.corpus import Candidate
 
 Turns = list[tuple[str, str]]
 
@@ -113,3 +119,64 @@ def jitter(turns: Turns, speaker: str) -> dict[str, Turns]:
 
 def _bare(word: str) -> str:
     return re.sub(r"[^\w']", "", word).lower()
+
+
+def mean_score(assessment: dict[str, Any]) -> float:
+    """A report's mean competency score (0.0 when it scores nothing)."""
+    scores = [s["score"] for s in assessment["scores"].values() if s.get("score") is not None]
+    return round(sum(scores) / len(scores), 3) if scores else 0.0
+
+
+def score_figures(people: Sequence[Candidate], reports: dict[str, dict[str, Any]]) -> dict:
+    """AUCs, mean scores, advance shares and depth caps of the candidates' assessments.
+
+    A candidate whose assessment is not scored (one voice heard, roles unclear: ``scored`` is
+    False) is left out of every AUC, mean and maximum, and counted in ``not_scored``; it has no
+    recommendation, so it never counts as an advance (the shares keep every candidate of the
+    group in the denominator)."""
+    scored = [p for p in people if reports[p.name].get("scored", True)]
+    good = [p for p in scored if p.group == "good"]
+    bad = [p for p in scored if p.group == "bad"]
+    figures: dict[str, Any] = {
+        "scored": len(scored),
+        "not_scored": sorted(p.name for p in people if p not in scored),
+    }
+    figures["overall_auc"] = auc(
+        [mean_score(reports[p.name]) for p in good], [mean_score(reports[p.name]) for p in bad]
+    )
+    keys = sorted({k for p in scored for k in reports[p.name]["scores"]})
+    figures["competency_auc"] = {
+        key: auc(
+            [reports[p.name]["scores"][key]["score"] for p in good],
+            [reports[p.name]["scores"][key]["score"] for p in bad],
+        )
+        for key in keys
+    }
+    by_kind: dict[str, list[float]] = defaultdict(list)
+    for p in scored:
+        by_kind[p.name.rsplit("/", 1)[1]].append(mean_score(reports[p.name]))
+    figures["mean_score_by_profile"] = {k: round(statistics.mean(v), 2) for k, v in by_kind.items()}
+    for group in ("bad", "good"):
+        members = [p for p in people if p.group == group]
+        advanced = sum(reports[p.name].get("recommendation") == "advance" for p in members)
+        figures[f"advance_share_{group}"] = round(advanced / len(members), 3) if members else None
+    weak = [p for p in scored if set(p.kinds) <= {"vague", "keywords"}]
+    figures["max_depth_keyword_or_vague_candidate"] = max(
+        (reports[p.name]["scores"]["technical_depth"]["score"] for p in weak), default=None
+    )
+    answer_scores: dict[str, list[float]] = defaultdict(list)
+    for p in scored:
+        for kind, judged in zip(p.kinds, reports[p.name].get("answers") or [], strict=False):
+            answer_scores[kind].append(judged["score"])
+    if answer_scores:
+        figures["answer_auc_correct_vs_bad"] = auc(
+            answer_scores["correct"],
+            [s for k in ("wrong", "vague", "keywords", "other_question") for s in answer_scores[k]],
+        )
+        figures["max_answer_score_keyword_or_vague"] = max(
+            answer_scores["keywords"] + answer_scores["vague"], default=None
+        )
+        figures["mean_answer_score_by_kind"] = {
+            k: round(statistics.mean(v), 2) for k, v in sorted(answer_scores.items()) if v
+        }
+    return figures
