@@ -9,7 +9,11 @@ correct answer to another question is made by swapping answers between two quest
 Questions are split into a tuning part and a held-out part (``split`` in each question); figures
 to quote come from the held-out part.
 
-Audio is not rendered here: ``corpus.Candidate.transcript()`` is the exact text with the speakers
-known. The hook for the audio path is ``run.TranscriptSource``: pass a function that renders a
-candidate to audio and returns the pipeline's transcript, and every figure is computed on it.
+``--audio [--limit N] [--compare-vocabulary]`` gives the same figures from audio (``audio``):
+each candidate's interview spoken by espeak-ng (one interviewer voice, three candidate voices)
+and processed as an interview job processes an uploaded mono recording (transcription with the
+job vocabulary, speakers by voice, the assessment), with the word error rate of each transcript.
+A candidate the job does not score (one voice heard, roles unclear) is reported, left out of the
+AUCs and maxima, and never counts as an advance. Without ``--audio``,
+``corpus.Candidate.transcript()`` is the exact text with the speakers known.
 """

@@ -41,7 +41,9 @@ def _voices():
     candidates = (
         Voice("en-gb+f3", pitch=75, speed=155),  # high British female, slow
         Voice("en-us+f2", pitch=60, speed=180),  # American female, fast
-        Voice("en-gb-scotland+m3", pitch=55, speed=145),  # Scottish male, slow
+        # Male, slow. The British male variants tried (en-gb-scotland+m3 p55, en-gb-x-rp+m1
+        # p70) are heard as one voice with the interviewer (diarization separation 0.32).
+        Voice("en-us+m7", pitch=65, speed=150),
     )
     return interviewer, candidates
 
