@@ -73,7 +73,8 @@ def render(candidate: Candidate, turns: list[tuple[str, str]]) -> Path:
 
 def vocabulary(candidate: Candidate) -> tuple[str, ...]:
     """The job's vocabulary as ``job_vocabulary.interview_vocabulary`` builds it for a browser
-    interview: technical skills in the role title and the questions asked."""
+    interview: technical skills in the role title and the questions asked. For the held-out
+    questions of the three roles it is empty: neither names a skill the extractor knows."""
     from backend.services.pipeline.job_vocabulary import MAX_TERMS
     from backend.services.pipeline.skills import extract_skills
 
