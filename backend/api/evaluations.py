@@ -63,7 +63,7 @@ from backend.models.evaluations import (
 )
 from backend.services import webhook_adapter
 from backend.services.evaluations import queries, review, submission
-from backend.services.report_export import evaluation_csv, evaluation_pdf
+from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
 UploadPrincipal = Annotated[Principal, Depends(require_scope_or_candidate(ApiScope.evaluations))]
@@ -328,8 +328,9 @@ def _report(
 ) -> Response:
     """The full evaluation view rendered for download, named after the evaluation."""
     row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-    view = queries.evaluation_view(row).model_dump(mode="json")
-    return _download(render(view), media_type=media_type, filename=f"{row.id}.{extension}")
+    return _download(
+        render(export_view(db, row)), media_type=media_type, filename=f"{row.id}.{extension}"
+    )
 
 
 @router.get(

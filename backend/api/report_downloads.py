@@ -22,9 +22,9 @@ from backend.api.errors import FlatErrorRoute
 from backend.api.sso import SESSION_COOKIE
 from backend.models import Member
 from backend.services.errors import Unauthorized
-from backend.services.evaluations.queries import evaluation_view, get_evaluation
+from backend.services.evaluations.queries import get_evaluation
 from backend.services.organisations import member_for_token
-from backend.services.report_export import evaluation_csv, evaluation_pdf
+from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
 
 router = APIRouter(
     prefix="/web/evaluations",
@@ -45,10 +45,10 @@ def _signed_in_member(session: Session, token: str | None) -> Member:
 
 
 def report_view(session: Session, *, org_id: str, evaluation_id: str) -> dict[str, Any]:
-    """The evaluation as ``GET /evaluations/{id}`` shows it, as a plain dict for the exporters.
-    A foreign id is a 404, exactly like a missing one."""
+    """The evaluation as ``GET /evaluations/{id}`` shows it, with its candidate's name, as a
+    plain dict for the exporters. A foreign id is a 404, exactly like a missing one."""
     evaluation = get_evaluation(session, org_id=org_id, evaluation_id=evaluation_id)
-    return evaluation_view(evaluation).model_dump()
+    return export_view(session, evaluation)
 
 
 def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:

@@ -4,7 +4,8 @@ for spreadsheets and ATS imports) and PDF (the report as a reviewer reads it).
 Both are built from the evaluation's public shape (seed 000's body: ``result`` with
 ``recommendation``, ``confidence_score``, ``calibrated_seniority``, ``rubric_scores`` and
 ``risk_flags``, beside ``automated_result`` and the ``human_review``), so an export never shows
-anything the API would not.
+anything the API would not, plus the candidate's ``candidate_name`` and ``candidate_email`` when
+they are known (``export_view``): a report is headed by the person, the key only as a fallback.
 """
 
 from __future__ import annotations
@@ -13,9 +14,17 @@ import csv
 import io
 from typing import Any
 
+from sqlmodel import Session
+
+from backend.models.evaluations import Evaluation
+from backend.services.candidate_names import display_name, evaluation_candidate
+from backend.services.evaluations.queries import evaluation_view
+
 CSV_COLUMNS = [
     "evaluation_id",
     "candidate_ref",
+    "candidate_name",
+    "candidate_email",
     "target_role",
     "target_level",
     "section",
@@ -27,6 +36,21 @@ CSV_COLUMNS = [
     "text",
     "evidence",
 ]
+
+
+def export_view(session: Session, evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation's public body (JSON-ready) with its candidate's name and email added."""
+    view = evaluation_view(evaluation).model_dump(mode="json")
+    candidate = evaluation_candidate(session, evaluation)
+    view["candidate_name"], view["candidate_email"] = candidate.name, candidate.email
+    return view
+
+
+def _candidate(view: dict[str, Any]) -> str:
+    """``Ada Lovelace <ada@example.com>``, or whichever part is known, else the reference."""
+    name, email = view.get("candidate_name"), view.get("candidate_email")
+    shown = display_name(name, email, str(view.get("candidate_ref", "")))
+    return f"{shown} <{email}>" if name and email else shown
 
 
 def _evidence_text(evidence: list[dict[str, Any]] | None) -> str:
@@ -111,6 +135,8 @@ def evaluation_csv(view: dict[str, Any]) -> str:
     base = [
         view.get("id", ""),
         view.get("candidate_ref", ""),
+        view.get("candidate_name") or "",
+        view.get("candidate_email") or "",
         view.get("target_role", ""),
         view.get("target_level", ""),
     ]
@@ -189,10 +215,11 @@ def evaluation_pdf(view: dict[str, Any]) -> bytes:
             escape("—" if text is None or text == "" else str(text)), styles["BodyText"]
         )
 
-    para(f"Evaluation {view.get('id', '')}", "Title")
+    para(_candidate(view), "Title")
     para(
-        f"Candidate {view.get('candidate_ref', '')} · {view.get('target_role', '')} · "
-        f"target level {view.get('target_level', '')} · status {view.get('status', '')}"
+        f"Evaluation {view.get('id', '')} · ref {view.get('candidate_ref', '')} · "
+        f"{view.get('target_role', '')} · target level {view.get('target_level', '')} · "
+        f"status {view.get('status', '')}"
     )
     story.append(Spacer(1, 4 * mm))
     verdict = [
@@ -259,7 +286,7 @@ def evaluation_pdf(view: dict[str, Any]) -> bytes:
     SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        title=f"Evaluation {view.get('id', '')}",
+        title=f"{_candidate(view)} · evaluation {view.get('id', '')}",
         author="truelevel",
         leftMargin=20 * mm,
         rightMargin=20 * mm,

@@ -259,7 +259,7 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
     page.goto(f"/evaluations/{main_id}")
 
     # The verdict first; a reject is only a proposal until a reviewer decides.
-    expect(page.locator("#candidate-ref")).to_have_text("CAND-0847")
+    expect(page.locator("#candidate-name")).to_have_text("CAND-0847")
     expect(page.locator("#recommendation")).to_have_text("Reject")
     expect(page.locator("#reject-proposal")).to_contain_text("only a proposal")
     expect(page.locator("#confidence")).to_have_text("71")

@@ -25,6 +25,7 @@ from backend.models.evaluations import (
     EvaluationStage,
     EvaluationStatus,
 )
+from backend.services.candidate_names import CandidateName, evaluation_candidate
 from backend.services.errors import DomainError
 from backend.services.evaluations.cohort_position import cohort_position
 from backend.services.evaluations.queries import final_scores, get_evaluation, turnaround_hours
@@ -44,6 +45,7 @@ from truelevel_app.components.report import (
 from truelevel_app.display import when
 from truelevel_app.pages.evaluations import (
     STATUS_LABELS,
+    candidate_detail,
     coloured_badge,
     is_rejection,
     recommendation_badge,
@@ -131,6 +133,8 @@ class EvidenceDetail(TypedDict):
 
 class ReportView(TypedDict):
     id: str
+    candidate: str  # the person's name, else email, else the candidate reference
+    candidate_detail: str  # beneath it: the email, or the reference once a name is shown
     candidate_ref: str
     role: str
     target_level: str
@@ -296,7 +300,7 @@ class ReportData:
     evidence: dict[str, dict[str, Any]]
 
 
-def _report(evaluation: Evaluation, result: dict[str, Any]) -> ReportView:
+def _report(evaluation: Evaluation, result: dict[str, Any], candidate: CandidateName) -> ReportView:
     status = evaluation.status
     finalised = status == EvaluationStatus.completed
     automated_rec = str(result.get("recommendation") or "")
@@ -320,6 +324,8 @@ def _report(evaluation: Evaluation, result: dict[str, Any]) -> ReportView:
     )
     return ReportView(
         id=evaluation.id,
+        candidate=candidate.display,
+        candidate_detail=candidate_detail(candidate),
         candidate_ref=evaluation.candidate_ref,
         role=evaluation.target_role,
         target_level=_level(evaluation.target_level),
@@ -433,7 +439,7 @@ def read_report(session, *, org_id: str, evaluation_id: str) -> ReportData:
             rank=f"{position['rank']} of {position['scored']}" if position["rank"] else "—",
         )
     return ReportData(
-        report=_report(evaluation, result),
+        report=_report(evaluation, result, evaluation_candidate(session, evaluation)),
         scores=scores,
         categories=categories,
         flags=flags,
@@ -649,7 +655,7 @@ def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.heading(R["candidate_ref"], size="6", id="candidate-ref"),
+                rx.heading(R["candidate"], size="6", id="candidate-name"),
                 status_badge(R["status"], R["status_label"]),
                 stage_badge(R["stage"], R["stage_label"]),
                 rx.cond(
@@ -659,6 +665,10 @@ def _header() -> rx.Component:
                 align="center",
                 spacing="2",
                 wrap="wrap",
+            ),
+            rx.cond(
+                R["candidate_detail"] != "",
+                rx.text(R["candidate_detail"], size="2", id="candidate-detail"),
             ),
             rx.text(
                 R["role"], " · target level ", R["target_level"], size="2", color_scheme="gray"

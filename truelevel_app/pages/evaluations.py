@@ -10,6 +10,7 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
+from backend.services.candidate_names import CandidateName, evaluation_candidates
 from backend.services.evaluations.queries import list_evaluations
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import paged_table
@@ -96,6 +97,10 @@ def recommendation_badge(value: rx.Var[str], label: rx.Var[str], **props: Any) -
 
 class EvaluationRow(TypedDict):
     id: str
+    # The person's name (else email, else the candidate reference) heads the row.
+    candidate: str
+    # Their email beneath it when a name heads it; the reference when nothing is known.
+    candidate_detail: str
     candidate_ref: str
     role: str
     level: str
@@ -110,13 +115,22 @@ class EvaluationRow(TypedDict):
     created: str
 
 
-def evaluation_row(evaluation: Evaluation) -> EvaluationRow:
+def candidate_detail(candidate: CandidateName) -> str:
+    """The line under a candidate's name: the email when the name heads, else the reference."""
+    if candidate.name and candidate.email:
+        return candidate.email
+    return candidate.fallback if candidate.known else ""
+
+
+def evaluation_row(evaluation: Evaluation, candidate: CandidateName) -> EvaluationRow:
     """One table row: the verdict that counts now (the reviewer's once finalised)."""
     automated = (evaluation.automated_result or {}).get("recommendation") or ""
     finalised = evaluation.status == EvaluationStatus.completed
     recommendation = (evaluation.final_recommendation if finalised else None) or automated
     return EvaluationRow(
         id=evaluation.id,
+        candidate=candidate.display,
+        candidate_detail=candidate_detail(candidate),
         candidate_ref=evaluation.candidate_ref,
         role=evaluation.target_role,
         level=evaluation.target_level.capitalize(),
@@ -173,7 +187,8 @@ class EvaluationsState(PagedState, AuthState):
                         offset=(page - 1) * PAGE_SIZE,
                         **filters,
                     )
-                self.rows = [evaluation_row(e) for e in rows]
+                names = evaluation_candidates(session, rows)
+                self.rows = [evaluation_row(e, names[e.id]) for e in rows]
                 self.total, self.total_pages = total, pages
         except Exception:
             self.error = "The evaluations could not be loaded. Try again in a moment."
@@ -198,10 +213,24 @@ class EvaluationsState(PagedState, AuthState):
 def _row_view(row) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.link(
-                row["candidate_ref"],
-                href="/evaluations/" + row["id"].to(str),
-                weight="medium",
+            rx.vstack(
+                rx.link(
+                    row["candidate"],
+                    href="/evaluations/" + row["id"].to(str),
+                    weight="medium",
+                    class_name="candidate-name",
+                ),
+                rx.cond(
+                    row["candidate_detail"] != "",
+                    rx.text(
+                        row["candidate_detail"],
+                        size="1",
+                        color_scheme="gray",
+                        class_name="candidate-detail",
+                    ),
+                ),
+                spacing="0",
+                align="start",
             )
         ),
         rx.table.cell(row["role"]),

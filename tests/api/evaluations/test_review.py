@@ -267,4 +267,6 @@ def test_pdf_export(client):
     early = client.get(f"{API}/evaluations/{pending}/report.pdf", headers=org.headers)
     assert early.status_code == 200 and early.content.startswith(b"%PDF")
     early_csv = client.get(f"{API}/evaluations/{pending}/report.csv", headers=org.headers)
-    assert [r[4] for r in csv.reader(io.StringIO(early_csv.text))][1:] == ["automated_verdict"]
+    section = CSV_COLUMNS.index("section")
+    rows = list(csv.reader(io.StringIO(early_csv.text)))
+    assert [r[section] for r in rows][1:] == ["automated_verdict"]
