@@ -203,8 +203,11 @@ def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_re
     row = page.locator(".interview-row", has_text=ROLE)
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Browser interview")
-    row.get_by_role("link", name=ROLE).click()
+    # Headed by the person the call was for; the job title beneath.
+    row.get_by_role("link", name="Casey Candidate").click()
     expect(page).to_have_url(re.compile(r"/interviews/job_[0-9a-f]{20}/?$"))
+    expect(page.locator("#interview-heading")).to_have_text("Casey Candidate")
+    expect(page.locator("#interview-role")).to_contain_text(ROLE)
     expect(page.locator("#job-progress .job-event").first).to_contain_text("Queued")
 
     # The page follows the worker: no reload until the report is there.

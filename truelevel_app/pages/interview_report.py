@@ -20,6 +20,7 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.models.interviews import InterviewSource
+from backend.services.candidate_names import interview_candidate
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.storage import get_storage
@@ -107,6 +108,10 @@ class FactView(TypedDict):
 
 class JobSummary(TypedDict):
     id: str
+    # The candidate's name (else email) when the interview came from a call, else the job title.
+    heading: str
+    candidate_email: str  # shown beneath a name; "" when unknown
+    known_candidate: bool
     role_title: str
     status: str
     status_label: str
@@ -149,6 +154,9 @@ class ReviewView(TypedDict):
 def _empty_summary() -> JobSummary:
     return JobSummary(
         id="",
+        heading="",
+        candidate_email="",
+        known_candidate=False,
         role_title="",
         status="",
         status_label="",
@@ -386,8 +394,12 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         error = {"message": str(error)}
     duration = result.get("duration_s") or view.get("duration_s")
     audio = _audio_state(job)
+    candidate = interview_candidate(session, job)
     summary = JobSummary(
         id=job.id,
+        heading=candidate.display,
+        candidate_email=(candidate.email or "") if candidate.name else "",
+        known_candidate=candidate.known,
         role_title=str(view.get("role_title") or job.role_title),
         status=status,
         status_label=STATE_LABELS.get(status, status),
@@ -664,7 +676,7 @@ def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.hstack(
-                rx.heading(J["role_title"], size="6", id="interview-role"),
+                rx.heading(J["heading"], size="6", id="interview-heading"),
                 rx.box(
                     job_state_badge(J["status"], J["status_label"], size="2"),
                     id="job-status",
@@ -672,6 +684,15 @@ def _header() -> rx.Component:
                 align="center",
                 spacing="3",
                 wrap="wrap",
+            ),
+            rx.cond(
+                J["known_candidate"],
+                rx.text(
+                    J["role_title"],
+                    rx.cond(J["candidate_email"] != "", " · " + J["candidate_email"].to(str)),
+                    size="2",
+                    id="interview-role",
+                ),
             ),
             rx.text(
                 rx.cond(J["source"] == "call", "Browser interview", "Uploaded recording"),

@@ -12,6 +12,7 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.models.interviews import InterviewJob, InterviewSource
+from backend.services.candidate_names import CandidateName, interview_candidates
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import submission as interview_submission
@@ -38,6 +39,10 @@ ACCEPTED_TYPES = {
 
 class InterviewRow(TypedDict):
     id: str
+    # The candidate's name when the interview came from a call, else the job title.
+    heading: str
+    # Beneath it: the job title once a name heads the row, else nothing.
+    subheading: str
     role_title: str
     status: str
     status_label: str
@@ -58,12 +63,14 @@ def _duration(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def interview_row(job: InterviewJob) -> InterviewRow:
+def interview_row(job: InterviewJob, candidate: CandidateName) -> InterviewRow:
     """One table row: the reviewer's decision once recorded, the automated proposal before."""
     automated = interview_jobs.automated_recommendation(job) or ""
     recommendation = job.review_recommendation or automated
     return InterviewRow(
         id=job.id,
+        heading=candidate.display,
+        subheading=job.role_title if candidate.known else "",
         role_title=job.role_title,
         status=job.status,
         status_label=STATE_LABELS.get(job.status, job.status),
@@ -124,7 +131,8 @@ class InterviewsState(PagedState, AuthState):
                         limit=PAGE_SIZE,
                         offset=(page - 1) * PAGE_SIZE,
                     )
-                self.rows = [interview_row(job) for job in found.rows]
+                names = interview_candidates(session, found.rows)
+                self.rows = [interview_row(job, names[job.id]) for job in found.rows]
                 self.total, self.total_pages = found.total, pages
         except Exception:
             self.error = "The interviews could not be loaded. Try again in a moment."
@@ -193,7 +201,20 @@ S = InterviewsState
 def _row_view(row) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.link(row["role_title"], href="/interviews/" + row["id"].to(str), weight="medium")
+            rx.vstack(
+                rx.link(
+                    row["heading"],
+                    href="/interviews/" + row["id"].to(str),
+                    weight="medium",
+                    class_name="candidate-name",
+                ),
+                rx.cond(
+                    row["subheading"] != "",
+                    rx.text(row["subheading"], size="1", color_scheme="gray"),
+                ),
+                spacing="0",
+                align="start",
+            )
         ),
         rx.table.cell(
             job_state_badge(row["status"], row["status_label"], class_name="interview-status")
