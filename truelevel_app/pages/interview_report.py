@@ -689,7 +689,7 @@ def _header() -> rx.Component:
                 J["known_candidate"],
                 rx.text(
                     J["role_title"],
-                    rx.cond(J["candidate_email"] != "", " · " + J["candidate_email"].to(str)),
+                    rx.cond(J["candidate_email"] != "", " · " + J["candidate_email"].to(str), ""),
                     size="2",
                     id="interview-role",
                 ),
