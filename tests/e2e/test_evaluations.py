@@ -319,7 +319,7 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
         page.locator("#export-csv").click()
     csv_text = Path(download.value.path()).read_text()
     assert csv_text.startswith("evaluation_id,candidate_ref,")
-    assert f"{main_id},CAND-0847,{ROLE},senior,automated_verdict" in csv_text
+    assert f"{main_id},CAND-0847,,,{ROLE},senior,automated_verdict" in csv_text
     assert "recommendation=reject; confidence=71" in csv_text
     assert "app/handlers.py:12-15" in csv_text  # observations keep their evidence
     pdf_href = page.locator("#export-pdf").get_attribute("href")
@@ -419,7 +419,7 @@ def test_candidate_submits_a_zip_after_the_time_limit(
         minutes="30",
     )
     keys_form = page.locator("#generate-keys-form")
-    keys_form.locator("input[name=count]").fill("1")
+    keys_form.locator("textarea[name=candidates]").fill("zoe@example.com, Zoe Zip")
     keys_form.get_by_role("button", name="Generate keys").click()
     key = page.locator(".candidate-key").first.inner_text()
 
@@ -451,7 +451,10 @@ def test_candidate_submits_a_zip_after_the_time_limit(
     evaluation_id = candidate.locator("#submitted-evaluation-id").inner_text()
     assert re.fullmatch(r"eval-[0-9a-f]{20}", evaluation_id)
 
-    # The recruiter sees it, queued for the engine, with the key as the candidate reference.
+    # The recruiter sees it, queued for the engine, headed by the invited person's name.
     page.goto("/evaluations")
-    row = page.locator(".evaluation-row", has_text=key)
+    row = page.locator(".evaluation-row", has_text="Zoe Zip")
     expect(row.locator(".evaluation-stage")).to_have_text("Queued")
+    expect(row.locator(".candidate-detail")).to_have_text("zoe@example.com")
+    row.get_by_role("link", name="Zoe Zip").click()
+    expect(page.locator("#candidate-name")).to_have_text("Zoe Zip")
