@@ -1277,6 +1277,10 @@ class _Writer:
             t for t in templates if self.level in t.levels and t.text not in self.used_templates
         ]
         self.rng.shuffle(eligible)
+        # Questions whose good answer is written down first: their answers can be judged against
+        # key points and misconceptions, not only by closeness to the question (stable sort, so
+        # the seeded shuffle still decides within each group).
+        eligible.sort(key=lambda t: t.text not in _GUIDES)
         for template in eligible:
             text = self._fill(template, skill=skill)
             if text is not None:
