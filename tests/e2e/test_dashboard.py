@@ -96,4 +96,4 @@ def test_dashboard_lists_overdue_review_and_unsent_invite_and_opens_them(
     page.goto("/dashboard")
     page.locator(".awaiting-review-item", has_text="CAND-LATE").click()
     expect(page).to_have_url(re.compile(rf"/evaluations/{evaluation_id}/?$"))
-    expect(page.locator("#candidate-ref")).to_have_text("CAND-LATE")
+    expect(page.locator("#candidate-name")).to_have_text("CAND-LATE")
