@@ -83,8 +83,9 @@ def test_admin_sees_plan_quota_and_credits_and_a_viewer_does_not(
     viewer = new_context().new_page()
     sign_in(viewer, viewer_email)
     expect(viewer.locator("#member-role")).to_have_text("Viewer")
-    expect(viewer.get_by_role("link", name="Members", exact=True)).to_be_visible()
-    expect(viewer.get_by_role("link", name="Billing", exact=True)).to_have_count(0)
+    navigation = viewer.get_by_label("Main")
+    expect(navigation.get_by_role("link", name="Members", exact=True)).to_be_visible()
+    expect(navigation.get_by_role("link", name="Billing", exact=True)).to_have_count(0)
     viewer.goto("/billing")
     expect(viewer.locator("#billing-not-allowed")).to_have_text(
         "Only admins can see and manage billing."
