@@ -255,6 +255,10 @@ def _bwrap_options(
         elif os.path.isdir(system_path):
             options += ["--ro-bind", system_path, system_path]
     options += ["--proc", "/proc", "--dev", "/dev"]
+    # POSIX shared memory and semaphores (multiprocessing's locks, queues and pools) live in
+    # /dev/shm, which bwrap leaves owned by root: a suite using them failed with EACCES and was
+    # reported as trying to write outside its folder. A private one, sized like the memory.
+    options += ["--perms", "1777", "--size", str(memory_mb * 1024 * 1024), "--tmpfs", "/dev/shm"]
     # /tmp lives in memory: cap it like the memory the command may use. Mounted before the
     # toolchains, so that one that lives under /tmp on the host (a CI checkout) stays visible.
     options += ["--perms", "1777", "--size", str(memory_mb * 1024 * 1024), "--tmpfs", "/tmp"]

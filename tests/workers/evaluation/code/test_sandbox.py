@@ -175,6 +175,38 @@ def test_writes_outside_the_submission_folder_do_not_land(tmp_path: Path) -> Non
     assert any("write outside the submission folder" in o.text for o in report.observations)
 
 
+def test_multiprocessing_works_and_is_no_violation(tmp_path: Path) -> None:
+    # Locks, queues and pools need POSIX semaphores in /dev/shm: an ordinary suite using them
+    # (toolz's, for one) must pass, not be reported as writing outside its folder.
+    root = submission(
+        tmp_path / "sub",
+        """
+        import multiprocessing
+
+
+        def square(n):
+            return n * n
+
+
+        def test_a_pool_maps():
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                assert pool.map(square, range(5)) == [0, 1, 4, 9, 16]
+
+
+        def test_a_lock_and_a_queue():
+            lock = multiprocessing.Lock()
+            queue = multiprocessing.Queue()
+            with lock:
+                queue.put("ok")
+            assert queue.get(timeout=5) == "ok"
+        """,
+    )
+    run = only_run(root)
+    assert (run.passed, run.failed, run.errors) == (2, 0, 0), run.output_tail
+    assert run.contained_violations == ()
+    assert not [f for f in to_analyser_report([run]).risk_flags if f.code == "sandbox_violation"]
+
+
 def test_the_host_is_not_visible_inside(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     secret = tmp_path / "worker-secret.txt"
