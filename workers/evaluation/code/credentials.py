@@ -5,8 +5,10 @@ anywhere, code or history, unless it is the provider's own documentation example
 secret (``password = "..."``) whose value looks random, in code or configuration. Not real:
 placeholders (``changeme``, ``your-api-key-here``, ``<token>``, ``${SECRET}``, ``xxxx``),
 keyword secrets in documentation and example env files (``README.md``, ``.env.example``),
-and credentials in URLs that point at this machine or a compose service
-(``postgres://user:pass@localhost/test``): a local development or test database.
+credentials in URLs that point at this machine or a compose service
+(``postgres://user:pass@localhost/test``: a local development or test database) and in URLs at
+names reserved for examples and tests by RFC 2606/6761 (``ftp://user:pass@example.com``,
+``*.test``, ``*.invalid``, ``*.localhost``): nobody can log in there.
 """
 
 from __future__ import annotations
@@ -47,6 +49,9 @@ _PLACEHOLDER_WORDS = (
 )
 _TEMPLATE_MARKERS = ("<", ">", "${", "{{", "%(", "$(", "...", "…", "***", "os.environ", "getenv")
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1", "host.docker.internal"})
+# RFC 2606 / 6761: second-level names and top-level domains that never resolve to anyone's server.
+_EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
+_RESERVED_TLDS = ("test", "example", "invalid", "localhost")
 _DOC_SUFFIXES = frozenset({".md", ".rst", ".txt", ".adoc", ".ipynb", ".html"})
 _EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl")
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
@@ -84,9 +89,17 @@ def is_documentation(relative: str) -> bool:
     )
 
 
+def _nobody_elses_host(host: str) -> bool:
+    """This machine, a single-label (compose) service name, or a name reserved for examples."""
+    if host in _LOCAL_HOSTS or (host and "." not in host):
+        return True
+    labels = host.rstrip(".").split(".")
+    return labels[-1] in _RESERVED_TLDS or ".".join(labels[-2:]) in _EXAMPLE_DOMAINS
+
+
 def is_local_url(line: str) -> bool:
-    """Every credential URL on the line points at this machine or a single-label (compose)
-    service name."""
+    """Every credential URL on the line points at this machine, a single-label (compose)
+    service name or a name reserved for examples (``example.com``, ``*.test``)."""
     hosts = []
     for match in _URL.finditer(line):
         try:
@@ -96,7 +109,7 @@ def is_local_url(line: str) -> bool:
             return False
         if parts.password is not None or "@" in parts.netloc:
             hosts.append(host)
-    return bool(hosts) and all(h in _LOCAL_HOSTS or (h and "." not in h) for h in hosts)
+    return bool(hosts) and all(_nobody_elses_host(h) for h in hosts)
 
 
 def is_real(relative: str, kind: str, value: str, line: str) -> bool:

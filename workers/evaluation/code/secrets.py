@@ -41,8 +41,9 @@ _DETECT_SECRETS_LOCK = threading.Lock()
 _DISABLED_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString", "IPPublicDetector")
 # ``# pragma: allowlist secret`` is the candidate's own word that a secret is fine; not ours.
 _DISABLED_FILTERS = ("detect_secrets.filters.allowlist.is_line_allowlisted",)
-# In tests a ``password = "hunter2"`` is a fixture; provider keys there are still real leaks.
-_TEST_NOISE_TYPES = frozenset({"Secret Keyword"})
+# In tests a ``password = "hunter2"`` or a URL with ``user:pass@`` is a fixture (a URL library's
+# suite is full of them); provider keys there are still real leaks.
+_TEST_NOISE_TYPES = frozenset({"Secret Keyword", "Basic Auth Credentials"})
 # Config files are scanned whole (their parsers need the structure); source files only on the
 # lines that could hold a secret at all, which keeps detect-secrets' per-line cost affordable.
 _CONFIG_SUFFIXES = frozenset(

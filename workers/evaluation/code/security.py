@@ -51,7 +51,10 @@ _HIGH_RUFF = frozenset(
 )
 # ruff's wording for a shell command built from a constant string: nothing can be injected.
 _SAFE_SHELL = "seems safe"
-_TOOLING_DIRS = frozenset({"scripts", "script", "tools", "bin", "ci", ".github", "release"})
+# Benchmarks build their own inputs to time the code: an f-string query there reaches no user.
+_TOOLING_DIRS = frozenset(
+    {"scripts", "script", "tools", "bin", "ci", ".github", "release", "bench", "benchmarks"}
+)
 _TOOLING_NAMES = (
     "release*.py",
     "setup.py",
@@ -237,7 +240,7 @@ def _severity(relative: str, code: str, message: str) -> Severity:
 
 
 def is_tooling(relative: str) -> bool:
-    """A developer's helper (release, build, task scripts), not the application."""
+    """A developer's helper (release, build, task scripts, benchmarks), not the application."""
     path = PurePosixPath(relative.lower())
     return bool(_TOOLING_DIRS.intersection(path.parts[:-1])) or any(
         fnmatch(path.name, pattern) for pattern in _TOOLING_NAMES
