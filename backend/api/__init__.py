@@ -20,6 +20,7 @@ def create_api() -> FastAPI:
         interviews,
         pipeline,
         report_downloads,
+        web_session,
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
     from backend.api.errors import UnhandledErrors, install_error_handlers
@@ -56,5 +57,6 @@ def create_api() -> FastAPI:
     app.include_router(interview_sessions.router, prefix=API_PREFIX)
     app.include_router(interview_media.router, prefix=API_PREFIX)
     app.include_router(billing.router, prefix=API_PREFIX)
+    app.include_router(web_session.router, prefix=API_PREFIX)
     install_sso(app)
     return app

@@ -19,14 +19,14 @@ from contextlib import ExitStack
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.api.sso import SESSION_COOKIE
+from backend.api.web_session import WebSessionToken
 from backend.models import InterviewJob, Member
 from backend.models.interviews import InterviewSource
 from backend.services.errors import NotFound, Unauthorized
@@ -42,7 +42,6 @@ router = APIRouter(
 )
 
 JobId = Annotated[str, Path(min_length=1, max_length=64)]
-SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
 # Containers the pipeline accepts, for browsers that need the right type to play them.
 _AUDIO_TYPES = {
     ".mp3": "audio/mpeg",
@@ -57,8 +56,8 @@ _AUDIO_TYPES = {
 }
 
 
-def _signed_in_member(session: Session, token: str | None) -> Member:
-    member = member_for_token(session, token=(token or "").strip())
+def _signed_in_member(session: Session, token: str) -> Member:
+    member = member_for_token(session, token=token)
     if member is None:
         raise Unauthorized("Sign in to listen to interviews.", code="not_signed_in")
     return member
@@ -84,7 +83,7 @@ def media_type_for(job: InterviewJob, path: FilePath) -> str:
 
 
 @router.get("/{job_id}/audio")
-def interview_audio(job_id: JobId, session: SessionDep, token: SessionCookie = None):
+def interview_audio(job_id: JobId, session: SessionDep, token: WebSessionToken):
     """The recording, streamed with Range support; 404 once deleted after processing."""
     member = _signed_in_member(session, token)
     job = get_job(session, org_id=member.org_id, job_id=job_id)

@@ -2,8 +2,8 @@
 ``report.pdf``.
 
 The integrator routes under ``/api/v1/evaluations`` take an organisation API key, which a browser
-never holds. These two routes take the signed-in member's web session instead (the ``tl_session``
-cookie that the sign-in page and the single sign-on callback set), so the report page can link to
+never holds. These two routes take the signed-in member's web session instead (the HttpOnly
+``tl_session`` cookie of backend/api/web_session.py), so the report page can link to
 them directly. Any active member of the organisation may download: a viewer can already read the
 report on screen. They are left out of the OpenAPI document because they are not part of the
 integrator contract.
@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Cookie, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.api.sso import SESSION_COOKIE
+from backend.api.web_session import WebSessionToken
 from backend.models import Member
 from backend.services.errors import Unauthorized
 from backend.services.evaluations.queries import get_evaluation
@@ -34,11 +34,10 @@ router = APIRouter(
 )
 
 EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
-SessionCookie = Annotated[str | None, Cookie(alias=SESSION_COOKIE)]
 
 
-def _signed_in_member(session: Session, token: str | None) -> Member:
-    member = member_for_token(session, token=(token or "").strip())
+def _signed_in_member(session: Session, token: str) -> Member:
+    member = member_for_token(session, token=token)
     if member is None:
         raise Unauthorized("Sign in to download reports.", code="not_signed_in")
     return member
@@ -64,7 +63,7 @@ def _download(content: bytes | str, *, media_type: str, filename: str) -> Respon
 
 
 @router.get("/{evaluation_id}/report.csv")
-def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: SessionCookie = None):
+def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: WebSessionToken):
     """The report as CSV: a summary row, one row per observation and one per risk flag."""
     member = _signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
@@ -76,7 +75,7 @@ def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: SessionC
 
 
 @router.get("/{evaluation_id}/report.pdf")
-def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: SessionCookie = None):
+def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessionToken):
     """The report as a PDF, verdicts first."""
     member = _signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from backend.models import Member, Organization, Role, WebSession
-from backend.models.base import utcnow
+from backend.models.base import new_id, utcnow
 from backend.models.email_addresses import InvalidEmail, normalised_email
 from backend.services.errors import (
     Conflict,
@@ -200,11 +200,13 @@ def authenticate(session: Session, *, email: str, password: str) -> Member:
     return member
 
 
-def start_web_session(session: Session, *, member: Member) -> str:
-    """A new browser session for the member; returns the raw token (only its hash is stored)."""
+def start_web_session(session: Session, *, member: Member, session_id: str | None = None) -> str:
+    """A new browser session for the member; returns the raw token (only its hash is stored).
+    ``session_id`` names the row (a sign-in ticket's, so that it starts one session only)."""
     token = secrets.token_urlsafe(32)
     session.add(
         WebSession(
+            id=session_id or new_id(),
             token_hash=sha256_hex(token),
             member_id=member.id,
             expires_at=utcnow() + timedelta(days=get_settings().web_session_days),
