@@ -8,9 +8,10 @@ from backend.settings import get_settings
 
 _settings = get_settings()
 
-# Page state holds the session token and, for a moment, a just-created API key. Without Redis
-# (one backend worker) keep it in memory rather than pickled to .states/ on disk; every page
-# resolves the signed-in member from the cookie again, so a restart loses nothing that matters.
+# Page state holds the websocket's headers (the session cookie among them) and, for a moment, a
+# just-created API key. Without Redis (one backend worker) keep it in memory rather than pickled
+# to .states/ on disk; every page resolves the signed-in member from the cookie again, so a
+# restart loses nothing that matters.
 # With Redis, Reflex keeps state there (it needs to, with several workers).
 _state_manager = {} if _settings.redis_url else {"state_manager_mode": StateManagerMode.MEMORY}
 

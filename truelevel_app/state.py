@@ -1,9 +1,12 @@
 """Identity and navigation shared by every page: who is signed in, in which organisation, and
 what their role lets them do.
 
-The browser keeps a session token in the ``tl_session`` cookie. This app sets it after a password
-sign-in; the single sign-on callback (backend/api/sso.py) sets the same cookie and lands on
-/dashboard, so the token is resolved on every page load rather than remembered from sign-in.
+The browser keeps a session token in the HttpOnly ``tl_session`` cookie, which only backend routes
+set and clear (backend/api/web_session.py): page scripts never see it. After a password sign-in
+(or a sign-up) this app hands the browser a one-time sign-in ticket that the browser exchanges for
+the cookie, then loads /dashboard afresh; the single sign-on callback sets the cookie itself. The
+state reads the cookie on the server, from the headers of the websocket's handshake, and resolves
+it again for every page load and every change rather than remembering it from sign-in.
 Page states subclass :class:`AuthState`: their on_load handler calls ``_resolve_member()`` and
 redirects to SIGNIN_ROUTE when it returns None; their changing handlers call
 ``_authorise(permission)`` first, so role checks happen on the server for every action.
@@ -16,24 +19,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
+from starlette.requests import cookie_parser
 
+from backend.api.web_session import LOGOUT_PATH, SESSION_COOKIE, WEB_SESSION_PATH
 from backend.db import session_scope
 from backend.models import Member
 from backend.services.errors import NotFound
-from backend.services.organisations import (
-    end_web_session,
-    get_organisation,
-    member_for_token,
-    start_web_session,
-)
-from backend.settings import get_settings
+from backend.services.organisations import end_web_session, get_organisation, member_for_token
+from backend.services.sign_in_tickets import issue_ticket
 
-SESSION_COOKIE = "tl_session"
 SIGNIN_ROUTE = "/signin"
 HOME_ROUTE = "/dashboard"
 
@@ -70,15 +70,6 @@ class MemberView:
 class AuthState(rx.State):
     """The signed-in member, resolved from the session cookie."""
 
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        same_site="lax",
-        max_age=get_settings().web_session_days * 24 * 3600,
-        # Like the single sign-on callback's cookie: HTTPS-only when the app is served so.
-        secure=get_settings().public_url.startswith("https://") or None,
-    )
     member: rx.Field[MemberView] = rx.field(default_factory=MemberView)
 
     @rx.var
@@ -111,14 +102,19 @@ class AuthState(rx.State):
 
     # -- helpers for page states (not event handlers) -------------------------------------
 
+    def _session_token(self) -> str:
+        """The session cookie the browser sent when it opened this page's websocket ("" when
+        none): read here, on the server, since page scripts cannot read it."""
+        return cookie_parser(self.router.headers.cookie).get(SESSION_COOKIE, "").strip()
+
     def _resolve_member(self) -> MemberView | None:
         """Look the cookie's token up again; updates ``member`` and returns it (None: signed
         out). Called on every page load and before every change, so a revoked session or a
         deactivated member stops working at once."""
         found: MemberView | None = None
-        if self.session_token:
+        if token := self._session_token():
             with session_scope() as session:
-                row = member_for_token(session, token=self.session_token)
+                row = member_for_token(session, token=token)
                 if row is not None:
                     found = _member_view(session, row)
         self.member = found or MemberView()
@@ -133,10 +129,12 @@ class AuthState(rx.State):
             return None
         return member
 
-    def _signed_in(self, signed_in: SignedIn) -> None:
-        """Remember a browser session started by :func:`open_web_session` in the cookie."""
-        self.session_token = signed_in.token
-        self.member = signed_in.member
+    def _signed_in(self, signed_in: SignedIn):
+        """The event that turns a sign-in checked by :func:`open_web_session` into the session
+        cookie: the browser exchanges the ticket at the backend, which sets the cookie, and then
+        loads the dashboard afresh, so that its new websocket carries the cookie. A refused
+        ticket lands on the sign-in page with the reason."""
+        return rx.call_script(_exchange_ticket_script(signed_in.ticket))
 
     # -- events ------------------------------------------------------------------------------
 
@@ -148,29 +146,58 @@ class AuthState(rx.State):
 
     @rx.event
     def logout(self):
-        if self.session_token:
+        """Revoke the session here (a copy of the cookie stops working even if the browser
+        never reaches the next step), then let the backend clear the cookie and start the
+        sign-in page afresh."""
+        if token := self._session_token():
             with session_scope() as session:
-                end_web_session(session, token=self.session_token)
-        self.session_token = ""
+                end_web_session(session, token=token)
         self.member = MemberView()
-        return [
-            rx.remove_cookie(SESSION_COOKIE, {"path": "/", "sameSite": "lax"}),
-            rx.redirect(SIGNIN_ROUTE, replace=True),
-        ]
+        return rx.call_script(_leave_script())
 
 
 @dataclasses.dataclass(frozen=True)
 class SignedIn:
-    """A browser session just started: its raw token (for the cookie) and who it is for."""
+    """A sign-in just checked: the one-time ticket the browser exchanges for the session cookie
+    (backend/services/sign_in_tickets.py) and who it is for."""
 
-    token: str
+    ticket: str
     member: MemberView
 
 
 def open_web_session(session: Session, row: Member) -> SignedIn:
-    """Start a browser session for ``row`` (plain database work: callers run it, with the
-    password check before it, in a worker thread)."""
-    return SignedIn(start_web_session(session, member=row), _member_view(session, row))
+    """A sign-in ticket for ``row`` (plain database work: callers run it, with the password
+    check before it, in a worker thread)."""
+    return SignedIn(issue_ticket(row), _member_view(session, row))
+
+
+# The browser's side of signing in and out: same-origin requests that send their Origin (the
+# pages' Referrer-Policy is no-referrer, which would otherwise make it "null"), followed by a
+# full page load so that the next websocket carries the new cookie (or none).
+_FETCH_OPTIONS = '{method: "POST", credentials: "same-origin", referrerPolicy: "same-origin"'
+_UNREACHABLE = "The server could not be reached. Try again in a moment."
+
+
+def _exchange_ticket_script(ticket: str) -> str:
+    signin_error = f"{json.dumps(SIGNIN_ROUTE + '?error=')} + encodeURIComponent"
+    return (
+        f"fetch({json.dumps(WEB_SESSION_PATH)}, {_FETCH_OPTIONS}, "
+        'headers: {"Content-Type": "application/json"}, '
+        f"body: JSON.stringify({{ticket: {json.dumps(ticket)}}})}})"
+        ".then(async (answer) => {"
+        f" if (answer.ok) {{ window.location.replace({json.dumps(HOME_ROUTE)}); return; }}"
+        " let reason = null;"
+        " try { reason = (await answer.json()).message; } catch (e) {}"
+        f" window.location.replace({signin_error}(reason || {json.dumps(_UNREACHABLE)}));"
+        f" }}, () => window.location.replace({signin_error}({json.dumps(_UNREACHABLE)})))"
+    )
+
+
+def _leave_script() -> str:
+    return (
+        f"fetch({json.dumps(LOGOUT_PATH)}, {_FETCH_OPTIONS}}})"
+        f".finally(() => window.location.replace({json.dumps(SIGNIN_ROUTE)}))"
+    )
 
 
 def _member_view(session: Session, row: Member) -> MemberView:

@@ -2,8 +2,9 @@
 secret are configured.
 
 ``GET /auth/oidc/login`` sends the browser to the provider; ``GET /auth/oidc/callback``
-exchanges the code, finds the member, starts a web session in the ``tl_session`` cookie that the
-web app reads, and lands on the dashboard. Failures land on the sign-in page with a message.
+exchanges the code, finds the member, starts a web session in the HttpOnly ``tl_session`` cookie
+(backend/api/web_session.py) that the web app reads, and lands on the dashboard. Failures land on
+the sign-in page with a message.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from starlette.middleware.sessions import SessionMiddleware
 
+from backend.api.web_session import set_session_cookie
 from backend.db import session_scope
 from backend.secret_key import secret_key
 from backend.services.errors import DomainError
@@ -24,7 +26,6 @@ from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-SESSION_COOKIE = "tl_session"
 CALLBACK_PATH = "/auth/oidc/callback"
 
 
@@ -102,14 +103,7 @@ def install_sso(app: FastAPI) -> None:
         except DomainError as exc:
             return _signin_error(exc.message)
         response = RedirectResponse("/dashboard", status_code=303)
-        response.set_cookie(
-            SESSION_COOKIE,
-            web_token,
-            max_age=settings.web_session_days * 86400,
-            path="/",
-            samesite="lax",
-            secure=settings.public_url.startswith("https://"),
-        )
+        set_session_cookie(response, web_token)
         return response
 
     app.include_router(router)

@@ -77,6 +77,9 @@ def test_known_member_signs_in_with_a_verified_email(sso_client, provider):
     response = _sign_in_at_provider(sso_client, subject)
     assert response.status_code == 303
     assert response.headers["location"] == "/dashboard"
+    # Page scripts never read the session (backend/api/web_session.py sets every attribute).
+    set_cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=lax" in set_cookie and "Path=/" in set_cookie
     member = _member(response)
     assert member is not None
     assert (member.email, member.org_id, member.oidc_subject) == (email, org.org_id, subject)

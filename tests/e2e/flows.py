@@ -59,6 +59,14 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     form.get_by_role("button", name="Sign in").click()
 
 
+def session_cookie_is_hidden_from_scripts(page: Page) -> None:
+    """The browser holds the session cookie as HttpOnly: page scripts cannot read it."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == "tl_session")
+    assert cookie["httpOnly"] is True
+    assert cookie["path"] == "/" and cookie["sameSite"] == "Lax"
+    assert "tl_session" not in page.evaluate("document.cookie")
+
+
 def sign_out(page: Page) -> None:
     page.locator("#sign-out").click()
     expect(page).to_have_url(re.compile(r"/signin/?$"))

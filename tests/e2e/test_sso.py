@@ -8,7 +8,12 @@ import uuid
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SSO_LABEL
-from tests.e2e.flows import add_member, sign_up, unique_email
+from tests.e2e.flows import (
+    add_member,
+    session_cookie_is_hidden_from_scripts,
+    sign_up,
+    unique_email,
+)
 
 
 def _sign_in_at_provider(page: Page, subject: str) -> None:
@@ -33,6 +38,7 @@ def test_member_signs_in_with_single_sign_on(page: Page, new_context, oidc_user)
     expect(person.locator("#org-name")).to_have_text(account.org)
     expect(person.locator("#member-name")).to_have_text("Sam Single")
     expect(person.locator("#member-role")).to_have_text("Reviewer")
+    session_cookie_is_hidden_from_scripts(person)
 
     # The session is a normal one: sign out works the same way.
     person.locator("#sign-out").click()

@@ -77,8 +77,7 @@ class SignUpState(AuthState):
             return
         finally:
             self.submitting = False
-        self._signed_in(signed_in)
-        yield rx.redirect(HOME_ROUTE)
+        yield self._signed_in(signed_in)
 
 
 class SignInState(AuthState):
@@ -118,8 +117,7 @@ class SignInState(AuthState):
             return
         finally:
             self.submitting = False
-        self._signed_in(signed_in)
-        yield rx.redirect(HOME_ROUTE)
+        yield self._signed_in(signed_in)
 
 
 def _heading(title: str, text: str) -> rx.Component:
