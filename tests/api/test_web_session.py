@@ -49,7 +49,12 @@ def test_a_ticket_becomes_an_httponly_cookie_once(client):
     assert answer.status_code == 204
     set_cookie = answer.headers["set-cookie"]
     assert set_cookie.startswith("tl_session=")
-    for attribute in ("HttpOnly", "Path=/", "SameSite=lax", f"Max-Age={14 * 86400}"):
+    for attribute in (
+        "HttpOnly",
+        "Path=/",
+        "SameSite=lax",
+        f"Max-Age={get_settings().web_session_days * 86400}",
+    ):
         assert attribute in set_cookie, set_cookie
     assert "Secure" not in set_cookie  # the tests' public URL is http
     token = answer.cookies["tl_session"]
