@@ -29,10 +29,11 @@ prior's spread does not shrink as labels accumulate). Only the weighted mean ent
 not the vector of category scores: with a few hundred decisions a per-category slope would
 overfit.
 
-Confidence. ``confidence_score`` is the probability of the decision proposed (the levels that
-lead to it), scaled down by how much of the rubric automated signals covered and by how much
-the category scores disagree, never above a ceiling that rises with the reviewer decisions the
-model was fitted on (see its docstring).
+Confidence. ``confidence_score`` is the mean of the probability of the decision proposed (the
+levels that lead to it) and the support the independent measurements give it
+(``workers.evaluation.evidence_balance``), scaled down by how much of the rubric automated signals
+covered, never above a ceiling that rises with the reviewer decisions the model was fitted on
+(see its docstring).
 """
 
 from __future__ import annotations
@@ -162,29 +163,30 @@ def confidence_score(
     probability: float,
     *,
     coverage: float = 1.0,
-    agreement: float = 1.0,
+    support: float = 1.0,
     n_labels: int | None = None,
 ) -> int:
-    """Confidence 0..95: ``100 * probability * (0.5 + 0.5 * coverage) * (0.6 + 0.4 *
-    agreement)``, rounded half up, at most the ceiling.
+    """Confidence 0..95: ``100 * (probability + support) / 2 * (0.5 + 0.5 * coverage)``, rounded
+    half up, at most the ceiling.
 
     ``probability`` is the model's probability *of the decision proposed* (``decision_
     probability``: the mass of the levels that lead to the same recommendation), not of one
     exact level: a clear pass two levels above the target is certain even when senior and staff
-    are a coin toss, which used to make strong work read less sure than weak work.
-    ``coverage`` (0..1) is the weighted share of the rubric that automated signals actually
-    measured (a custom category no signal covers counts 0, a category whose analyser could not
-    run counts less than 1). ``agreement`` (0..1, ``score_agreement``) is how much the category
-    scores agree with each other: brilliant lint beside tests that test nothing is a profile to
-    doubt. The ceiling says that the probability is conditional on the signals being right,
-    which only a reviewer can confirm: ``MAX_CONFIDENCE`` in general, and, when ``n_labels`` is
-    given, ``UNCALIBRATED_CONFIDENCE`` for a model no reviewer decision has corrected yet,
-    rising to ``MAX_CONFIDENCE`` at ``CALIBRATED_LABELS`` decisions.
+    are a coin toss. ``support`` (0..1, ``evidence_balance.Balance.support``) is how far the
+    independent measurements of the code (tests that execute it, lint, docstrings, types) back
+    the decision: the profile alone sums many small rules, and on bench/validity the confident
+    wrong verdicts were those the measurements contradicted. ``coverage`` (0..1) is the
+    weighted share of the rubric that automated signals actually measured (a custom category no
+    signal covers counts 0, a category whose analyser could not run counts less than 1). The
+    ceiling says that all this is conditional on the signals being right, which only a reviewer
+    can confirm: ``MAX_CONFIDENCE`` in general, and, when ``n_labels`` is given,
+    ``UNCALIBRATED_CONFIDENCE`` for a model no reviewer decision has corrected yet, rising to
+    ``MAX_CONFIDENCE`` at ``CALIBRATED_LABELS`` decisions.
     """
     coverage = min(max(coverage, 0.0), 1.0)
-    agreement = min(max(agreement, 0.0), 1.0)
-    value = 100.0 * min(max(probability, 0.0), 1.0) * (0.5 + 0.5 * coverage)
-    value *= 0.6 + 0.4 * agreement
+    support = min(max(support, 0.0), 1.0)
+    probability = min(max(probability, 0.0), 1.0)
+    value = 100.0 * (probability + support) / 2 * (0.5 + 0.5 * coverage)
     ceiling = MAX_CONFIDENCE
     if n_labels is not None:
         learned = min(max(n_labels, 0), CALIBRATED_LABELS) / CALIBRATED_LABELS
@@ -204,18 +206,6 @@ def probability_of(probabilities: Mapping[str, float], levels: Sequence[str]) ->
     """The probability that the level is one of ``levels``, from per-level probabilities (a
     stored result's, or the model's), rounded to 4 decimals."""
     return round(min(sum(float(probabilities.get(level, 0.0)) for level in levels), 1.0), _DECIMALS)
-
-
-def score_agreement(scores: Sequence[tuple[float, float]]) -> float:
-    """1 minus the weighted standard deviation of ``(score, weight)`` pairs over its largest
-    possible value on the 1..5 scale (2): 1 when every category says the same, 0 when they are
-    split between 1 and 5. 1 for fewer than two scores."""
-    total = sum(max(weight, 0.0) for _, weight in scores)
-    if len(scores) < 2 or total <= 0:
-        return 1.0
-    mean = sum(score * max(weight, 0.0) for score, weight in scores) / total
-    variance = sum(max(weight, 0.0) * (score - mean) ** 2 for score, weight in scores) / total
-    return round(max(0.0, 1.0 - math.sqrt(variance) / 2.0), 3)
 
 
 # --- the model's arithmetic -----------------------------------------------------------------

@@ -12,11 +12,11 @@ analysers' own observations for that category, so a reviewer sees why each score
 A custom category no family covers is scored 3 with an observation saying so; it is left out of
 the rubric profile (a placeholder is not evidence) and lowers the confidence.
 
-Confidence (``calibration.confidence_score``) is the model's probability of the decision proposed
-(the levels that lead to it), times evidence coverage and agreement between the category scores,
-under a ceiling that rises with the reviewer decisions the calibration was fitted on. A hold that
-only a risk flag causes is as right as the flag, so its probability is scaled by
-``FLAG_HOLD_DOUBT``.
+Confidence (``calibration.confidence_score``) is the mean of the model's probability of the
+decision proposed (the levels that lead to it) and the support that independent measurements of
+the code give it (``evidence_balance``), times evidence coverage, under a ceiling that rises with
+the reviewer decisions the calibration was fitted on. A hold that only a risk flag causes is as
+right as the flag, so its probability is scaled by ``FLAG_HOLD_DOUBT``.
 
 Recommendation (only a proposal; a human finalises every evaluation, a ``reject`` in particular):
 
@@ -24,9 +24,11 @@ Recommendation (only a proposal; a human finalises every evaluation, a ``reject`
   candidate's own tests pass and execute at least ``WELL_TESTED_COVERAGE`` of their code: then
   ``hold``), or a high-severity ``similar_submission`` flag suggests the work is not the
   candidate's own;
-- ``proceed`` when the calibrated level reaches the target and no risk flag is high-severity;
-- ``hold`` otherwise (one level short, or a high-severity flag such as a committed secret or a
-  sandbox violation that a reviewer should look at first).
+- ``proceed`` when the calibrated level reaches the target, no risk flag is high-severity and the
+  independent measurements do not nearly all contradict it (``Balance.contradicts_proceed``: a
+  profile made of surface points while the tests, lint, docstrings and types all say weak);
+- ``hold`` otherwise (one level short, a high-severity flag such as a committed secret or a
+  sandbox violation that a reviewer should look at first, or a contradicted proceed).
 
 Determinism: rules are applied in table order, reports read in name order, floats rounded to 3
 decimals; dump the result with ``json.dumps(..., sort_keys=True)``.
@@ -47,12 +49,12 @@ from workers.evaluation.calibration import (
     level_probabilities,
     predict,
     probability_of,
-    score_agreement,
     weighted_profile,
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
+from workers.evaluation.evidence_balance import Balance, balance
 
-SCORING_VERSION = "rules-3"
+SCORING_VERSION = "rules-4"
 BASE_SCORE = 3.0
 MIN_SCORE, MAX_SCORE = 1, 5
 Family = Literal["quality", "depth", "reasoning", "testing", "security"]
@@ -289,10 +291,14 @@ def score(
 
     profile = weighted_profile(profile_inputs)
     coverage = _weighted_mean(coverage_inputs)
-    agreement = score_agreement(profile_inputs)
     level, _ = predict(calibration, profile)
     risk_flags = _risk_flags(ordered)
     probabilities = level_probabilities(calibration, profile)
+    signals = {
+        report.name: {key: _clean(value) for key, value in sorted(report.signals.items())}
+        for report in ordered
+    }
+    evidence = balance(signals)
     decision = decide(
         level=level,
         target_level=target_level,
@@ -300,7 +306,7 @@ def score(
         well_tested=well_tested(reports),
         probabilities=probabilities,
         coverage=coverage,
-        agreement=agreement,
+        evidence=evidence,
         n_labels=calibration.n_labels,
     )
     return {
@@ -312,16 +318,17 @@ def score(
         "rubric_scores": rubric_scores,
         "other_observations": [obs.to_dict() for obs in other_observations],
         "risk_flags": risk_flags,
-        "signals": {
-            report.name: {key: _clean(value) for key, value in sorted(report.signals.items())}
-            for report in ordered
-        },
+        "signals": signals,
         "calibration": {
             "version": calibration.version,
             "n_labels": calibration.n_labels,
             "profile": profile,
             "coverage": coverage,
-            "agreement": agreement,
+            "evidence": {
+                "strong": list(evidence.strong),
+                "weak": list(evidence.weak),
+                "share_strong": evidence.share_strong,
+            },
             "decision_probability": decision.probability,
             "probabilities": probabilities,
         },
@@ -475,19 +482,24 @@ def decide(
     well_tested: bool,
     probabilities: Mapping[str, float],
     coverage: float,
-    agreement: float,
+    evidence: Balance,
     n_labels: int | None,
 ) -> Decision:
     """The recommendation, its reasons and its confidence from a calibrated level, the risk
     flags and the level probabilities: the one rule for a fresh result and for a stored result
     whose flags changed (``similar_pairs.reconsider``)."""
-    recommendation, reasons = _recommend(level, target_level, risk_flags, well_tested=well_tested)
+    recommendation, reasons = _recommend(
+        level, target_level, risk_flags, well_tested=well_tested, evidence=evidence
+    )
     levels = _levels_for(recommendation, target_level, risk_flags)
     probability = probability_of(probabilities, levels)
     if recommendation == "hold" and LEVELS.index(level) >= LEVELS.index(target_level):
         probability = round(probability * FLAG_HOLD_DOUBT, 4)
     confidence = confidence_score(
-        probability, coverage=coverage, agreement=agreement, n_labels=n_labels
+        probability,
+        coverage=coverage,
+        support=evidence.support(recommendation),
+        n_labels=n_labels,
     )
     return Decision(recommendation, reasons, probability, confidence)
 
@@ -539,7 +551,12 @@ def _levels_for(
 
 
 def _recommend(
-    level: str, target_level: str, risk_flags: list[dict[str, Any]], *, well_tested: bool = False
+    level: str,
+    target_level: str,
+    risk_flags: list[dict[str, Any]],
+    *,
+    well_tested: bool = False,
+    evidence: Balance | None = None,
 ) -> tuple[str, list[str]]:
     """proceed | hold | reject with the reasons a reviewer reads (see the module docstring)."""
     gap = LEVELS.index(target_level) - LEVELS.index(level)
@@ -561,6 +578,13 @@ def _recommend(
         reasons.append(
             "Held, not rejected: the candidate's own tests pass and execute most of their code, "
             "which the level estimate cannot outweigh without a reviewer."
+        )
+        return "hold", reasons
+    if gap <= 0 and not high and evidence is not None and evidence.contradicts_proceed():
+        reasons.append(
+            "Held: the independent measurements of the code point to weaker work ("
+            + ", ".join(evidence.weak)
+            + "), so the level rests on surface signals a reviewer should check."
         )
         return "hold", reasons
     if gap <= 0 and not high:

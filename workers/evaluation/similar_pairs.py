@@ -21,7 +21,7 @@ from typing import Any
 from backend.db import session_scope
 from backend.models.evaluations import EvaluationFingerprint
 from backend.services.evaluations import similar_submissions
-from workers.evaluation import scoring
+from workers.evaluation import evidence_balance, scoring
 from workers.evaluation.code import similarity
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
 
@@ -120,7 +120,7 @@ def reconsider(result: dict[str, Any]) -> dict[str, Any]:
         well_tested=scoring.well_tested({"tests": tests}),
         probabilities=stored.get("probabilities") or {},
         coverage=float(stored.get("coverage", 1.0)),
-        agreement=float(stored.get("agreement", 1.0)),
+        evidence=evidence_balance.balance(signals),
         n_labels=stored.get("n_labels"),
     )
     return {

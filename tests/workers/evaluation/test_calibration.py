@@ -102,11 +102,17 @@ def test_a_fitted_model_can_serve_as_the_prior_for_new_decisions() -> None:
 
 
 def test_confidence_drops_when_signals_cover_less_of_the_rubric() -> None:
-    assert confidence_score(0.8) == 80
-    assert confidence_score(0.8, coverage=0.8) == 72
-    assert confidence_score(0.8, coverage=0.0) == 40
+    assert confidence_score(0.8) == 90
+    assert confidence_score(0.8, coverage=0.8) == 81
+    assert confidence_score(0.8, coverage=0.0) == 45
     assert confidence_score(0.999) == 95  # never certain before a reviewer has looked
     assert confidence_score(1.5, coverage=2.0) == 95
+
+
+def test_confidence_drops_when_the_measurements_do_not_back_the_decision() -> None:
+    assert confidence_score(0.9, support=1.0) == 95
+    assert confidence_score(0.9, support=0.5) == 70
+    assert confidence_score(0.9, support=0.0) == 45
 
 
 def test_weighted_profile_weights_categories() -> None:

@@ -491,7 +491,7 @@ def test_confidence_is_about_the_decision_so_a_clear_pass_is_as_sure_as_a_clear_
     assert strong["calibration"]["decision_probability"] > 0.99
 
 
-def test_categories_that_disagree_lower_the_confidence() -> None:
+def test_measurements_that_contradict_the_verdict_lower_the_confidence() -> None:
     consistent = run(clean_reports(), target_level="mid", calibration=CALIBRATED)
     gamed = clean_reports()
     gamed["tests"].signals.update(tests_trivial=True, tests_line_coverage=0.0)
@@ -499,8 +499,25 @@ def test_categories_that_disagree_lower_the_confidence() -> None:
     disagreeing = run(gamed, target_level="mid", calibration=CALIBRATED)
 
     assert category(disagreeing, "Testing")["score"] == 1
-    assert disagreeing["calibration"]["agreement"] < consistent["calibration"]["agreement"]
+    assert consistent["calibration"]["evidence"]["weak"] == []
+    assert "tests that execute the code" in disagreeing["calibration"]["evidence"]["weak"]
     assert disagreeing["confidence_score"] < consistent["confidence_score"]
+
+
+def test_a_proceed_that_every_measurement_contradicts_is_held_for_a_reviewer() -> None:
+    # Surface points (README, trade-offs, manifest, no security findings) carry the profile to
+    # mid, while the tests barely run the code and there are no docstrings or types.
+    reports = clean_reports()
+    reports["tests"].signals.update(tests_passed=2, test_files=1, tests_line_coverage=0.21)
+    reports["documentation"].signals.update(docstring_ratio=0.0)
+    reports["inventory"].signals.update(type_annotation_ratio=0.0)
+
+    result = run(reports, target_level="junior", calibration=CALIBRATED)
+
+    assert LEVELS.index(result["calibrated_seniority"]) >= LEVELS.index("junior")
+    assert result["recommendation"] == "hold"
+    assert any("independent measurements" in r for r in result["recommendation_reasons"])
+    assert result["calibration"]["evidence"]["share_strong"] <= 0.2
 
 
 def test_a_model_no_reviewer_has_corrected_never_claims_more_than_75() -> None:
