@@ -1,7 +1,8 @@
 """Outgoing email through an outbox: an email is written to the database first and sent later,
 so a failed or unconfigured SMTP server loses nothing; a later ``deliver_pending`` retries it.
 
-Each attempt is claimed with one conditional update on ``attempts`` (compared with the value the
+The table is an outbox (``backend.services.outbox``) without a due time: an email is due by its
+age and attempt count, and each attempt is claimed on ``attempts`` (compared with the value the
 sender read before any commit), so of two processes sending at once (the web app's background
 task and a worker, or two workers) exactly one sends a given email; a crash between sending and
 recording the send is the only way an email goes out twice.
@@ -12,12 +13,14 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import partial
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from backend.models import CandidateKey, Member, OutboundEmail, Role
 from backend.models.base import utcnow
-from backend.services import smtp_adapter
+from backend.services import outbox, smtp_adapter
+from backend.services.outbox import Attempt
 from backend.settings import get_settings
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -73,23 +76,6 @@ def _connection_broken(exc: Exception) -> bool:
     )
 
 
-def _claim(session: Session, email_id: str, seen_attempts: int) -> bool:
-    """Count an attempt, unless another process took this email first. ``seen_attempts`` is what
-    this sender read before any commit: a value reloaded after a commit could already be another
-    sender's claim, and claiming on top of it would send the email twice."""
-    result = session.exec(
-        update(OutboundEmail)
-        .where(
-            col(OutboundEmail.id) == email_id,
-            col(OutboundEmail.status) == PENDING,
-            col(OutboundEmail.attempts) == seen_attempts,
-        )
-        .values(attempts=seen_attempts + 1)
-    )
-    session.commit()
-    return result.rowcount == 1
-
-
 def _reply_to(
     session: Session, org_id: str | None, cache: dict[str | None, str | None]
 ) -> str | None:
@@ -108,26 +94,43 @@ def _reply_to(
     return cache[org_id]
 
 
-def _mark_sent(session: Session, email: OutboundEmail) -> None:
-    now = utcnow()
-    email.status = SENT
-    email.sent_at = now
-    email.last_error = None
-    session.add(email)
+def _note_invite_sent(session: Session, email: OutboundEmail, now: datetime) -> None:
     if email.purpose == CANDIDATE_INVITE and email.related_id:
         key = session.get(CandidateKey, email.related_id)
         if key is not None:
             key.invite_sent_at = now
             session.add(key)
-    session.commit()
 
 
-def _mark_failed_attempt(session: Session, email: OutboundEmail, error: str) -> None:
-    email.last_error = error[:1000]
-    if email.attempts >= MAX_ATTEMPTS:
-        email.status = FAILED
-    session.add(email)
-    session.commit()
+OUTBOX: outbox.Outbox[OutboundEmail] = outbox.Outbox(
+    name="email",
+    table=OutboundEmail,
+    state="status",
+    next_at=None,
+    delivered_at="sent_at",
+    states=outbox.States(pending=PENDING, delivered=SENT, failed=FAILED),
+    max_attempts=MAX_ATTEMPTS,
+    error_limit=1000,
+    on_delivered=_note_invite_sent,
+)
+
+
+def _send(
+    connection: smtp_adapter.SmtpConnection,
+    admins: dict[str | None, str | None],
+    session: Session,
+    email: OutboundEmail,
+) -> Attempt:
+    try:
+        connection.send(
+            to=email.to_address,
+            subject=email.subject,
+            body=email.body_text,
+            reply_to=_reply_to(session, email.org_id, admins),
+        )
+    except Exception as exc:
+        return Attempt(error=f"{type(exc).__name__}: {exc}", stop=_connection_broken(exc))
+    return Attempt()
 
 
 def _note(session: Session, emails: Sequence[OutboundEmail], error: str) -> None:
@@ -169,28 +172,7 @@ def deliver_pending(
         return 0
 
     # Plain values, read before the first commit (which expires every loaded row).
-    seen = [(email.id, email.attempts) for email in due]
-    sent = 0
+    seen = [outbox.Due(email.id, email.attempts) for email in due]
     admins: dict[str | None, str | None] = {}
     with connection:
-        for email_id, seen_attempts in seen:
-            if not _claim(session, email_id, seen_attempts):
-                continue
-            email = session.get(OutboundEmail, email_id)
-            if email is None:
-                continue
-            try:
-                connection.send(
-                    to=email.to_address,
-                    subject=email.subject,
-                    body=email.body_text,
-                    reply_to=_reply_to(session, email.org_id, admins),
-                )
-            except Exception as exc:
-                _mark_failed_attempt(session, email, f"{type(exc).__name__}: {exc}")
-                if _connection_broken(exc):
-                    break
-                continue
-            _mark_sent(session, email)
-            sent += 1
-    return sent
+        return outbox.deliver(session, OUTBOX, seen, partial(_send, connection, admins), now=now)

@@ -1,5 +1,6 @@
 """Result callbacks: when an evaluation has something new to say, its ``callback_url`` gets the
-evaluation view (the body of ``GET /evaluations/{id}``) as a signed JSON POST.
+evaluation view (the body of ``GET /evaluations/{id}``) as a signed JSON POST. The evaluation
+row is the outbox (``backend.services.outbox``: claim, retries, exactly one sender per attempt).
 
 Three moments queue a callback: the automated result is ready (stage ``awaiting_review``), a
 reviewer finalised it (``completed``), or the engine failed (``failed``). Queueing marks the
@@ -7,50 +8,39 @@ row (``callback_state`` pending, due now) and asks an ``ops`` worker to send it 
 minute sweep calls :func:`deliver_due` too (retries, and anything whose message was lost). It
 sends what is due, always the evaluation's *current* view, so a later event supersedes an
 undelivered earlier one. The ``webhook-id`` is ``{evaluation id}.{stage}``: the same on every
-retry of one event, different for the next event. Several workers may send at once (overlapping
-sweeps, several consumers): each due event is claimed by one guarded UPDATE, and only the sender
-whose UPDATE changed the row POSTs it.
+retry of one event, different for the next event.
 
 Retries: a failed attempt (transport error, timeout, non-2xx answer) is tried again after
-``1 min × 2^(attempt-1)``, capped at 12 h, with ±20 % jitter so receivers coming back from an
-outage are not hit by every sender at once: 16 attempts, the last about three days after the
-first. Then ``callback_state`` is ``failed``, as it is at once for an address that may never be
-called (see ``backend.services.webhook_adapter``). ``callback_last_error`` says why.
+``1 min × 2^(attempt-1)``, capped at 12 h, with jitter: 16 attempts, the last about three days
+after the first. Then ``callback_state`` is ``failed``, as it is at once for an address that may
+never be called (see ``backend.services.webhook_adapter``). ``callback_last_error`` says why.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import random
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import httpx
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, update
 
 from backend.models.base import utcnow
 from backend.models.evaluations import CallbackState, Evaluation
-from backend.services import dispatch, webhook_adapter
+from backend.services import dispatch, outbox, webhook_adapter
 from backend.services.evaluations.queries import evaluation_view
+from backend.services.outbox import MAX_ATTEMPTS, Attempt
 
-log = logging.getLogger(__name__)
+__all__ = ["MAX_ATTEMPTS", "deliver_due", "message_id", "queue_callback"]
 
-MAX_ATTEMPTS = 16
-FIRST_DELAY = timedelta(minutes=1)
-MAX_DELAY = timedelta(hours=12)
-JITTER = 0.2
-BATCH = 50
-# While one worker sends, the row is not due for others (two workers never send one event
-# twice at once); a crash mid-send makes it due again after this.
-IN_FLIGHT = timedelta(minutes=2)
-
-
-def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
-    """How long to wait after the ``attempts``-th failed attempt (1-based), jitter included."""
-    base = min(FIRST_DELAY * (2 ** max(attempts - 1, 0)), MAX_DELAY)
-    factor = 1 + (rng or random).uniform(-JITTER, JITTER)
-    return base * factor
+CALLBACKS: outbox.Outbox[Evaluation] = outbox.Outbox(
+    name="evaluation callback",
+    table=Evaluation,
+    state="callback_state",
+    attempts="callback_attempts",
+    last_error="callback_last_error",
+    next_at="callback_next_at",  # states: CallbackState's pending, delivered, failed
+    ask_a_worker=lambda: dispatch.send_callbacks_now(),
+)
 
 
 def queue_callback(session: Session, *, evaluation_id: str) -> bool:
@@ -69,10 +59,7 @@ def queue_callback(session: Session, *, evaluation_id: str) -> bool:
     session.commit()
     if result.rowcount != 1:
         return False
-    try:
-        dispatch.send_callbacks_now()
-    except Exception:  # the queue is down: the minute sweep sends it
-        log.warning("could not ask a worker to send the callback of %s now", evaluation_id)
+    outbox.wake(CALLBACKS)
     return True
 
 
@@ -81,59 +68,13 @@ def message_id(evaluation: Evaluation) -> str:
     return f"{evaluation.id}.{evaluation.stage}"
 
 
-def _claim(session: Session, *, evaluation_id: str, due_at: datetime, now: datetime) -> bool:
-    """Compare-and-set: this sender, and no other, sends the callback that was due at
-    ``due_at``. ``due_at`` is what the sender read before any commit (a value read after one
-    could already be another sender's claim), and one UPDATE decides, so of senders racing for
-    one row exactly one changes it; on SQLite and PostgreSQL alike."""
-    result = session.exec(
-        update(Evaluation)
-        .where(
-            col(Evaluation.id) == evaluation_id,
-            col(Evaluation.callback_state) == CallbackState.pending.value,
-            col(Evaluation.callback_next_at) == due_at,
-        )
-        .values(callback_next_at=now + IN_FLIGHT)
-    )
-    session.commit()
-    return result.rowcount == 1
-
-
-def _record(
-    session: Session, evaluation_id: str, sent_for_next_at: datetime, **values: Any
-) -> None:
-    # Only if nobody queued a newer event while we were sending (that one must still go out).
-    session.exec(
-        update(Evaluation)
-        .where(
-            col(Evaluation.id) == evaluation_id,
-            col(Evaluation.callback_state) == CallbackState.pending.value,
-            col(Evaluation.callback_next_at) == sent_for_next_at,
-        )
-        .values(**values)
-    )
-    session.commit()
-
-
-def deliver_one(
-    session: Session, *, evaluation_id: str, due_at: datetime, now: datetime | None = None
-) -> bool:
-    """Claim and send the callback of ``evaluation_id`` that was due at ``due_at``, and record the
-    outcome; True when the receiver took it (2xx). False, sending nothing, when another sender
-    claimed it first."""
-    now = now or utcnow()
-    if not _claim(session, evaluation_id=evaluation_id, due_at=due_at, now=now):
-        return False
-    in_flight_until = now + IN_FLIGHT
-    evaluation = session.get(Evaluation, evaluation_id)
-    if evaluation is None or evaluation.callback_url is None:
-        return False
+def send(session: Session, evaluation: Evaluation) -> Attempt:
+    """POST the evaluation's current view to its callback URL, signed for its organisation."""
+    if evaluation.callback_url is None:
+        return Attempt(error="the evaluation has no callback URL", permanent=True)
     body = json.dumps(
         evaluation_view(evaluation).model_dump(mode="json"), separators=(",", ":")
     ).encode()
-    attempts = evaluation.callback_attempts + 1
-    error: str | None = None
-    permanent = False
     try:
         result = webhook_adapter.post_signed(
             url=evaluation.callback_url,
@@ -141,60 +82,17 @@ def deliver_one(
             message_id=message_id(evaluation),
             body=body,
         )
-        if not result.ok:
-            error = f"HTTP {result.status_code}: {result.body_excerpt}"
     except webhook_adapter.CallbackRefused as exc:
-        error, permanent = f"refused: {exc}", True
+        return Attempt(error=f"refused: {exc}", permanent=True)
     except (httpx.HTTPError, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    if error is None:
-        _record(
-            session,
-            evaluation.id,
-            in_flight_until,
-            callback_state=CallbackState.delivered.value,
-            callback_attempts=attempts,
-            callback_next_at=None,
-            callback_last_error=None,
-        )
-        return True
-    log.info("callback for %s failed (attempt %d): %s", evaluation.id, attempts, error)
-    if permanent or attempts >= MAX_ATTEMPTS:
-        values = {"callback_state": CallbackState.failed.value, "callback_next_at": None}
-    else:
-        values = {"callback_next_at": now + retry_delay(attempts)}
-    _record(
-        session,
-        evaluation.id,
-        in_flight_until,
-        callback_attempts=attempts,
-        callback_last_error=error[:500],
-        **values,
-    )
-    return False
+        return Attempt(error=f"{type(exc).__name__}: {exc}")
+    if not result.ok:
+        return Attempt(error=f"HTTP {result.status_code}: {result.body_excerpt}")
+    return Attempt()
 
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> int:
     """Send every callback that is due (at most a batch per call); the worker calls this every
     minute, and several workers may call it at once: each due event is sent by one of them.
     Returns how many receivers took their callback."""
-    now = now or utcnow()
-    # Plain values, not ORM rows: a commit expires rows, and a row reloaded after another
-    # sender's claim would carry that claim as if it were what this sender saw due.
-    due = session.exec(
-        select(Evaluation.id, Evaluation.callback_next_at)
-        .where(
-            col(Evaluation.callback_state) == CallbackState.pending.value,
-            col(Evaluation.callback_next_at) <= now,
-        )
-        .order_by(col(Evaluation.callback_next_at))
-        .limit(BATCH)
-    ).all()
-    delivered = 0
-    for evaluation_id, due_at in due:
-        try:
-            delivered += deliver_one(session, evaluation_id=evaluation_id, due_at=due_at, now=now)
-        except Exception:  # one broken row must not stop the others
-            session.rollback()
-            log.exception("delivering the callback of %s failed", evaluation_id)
-    return delivered
+    return outbox.deliver_due(session, CALLBACKS, send, now=now)

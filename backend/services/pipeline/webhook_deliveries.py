@@ -9,10 +9,10 @@ with nested values as JSON), to be sent with its ``http_method``. After the comm
 
 Sending is signed with the webhook's own secret, Standard Webhooks style (``webhook-id`` is
 the delivery id, the same on every retry and replay), through ``backend.services.webhook_adapter``
-(which also refuses private addresses). Exactly one sender sends each due attempt: it claims
-the row with one guarded UPDATE on the due time it read before any commit, as evaluation
-callbacks do, and retries follow the same backoff (``backend.services.evaluations.callbacks``).
-Each attempt is logged on the row: attempts, last status code, answer excerpt, last error.
+(which also refuses private addresses). The delivery rows are an outbox, as evaluations are for
+their callbacks (``backend.services.outbox``): exactly one sender sends each due attempt, and
+retries follow the same backoff. Each attempt is logged on the row: attempts, last status code,
+answer excerpt, last error.
 """
 
 from __future__ import annotations
@@ -25,21 +25,19 @@ from urllib.parse import urlencode
 
 import httpx
 from cryptography.fernet import InvalidToken
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, select
 
 from backend.models.base import utcnow
 from backend.models.pipeline import TenantWebhook, TriggeredEvent, WebhookContentType
 from backend.models.tenant_webhook_deliveries import DeliveryState, TenantWebhookDelivery
-from backend.services import dispatch, webhook_adapter
+from backend.services import dispatch, outbox, webhook_adapter
 from backend.services.errors import NotFound
-from backend.services.evaluations.callbacks import IN_FLIGHT, MAX_ATTEMPTS, retry_delay
+from backend.services.outbox import Attempt
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline import webhook_secrets
 from backend.services.pipeline.tenant_webhooks import get_tenant_webhook, live_tenant_webhooks
 
 log = logging.getLogger(__name__)
-
-BATCH = 50
 
 
 def _form_value(value: Any) -> str:
@@ -96,43 +94,18 @@ def stage_event(
     return len(webhooks)
 
 
+TENANT_WEBHOOKS: outbox.Outbox[TenantWebhookDelivery] = outbox.Outbox(
+    name="tenant webhook delivery",
+    table=TenantWebhookDelivery,
+    delivered_at="delivered_at",
+    ask_a_worker=lambda: dispatch.send_tenant_webhooks_now(),
+)
+
+
 def wake() -> None:
     """Ask an ``ops`` worker to send the due deliveries now; best effort (the sweep sends them
     otherwise)."""
-    try:
-        dispatch.send_tenant_webhooks_now()
-    except Exception:  # the queue is down: the minute sweep sends them
-        log.warning("could not ask a worker to send tenant webhooks now")
-
-
-def _claim(session: Session, *, delivery_id: str, due_at: datetime, now: datetime) -> bool:
-    """Compare-and-set on the due time read before any commit: of senders racing for one
-    attempt, exactly one UPDATE changes the row."""
-    result = session.exec(
-        update(TenantWebhookDelivery)
-        .where(
-            col(TenantWebhookDelivery.id) == delivery_id,
-            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
-            col(TenantWebhookDelivery.next_at) == due_at,
-        )
-        .values(next_at=now + IN_FLIGHT)
-    )
-    session.commit()
-    return result.rowcount == 1
-
-
-def _record(session: Session, delivery_id: str, in_flight_until: datetime, **values: Any) -> None:
-    # Only if nobody replayed it while we were sending (the replay must still go out).
-    session.exec(
-        update(TenantWebhookDelivery)
-        .where(
-            col(TenantWebhookDelivery.id) == delivery_id,
-            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
-            col(TenantWebhookDelivery.next_at) == in_flight_until,
-        )
-        .values(**values)
-    )
-    session.commit()
+    outbox.wake(TENANT_WEBHOOKS)
 
 
 def _secret(session: Session, row: TenantWebhookDelivery) -> str | None:
@@ -142,23 +115,8 @@ def _secret(session: Session, row: TenantWebhookDelivery) -> str | None:
     return webhook_secrets.unseal(webhook.secret)
 
 
-def deliver_one(
-    session: Session, *, delivery_id: str, due_at: datetime, now: datetime | None = None
-) -> bool:
-    """Claim and send the delivery that was due at ``due_at``, and log the attempt; True when
-    the receiver took it (2xx). False, sending nothing, when another sender claimed it."""
-    now = now or utcnow()
-    if not _claim(session, delivery_id=delivery_id, due_at=due_at, now=now):
-        return False
-    in_flight_until = now + IN_FLIGHT
-    row = session.get(TenantWebhookDelivery, delivery_id)
-    if row is None:
-        return False
-    attempts = row.attempts + 1
-    status_code: int | None = None
-    answer: str | None = None
-    error: str | None = None
-    permanent = False
+def send(session: Session, row: TenantWebhookDelivery) -> Attempt:
+    """Send the delivery's fixed message, signed with its webhook's current secret."""
     try:
         result = webhook_adapter.send_signed(
             url=row.url,
@@ -168,57 +126,39 @@ def deliver_one(
             message_id=row.id,
             body=row.body.encode(),
         )
-        status_code, answer = result.status_code, result.body_excerpt
-        if not result.ok:
-            error = f"HTTP {result.status_code}"
     except webhook_adapter.CallbackRefused as exc:
-        error, permanent = f"refused: {exc}", True
+        return Attempt(error=f"refused: {exc}", permanent=True, logged=_answer(None, None))
     except InvalidToken:
         # Sealed under an earlier installation secret: only a new secret from the tenant helps.
-        error, permanent = "the webhook's secret is unreadable: set it again", True
+        error = "the webhook's secret is unreadable: set it again"
+        return Attempt(error=error, permanent=True, logged=_answer(None, None))
     except (httpx.HTTPError, OSError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
-    values: dict[str, Any] = {
-        "attempts": attempts,
-        "last_status_code": status_code,
-        "last_answer": answer,
-        "last_error": error[:500] if error else None,
-    }
-    if error is None:
-        values |= {"state": DeliveryState.delivered.value, "next_at": None, "delivered_at": now}
-    elif permanent or attempts >= MAX_ATTEMPTS:
-        values |= {"state": DeliveryState.failed.value, "next_at": None}
-    else:
-        values["next_at"] = now + retry_delay(attempts)
-    if error is not None:
-        log.info("tenant webhook delivery %s failed (attempt %d): %s", row.id, attempts, error)
-    _record(session, row.id, in_flight_until, **values)
-    return error is None
+        return Attempt(error=f"{type(exc).__name__}: {exc}", logged=_answer(None, None))
+    answer = _answer(result.status_code, result.body_excerpt)
+    if not result.ok:
+        return Attempt(error=f"HTTP {result.status_code}", logged=answer)
+    return Attempt(logged=answer)
+
+
+def _answer(status_code: int | None, excerpt: str | None) -> dict[str, Any]:
+    """The delivery log's columns for the receiver's answer (none when there was none)."""
+    return {"last_status_code": status_code, "last_answer": excerpt}
+
+
+def deliver_one(
+    session: Session, *, delivery_id: str, due_at: datetime, now: datetime | None = None
+) -> bool:
+    """Claim and send the delivery that was due at ``due_at``, and log the attempt; True when
+    the receiver took it (2xx). False, sending nothing, when another sender claimed it."""
+    due = outbox.Due(delivery_id, due_at)
+    attempt = outbox.deliver_one(session, TENANT_WEBHOOKS, due, send, now=now or utcnow())
+    return attempt is not None and attempt.error is None
 
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> int:
     """Send every delivery that is due (at most a batch per call); several workers may call
     this at once, each due attempt is sent by one of them. Returns how many were taken."""
-    now = now or utcnow()
-    # Plain values, not ORM rows: a row reloaded after another sender's claim would carry
-    # that claim as if it were the due time this sender saw.
-    due = session.exec(
-        select(TenantWebhookDelivery.id, TenantWebhookDelivery.next_at)
-        .where(
-            col(TenantWebhookDelivery.state) == DeliveryState.pending.value,
-            col(TenantWebhookDelivery.next_at) <= now,
-        )
-        .order_by(col(TenantWebhookDelivery.next_at))
-        .limit(BATCH)
-    ).all()
-    delivered = 0
-    for delivery_id, due_at in due:
-        try:
-            delivered += deliver_one(session, delivery_id=delivery_id, due_at=due_at, now=now)
-        except Exception:  # one broken row must not stop the others
-            session.rollback()
-            log.exception("tenant webhook delivery %s failed", delivery_id)
-    return delivered
+    return outbox.deliver_due(session, TENANT_WEBHOOKS, send, now=now)
 
 
 def list_deliveries(
