@@ -80,3 +80,17 @@ def _no_earlier_failed_checks(migrated_database):
     with session_scope() as session:
         session.execute(delete(SignInAttempt))
         session.commit()
+
+
+@pytest.fixture()
+def local_urls_allowed():
+    """Callbacks and webhooks may go to this machine's own addresses (a test's receiver,
+    ``tests.webhook_receiver``)."""
+    from backend.settings import get_settings
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS", "true")
+    get_settings.cache_clear()
+    yield
+    mp.undo()
+    get_settings.cache_clear()

@@ -30,9 +30,9 @@ from backend.db_clock import database_now
 from backend.models import CreditLedgerEntry, Evaluation, InterviewJob, InterviewJobEvent
 from backend.services import webhook_adapter
 from backend.services.interviews import credits
-from tests.api.evaluations.test_callbacks import Receiver
 from tests.cluster import traffic
 from tests.cluster.installation import Host, Installation
+from tests.webhook_receiver import Receiver
 
 ROOT = Path(__file__).resolve().parents[2]
 JFK = ROOT.parent / "shared" / "data" / "audio" / "jfk.flac"

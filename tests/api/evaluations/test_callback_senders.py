@@ -13,26 +13,11 @@ from backend.db import session_scope
 from backend.models import Evaluation
 from backend.services.evaluations import callbacks
 from tests.api.evaluations.helpers import finish_automated, submit
-from tests.api.evaluations.test_callbacks import Receiver, local_urls_allowed  # noqa: F401
 from tests.helpers import make_org
+from tests.webhook_receiver import Receiver
 
 EVENTS = 12
 SENDERS = 2
-
-
-class SlowReceiver(Receiver):
-    """Takes a moment to answer, as a real ATS does, so the two senders overlap."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        handler = self.server.RequestHandlerClass
-        original = handler.do_POST
-
-        def slow_post(request) -> None:
-            time.sleep(0.05)
-            original(request)
-
-        handler.do_POST = slow_post
 
 
 def _pending(ids: list[str]) -> int:
@@ -41,9 +26,10 @@ def _pending(ids: list[str]) -> int:
         return sum(state == "pending" for state in states)
 
 
-def test_two_concurrent_senders_post_each_event_exactly_once(client, local_urls_allowed):  # noqa: F811
+def test_two_concurrent_senders_post_each_event_exactly_once(client, local_urls_allowed):
     org = make_org()
-    with SlowReceiver() as receiver:
+    # Each answer takes a moment, as a real ATS's does, so the two senders overlap.
+    with Receiver(delay_s=0.05) as receiver:
         ids = [submit(client, org, callback_url=receiver.url)["id"] for _ in range(EVENTS)]
         for evaluation_id in ids:
             finish_automated(evaluation_id)  # the automated result queues a callback

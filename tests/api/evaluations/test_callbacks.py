@@ -7,10 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
-from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -21,50 +18,7 @@ from backend.services.evaluations import callbacks
 from backend.settings import get_settings
 from tests.api.evaluations.helpers import API, fail_evaluation, finish_automated, submit
 from tests.helpers import make_org
-
-
-class Receiver:
-    """An ATS webhook endpoint: answers with the next queued status, records every request."""
-
-    def __init__(self) -> None:
-        self.answers: list[int] = []
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["content-length"]))
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                receiver.requests.append({"headers": headers, "body": body})
-                status = receiver.answers.pop(0) if receiver.answers else 200
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"ok" if status < 300 else b"temporarily broken")
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/webhooks/truelevel"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Receiver:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture()
-def local_urls_allowed() -> Iterator[None]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS", "true")
-    get_settings.cache_clear()
-    yield
-    mp.undo()
-    get_settings.cache_clear()
+from tests.webhook_receiver import Receiver
 
 
 def _expected_secret(org_id: str) -> bytes:

@@ -7,15 +7,15 @@ import os
 import time
 
 from tests.api.evaluations.helpers import finish_automated, submit
-from tests.api.evaluations.test_callbacks import Receiver, local_urls_allowed  # noqa: F401
 from tests.helpers import make_org
+from tests.webhook_receiver import Receiver
 from tests.workers import consumers
 from workers.queue import ops
 
 
 def test_a_finished_evaluation_is_posted_without_waiting_for_the_sweep(
     client,
-    local_urls_allowed,  # noqa: F811
+    local_urls_allowed,
     tmp_path,
 ):
     ops.flush()  # only this test's messages

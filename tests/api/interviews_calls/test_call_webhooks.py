@@ -17,13 +17,8 @@ from backend.models.interviews import CallStatus
 from backend.services.interviews import credits, jobs
 from tests.api.interviews_calls.conftest import start_call, token_of
 from tests.api.pipeline.builders import API
-from tests.api.pipeline.webhook_receiver import (  # noqa: F401 (a fixture)
-    Receiver,
-    deliveries,
-    local_urls_allowed,
-    send_now,
-    subscribe,
-)
+from tests.api.pipeline.tenant_webhook_steps import deliveries, send_now, subscribe
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.usefixtures("local_urls_allowed")
 

@@ -21,15 +21,14 @@ from backend.models import TenantWebhook, TenantWebhookDelivery
 from backend.models.base import utcnow
 from backend.services.pipeline import webhook_deliveries
 from tests.api.pipeline.builders import API, create_application
-from tests.api.pipeline.webhook_receiver import (  # noqa: F401 (a fixture)
-    Receiver,
+from tests.api.pipeline.tenant_webhook_steps import (
     deliveries,
-    local_urls_allowed,
     new_secret,
     send_now,
     subscribe,
 )
 from tests.helpers import make_org
+from tests.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.usefixtures("local_urls_allowed")
 
