@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import timedelta
 from urllib.parse import parse_qs
 
@@ -213,3 +214,31 @@ def test_a_secret_sealed_under_another_installation_secret_fails_the_delivery_pl
     [delivery] = deliveries(client, org, webhook["id"])
     assert delivery["state"] == "failed"
     assert delivery["last_error"] == "the webhook's secret is unreadable: set it again"
+
+
+def test_a_replay_while_the_first_send_is_in_flight_still_goes_out(client):
+    org = make_org()
+    with Receiver(delay_s=0.5) as receiver:
+        webhook = subscribe(client, org, receiver.url)
+        create_application(client, org)
+        first = threading.Thread(target=send_now)
+        first.start()
+        deadline = time.monotonic() + 10
+        while not receiver.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        [delivery] = deliveries(client, org, webhook["id"])
+        assert delivery["attempts"] == 1  # counted when claimed
+        replayed = client.post(
+            f"{API}/tenant-webhook/{webhook['id']}/deliveries/{delivery['id']}/replay",
+            headers=org.headers,
+        )
+        assert replayed.status_code == 200, replayed.text
+        first.join()
+        # The first send's outcome did not swallow the replay: it is still waiting.
+        [delivery] = deliveries(client, org, webhook["id"])
+        assert (delivery["state"], delivery["attempts"]) == ("pending", 0)
+        assert send_now() == 1
+    assert len(receiver.requests) == 2
+    assert {r["headers"]["webhook-id"] for r in receiver.requests} == {delivery["id"]}
+    [delivery] = deliveries(client, org, webhook["id"])
+    assert (delivery["state"], delivery["attempts"]) == ("delivered", 1)
