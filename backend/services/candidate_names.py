@@ -16,14 +16,17 @@ The lookups take a page of rows at once (three queries at most, whatever the pag
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from backend.models.assessments import CandidateKey, CandidateSession
 from backend.models.evaluations import Evaluation
 from backend.models.interviews import InterviewCall, InterviewJob
 from backend.models.pipeline import Candidate
+
+Linked = TypeVar("Linked", bound=SQLModel)
 
 
 def display_name(name: str | None, email: str | None, fallback: str) -> str:
@@ -48,6 +51,18 @@ class CandidateName(BaseModel):
         return bool((self.name or "").strip() or (self.email or "").strip())
 
 
+def _linked(session: Session, ids: set[str], link: Any, target: type[Linked]) -> dict[str, Linked]:
+    """The ``target`` row each of ``ids`` points at through the foreign key ``link`` (a column
+    of the rows with those ids), by id: one query, none for no ids."""
+    if not ids:
+        return {}
+    owner_id = col(link.class_.id)
+    rows = session.exec(
+        select(owner_id, target).join(target, col(target.id) == col(link)).where(owner_id.in_(ids))
+    )
+    return {row_id: row for row_id, row in rows.all()}
+
+
 def _key_name(key: CandidateKey | None, fallback: str) -> CandidateName:
     if key is None:
         return CandidateName(fallback=fallback)
@@ -59,14 +74,7 @@ def evaluation_candidates(
 ) -> dict[str, CandidateName]:
     """Each evaluation's candidate, by evaluation id."""
     session_ids = {e.session_id for e in evaluations if e.session_id}
-    key_by_session: dict[str, CandidateKey] = {}
-    if session_ids:
-        rows = session.exec(
-            select(CandidateSession.id, CandidateKey)
-            .join(CandidateKey, col(CandidateKey.id) == col(CandidateSession.candidate_key_id))
-            .where(col(CandidateSession.id).in_(session_ids))
-        ).all()
-        key_by_session = {session_id: key for session_id, key in rows}
+    key_by_session = _linked(session, session_ids, CandidateSession.candidate_key_id, CandidateKey)
     refs_by_org: dict[str, set[str]] = {}
     for e in evaluations:
         if e.session_id not in key_by_session:
@@ -99,14 +107,7 @@ def interview_candidates(
 ) -> dict[str, CandidateName]:
     """Each interview job's candidate, by job id; the job title when it was not a call."""
     call_ids = {j.call_id for j in jobs if j.call_id}
-    person_by_call: dict[str, Candidate] = {}
-    if call_ids:
-        rows = session.exec(
-            select(InterviewCall.id, Candidate)
-            .join(Candidate, col(Candidate.id) == col(InterviewCall.candidate_id))
-            .where(col(InterviewCall.id).in_(call_ids))
-        ).all()
-        person_by_call = {call_id: person for call_id, person in rows}
+    person_by_call = _linked(session, call_ids, InterviewCall.candidate_id, Candidate)
     out = {}
     for job in jobs:
         person = person_by_call.get(job.call_id or "")
