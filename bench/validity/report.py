@@ -18,6 +18,10 @@ def _percent(value: float | None) -> float | None:
     return None if value is None else value / 100
 
 
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
 def _fmt(value: float | None) -> str:
     return "  n/a" if value is None else f"{value:5.3f}"
 
@@ -72,7 +76,7 @@ def print_split(title: str, rows: Sequence[Evaluated]) -> None:
     ran = sum(r.tests_run for r in with_tests)
     ok = sum(r.tests_ok for r in with_tests)
     print(f"suites that ran: {ran}/{len(with_tests)}, passed: {ok}/{len(with_tests)}")
-    _print_confidence(base + [r for r in rows if r.variant in _dressing_names()])
+    _print_confidence(base + [r for r in rows if r.variant in _verdict_known()])
     _print_metamorphic(rows, base)
     placeholder_flags = sum(r.high_secret_flags for r in rows if r.variant == "placeholders")
     original_flags = sum(r.high_secret_flags for r in base)
@@ -84,8 +88,9 @@ def print_split(title: str, rows: Sequence[Evaluated]) -> None:
     )
 
 
-def _dressing_names() -> set[str]:
-    return {d.name for d in variants.DRESSINGS}
+def _verdict_known() -> set[str]:
+    """Variants whose right verdict is known: dressed weak work, planted keys, copied work."""
+    return {d.name for d in variants.DRESSINGS} | variants.MUST_NOT_PROCEED
 
 
 def _print_confidence(rows: Sequence[Evaluated]) -> None:
@@ -93,8 +98,21 @@ def _print_confidence(rows: Sequence[Evaluated]) -> None:
     right = [r.right for r in rows]
     right_conf = [r.confidence for r in rows if r.right]
     wrong_conf = [r.confidence for r in rows if not r.right]
-    print(f"verdicts right: {sum(right)}/{len(rows)} (originals and dressed variants)")
-    print(f"confidence AUC right vs wrong             {_fmt(metrics.auc(right_conf, wrong_conf))}")
+    print(
+        f"verdicts right: {sum(right)}/{len(rows)} "
+        "(originals, dressed variants, planted keys, copied work)"
+    )
+    if not wrong_conf:
+        print("confidence AUC right vs wrong               n/a (no wrong verdict to compare)")
+    else:
+        print(
+            f"confidence AUC right vs wrong             {_fmt(metrics.auc(right_conf, wrong_conf))}"
+        )
+    print(
+        f"mean confidence right / wrong             "
+        f"{_fmt(_mean(right_conf) / 100 if right_conf else None)} / "
+        f"{_fmt(_mean(wrong_conf) / 100 if wrong_conf else None)}"
+    )
     print(f"Brier score                               {_fmt(metrics.brier(confidences, right))}")
     for bucket in metrics.reliability(confidences, right):
         print(

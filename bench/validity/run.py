@@ -49,7 +49,10 @@ class Evaluated:
 
     @property
     def right(self) -> bool:
-        """Strong work proposed to proceed, anything else not."""
+        """Strong work proposed to proceed, anything else not; a variant that must not proceed
+        (a planted key, copied work) whatever its label."""
+        if self.variant in variants.MUST_NOT_PROCEED:
+            return self.recommendation != "proceed"
         return (self.recommendation == "proceed") == self.strong
 
 

@@ -72,6 +72,9 @@ class Variant:
     direction: Direction
     edit: Callable[[Path], None]
     copy_of_original: bool = False  # evaluated against the original's fingerprints
+    # The verdict that is right whatever the item's label: a planted key or copied work must
+    # not go straight through (None: the item's label decides).
+    must_not_proceed: bool = False
     # Applied to the first ``limit`` items of its kind in each half (corpus order), to keep the
     # whole run within a few minutes: every one re-runs a strong item's test suite.
     limit: int | None = None
@@ -197,8 +200,17 @@ DRESSINGS: tuple[Variant, ...] = (
 DEGRADATIONS: tuple[Variant, ...] = (
     Variant("tests_deleted", "strong", "down", delete_tests),
     Variant("pasted_blob", "strong", "down", paste_blob, limit=2),
-    Variant("real_key", "strong", "down", plant_real_keys, limit=2),
-    Variant("copied_code", "strong", "down", unchanged, copy_of_original=True, limit=2),
+    Variant("real_key", "strong", "down", plant_real_keys, limit=2, must_not_proceed=True),
+    Variant(
+        "copied_code",
+        "strong",
+        "down",
+        unchanged,
+        copy_of_original=True,
+        limit=2,
+        must_not_proceed=True,
+    ),
     Variant("placeholders", "strong", "same", plant_placeholders, limit=2),
 )
 ALL: tuple[Variant, ...] = DRESSINGS + DEGRADATIONS
+MUST_NOT_PROCEED = frozenset(v.name for v in ALL if v.must_not_proceed)
