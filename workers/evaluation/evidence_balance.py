@@ -9,7 +9,7 @@ it is in between or was not measured:
 
 - the candidate's tests pass and execute most of their code (weak: no tests, tests that execute
   nothing, more than ``FAILING_SHARE`` of them failing, or most of the code left unexecuted);
-- the size of the passing suite;
+- the size of the passing suite (tests that execute the candidate's code);
 - lint findings per 1,000 lines;
 - the share of functions with a docstring;
 - the share of functions with type annotations (Python and TypeScript only).
@@ -101,7 +101,9 @@ def _suite_size(signals: Signals) -> Vote | None:
         return "weak"
     if not _flag(signals, "tests", "tests_run") or _flag(signals, "tests", "tests_trivial"):
         return None
-    passed = _number(signals, "tests", "tests_passed") or 0
+    passed = _number(signals, "tests", "tests_passing_own_code")
+    if passed is None:  # a result scored before the signal existed
+        passed = _number(signals, "tests", "tests_passed") or 0
     return "strong" if passed >= 20 else "weak" if passed < 5 else None
 
 

@@ -105,6 +105,7 @@ def clean_reports() -> dict[str, AnalyserReport]:
                 "test_files": 5,
                 "tests_run": True,
                 "tests_passed": 31,
+                "tests_passing_own_code": 31,
                 "tests_failed": 0,
                 "tests_errors": 0,
                 "tests_run_ok": True,
@@ -196,6 +197,7 @@ def messy_reports() -> dict[str, AnalyserReport]:
                 "test_files": 0,
                 "tests_run": False,
                 "tests_passed": 0,
+                "tests_passing_own_code": 0,
                 "tests_failed": 0,
                 "tests_errors": 0,
                 "tests_run_ok": False,
@@ -219,7 +221,9 @@ def middling_reports() -> dict[str, AnalyserReport]:
         has_tradeoffs_section=False, tradeoff_statements=1, docstring_ratio=0.3
     )
     reports["quality"].signals.update(avg_complexity=6.0, lint_findings_per_kloc=12.0)
-    reports["tests"].signals.update(tests_passed=6, test_files=2, tests_line_coverage=0.6)
+    reports["tests"].signals.update(
+        tests_passed=6, tests_passing_own_code=6, test_files=2, tests_line_coverage=0.6
+    )
     reports["inventory"].signals.update(type_annotation_ratio=0.5)
     return reports
 
@@ -508,7 +512,9 @@ def test_a_proceed_that_every_measurement_contradicts_is_held_for_a_reviewer() -
     # Surface points (README, trade-offs, manifest, no security findings) carry the profile to
     # mid, while the tests barely run the code and there are no docstrings or types.
     reports = clean_reports()
-    reports["tests"].signals.update(tests_passed=2, test_files=1, tests_line_coverage=0.21)
+    reports["tests"].signals.update(
+        tests_passed=2, tests_passing_own_code=2, test_files=1, tests_line_coverage=0.21
+    )
     reports["documentation"].signals.update(docstring_ratio=0.0)
     reports["inventory"].signals.update(type_annotation_ratio=0.0)
 

@@ -2,8 +2,10 @@
 suite under coverage.py, then how much of the candidate's own code it executed.
 
 Arguments: pytest's arguments, ``--own``, then the candidate's own (non-test) Python files,
-relative to the workspace. Writes ``.truelevel/coverage.json``: for each own file that parses,
-``[statements, executed, executed_by_tests]``. A line counts as executed by the tests when a
+relative to the workspace. Writes ``.truelevel/coverage.json``: ``files``, for each own file that
+parses ``[statements, executed, executed_by_tests]``, and ``tests_reaching_code``, how many test
+functions executed any of those lines (padding a suite with tests that assert ``1 + 1 == 2``
+adds passing tests, not tests that reach the code). A line counts as executed by the tests when a
 test function (coverage's ``test_function`` context) ran it, or when it ran at import time in a
 file some test function reached: importing a module from a ``conftest.py`` alone earns nothing.
 Exits with pytest's status.
@@ -37,13 +39,14 @@ def main(argv: list[str]) -> int:
     return status
 
 
-def figures(own: list[str]) -> dict[str, list[int]]:
+def figures(own: list[str]) -> dict:
     import coverage
 
     measured = coverage.Coverage(data_file=DATA, config_file=RCFILE)
     measured.load()
     data = measured.get_data()
     found: dict[str, list[int]] = {}
+    reaching: set[str] = set()
     for name in own:
         path = os.path.abspath(name)
         try:
@@ -52,15 +55,14 @@ def figures(own: list[str]) -> dict[str, list[int]]:
             continue
         lines = set(statements)
         executed = lines - set(missing)
-        by_tests = {
-            line
-            for line, contexts in (data.contexts_by_lineno(path) or {}).items()
-            if any(contexts)
-        }
+        by_line = data.contexts_by_lineno(path) or {}
+        by_tests = {line for line, contexts in by_line.items() if any(contexts)}
         by_tests &= lines
+        for line in by_tests:
+            reaching.update(context for context in by_line[line] if context)
         reached = executed if by_tests else set()
         found[name] = [len(lines), len(executed), len(reached)]
-    return found
+    return {"files": found, "tests_reaching_code": len(reaching)}
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ class CoverageFigures(BaseModel):
     statements: int
     executed: int  # by anything, imports included
     executed_by_tests: int  # reached from a test function (see ``python_driver``)
+    tests_reaching_code: int = 0  # test functions that executed any own line
 
     @property
     def share(self) -> float | None:
@@ -112,14 +113,16 @@ def coverage_figures(json_text: str) -> CoverageFigures | None:
         rows = json.loads(json_text) if json_text.strip() else None
     except ValueError:
         return None
-    if not isinstance(rows, dict):
+    if not isinstance(rows, dict) or not isinstance(rows.get("files"), dict):
         return None
-    valid = [r for r in rows.values() if isinstance(r, list) and len(r) == 3]
+    valid = [r for r in rows["files"].values() if isinstance(r, list) and len(r) == 3]
+    reaching = rows.get("tests_reaching_code")
     return CoverageFigures(
         files=len(valid),
         statements=sum(int(r[0]) for r in valid),
         executed=sum(int(r[1]) for r in valid),
         executed_by_tests=sum(int(r[2]) for r in valid),
+        tests_reaching_code=reaching if isinstance(reaching, int) else 0,
     )
 
 

@@ -355,8 +355,16 @@ def _coverage_signals(ran: list[TestRunReport]) -> dict[str, float | int | bool 
     statements = sum(c.statements for c in measured)
     by_tests = sum(c.executed_by_tests for c in measured)
     share = round(by_tests / statements, 3) if statements else None
+    passed = sum(run.passed for run in ran)
+    if measured and len(measured) == len(ran):
+        # Test functions that reached the code (a parametrised one counts once, not per
+        # case), never more than the passing tests.
+        passing_own = min(passed, sum(c.tests_reaching_code for c in measured))
+    else:
+        passing_own = passed  # not measured for every suite (JavaScript, Go): all passing
     return {
         "tests_own_statements": statements if measured else None,
+        "tests_passing_own_code": passing_own,
         "tests_line_coverage": share,
         # Passing tests that execute none of the code; a suite that died before its first
         # test is scored by its errors instead.

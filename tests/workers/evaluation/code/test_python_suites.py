@@ -184,6 +184,45 @@ def test_tests_that_never_touch_the_code_earn_no_testing_points(tmp_path: Path) 
     assert any("earn no Testing points" in o["text"] for o in testing["observations"])
 
 
+def test_padding_a_real_suite_with_trivial_tests_adds_no_testing_points(tmp_path: Path) -> None:
+    real = """
+        import pytest
+        from pricing import total
+
+        def test_total():
+            assert total([100, 50]) == 150
+
+        @pytest.mark.parametrize("discount", [0, 10, 50])
+        def test_discount(discount):
+            assert total([100], discount=discount) == 100 - discount
+    """
+    trivial = "\n".join(f"def test_{i}():\n    assert 1 + 1 == 2\n" for i in range(12))
+    honest = write(tmp_path / "honest", {"pricing.py": PRICING, "tests/test_pricing.py": real})
+    padded = write(
+        tmp_path / "padded",
+        {"pricing.py": PRICING, "tests/test_pricing.py": real, "tests/test_more.py": trivial},
+    )
+
+    before, after = analyse_tests(honest, settings=FAST), analyse_tests(padded, settings=FAST)
+
+    assert (before.signals["tests_passed"], after.signals["tests_passed"]) == (4, 16)
+    # Two test functions reach the code (a parametrised function counts once, not per case).
+    assert before.signals["tests_passing_own_code"] == 2
+    assert after.signals["tests_passing_own_code"] == 2
+    rubric = default_rubric_categories()
+    scores = [
+        score(
+            {"tests": r}, rubric_categories=rubric, target_level="mid", calibration=default_model()
+        )
+        for r in (before, after)
+    ]
+    testing = [
+        next(c["score"] for c in s["rubric_scores"] if c["signal_family"] == "testing")
+        for s in scores
+    ]
+    assert testing[1] == testing[0]
+
+
 def test_the_same_project_gives_the_same_report(tmp_path: Path) -> None:
     root = write(
         tmp_path / "sub",
