@@ -134,6 +134,12 @@ class Settings(BaseSettings):
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120
     sandbox_memory_mb: int = 1024
+    # The third-party packages a candidate's project declares are downloaded (wheels only, from
+    # pip's index) and installed for its test run, within these limits (workers/evaluation/code/
+    # dependencies.py); off, a suite that needs them is reported as missing dependencies.
+    install_dependencies: bool = True
+    dependency_timeout_s: int = Field(default=120, ge=1)
+    dependency_max_mb: int = Field(default=200, ge=1)
 
     @property
     def sqlalchemy_url(self) -> str:

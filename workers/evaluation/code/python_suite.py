@@ -1,7 +1,7 @@
 """How a candidate's Python suite is run and read back: the command (pytest under coverage.py,
 from the isolated test tools, the candidate's code first on the path, ``src/`` layouts
-included), which of their files are their own code, the coverage figures, and the third-party
-modules the suite needed and the sandbox does not have.
+included, the dependencies it declares last), which of their files are their own code, the
+coverage figures, and the third-party modules the suite needed and the sandbox does not have.
 """
 
 from __future__ import annotations
@@ -87,10 +87,12 @@ def command(root: Path, test_files: tuple[str, ...]) -> tuple[list[str], list[st
     return argv, shown
 
 
-def environment(root: Path, tools: Path) -> dict[str, str]:
-    """``PYTHONPATH``: the candidate's code first, then the test tools; nothing else of ours."""
+def environment(root: Path, tools: Path, dependencies: Path | None = None) -> dict[str, str]:
+    """``PYTHONPATH``: the candidate's code first, then the test tools, then the dependencies
+    installed for this project (``dependencies``); nothing else of ours."""
+    installed = [str(dependencies)] if dependencies is not None else []
     return {
-        "PYTHONPATH": os.pathsep.join([*search_path(root), str(tools)]),
+        "PYTHONPATH": os.pathsep.join([*search_path(root), str(tools), *installed]),
         "PYTHONNOUSERSITE": "1",
         # Plugins are not the candidate's; none are installed beside the tools anyway.
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",

@@ -3,10 +3,12 @@ analyser report.
 
 Per language: Python with pytest under coverage.py, from the test tools ``make run`` installs,
 isolated from the worker's other packages (``toolchain``, ``python_suite``; a junit report gives
-the counts, coverage how much of the candidate's own code the tests executed; a module the
-suite needs and the sandbox lacks is reported as a missing dependency, not as failing tests),
-JavaScript with Node's built-in runner (``node --test``; dependencies are never installed, there
-is no network in the sandbox), Go with ``go test`` when the toolchain is
+the counts, coverage how much of the candidate's own code the tests executed), with the
+third-party packages the project declares downloaded and installed beforehand, outside the
+sandbox (``dependencies``): an install that fails is reported as "could not install", and a
+module the suite needs that is still missing as a missing dependency, never as failing tests.
+JavaScript with Node's built-in runner (``node --test``; npm dependencies are not installed,
+there is no network in the sandbox), Go with ``go test`` when the toolchain is
 installed. Java tests, TypeScript tests and JavaScript tests written for other frameworks are
 detected and reported as not run: their toolchains cannot be installed offline.
 
@@ -28,7 +30,8 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from backend.settings import Settings, get_settings
-from workers.evaluation.code import python_suite
+from workers.evaluation.code import dependencies, python_suite
+from workers.evaluation.code.dependencies import PreparedDependencies
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.code.python_suite import CoverageFigures, MissingDependencies
 from workers.evaluation.code.sandbox import (
@@ -41,7 +44,13 @@ from workers.evaluation.code.toolchain import python_test_tools
 from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 Language = Literal["python", "javascript", "typescript", "go", "java"]
-RunStatus = Literal["ran", "dependencies_missing", "toolchain_not_available", "sandbox_unavailable"]
+RunStatus = Literal[
+    "ran",
+    "dependencies_missing",
+    "dependencies_not_installed",
+    "toolchain_not_available",
+    "sandbox_unavailable",
+]
 
 CATEGORY = "Testing"
 REPORT_NAME = "tests"
@@ -124,6 +133,7 @@ class TestRunReport:
     seconds: float = 0.0
     coverage: CoverageFigures | None = None  # Python only
     missing: MissingDependencies | None = None  # when status is "dependencies_missing"
+    dependencies: PreparedDependencies | None = None  # Python: what the project declares
 
     @property
     def ran_ok(self) -> bool:
@@ -238,6 +248,12 @@ def to_analyser_report(
         "tests_missing_dependencies": ",".join(
             sorted({m for run in runs if run.missing for m in run.missing.modules})
         ),
+        "tests_dependencies_installed": sum(
+            len(run.dependencies.installed) for run in runs if run.dependencies
+        ),
+        "tests_dependencies_not_installed": any(
+            run.status == "dependencies_not_installed" for run in runs
+        ),
         **_coverage_signals(ran),
     }
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
@@ -259,6 +275,7 @@ def to_analyser_report(
         return report
     for run in runs:
         report.observations.append(_observation(run))
+        report.observations.extend(_dependency_observations(run))
         report.observations.extend(_violation_observations(run))
         report.risk_flags.extend(_risk_flags(run))
     return report
@@ -269,6 +286,16 @@ def to_analyser_report(
 
 def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
     tools = python_test_tools()
+    prepared = dependencies.prepare_python(root, settings)
+    if prepared.status == "failed":
+        return TestRunReport(
+            language="python",
+            status="dependencies_not_installed",
+            command="not run: could not install the project's dependencies",
+            test_files=files,
+            dependencies=prepared,
+        )
+    site = (prepared.site,) if prepared.site is not None else ()
     argv, shown = python_suite.command(root, files)
     result = _sandboxed(
         "python",
@@ -277,18 +304,19 @@ def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestR
         root,
         settings,
         keep=(python_suite.JUNIT, python_suite.COVERAGE),
-        toolchain=(*python_suite.interpreter_paths(), tools),
-        env=python_suite.environment(root, tools),
+        toolchain=(*python_suite.interpreter_paths(), tools, *site),
+        env=python_suite.environment(root, tools, prepared.site),
     )
     if isinstance(result, TestRunReport):
-        return result
+        return replace(result, dependencies=prepared)
     counts = _junit_counts(result.files.get(python_suite.JUNIT, ""))
     report = _report("python", shown, files, result, *counts, clean_exits=(0, _PYTEST_NO_TESTS))
     coverage = python_suite.coverage_figures(result.files.get(python_suite.COVERAGE, ""))
     missing = python_suite.missing_dependencies(root, result.stdout_tail + result.stderr_tail)
+    report = replace(report, coverage=coverage, dependencies=prepared)
     if missing is not None:
-        return replace(report, status="dependencies_missing", missing=missing, coverage=coverage)
-    return replace(report, coverage=coverage)
+        return replace(report, status="dependencies_missing", missing=missing)
+    return report
 
 
 def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
@@ -508,11 +536,18 @@ def _observation(run: TestRunReport) -> Observation:
     ran = (Evidence(kind="metric", excerpt=f"{run.command}: {counts}"),)
     tail = stable_tail(run.output_tail)
     output = (Evidence(kind="quote", excerpt=tail),) if tail else ()
+    if run.status == "dependencies_not_installed" and run.dependencies is not None:
+        text = (
+            f"{files} not run: could not install the project's dependencies "
+            f"({dependencies.failure_reason(run.dependencies)}); not counted as failing."
+        )
+        quote = (Evidence(kind="quote", excerpt=f"could not install: {run.dependencies.excerpt}"),)
+        return Observation(CATEGORY, text, polarity=0, evidence=quote + evidence)
     if run.status == "dependencies_missing" and run.missing is not None:
         modules = ", ".join(run.missing.modules)
+        why = dependencies.missing_reason(run.dependencies)
         text = (
-            f"{files} could not run: could not install / missing dependency: {modules} "
-            "(dependencies are not installed in the sandbox, which has no network); not "
+            f"{files} could not run: missing dependency: {modules} ({why}); not "
             f"counted as failing ({counts} before it stopped)."
         )
         quote = (Evidence(kind="quote", excerpt=run.missing.excerpt),)
@@ -527,6 +562,18 @@ def _observation(run: TestRunReport) -> Observation:
     trivial = run.coverage is not None and run.coverage.share == 0
     polarity = 1 if run.ran_ok and not trivial else -1
     return Observation(CATEGORY, text, polarity=polarity, evidence=ran + output + evidence)
+
+
+def _dependency_observations(run: TestRunReport) -> list[Observation]:
+    """What was installed for the run, and what the project declares that was not followed."""
+    prepared = run.dependencies
+    if prepared is None:
+        return []
+    text = dependencies.installed_sentence(prepared)
+    if not text:
+        return []
+    sources = tuple(Evidence(kind="file", file=f) for f in prepared.declared.sources)
+    return [Observation(CATEGORY, text, polarity=0, evidence=sources)]
 
 
 def _coverage_sentence(coverage: CoverageFigures | None) -> str:

@@ -1,6 +1,7 @@
 """Real Python projects of the shapes candidates hand in (``src/`` layout, flat with ``tests/``,
 unittest in ``test.py``, undeclared or uninstallable dependencies, tests that test nothing),
-run for real in the sandbox with the test tools of the runtime install."""
+run for real in the sandbox with the test tools of the runtime install. The projects that
+declare dependencies have them fetched from the real package index (PyPI)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from backend.services.rubrics import default_rubric_categories
 from backend.settings import Settings
 from workers.evaluation.calibration import default_model
+from workers.evaluation.code import dependencies
 from workers.evaluation.code.test_runner import analyse_tests, run_tests
 from workers.evaluation.scoring import score
 
@@ -91,13 +93,13 @@ def test_the_candidate_s_package_wins_over_one_the_worker_has_installed(tmp_path
     assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
 
 
-def test_a_missing_third_party_dependency_is_reported_not_counted_as_failing(
+def test_an_undeclared_third_party_dependency_is_reported_not_counted_as_failing(
     tmp_path: Path,
 ) -> None:
+    # The project imports requests but declares nothing: nothing is installed for it.
     root = write(
         tmp_path / "sub",
         {
-            "requirements.txt": "requests==2.32.3\n",
             "src/weather/__init__.py": "",
             "src/weather/client.py": """
                 import requests
@@ -118,7 +120,8 @@ def test_a_missing_third_party_dependency_is_reported_not_counted_as_failing(
     assert report.signals["tests_missing_dependencies"] == "requests"
     assert [f.code for f in report.risk_flags] == []  # no false "tests_failing"
     observation = observation_on_testing(report)
-    assert "could not install / missing dependency: requests" in observation.text
+    assert "missing dependency: requests" in observation.text
+    assert "the project declares no dependencies" in observation.text
     quote = observation.evidence[0]
     assert quote.kind == "quote"
     assert "No module named 'requests'" in quote.excerpt
@@ -235,3 +238,145 @@ def test_the_same_project_gives_the_same_report(tmp_path: Path) -> None:
     first, second = analyse_tests(root, settings=FAST), analyse_tests(root, settings=FAST)
     assert first.signals == second.signals
     assert [o.to_dict() for o in first.observations] == [o.to_dict() for o in second.observations]
+
+
+# --- declared dependencies, fetched from PyPI and installed for the run ----------------------
+
+ATTRS_PROJECT = {
+    "pyproject.toml": """
+        [project]
+        name = "shop"
+        version = "1.0"
+        dependencies = ["attrs==23.2.0"]
+
+        [project.optional-dependencies]
+        test = ["pytest>=8", "pytest-cov"]
+    """,
+    "src/shop/__init__.py": "",
+    "src/shop/cart.py": """
+        import attrs
+
+        @attrs.define
+        class Line:
+            price: int
+            quantity: int = 1
+
+        def total(lines):
+            return sum(line.price * line.quantity for line in lines)
+    """,
+    "tests/test_cart.py": """
+        import attrs
+        from shop.cart import Line, total
+
+        def test_total():
+            assert total([Line(100, 2), Line(50)]) == 250
+
+        def test_lines_are_attrs_classes():
+            assert attrs.has(Line)
+            # The copy installed for this project, not one of the worker's.
+            assert "/python-dependencies/" in attrs.__file__
+    """,
+}
+
+
+def with_data(tmp_path: Path) -> Settings:
+    return Settings(sandbox_timeout_s=30, data_dir=tmp_path / "data")
+
+
+def cached_sets(settings: Settings) -> list[Path]:
+    return sorted((settings.data_dir / "cache" / "python-dependencies").glob("[!.]*"))
+
+
+def test_a_src_layout_project_s_declared_dependencies_are_installed_and_its_tests_run(
+    tmp_path: Path,
+) -> None:
+    settings = with_data(tmp_path)
+    root = write(tmp_path / "sub", ATTRS_PROJECT)
+    report = analyse_tests(root, settings=settings)
+    assert report.signals["tests_run_ok"] is True, report.observations
+    assert (report.signals["tests_passed"], report.signals["tests_failed"]) == (2, 0)
+    assert report.signals["tests_dependencies_installed"] == 1
+    assert report.risk_flags == []
+    ran, installed = [o for o in report.observations if o.category == "Testing"]
+    assert "2 passed, 0 failed" in ran.text
+    assert installed.text == (
+        "Installed 1 package for the test run, resolved from the 1 requirement the project "
+        "declares in pyproject.toml: attrs 23.2.0."
+    )
+    # The same submission evaluated again (from the cache now) reads the same.
+    again = analyse_tests(root, settings=settings)
+    assert again.signals == report.signals
+    assert [o.to_dict() for o in again.observations] == [o.to_dict() for o in report.observations]
+
+
+def test_the_same_requirements_are_downloaded_once(tmp_path: Path) -> None:
+    settings = with_data(tmp_path)
+    first = dependencies.prepare_python(write(tmp_path / "a", ATTRS_PROJECT), settings)
+    (cached,) = cached_sets(settings)
+    wheel = next((cached / "wheels").iterdir())
+    before = (cached.stat().st_mtime_ns, wheel.stat().st_mtime_ns)
+    # Another candidate's project declaring the same requirement, written differently.
+    other = write(tmp_path / "b", {"requirements.txt": "Attrs == 23.2.0  # pinned\n"})
+    second = dependencies.prepare_python(other, settings)
+    assert (first.from_cache, second.from_cache) == (False, True)
+    assert second.site == first.site and second.installed == ("attrs 23.2.0",)
+    assert cached_sets(settings) == [cached]
+    assert (cached.stat().st_mtime_ns, wheel.stat().st_mtime_ns) == before
+
+
+def test_a_dependency_that_cannot_be_installed_is_said_and_not_scored_as_failing(
+    tmp_path: Path,
+) -> None:
+    settings = with_data(tmp_path)
+    root = write(
+        tmp_path / "sub",
+        {
+            "requirements.txt": "truelevel-no-such-package-zz==1.0\n",
+            "pricing.py": PRICING,
+            "tests/test_pricing.py": "from pricing import total\n\n"
+            "def test_total():\n    assert total([1]) == 1\n",
+        },
+    )
+    report = analyse_tests(root, settings=settings)
+    assert report.signals["tests_run"] is False
+    assert report.signals["tests_dependencies_not_installed"] is True
+    assert report.risk_flags == []  # never "tests_failing"
+    observation = observation_on_testing(report)
+    assert "could not install the project's dependencies" in observation.text
+    quote, cited = observation.evidence
+    assert cited.file == "tests/test_pricing.py"
+    assert quote.excerpt.startswith("could not install: ERROR: ")
+    assert "truelevel-no-such-package-zz==1.0" in quote.excerpt
+    assert cached_sets(settings) == []  # a failure is not cached
+
+    rubric = default_rubric_categories()
+    result = score(
+        {"tests": report}, rubric_categories=rubric, target_level="mid", calibration=default_model()
+    )
+    (testing,) = [c for c in result["rubric_scores"] if c["signal_family"] == "testing"]
+    texts = [o["text"] for o in testing["observations"]]
+    assert any("could not be run here" in t for t in texts)  # not measured, not failing
+    assert not any(t.endswith("tests fail.") or "error out" in t for t in texts)
+
+
+def test_a_source_only_requirement_is_refused_not_built(tmp_path: Path) -> None:
+    # docopt 0.6.2 exists on PyPI only as a source distribution: building it runs its setup.py.
+    settings = with_data(tmp_path)
+    root = write(
+        tmp_path / "sub",
+        {
+            "setup.cfg": "[metadata]\nname = cli\n\n[options]\ninstall_requires =\n"
+            "    docopt==0.6.2\n",
+            "cli.py": "def main():\n    return 0\n",
+            "test_cli.py": "from cli import main\n\ndef test_main():\n    assert main() == 0\n",
+        },
+    )
+    prepared = dependencies.prepare_python(root, settings)
+    assert prepared.status == "failed"
+    assert "No matching distribution found for docopt==0.6.2" in prepared.excerpt
+    (run,) = run_tests(root, settings=settings)
+    assert run.status == "dependencies_not_installed"
+    assert (
+        "a source distribution is never built"
+        in observation_on_testing(analyse_tests(root, settings=settings)).text
+    )
