@@ -26,6 +26,7 @@ so the same submission always reads the same.
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
 import re
@@ -52,6 +53,7 @@ MAX_REQUIREMENTS = 50
 _EXCERPT_LINES = 4
 _WATCH_INTERVAL_S = 0.25
 _CACHE_FOLDER = "python-dependencies"
+_MODULE = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
 
 Status = Literal["none", "installed", "failed", "disabled"]
 
@@ -64,6 +66,9 @@ class PreparedDependencies(BaseModel):
     status: Status
     declared: DeclaredRequirements = DeclaredRequirements()
     installed: tuple[str, ...] = ()  # "name version" of every installed distribution, sorted
+    # Plugin modules the installed packages register with pytest (pytest-mock, pytest-asyncio):
+    # loaded by name, as the suite runs with pytest's plugin autoloading off.
+    pytest_plugins: tuple[str, ...] = ()
     site: Path | None = None  # the folder to put on PYTHONPATH (read-only in the sandbox)
     excerpt: str = ""  # why it failed: the installer's last lines, volatile parts masked
     from_cache: bool = False  # never reported: the same submission reads the same either way
@@ -209,17 +214,33 @@ def installer_excerpt(output: str, building: Path | None = None) -> str:
 def _installed(
     declared: DeclaredRequirements, site: Path, *, from_cache: bool
 ) -> PreparedDependencies:
-    names = []
+    names, plugins = [], set()
     for info in site.glob("*.dist-info"):
         name, _, version = info.name.removesuffix(".dist-info").partition("-")
         names.append(f"{canonicalize_name(name)} {version}")
+        plugins.update(_pytest_plugins(info / "entry_points.txt"))
     return PreparedDependencies(
         status="installed",
         declared=declared,
         installed=tuple(sorted(names)),
+        pytest_plugins=tuple(sorted(plugins)),
         site=site,
         from_cache=from_cache,
     )
+
+
+def _pytest_plugins(entry_points: Path) -> list[str]:
+    """The modules a distribution registers as pytest plugins (``[pytest11]``), except the
+    coverage plugin: the suite already runs under coverage.py."""
+    parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    try:
+        parser.read_string(entry_points.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, configparser.Error):
+        return []
+    if not parser.has_section("pytest11"):
+        return []
+    modules = [value.split(":")[0].strip() for value in parser["pytest11"].values()]
+    return [m for m in modules if _MODULE.fullmatch(m) and not m.startswith("pytest_cov")]
 
 
 def _make_readable(folder: Path) -> None:

@@ -65,10 +65,13 @@ def search_path(root: Path) -> list[str]:
     return [*paths, WORKSPACE]
 
 
-def command(root: Path, test_files: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def command(
+    root: Path, test_files: tuple[str, ...], plugins: tuple[str, ...] = ()
+) -> tuple[list[str], list[str]]:
     """The argv run in the sandbox (the driver, given pytest's arguments and the candidate's own
     files) and the argv shown in the report. The test files are named explicitly, so that a
-    unittest suite in ``test.py`` runs too."""
+    unittest suite in ``test.py`` runs too; ``plugins`` are the pytest plugin modules of the
+    project's installed dependencies, loaded by name."""
     pytest_args = [
         "-p",
         "no:cacheprovider",
@@ -78,6 +81,7 @@ def command(root: Path, test_files: tuple[str, ...]) -> tuple[list[str], list[st
         f"--junitxml={WORKSPACE}/{JUNIT}",
         "-o",
         "junit_family=xunit2",
+        *(arg for plugin in plugins for arg in ("-p", plugin)),
     ]
     driver = Path(python_driver.__file__).read_text(encoding="utf-8")
     python = interpreter()
@@ -94,7 +98,7 @@ def environment(root: Path, tools: Path, dependencies: Path | None = None) -> di
     return {
         "PYTHONPATH": os.pathsep.join([*search_path(root), str(tools), *installed]),
         "PYTHONNOUSERSITE": "1",
-        # Plugins are not the candidate's; none are installed beside the tools anyway.
+        # Only the plugins of the project's own dependencies load, named on the command line.
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
     }
 

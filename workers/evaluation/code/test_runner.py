@@ -296,7 +296,7 @@ def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestR
             dependencies=prepared,
         )
     site = (prepared.site,) if prepared.site is not None else ()
-    argv, shown = python_suite.command(root, files)
+    argv, shown = python_suite.command(root, files, prepared.pytest_plugins)
     result = _sandboxed(
         "python",
         files,

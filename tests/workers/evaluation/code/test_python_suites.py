@@ -380,3 +380,23 @@ def test_a_source_only_requirement_is_refused_not_built(tmp_path: Path) -> None:
         "a source distribution is never built"
         in observation_on_testing(analyse_tests(root, settings=settings)).text
     )
+
+
+def test_a_pytest_plugin_the_project_declares_is_loaded(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "sub",
+        {
+            "requirements-dev.txt": "pytest==8.3.3\npytest-mock==3.14.0\n",
+            "app.py": "import os\n\n\ndef home():\n    return os.getcwd()\n",
+            "tests/test_app.py": """
+                import app
+
+                def test_home(mocker):  # the fixture pytest-mock provides
+                    mocker.patch("os.getcwd", return_value="/x")
+                    assert app.home() == "/x"
+            """,
+        },
+    )
+    (run,) = run_tests(root, settings=with_data(tmp_path))
+    assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
+    assert "-p pytest_mock" in run.command
