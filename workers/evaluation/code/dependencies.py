@@ -37,6 +37,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -64,13 +65,15 @@ class PreparedDependencies(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: Status
+    installer: Literal["pip", "npm"] = "pip"
     declared: DeclaredRequirements = DeclaredRequirements()
     installed: tuple[str, ...] = ()  # "name version" of every installed distribution, sorted
     # Plugin modules the installed packages register with pytest (pytest-mock, pytest-asyncio):
     # loaded by name, as the suite runs with pytest's plugin autoloading off.
     pytest_plugins: tuple[str, ...] = ()
-    site: Path | None = None  # the folder to put on PYTHONPATH (read-only in the sandbox)
-    excerpt: str = ""  # why it failed: the installer's last lines, volatile parts masked
+    # pip: the folder put on PYTHONPATH (read-only in the sandbox); npm: the node_modules folder.
+    site: Path | None = None
+    excerpt: str = ""  # why it failed: the installer's error lines, volatile parts masked
     from_cache: bool = False  # never reported: the same submission reads the same either way
 
 
@@ -90,25 +93,41 @@ def prepare_python(root: Path, settings: Settings) -> PreparedDependencies:
         excerpt = f"{count} requirements declared; at most {MAX_REQUIREMENTS} are installed"
         return PreparedDependencies(status="failed", declared=declared, excerpt=excerpt)
     base = settings.data_dir / "cache" / _CACHE_FOLDER
-    target = base / _cache_key(declared.requirements)
-    site = target / "site"
-    if site.is_dir():
-        return _installed(declared, site, from_cache=True)
+    target, from_cache, excerpt = cached_build(
+        base,
+        _cache_key(declared.requirements),
+        lambda building: _download_and_install(declared.requirements, building, settings),
+    )
+    if excerpt is not None:
+        return PreparedDependencies(status="failed", declared=declared, excerpt=excerpt)
+    return _installed(declared, target / "site", from_cache=from_cache)
+
+
+def cached_build(
+    base: Path, key: str, build: Callable[[Path], str | None]
+) -> tuple[Path, bool, str | None]:
+    """``base/key``, built by ``build`` (given an empty folder; it returns None when done, else
+    why it failed) unless a finished one is there already. Returns the folder, whether it came
+    from the cache, and the failure (nothing is cached then). A folder is renamed into place
+    once complete, so a half-built one is never used, even by another worker."""
+    target = base / key
+    if target.is_dir():
+        return target, True, None
     base.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
     try:
-        excerpt = _download_and_install(declared.requirements, building, settings)
+        excerpt = build(building)
         if excerpt is not None:
-            return PreparedDependencies(status="failed", declared=declared, excerpt=excerpt)
+            return target, False, excerpt
         _make_readable(building)
         try:
             building.rename(target)
         except OSError:  # another worker finished the same set first
-            if not site.is_dir():
+            if not target.is_dir():
                 raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
-    return _installed(declared, site, from_cache=False)
+    return target, False, None
 
 
 def _cache_key(requirements: tuple[str, ...]) -> str:
@@ -125,12 +144,11 @@ def _download_and_install(
     listing = building / "requirements.txt"
     listing.write_text("".join(f"{r}\n" for r in requirements))
     wheels, site, scratch = building / "wheels", building / "site", building / "tmp"
-    scratch.mkdir()
     common = ["--only-binary=:all:", "--no-cache-dir", "--progress-bar=off", "--no-input"]
     download = [sys.executable, "-m", "pip", "download", *common, "--dest", str(wheels)]
     download += ["-r", str(listing)]
     # The operator's pip configuration (index, proxy, certificates) applies to the download.
-    excerpt = _run_limited(download, building, settings, dict(os.environ), step="download")
+    excerpt = run_limited(download, building, settings, dict(os.environ), step="download")
     if excerpt is not None:
         return excerpt
     install = [sys.executable, "-m", "pip", "install", *common, "--no-index"]
@@ -139,24 +157,28 @@ def _download_and_install(
     # Installing reads nothing but the downloaded wheels: no configuration, no index.
     offline = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     offline["PIP_CONFIG_FILE"] = os.devnull
-    excerpt = _run_limited(install, building, settings, offline, step="install")
+    excerpt = run_limited(install, building, settings, offline, step="install")
     if excerpt is not None:
         return excerpt
     shutil.rmtree(scratch, ignore_errors=True)
     return None
 
 
-def _run_limited(
+def run_limited(
     argv: list[str],
     building: Path,
     settings: Settings,
     env: dict[str, str],
     *,
     step: str,
+    cwd: Path | None = None,
+    errors: tuple[str, ...] = ("ERROR:",),
 ) -> str | None:
-    """Run pip with the step's time limit, stopping it once ``building`` (its temporary files
-    included) grows past the size limit. None when it succeeded, else the excerpt to report."""
-    env = {**env, "TMPDIR": str(building / "tmp"), "PIP_NO_COLOR": "1"}
+    """Run an installer with the step's time limit, stopping it once ``building`` (its temporary
+    files included) grows past the size limit. None when it succeeded, else the excerpt to
+    report (see ``installer_excerpt``; ``errors`` are how its error lines begin)."""
+    (building / "tmp").mkdir(exist_ok=True)
+    env = {**env, "TMPDIR": str(building / "tmp"), "PIP_NO_COLOR": "1", "NO_COLOR": "1"}
     log = building / f"{step}.log"
     limit = settings.dependency_max_mb * 1024 * 1024
     deadline = time.monotonic() + settings.dependency_timeout_s
@@ -168,6 +190,7 @@ def _run_limited(
             stdout=output,
             stderr=subprocess.STDOUT,
             env=env,
+            cwd=cwd,
             start_new_session=True,
         )
         while True:
@@ -192,19 +215,24 @@ def _run_limited(
     if stopped is not None:
         return stopped
     if process.returncode != 0:
-        return installer_excerpt(log.read_text(errors="replace"), building)
+        return installer_excerpt(log.read_text(errors="replace"), building, errors=errors)
     return None
 
 
-def installer_excerpt(output: str, building: Path | None = None) -> str:
-    """The lines of pip's output that say why it failed (its ``ERROR:`` lines, else its last
-    lines), with this machine's paths masked, so that the same failure always reads the same."""
+def installer_excerpt(
+    output: str, building: Path | None = None, *, errors: tuple[str, ...] = ("ERROR:",)
+) -> str:
+    """The lines of an installer's output that say why it failed (its error lines, else its
+    last lines), with this machine's paths and the installer's log file masked or left out, so
+    that the same failure always reads the same."""
     lines = [line.rstrip() for line in output.splitlines() if line.strip()]
-    # Warnings about this machine's configuration (an unreachable extra index) are not the cause.
-    lines = [line for line in lines if not line.startswith("WARNING:")]
-    errors = [line for line in lines if line.startswith("ERROR:")]
-    chosen = (errors or lines)[-_EXCERPT_LINES:]
-    text = "\n".join(chosen)
+    # Warnings about this machine's configuration (an unreachable extra index) are not the
+    # cause, nor is where npm wrote its log (a timestamped file name).
+    lines = [
+        line for line in lines if not line.startswith("WARNING:") and "complete log" not in line
+    ]
+    said = [line for line in lines if line.startswith(errors)]
+    text = "\n".join(said[:_EXCERPT_LINES] or lines[-_EXCERPT_LINES:])
     if building is not None:
         text = text.replace(str(building), "<dependencies>")
     text = re.sub(r"/tmp/pip-[\w-]+", "<tmp>", text)
@@ -298,6 +326,8 @@ def installed_sentence(prepared: PreparedDependencies) -> str:
 def failure_reason(prepared: PreparedDependencies) -> str:
     """Why nothing could be installed, in a few words, for the report's sentence."""
     sources = ", ".join(prepared.declared.sources)
+    if prepared.installer == "npm":
+        return f"declared in {sources}; npm ci installs the lockfile's versions, scripts off"
     return (
         f"declared in {sources}; only pre-built wheels are fetched from the package index, "
         "a source distribution is never built"

@@ -7,10 +7,12 @@ the counts, coverage how much of the candidate's own code the tests executed), w
 third-party packages the project declares downloaded and installed beforehand, outside the
 sandbox (``dependencies``): an install that fails is reported as "could not install", and a
 module the suite needs that is still missing as a missing dependency, never as failing tests.
-JavaScript with Node's built-in runner (``node --test``; npm dependencies are not installed,
-there is no network in the sandbox), Go with ``go test`` when the toolchain is
-installed. Java tests, TypeScript tests and JavaScript tests written for other frameworks are
-detected and reported as not run: their toolchains cannot be installed offline.
+JavaScript and TypeScript projects with a ``test`` script and a lockfile have the packages it
+pins installed (``npm ci --ignore-scripts``, outside the sandbox) and that script run, its
+counts read from the runner's summary (``node_project``); other JavaScript runs with Node's
+built-in runner (``node --test``). Go with ``go test`` when the toolchain is installed. Java
+tests, and TypeScript or framework tests without a lockfile, are detected and reported as not
+run.
 
 Signals hold counts and flags only, never timings, so the same submission always gives the same
 report.
@@ -30,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from backend.settings import Settings, get_settings
-from workers.evaluation.code import dependencies, python_suite
+from workers.evaluation.code import dependencies, node_project, python_suite
 from workers.evaluation.code.dependencies import PreparedDependencies
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.code.python_suite import CoverageFigures, MissingDependencies
@@ -68,6 +70,9 @@ _UNITTEST_MARKERS = ("unittest", "TestCase")
 _TAIL_LINES = 12
 _VOLATILE = (
     (re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|s)\b"), "<t>"),
+    # Node's TAP reporter (``duration_ms: 0.17``), vitest's start time (``Start at 12:34:56``).
+    (re.compile(r"\bduration_ms:? \d+(?:\.\d+)?"), "duration_ms <t>"),
+    (re.compile(r"\b\d{2}:\d{2}:\d{2}\b"), "<time>"),
     (re.compile(r"\b0x[0-9a-fA-F]{6,}\b"), "0x…"),
 )
 # The files `node --test` finds by itself (Node 20).
@@ -193,6 +198,8 @@ def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunRe
             reports.append(_run_javascript(root, files, settings))
         elif language == "go":
             reports.append(_run_go(root, files, settings))
+        elif language == "typescript" and node_project.wants_install(root):
+            reports.append(_run_npm_test(root, language, files, settings))
         elif language == "typescript":
             reason = "TypeScript tests need a compiler that is not installed"
             reports.append(_not_run(language, files, reason))
@@ -320,6 +327,8 @@ def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestR
 
 
 def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
+    if node_project.wants_install(root):
+        return _run_npm_test(root, "javascript", files, settings)
     node = shutil.which("node")
     runnable = [f for f in files if _node_finds(f)]
     if node is None or not (runnable or _package_uses_node_test(root)):
@@ -330,7 +339,8 @@ def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> T
         )
         return _not_run("javascript", files, reason)
     argv = [
-        node,
+        # The real file: the sandbox shows the toolchain at its real place, not through links.
+        str(Path(node).resolve()),
         "--test",
         "--test-reporter=tap",
         f"--test-reporter-destination={WORKSPACE}/{_NODE_TAP}",
@@ -345,6 +355,49 @@ def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> T
         return result
     passed, failed, errors, skipped = _tap_counts(result.files.get(_NODE_TAP, ""))
     return _report("javascript", argv, files, result, passed, failed, errors, skipped)
+
+
+def _run_npm_test(
+    root: Path, language: Language, files: tuple[str, ...], settings: Settings
+) -> TestRunReport:
+    """The project's ``test`` script, with the packages its lockfile pins (``node_project``)."""
+    node = shutil.which("node")
+    if node is None:
+        return _not_run(language, files, "Node.js is not installed")
+    prepared = node_project.prepare(root, settings)
+    if prepared.status != "installed" or prepared.site is None:
+        if prepared.status == "failed":
+            return TestRunReport(
+                language=language,
+                status="dependencies_not_installed",
+                command="not run: could not install the project's dependencies",
+                test_files=files,
+                dependencies=prepared,
+            )
+        reason = "installing the project's npm dependencies is switched off on this installation"
+        return replace(_not_run(language, files, reason), dependencies=prepared)
+    node_home = Path(node).resolve().parent
+    script = node_project.test_script(node_project.read_package(root))
+    with node_project.workspace_with_modules(root, prepared.site) as work:
+        result = _sandboxed(
+            language,
+            files,
+            ["/bin/sh", "-c", script],
+            work,
+            settings,
+            keep=(),
+            toolchain=(node_home.parent,),
+            env=node_project.environment(node_home),
+        )
+    if isinstance(result, TestRunReport):
+        return replace(result, dependencies=prepared)
+    counts = node_project.summary_counts(result.stdout_tail + result.stderr_tail)
+    if counts is None:
+        reason = "the test script's output has no summary of passed and failed tests to read"
+        tail = (result.stdout_tail + result.stderr_tail)[-4000:]
+        return replace(_not_run(language, files, reason), dependencies=prepared, output_tail=tail)
+    report = _report(language, ["npm", "test", f"({script})"], files, result, *counts)
+    return replace(report, dependencies=prepared)
 
 
 def _run_go(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
