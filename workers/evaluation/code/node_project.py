@@ -5,11 +5,13 @@ as ``npm test`` runs it), and the counts read back from what the test runner pri
 Only a project with a ``test`` script, a lockfile (``package-lock.json`` or
 ``npm-shrinkwrap.json``) and dependencies takes this path. ``npm ci --ignore-scripts`` installs
 the lockfile's exact versions outside the sandbox (no install scripts: nothing of the packages
-runs there; the registry is npm's configured one), within the same time and size limits as
-Python's dependencies, cached by the hash of the lockfile, the dependency tables and the Node
-version (``dependencies.cached_build``). The test script then runs in the sandbox, with no
-network, on a copy of the submission holding a copy of that ``node_modules`` (writable: test
-runners keep caches in it).
+runs there), from npm's configured registry only: a dependency or lockfile entry that points
+elsewhere (a local path, a link, git, another host) is refused before npm runs, and only
+``package.json`` and the lockfile are handed to npm (never the project's ``.npmrc``); within
+the same time and size limits as Python's dependencies, cached by the hash of the lockfile,
+the dependency tables and the Node version (``dependencies.cached_build``). The test script
+then runs in the sandbox, with no network, on a copy of the submission holding a copy of that
+``node_modules`` (writable: test runners keep caches in it).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from backend.settings import Settings
 from workers.evaluation.code.dependencies import (
@@ -47,6 +50,11 @@ _NODE_SPEC = re.compile(r"^ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$", re
 _JEST = re.compile(r"^Tests:\s+(.+)$", re.MULTILINE)
 _VITEST = re.compile(r"^\s*Tests\s{2,}(.+)$", re.MULTILINE)
 _MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
+# Dependency specs npm would resolve elsewhere than the registry: paths, links, git, URLs,
+# GitHub shorthands (``user/repo``).
+_NOT_FROM_REGISTRY = re.compile(
+    r"^(file:|link:|git|github:|gitlab:|bitbucket:|https?:|[.~/]|[\w.-]+/)"
+)
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|todo|pending)")
 
 
@@ -81,6 +89,11 @@ def prepare(root: Path, settings: Settings) -> PreparedDependencies:
             status="failed", installer="npm", declared=declared, excerpt=excerpt
         )
     lock_text = (root / lockfile).read_bytes()
+    elsewhere = _outside_registry(declared.requirements, lock_text, _registry_host(npm))
+    if elsewhere is not None:
+        return PreparedDependencies(
+            status="failed", installer="npm", declared=declared, excerpt=elsewhere
+        )
     key = hashlib.blake2b(digest_size=10)
     key.update(lock_text + json.dumps(declared.requirements).encode() + _node_version().encode())
 
@@ -226,6 +239,47 @@ def _locked_packages(lock_text: bytes) -> tuple[str, ...]:
         name = path.rsplit("node_modules/", 1)[1]
         found.add(f"{name} {entry.get('version', '')}".strip())
     return tuple(sorted(found))
+
+
+def _outside_registry(requirements: tuple[str, ...], lock_text: bytes, registry: str) -> str | None:
+    """The first dependency that would come from somewhere else than the package registry (a
+    local path, a link, a git repository, another host): npm would read host files or reach
+    other hosts for it, so nothing is installed."""
+    for requirement in requirements:
+        _name, _, spec = requirement.rpartition("@")
+        if _NOT_FROM_REGISTRY.match(spec):
+            return f"{requirement}: only packages from the package registry are installed"
+    try:
+        lock = json.loads(lock_text)
+    except ValueError:
+        return "the lockfile is not valid JSON"
+    packages = lock.get("packages") if isinstance(lock, dict) else None
+    for path, entry in (packages or {}).items() if isinstance(packages, dict) else ():
+        if not path or not isinstance(entry, dict):
+            continue
+        resolved = entry.get("resolved")
+        parts = urlsplit(resolved) if isinstance(resolved, str) else None
+        elsewhere = parts is not None and (parts.scheme != "https" or parts.hostname != registry)
+        if entry.get("link") or elsewhere:
+            where = resolved if isinstance(resolved, str) else "a link"
+            return f"{path}: resolved from {where}; only the package registry ({registry}) is used"
+    return None
+
+
+def _registry_host(npm: str) -> str:
+    """The host of the registry npm is configured to use (the operator's choice)."""
+    try:
+        url = subprocess.run(
+            [npm, "config", "get", "registry"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+            cwd=tempfile.gettempdir(),  # not a candidate's folder: its .npmrc is not read
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        url = ""
+    return urlsplit(url).hostname or "registry.npmjs.org"
 
 
 def _node_version() -> str:

@@ -166,3 +166,35 @@ def test_a_package_that_cannot_be_installed_is_said_and_not_scored_as_failing(
 )
 def test_test_runner_summaries_are_read(output: str, counts: tuple | None) -> None:
     assert summary_counts(output) == counts
+
+
+@pytest.mark.parametrize(
+    ("dependencies", "entry", "said"),
+    [
+        # The lockfile would have npm fetch from another host (an internal address).
+        (
+            {"is-odd": "3.0.1"},
+            {**IS_ODD, "resolved": "http://169.254.169.254/latest/is-odd.tgz"},
+            "node_modules/is-odd: resolved from http://169.254.169.254/latest/is-odd.tgz",
+        ),
+        # ... or copy a folder of the worker's into node_modules.
+        ({"secrets": "file:/etc"}, {"resolved": "/etc", "link": True}, "secrets@file:/etc"),
+    ],
+)
+def test_packages_from_anywhere_but_the_registry_are_refused(
+    tmp_path: Path, dependencies: dict[str, str], entry: dict, said: str
+) -> None:
+    name = next(iter(dependencies))
+    root = write(
+        tmp_path / "sub",
+        {
+            "package.json": package("sly", "node --test", dependencies),
+            "package-lock.json": lock("sly", dependencies, {f"node_modules/{name}": entry}),
+            "test/x.test.js": "require('node:test')('x', () => {});\n",
+        },
+    )
+    settings = with_data(tmp_path)
+    (run,) = run_tests(root, settings=settings)
+    assert run.status == "dependencies_not_installed"
+    assert run.dependencies.excerpt.startswith(said)
+    assert not (settings.data_dir / "cache").exists()  # npm never ran
