@@ -191,7 +191,11 @@ def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunRe
     list when the submission has no tests)."""
     settings = settings or get_settings()
     reports = []
-    for language, files in find_test_files(root).items():
+    found = find_test_files(root)
+    if "javascript" in found and "typescript" in found and node_project.wants_install(root):
+        # One test script runs both: one run, reported once.
+        found["typescript"] = tuple(sorted(found.pop("javascript") + found["typescript"]))
+    for language, files in found.items():
         if language == "python":
             reports.append(_run_python(root, files, settings))
         elif language == "javascript":

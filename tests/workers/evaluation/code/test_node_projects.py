@@ -198,3 +198,20 @@ def test_packages_from_anywhere_but_the_registry_are_refused(
     assert run.status == "dependencies_not_installed"
     assert run.dependencies.excerpt.startswith(said)
     assert not (settings.data_dir / "cache").exists()  # npm never ran
+
+
+def test_javascript_and_typescript_tests_of_one_test_script_run_once(tmp_path: Path) -> None:
+    packages = {"node_modules/is-number": IS_NUMBER, "node_modules/is-odd": IS_ODD}
+    root = write(
+        tmp_path / "sub",
+        {
+            "package.json": package("mixed", "node --test test/*.test.js", {"is-odd": "3.0.1"}),
+            "package-lock.json": lock("mixed", {"is-odd": "3.0.1"}, packages),
+            "test/odd.test.js": "const test = require('node:test');\n"
+            "test('odd', () => require('node:assert').ok(require('is-odd')(1)));\n",
+            "types/odd.test.ts": "// compiled by the candidate's build; not run by this script\n",
+        },
+    )
+    (run,) = run_tests(root, settings=with_data(tmp_path))
+    assert run.test_files == ("test/odd.test.js", "types/odd.test.ts")
+    assert (run.status, run.passed, run.failed) == ("ran", 1, 0), run.output_tail
