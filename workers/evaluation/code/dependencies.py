@@ -258,8 +258,7 @@ def _installed(
 
 
 def _pytest_plugins(entry_points: Path) -> list[str]:
-    """The modules a distribution registers as pytest plugins (``[pytest11]``), except the
-    coverage plugin: the suite already runs under coverage.py."""
+    """The modules a distribution registers as pytest plugins (``[pytest11]``)."""
     parser = configparser.ConfigParser(interpolation=None, delimiters=("=",))
     try:
         parser.read_string(entry_points.read_text(encoding="utf-8", errors="replace"))
@@ -268,7 +267,7 @@ def _pytest_plugins(entry_points: Path) -> list[str]:
     if not parser.has_section("pytest11"):
         return []
     modules = [value.split(":")[0].strip() for value in parser["pytest11"].values()]
-    return [m for m in modules if _MODULE.fullmatch(m) and not m.startswith("pytest_cov")]
+    return [m for m in modules if _MODULE.fullmatch(m)]
 
 
 def _make_readable(folder: Path) -> None:

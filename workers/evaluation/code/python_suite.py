@@ -22,6 +22,7 @@ JUNIT = f"{python_driver.RESULTS}/pytest-junit.xml"
 COVERAGE = python_driver.FIGURES
 _MISSING_MODULE = re.compile(r"(?:ModuleNotFoundError|ImportError): No module named '([\w.]+)'")
 _EXCERPT_LINES = 3
+PYTEST_COV = "pytest_cov.plugin"
 
 
 class CoverageFigures(BaseModel):
@@ -82,6 +83,9 @@ def command(
         "-o",
         "junit_family=xunit2",
         *(arg for plugin in plugins for arg in ("-p", plugin)),
+        # pytest-cov accepts the project's --cov options and measures nothing: the suite
+        # already runs under coverage.py, and two tracers would spoil both.
+        *(["--no-cov"] if PYTEST_COV in plugins else []),
     ]
     driver = Path(python_driver.__file__).read_text(encoding="utf-8")
     python = interpreter()

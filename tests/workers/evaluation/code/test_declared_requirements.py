@@ -43,13 +43,14 @@ def test_pyproject_dependencies_test_extras_and_groups(tmp_path: Path) -> None:
         },
     )
     declared = declared_requirements(root)
-    # The test tools we provide, the project itself, other extras and markers that exclude
-    # this interpreter are left out; names are normalised.
+    # The test tools we provide (pytest, coverage), the project itself, other extras and
+    # markers that exclude this interpreter are left out; names are normalised.
     assert declared.requirements == (
         "attrs<24,>=23",
         "freezegun==1.5.1",
         "httpx[http2]==0.28.1",
         "hypothesis==6.100.0",
+        "pytest-cov",  # installed: its options may be in the project's pytest configuration
         "ruff",
     )
     assert declared.sources == ("pyproject.toml",)

@@ -250,7 +250,7 @@ ATTRS_PROJECT = {
         dependencies = ["attrs==23.2.0"]
 
         [project.optional-dependencies]
-        test = ["pytest>=8", "pytest-cov"]
+        test = ["pytest>=8", "coverage[toml]"]  # both provided by the test tools
     """,
     "src/shop/__init__.py": "",
     "src/shop/cart.py": """
@@ -400,3 +400,23 @@ def test_a_pytest_plugin_the_project_declares_is_loaded(tmp_path: Path) -> None:
     (run,) = run_tests(root, settings=with_data(tmp_path))
     assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
     assert "-p pytest_mock" in run.command
+
+
+def test_a_project_whose_pytest_configuration_asks_for_pytest_cov_runs(tmp_path: Path) -> None:
+    # A common configuration: pytest-cov declared for the tests and its options in addopts.
+    files = {
+        **ATTRS_PROJECT,
+        "pyproject.toml": ATTRS_PROJECT["pyproject.toml"]
+        + """
+        [tool.pytest.ini_options]
+        addopts = "--cov=shop --cov-report=term-missing --cov-fail-under=100"
+    """,
+    }
+    files["pyproject.toml"] = files["pyproject.toml"].replace(
+        '"pytest>=8"', '"pytest>=8", "pytest-cov==5.0.0"'
+    )
+    report = analyse_tests(write(tmp_path / "sub", files), settings=with_data(tmp_path))
+    assert report.signals["tests_run_ok"] is True, report.observations
+    assert report.signals["tests_passed"] == 2
+    # Our coverage.py measured it, pytest-cov did not get in the way.
+    assert report.signals["tests_line_coverage"] == 1.0
