@@ -16,6 +16,8 @@ test run, outside the worker's own virtual environment.
    them, so nothing of the candidate's runs here; and pip is not among the isolated test tools,
    so it could not run inside the sandbox without exposing the worker's packages. The installed
    folder is read-only inside the sandbox, so one submission cannot change what another sees.
+   The pytest plugins the installed packages register (pytest-mock...) are named to pytest,
+   whose autoloading stays off.
 
 Both steps are cached under ``<data_dir>/cache/python-dependencies/<key>``, where the key hashes
 the normalised requirement list, the interpreter, the platform and the index: a second
