@@ -2,11 +2,9 @@
 them is hard-deleted, with the files those rows point at, and an ``ErasureRecord`` keeps a
 SHA-256 of the address (never the address or the name) and what was deleted.
 
-Take-home side: the candidate keys sent to the address, their sessions and session events,
-the evaluations of those sessions (and of zips those keys uploaded) with their fingerprints,
-uploads and stored zips. Pipeline side: the ``Candidate`` rows with the address, their
-applications and per-application questions, browser interviews (calls, answers, recordings)
-and the interview jobs that assessed them. And the outbound emails to the address.
+What belongs to the person is ``person_records.find_person`` (the query the export reads too);
+with those rows go the evaluations' fingerprints, the interview jobs' events and the tenant
+webhook deliveries about the person's applications and calls.
 
 Rows are deleted in one transaction; stored files after it commits, so a failure never leaves
 rows pointing at deleted files.
@@ -18,8 +16,8 @@ import logging
 from collections import Counter
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from backend.models import (
     Application,
@@ -40,10 +38,10 @@ from backend.models import (
 )
 from backend.models.email_addresses import normalised_email
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
-from backend.services.errors import InvalidInput
 from backend.services.hashing import sha256_hex
 from backend.services.organisations import get_organisation
-from backend.services.storage import get_storage, stored_key
+from backend.services.person_records import find_person
+from backend.services.storage import get_storage
 
 log = logging.getLogger(__name__)
 
@@ -60,94 +58,29 @@ def email_hash(email: str) -> str:
     return sha256_hex(normalised_email(email).casefold())
 
 
-def _matches(column, email: str):
-    return func.lower(func.trim(column)) == email
-
-
 def erase_candidate(
     session: Session, *, org_id: str, email: str, requested_by: str = ""
 ) -> ErasureResult:
     get_organisation(session, org_id=org_id)
-    try:
-        address = normalised_email(email).casefold()
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+    person = find_person(session, org_id=org_id, email=email)
+    address = person.email
     deleted: Counter[str] = Counter()
-    files: list[str] = []
 
     def remove(model, *conditions) -> None:
         result = session.execute(delete(model).where(*conditions))
         deleted[model.__tablename__] += result.rowcount or 0
 
-    # Take-home assessments.
-    keys = session.exec(
-        select(CandidateKey).where(
-            CandidateKey.org_id == org_id, _matches(col(CandidateKey.candidate_email), address)
-        )
-    ).all()
-    key_ids = [k.id for k in keys]
-    session_ids = list(
-        session.exec(
-            select(CandidateSession.id).where(col(CandidateSession.candidate_key_id).in_(key_ids))
-        ).all()
-    )
-    uploads = session.exec(
-        select(EvaluationUpload).where(
-            EvaluationUpload.org_id == org_id,
-            col(EvaluationUpload.candidate_key_id).in_(key_ids),
-        )
-    ).all()
-    evaluations = session.exec(
-        select(Evaluation).where(
-            Evaluation.org_id == org_id,
-            or_(
-                col(Evaluation.session_id).in_(session_ids),
-                col(Evaluation.upload_id).in_([u.id for u in uploads]),
-            ),
-        )
-    ).all()
-    evaluation_ids = [e.id for e in evaluations]
-    upload_ids = {u.id for u in uploads} | {e.upload_id for e in evaluations if e.upload_id}
-    upload_paths = session.exec(
-        select(EvaluationUpload.path).where(col(EvaluationUpload.id).in_(upload_ids))
-    ).all()
-    files += [stored_key(path) for path in upload_paths]
-
-    # Recruiting pipeline and browser interviews.
-    candidates = session.exec(
-        select(Candidate).where(Candidate.org_id == org_id, _matches(col(Candidate.email), address))
-    ).all()
-    candidate_ids = [c.id for c in candidates]
-    applications = session.exec(
-        select(Application).where(col(Application.candidate_id).in_(candidate_ids))
-    ).all()
-    application_ids = [a.id for a in applications]
-    calls = session.exec(
-        select(InterviewCall).where(
-            or_(
-                col(InterviewCall.candidate_id).in_(candidate_ids),
-                col(InterviewCall.application_id).in_(application_ids),
-            )
-        )
-    ).all()
-    call_ids = [c.id for c in calls]
-    jobs = session.exec(
-        select(InterviewJob).where(
-            or_(
-                col(InterviewJob.call_id).in_(call_ids),
-                col(InterviewJob.id).in_([c.interview_job_id for c in calls if c.interview_job_id]),
-            )
-        )
-    ).all()
-    job_ids = [j.id for j in jobs]
-    answer_paths = session.exec(
-        select(InterviewAnswer.path).where(col(InterviewAnswer.call_id).in_(call_ids))
-    ).all()
-    files += [stored_key(path) for path in answer_paths]
-    prefixes = [stored_key(j.input_path) for j in jobs if j.input_path]
-    files += [
-        stored_key(row.resume_path) for row in [*candidates, *applications] if row.resume_path
-    ]
+    key_ids = [k.id for k in person.candidate_keys]
+    session_ids = [s.id for s in person.sessions]
+    evaluation_ids = [e.id for e in person.evaluations]
+    upload_ids = [u.id for u in person.uploads]
+    application_ids = [a.id for a in person.applications]
+    candidate_ids = [c.id for c in person.candidates]
+    call_ids = [c.id for c in person.calls]
+    job_ids = [j.id for j in person.interview_jobs]
+    files = [f.key for f in person.files()]
+    prefixes = person.interview_inputs()
+    session.expunge_all()  # the rows go below, by id
 
     remove(EvaluationFingerprint, col(EvaluationFingerprint.evaluation_id).in_(evaluation_ids))
     remove(Evaluation, col(Evaluation.id).in_(evaluation_ids))
@@ -168,15 +101,9 @@ def erase_candidate(
     remove(Question, col(Question.application_id).in_(application_ids))
     remove(Application, col(Application.id).in_(application_ids))
     remove(Candidate, col(Candidate.id).in_(candidate_ids))
-    remove(
-        OutboundEmail,
-        or_(
-            (OutboundEmail.org_id == org_id) & _matches(col(OutboundEmail.to_address), address),
-            col(OutboundEmail.related_id).in_([*key_ids, *call_ids]),
-        ),
-    )
+    remove(OutboundEmail, col(OutboundEmail.id).in_([m.id for m in person.emails]))
     counts = {name: n for name, n in sorted(deleted.items()) if n}
-    counts["stored_files"] = len(files) + len(prefixes)
+    counts["stored_files"] = len(set(files) | set(prefixes))
     record = ErasureRecord(
         org_id=org_id,
         email_sha256=email_hash(address),
