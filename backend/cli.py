@@ -12,6 +12,9 @@ demo                                      loads a demo organisation (idempotent)
 erase-candidate --org ID --email E       hard-deletes everything of the candidate with that email
                                           (keys, sessions, evaluations, zips, applications,
                                           interviews, emails); prints what was deleted
+export-candidate --org ID --email E [--output FILE]
+                                          writes a zip of everything held about the candidate
+                                          (person.json and their stored files); prints a summary
 backup FILE                               writes the database and every stored file to FILE
 restore FILE [--force]                    puts a backup back (refuses a non-empty database
                                           unless --force, and a backup of newer code)
@@ -119,6 +122,22 @@ def _cmd_erase_candidate(args: argparse.Namespace) -> None:
     with session_scope() as session:
         result = erase_candidate(session, org_id=args.org, email=args.email, requested_by="cli")
         _print(result.model_dump(mode="json"))
+
+
+def _cmd_export_candidate(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from backend.services.person_export import write_person_zip
+
+    target = Path(args.output or f"person-export-{args.org}.zip")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with session_scope() as session, partial.open("wb") as out:
+            summary = write_person_zip(session, org_id=args.org, email=args.email, out=out)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    _print({"file": str(target), **summary.model_dump(mode="json")})
 
 
 def _cmd_backup(args: argparse.Namespace) -> None:
@@ -255,6 +274,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True)
     p.add_argument("--email", required=True)
     p.set_defaults(func=_cmd_erase_candidate)
+
+    p = sub.add_parser("export-candidate", help="export a candidate's data, found by email")
+    p.add_argument("--org", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--output", help="the zip to write (default: person-export-<org>.zip)")
+    p.set_defaults(func=_cmd_export_candidate)
 
     p = sub.add_parser("backup", help="back up the database and every stored file")
     p.add_argument("file")

@@ -8,17 +8,27 @@ any other request (``limit``/``offset`` or no parameters) is a seed-001 request.
 
 from __future__ import annotations
 
+import tempfile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
-from backend.api.deps import BearerCredentials, Principal, SessionDep, authenticate_org_key
+from backend.api.deps import (
+    BearerCredentials,
+    Principal,
+    SessionDep,
+    authenticate_org_key,
+    require_scope,
+)
 from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
 from backend.models.pipeline import CandidatePublic
 from backend.services.candidate_keys import list_candidate_keys
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from backend.services.person_export import write_person_zip
 from backend.services.pipeline.candidates import list_candidates
 
 router = APIRouter(tags=["Candidates"], route_class=FlatErrorRoute)
@@ -61,3 +71,46 @@ def list_all_candidates(
         )
         return people.map(CandidatePublic.from_row).model_dump(mode="json")
     return list_candidate_keys(session, org_id=principal.org_id, limit=limit, offset=offset)
+
+
+AdminPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.all))]
+EXPORT_CHUNK = 1024 * 1024
+
+
+@router.get(
+    "/candidates/export",
+    summary="Export everything held about one person (an access request), as a zip",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "person.json and files/"},
+        404: {"description": "The organisation holds nothing about that email"},
+        422: {"description": "Not an email address"},
+    },
+)
+def export_candidate(
+    session: SessionDep,
+    principal: AdminPrincipal,
+    email: Annotated[str, Query(min_length=1, max_length=320)],
+) -> StreamingResponse:
+    """A zip of ``person.json`` (the person's keys, sessions, evaluations with results and
+    reviews, applications, interviews with transcripts and assessments, answers and the emails
+    sent to them; no secrets, nobody else) and their stored files still kept (zips, recordings,
+    answers, resumes). Needs an all-scope (admin) key. Same as ``python -m backend.cli
+    export-candidate``."""
+    spool = tempfile.TemporaryFile()  # closed once the answer is sent
+    try:
+        write_person_zip(session, org_id=principal.org_id, email=email, out=spool)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return StreamingResponse(
+        iter(lambda: spool.read(EXPORT_CHUNK), b""),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="person-export.zip"',
+            # Personal data: never kept by a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+        background=BackgroundTask(spool.close),
+    )
