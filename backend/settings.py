@@ -130,6 +130,12 @@ class Settings(BaseSettings):
     evaluation_max_zip_depth: int = Field(default=64, ge=1, le=1000)
     # Uploaded zips no evaluation named are deleted this many days after the upload.
     upload_retention_days: int = Field(default=30, ge=1)
+    # Kept interview recordings, browser-interview answers and resumes are deleted this many
+    # days after their interview job finished (or their application was last updated); 0 keeps
+    # them (``backend.services.media_retention``).
+    recording_retention_days: int = Field(default=0, ge=0)
+    answer_retention_days: int = Field(default=0, ge=0)
+    resume_retention_days: int = Field(default=0, ge=0)
     # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120

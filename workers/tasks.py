@@ -154,6 +154,23 @@ def delete_spent_uploads() -> int:
     return swept.total
 
 
+@ops.task()
+def delete_expired_media() -> int:
+    """Delete kept recordings, answers and resumes past their retention (``media_retention``)."""
+    from backend.services.media_retention import delete_expired_media as sweep
+
+    with session_scope() as session:
+        swept = sweep(session)
+    if swept.total:
+        log.info(
+            "retention deleted %d recordings, %d browser-interview answer sets and %d resumes",
+            swept.recordings,
+            swept.answers,
+            swept.resumes,
+        )
+    return swept.total
+
+
 @ops.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     """The minute sweep, on ``ops``: never behind interviews or test suites. Only consumers
@@ -165,3 +182,4 @@ def every_minute() -> None:
     deliver_evaluation_callbacks.call_local()
     deliver_tenant_webhooks.call_local()
     delete_spent_uploads.call_local()
+    delete_expired_media.call_local()

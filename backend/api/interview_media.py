@@ -30,7 +30,7 @@ from backend.api.web_session import WebSessionToken
 from backend.models import InterviewJob, Member
 from backend.models.interviews import InterviewSource
 from backend.services.errors import NotFound, Unauthorized
-from backend.services.interviews.jobs import get_job, input_key
+from backend.services.interviews.jobs import get_job, input_deleted_note, input_key
 from backend.services.organisations import member_for_token
 from backend.services.storage import ObjectMissing, get_storage
 
@@ -95,7 +95,8 @@ def interview_audio(job_id: JobId, session: SessionDep, token: WebSessionToken):
         path = None
     if path is None:
         raise NotFound(
-            "The recording was deleted after processing (retention).", code="recording_deleted"
+            input_deleted_note(job) or "The recording is no longer stored (retention).",
+            code="recording_deleted",
         )
     return FileResponse(
         path,

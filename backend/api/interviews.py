@@ -131,6 +131,8 @@ class InterviewJobView(BaseModel):
     error: JobError | None
     review: JobReview | None
     input_retained: bool
+    # When the recording (or a browser interview's answers) was deleted (retention).
+    input_deleted_at: str | None = None
 
 
 class ModelRow(BaseModel):

@@ -153,6 +153,8 @@ class Candidate(SQLModel, table=True):
     resume_filename: str | None = Field(default=None, max_length=LEN_NAME)
     resume_size: int | None = Field(default=None)
     resume_content_type: str | None = Field(default=None, max_length=LEN_CONTENT_TYPE)
+    # Set when retention deleted the resume (``resume_path`` is then None; the name stays).
+    resume_deleted_at: datetime | None = Field(default=None, sa_column=dt_column())
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=dt_column(nullable=False, index=True)
     )
@@ -181,6 +183,8 @@ class Application(SQLModel, table=True):
     resume_filename: str | None = Field(default=None, max_length=LEN_NAME)
     resume_size: int | None = Field(default=None)
     resume_content_type: str | None = Field(default=None, max_length=LEN_CONTENT_TYPE)
+    # Set when retention deleted the resume (``resume_path`` is then None; the name stays).
+    resume_deleted_at: datetime | None = Field(default=None, sa_column=dt_column())
     created_at: datetime = Field(
         default_factory=utcnow, sa_column=dt_column(nullable=False, index=True)
     )
@@ -339,15 +343,19 @@ class ResumePublic(SQLModel):
     filename: str
     size: int
     content_type: str | None = None
+    # When retention deleted the file (``TRUELEVEL_RESUME_RETENTION_DAYS``); None while kept.
+    deleted_at: str | None = None
 
     @classmethod
     def from_row(cls, row: Candidate | Application) -> ResumePublic | None:
-        if not row.resume_path or not row.resume_filename:
+        deleted = row.resume_deleted_at is not None
+        if not (row.resume_path or deleted) or not row.resume_filename:
             return None
         return cls(
             filename=row.resume_filename,
             size=row.resume_size or 0,
             content_type=row.resume_content_type,
+            deleted_at=iso(row.resume_deleted_at),
         )
 
 

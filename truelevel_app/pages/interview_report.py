@@ -129,6 +129,8 @@ class JobSummary(TypedDict):
     # answers are kept one file per question, not one recording).
     audio: str
     audio_url: str
+    # "Recording deleted on <date> (retention)." once deleted, else "".
+    audio_deleted: str
 
 
 class AssessmentView(TypedDict):
@@ -172,6 +174,7 @@ def _empty_summary() -> JobSummary:
         has_result=False,
         audio="",
         audio_url="",
+        audio_deleted="",
     )
 
 
@@ -420,6 +423,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         has_result=status == "completed" and bool(result),
         audio=audio,
         audio_url=AUDIO_ROUTE.format(job_id=job.id) if audio == "available" else "",
+        audio_deleted=interview_jobs.input_deleted_note(job) or "",
     )
     roles = _roles(result)
     metrics = result.get("metrics") or {}
@@ -862,7 +866,12 @@ def _player() -> rx.Component:
             ),
         ),
         rx.callout(
-            "Recording deleted after processing (retention). The transcript keeps its times.",
+            rx.cond(
+                J["audio_deleted"] != "",
+                J["audio_deleted"],
+                "Recording deleted after processing (retention).",
+            )
+            + " The transcript keeps its times.",
             icon="archive-x",
             color_scheme="gray",
             size="1",

@@ -25,6 +25,7 @@ from backend.models.interviews import (
     InterviewJob,
     InterviewJobEvent,
     InterviewJobStatus,
+    InterviewSource,
 )
 from backend.services import leases
 from backend.services.errors import Conflict, InvalidInput, NotFound
@@ -155,7 +156,17 @@ def job_view(job: InterviewJob) -> dict[str, Any]:
         "error": failure_view(job) if failed else None,
         "review": review,
         "input_retained": job.input_path is not None and job.input_deleted_at is None,
+        "input_deleted_at": iso(job.input_deleted_at),
     }
+
+
+def input_deleted_note(job: InterviewJob) -> str | None:
+    """What the report and the audio route say once the input is gone (retention): "Recording
+    deleted on 2026-12-07 (retention)." (or "Answers ..." for a browser interview)."""
+    if job.input_deleted_at is None:
+        return None
+    what = "Answers" if job.source == InterviewSource.call.value else "Recording"
+    return f"{what} deleted on {job.input_deleted_at:%Y-%m-%d} (retention)."
 
 
 def failure_view(job: InterviewJob) -> dict[str, Any]:

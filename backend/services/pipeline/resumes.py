@@ -202,6 +202,7 @@ def attach_resume(row: Candidate | Application, stored: StoredResume | None) -> 
     row.resume_filename = stored.filename if stored else None
     row.resume_size = stored.size if stored else None
     row.resume_content_type = stored.content_type if stored else None
+    row.resume_deleted_at = None
 
 
 @dataclass

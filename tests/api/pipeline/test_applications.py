@@ -60,6 +60,7 @@ def test_submit_by_ids_with_the_seed_resume(client, org):
         "filename": "resume.pdf",
         "size": len(PDF_BYTES),
         "content_type": "application/pdf",
+        "deleted_at": None,
     }
     assert application["candidate"]["id"] == candidate["id"]
     assert application["job"]["title"] == job["title"]

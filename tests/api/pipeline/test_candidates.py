@@ -54,6 +54,7 @@ def test_resume_as_base64_is_stored_on_disk(client, org):
         "filename": "Ada_Lovelace_CV.pdf",
         "size": len(PDF_BYTES),
         "content_type": "application/pdf",
+        "deleted_at": None,
     }
     files = resume_files(org.org_id)
     assert len(files) == 1
