@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from backend.settings import get_settings
 from tests.api.assessments.helpers import create_assessment, generate_keys, redeem
 from tests.api.evaluations.helpers import API, finish_automated, zip_bytes
 from tests.api.interviews.helpers import set_balance
@@ -21,6 +22,7 @@ from tests.api.interviews.recordings import JFK, requires_recordings
 from tests.api.interviews_calls.conftest import job_questions, token_of
 from tests.api.pipeline.builders import PDF_BASE64, create_application, create_candidate, create_job
 from tests.helpers import OrgHandle, bearer, make_key, make_org
+from tests.s3_server import running_s3_server
 from tests.test_cli import cli
 
 pytestmark = requires_recordings
@@ -68,6 +70,10 @@ def _interviewed(client, org: OrgHandle, job: dict, *, email: str, last_name: st
 
 @pytest.fixture()
 def two_candidates(client) -> dict[str, Any]:
+    return _two_candidates(client)
+
+
+def _two_candidates(client) -> dict[str, Any]:
     """Alice and Bob in one organisation: each took the take-home (a zip upload) and applied
     to the same job, with a resume, and answered its browser interview."""
     suffix = uuid.uuid4().hex[:8]
@@ -192,3 +198,30 @@ def test_export_candidate_refuses_an_unknown_organisation():
         "export-candidate", "--org", "no-such-org", "--email", "a@example.com", check=False
     )
     assert result.returncode == 2 and result.stderr.startswith("error:")
+
+
+@pytest.fixture()
+def shared_store():
+    """A real S3-compatible store (moto's server) for everything the test stores."""
+    with running_s3_server() as s3:
+        bucket = s3.new_bucket()
+        patch = pytest.MonkeyPatch()
+        for name, value in s3.settings(bucket, prefix="").items():
+            patch.setenv(name, value)
+        get_settings.cache_clear()
+        yield s3, bucket
+        patch.undo()
+        get_settings.cache_clear()
+
+
+def test_the_export_reads_the_files_from_a_shared_s3_store(client, shared_store):
+    s3, bucket = shared_store
+    people = _two_candidates(client)
+    assert any(name.startswith("uploads/") for name in s3.names(bucket))
+    org = people["org"]
+    answer = client.get(
+        f"{API}/candidates/export", params={"email": people["alice"]}, headers=org.headers
+    )
+    assert answer.status_code == 200, answer.text
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        _assert_only_alice(archive, people)

@@ -37,6 +37,7 @@ from backend.models import (
     SessionEvent,
 )
 from backend.models.base import utcnow
+from backend.models.interviews import InterviewSource
 from backend.services.errors import NotFound
 from backend.services.organisations import get_organisation
 from backend.services.person_records import FileKind, PersonRecords, find_person
@@ -79,13 +80,47 @@ ExportedEmail = _exported(OutboundEmail, leave_out={"last_error"})
 
 
 class ExportedFile(BaseModel):
-    """A stored object of the person: ``name`` inside the zip, or not included (deleted)."""
+    """A stored object of the person: ``name`` inside the zip, or not included (deleted, by
+    retention on ``deleted_at`` when known)."""
 
     kind: FileKind
     row_id: str
-    name: str
+    name: str | None = None
     size: int | None = None
     included: bool
+    deleted_at: datetime | None = None
+
+
+def _retention_deletions(person: PersonRecords) -> dict[str, datetime]:
+    """Row id -> when retention deleted its file: resumes, recordings and (through their
+    interview job) a browser interview's answers."""
+    deleted = {
+        row.id: row.resume_deleted_at
+        for row in (*person.candidates, *person.applications)
+        if row.resume_deleted_at is not None
+    }
+    by_call = {j.call_id: j.input_deleted_at for j in person.interview_jobs if j.call_id}
+    for job in person.interview_jobs:
+        if job.input_deleted_at is not None and job.source == InterviewSource.upload.value:
+            deleted[job.id] = job.input_deleted_at
+    for answer in person.answers:
+        if (when := by_call.get(answer.call_id)) is not None:
+            deleted[answer.id] = when
+    return deleted
+
+
+def _kept_elsewhere(person: PersonRecords, listed: list[ExportedFile]) -> list[ExportedFile]:
+    """The files retention deleted whose rows no longer name a key (resumes, recordings)."""
+    named = {f.row_id for f in listed}
+    kinds = {
+        **{row.id: FileKind.resume for row in (*person.candidates, *person.applications)},
+        **{job.id: FileKind.recording for job in person.interview_jobs},
+    }
+    return [
+        ExportedFile(kind=kinds[row_id], row_id=row_id, included=False, deleted_at=when)
+        for row_id, when in _retention_deletions(person).items()
+        if row_id not in named and row_id in kinds
+    ]
 
 
 class PersonExport(BaseModel):
@@ -197,8 +232,11 @@ def write_person_zip(session: Session, *, org_id: str, email: str, out: IO[bytes
                         target.write(chunk)
                         size += len(chunk)
             except ObjectMissing:
+                when = _retention_deletions(person).get(item.row_id)
                 listed.append(
-                    ExportedFile(kind=item.kind, row_id=item.row_id, name=name, included=False)
+                    ExportedFile(
+                        kind=item.kind, row_id=item.row_id, included=False, deleted_at=when
+                    )
                 )
                 continue
             listed.append(
@@ -206,6 +244,7 @@ def write_person_zip(session: Session, *, org_id: str, email: str, out: IO[bytes
                     kind=item.kind, row_id=item.row_id, name=name, size=size, included=True
                 )
             )
+        listed += _kept_elsewhere(person, listed)
         export = person_export(person, listed)
         text = _redacted(export.model_dump_json(indent=2), _secrets(person))
         archive.writestr("person.json", text)

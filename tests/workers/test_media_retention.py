@@ -4,6 +4,9 @@ audio route then say "deleted on <date> (retention)" instead of failing."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -152,6 +155,19 @@ def test_answers_and_resumes_past_their_age_are_deleted(client, keeper, retentio
     with session_scope() as session:
         job_row = session.get(InterviewJob, job_id)
         assert jobs.input_deleted_note(job_row) == f"Answers deleted on {today} (retention)."
+
+    # The person's export lists what retention deleted instead of failing on it.
+    exported = client.get(
+        f"{API}/candidates/export", params={"email": candidate["email"]}, headers=keeper.headers
+    )
+    assert exported.status_code == 200, exported.text
+    with zipfile.ZipFile(io.BytesIO(exported.content)) as archive:
+        files = json.loads(archive.read("person.json"))["files"]
+        assert archive.namelist() == ["person.json"]
+    assert sorted((f["kind"], f["included"], f["deleted_at"][:10]) for f in files) == [
+        ("answer", False, today),
+        ("resume", False, today),
+    ]
 
 
 def test_retention_is_off_by_default(client, keeper):
