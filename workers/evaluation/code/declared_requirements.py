@@ -1,7 +1,9 @@
 """What a candidate's Python project declares it needs, read without running any of its code:
 ``pyproject.toml`` (``[project].dependencies``, the ``test``/``tests``/``testing``/``dev`` extras
 and dependency groups, Poetry's tables, best effort), ``requirements*.txt`` (and the files they
-include with ``-r``) and ``setup.cfg``'s ``install_requires``. ``setup.py`` is never executed.
+include with ``-r``), ``setup.cfg``'s ``install_requires`` and the ``deps`` of ``tox.ini``'s
+``[testenv]`` (plain requirement lines; factor-conditional lines and substitutions are skipped).
+``setup.py`` is never executed.
 
 Editable installs of the project itself (``-e .``) are skipped: its code is already on the path.
 URLs, VCS links, local paths and pip options are refused, each with its reason. The test tools
@@ -36,7 +38,12 @@ REQUIREMENT_FILES = (
     "requirements-tests.txt",
     "requirements_dev.txt",
     "requirements_test.txt",
+    "test-requirements.txt",
+    "test_requirements.txt",
+    "dev-requirements.txt",
+    "dev_requirements.txt",
 )
+_TOX_ROOT = "{toxinidir}/"
 _MAX_MANIFEST_BYTES = 256 * 1024
 _MAX_INCLUDE_DEPTH = 3
 _MAX_SHOWN_LINE = 100
@@ -59,6 +66,7 @@ def declared_requirements(root: Path) -> DeclaredRequirements:
     reader = _Reader(root)
     reader.read_pyproject()
     reader.read_setup_cfg()
+    reader.read_tox_ini()
     for name in REQUIREMENT_FILES:
         reader.read_requirements_file(name, depth=0)
     kept = {line for name, line in reader.found if name not in reader.own_names}
@@ -114,6 +122,22 @@ class _Reader:
         for group in TEST_GROUPS:
             lines += config.get("options.extras_require", group, fallback="").splitlines()
         self._strings("setup.cfg", [line for line in lines if line.strip()])
+
+    def read_tox_ini(self) -> None:
+        """``[testenv] deps``: how the project's own test runs are set up."""
+        text = self._text("tox.ini")
+        if text is None:
+            return
+        config = configparser.ConfigParser(interpolation=None)
+        try:
+            config.read_string(text)
+        except configparser.Error:
+            return
+        for line in config.get("testenv", "deps", fallback="").splitlines():
+            line = _COMMENT.sub("", line).strip().replace(_TOX_ROOT, "")
+            if not line or "{" in line or re.match(r"^[\w,.-]+:\s", line):
+                continue  # a substitution or a line for some factors only
+            self._requirements_line("tox.ini", line, depth=0)
 
     def read_requirements_file(self, name: str, *, depth: int) -> None:
         if name in self._read or depth > _MAX_INCLUDE_DEPTH:

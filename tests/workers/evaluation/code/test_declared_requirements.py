@@ -165,6 +165,36 @@ def test_setup_cfg_install_requires_and_test_extras(tmp_path: Path) -> None:
     assert declared.sources == ("setup.cfg",)
 
 
+def test_tox_test_env_deps_and_test_requirements_files(tmp_path: Path) -> None:
+    # How w3lib and funcy declare what their suites need.
+    root = write(
+        tmp_path,
+        {
+            "tox.ini": """
+                [tox]
+                envlist = py311, docs
+
+                [testenv]
+                deps =
+                    hypothesis >= 6.148.0
+                    pytest !=3.1.1, !=3.1.2
+                    -r{toxinidir}/extra.txt
+                    {[base]deps}
+                    py311: tomli==2.0.1
+                commands = python -m pytest {posargs:tests}
+
+                [testenv:docs]
+                deps = sphinx
+            """,
+            "extra.txt": "responses==0.25.0\n",
+            "test_requirements.txt": "whatever==0.7\n",
+        },
+    )
+    declared = declared_requirements(root)
+    assert declared.requirements == ("hypothesis>=6.148.0", "responses==0.25.0", "whatever==0.7")
+    assert declared.sources == ("extra.txt", "test_requirements.txt", "tox.ini")
+
+
 def test_a_manifest_that_is_a_link_is_not_read(tmp_path: Path) -> None:
     outside = write(tmp_path / "host", {"secret.txt": "database-password-123\n"})
     root = tmp_path / "sub"
