@@ -14,10 +14,10 @@ import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 Label = Literal["strong", "mediocre", "beginner"]
-Split = Literal["tuning", "heldout"]
+Split = Literal["tuning", "heldout", "heldout2"]
 
 CORPUS_FILE = Path(__file__).resolve().parent / "corpus.toml"
 DEFAULT_MIRRORS = Path("/work/.mirror")
@@ -49,7 +49,11 @@ class Item:
 def load(path: Path = CORPUS_FILE) -> list[Item]:
     """Every item of the corpus, in file order."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Item(**row) for row in data["item"]]
+    items = [Item(**row) for row in data["item"]]
+    for item in items:
+        if item.label not in get_args(Label) or item.split not in get_args(Split):
+            raise ValueError(f"{item.name}: unknown label {item.label!r} or split {item.split!r}")
+    return items
 
 
 def mirrors_root() -> Path:

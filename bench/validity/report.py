@@ -1,4 +1,4 @@
-"""Printing the figures of a run, per half of the corpus (tuning, held-out) and for both."""
+"""Printing the figures of a run, per part of the corpus (tuning, held-out, held-out 2) and all."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from bench.validity.run import RECOMMENDATION_RANK, Evaluated
 SPLITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tuning", ("tuning",)),
     ("held-out", ("heldout",)),
-    ("all", ("tuning", "heldout")),
+    ("held-out 2", ("heldout2",)),
+    ("all", ("tuning", "heldout", "heldout2")),
 )
 
 
