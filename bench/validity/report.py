@@ -168,5 +168,7 @@ def print_stability(rows: Sequence[Evaluated]) -> None:
 def print_all(rows: Sequence[Evaluated]) -> None:
     print_items(rows)
     for title, splits in SPLITS:
-        print_split(title, [r for r in rows if r.split in splits])
+        part = [r for r in rows if r.split in splits]
+        if part:  # a run of some items only (--only) prints the parts it has
+            print_split(title, part)
     print_stability(rows)
