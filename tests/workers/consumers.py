@@ -31,13 +31,17 @@ def consumer_env(queue_file: Path, **settings: str) -> dict[str, str]:
 
 
 def start_consumer(
-    env: dict[str, str], log: Path, *options: str, queues: str = "gpu,cpu,ops"
+    env: dict[str, str],
+    log: Path,
+    *options: str,
+    queues: str = "gpu,cpu,ops",
+    python: str = sys.executable,
 ) -> subprocess.Popen:
     """One-worker consumers of ``queues`` (``python -m workers.consumer``, one ``huey_consumer``
     per queue) in a process group of their own, so their children die with them; ``options``
-    are more options (``--no-periodic``)."""
+    are more options (``--no-periodic``); ``python`` the interpreter (another environment's)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "workers.consumer", "--queues", queues, "--workers", "1", *options],
+        [python, "-m", "workers.consumer", "--queues", queues, "--workers", "1", *options],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
@@ -62,10 +66,10 @@ def stop(process: subprocess.Popen) -> None:
             process.wait(timeout=5)
 
 
-def enqueue(task: str, work_id: str, env: dict[str, str]) -> None:
+def enqueue(task: str, work_id: str, env: dict[str, str], *, python: str = sys.executable) -> None:
     """Enqueue ``workers.tasks.<task>(work_id)`` from another process, as the web app does."""
     code = f"from workers.tasks import {task}; {task}({work_id!r})"
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+    subprocess.run([python, "-c", code], cwd=ROOT, env=env, check=True)
 
 
 def wait_for(

@@ -31,20 +31,38 @@ _NAME = re.compile(r"[-_.]+")
 
 def tool_distributions() -> list[importlib.metadata.Distribution]:
     """``TOOLS`` and what they require on this interpreter, by normalised name."""
+    return requirement_closure([Requirement(name) for name in TOOLS])
+
+
+def requirement_closure(
+    requirements: list[Requirement],
+) -> list[importlib.metadata.Distribution]:
+    """The installed distributions ``requirements`` name and everything they require on this
+    interpreter (with the extras asked for), sorted by normalised name."""
     environment = {str(k): str(v) for k, v in default_environment().items()}
     seen: dict[str, importlib.metadata.Distribution] = {}
-    pending = list(TOOLS)
+    pending: list[tuple[str, frozenset[str]]] = [
+        (r.name, frozenset(r.extras))
+        for r in requirements
+        if r.marker is None or r.marker.evaluate({**environment, "extra": ""})
+    ]
+    expanded: set[tuple[str, str]] = set()  # (name, extra) whose requirements were followed
     while pending:
-        name = _NAME.sub("-", pending.pop()).lower()
-        if name in seen:
+        raw, extras = pending.pop()
+        name = _NAME.sub("-", raw).lower()
+        wanted = {""} | set(extras)
+        if all((name, extra) in expanded for extra in wanted):
             continue
-        distribution = importlib.metadata.distribution(name)
+        distribution = seen.get(name) or importlib.metadata.distribution(name)
         seen[name] = distribution
         for line in distribution.requires or ():
             requirement = Requirement(line)
             marker = requirement.marker
-            if marker is None or marker.evaluate({**environment, "extra": ""}):
-                pending.append(requirement.name)
+            for extra in wanted - {e for n, e in expanded if n == name}:
+                if marker is None or marker.evaluate({**environment, "extra": extra}):
+                    pending.append((requirement.name, frozenset(requirement.extras)))
+                    break
+        expanded.update((name, extra) for extra in wanted)
     return [seen[name] for name in sorted(seen)]
 
 
