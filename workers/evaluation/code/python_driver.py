@@ -10,19 +10,29 @@ test function (coverage's ``test_function`` context) ran it, or when it ran at i
 file some test function reached: importing a module from a ``conftest.py`` alone earns nothing.
 Exits with pytest's status.
 
+Before the suite runs, the project is made to look installed, as its README's ``pip install -e .``
+would: a version file its build tool writes from git tags (setuptools-scm's ``version_file`` /
+``write_to``, hatch-vcs's ``version-file``) is written when missing, and a minimal
+``<name>-<version>.dist-info`` for its declared name lets ``importlib.metadata.version(name)``
+answer (the version is the declared one, or 0.0.0 when it comes from git tags a zip lacks).
+
 Only the standard library and the test tools are importable here; the project's own coverage
 configuration is not read (it could exclude the code the tests miss).
 """
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 
 RESULTS = ".truelevel"
 RCFILE = f"{RESULTS}/coverage.ini"
 DATA = f"{RESULTS}/coverage.db"
 FIGURES = f"{RESULTS}/coverage.json"
+SITE = f"{RESULTS}/site"
+UNKNOWN_VERSION = "0.0.0"
 
 
 def main(argv: list[str]) -> int:
@@ -32,11 +42,62 @@ def main(argv: list[str]) -> int:
         config.write("[run]\ndynamic_context = test_function\n")
     command = [sys.executable, "-S", "-m", "coverage", "run", f"--rcfile={RCFILE}"]
     command += [f"--data-file={DATA}", "--source=.", "-m", "pytest", *pytest_args]
-    status = subprocess.call(command)
+    environment = dict(os.environ)
+    if look_installed(read_pyproject()):
+        paths = [p for p in environment.get("PYTHONPATH", "").split(os.pathsep) if p]
+        environment["PYTHONPATH"] = os.pathsep.join([*paths, os.path.abspath(SITE)])
+    status = subprocess.call(command, env=environment)
     if os.path.exists(DATA):
         with open(FIGURES, "w") as out:
             json.dump(figures(own), out, sort_keys=True)
     return status
+
+
+def read_pyproject() -> dict:
+    try:
+        with open("pyproject.toml", "rb") as file:
+            return tomllib.load(file)
+    except (OSError, ValueError):
+        return {}
+
+
+def look_installed(pyproject: dict) -> bool:
+    """Write the missing version file and the dist-info (see the module docstring); whether a
+    dist-info was written."""
+    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
+    scm = tool.get("setuptools_scm") if isinstance(tool.get("setuptools_scm"), dict) else {}
+    hatch = tool.get("hatch") if isinstance(tool.get("hatch"), dict) else {}
+    vcs = (((hatch.get("build") or {}).get("hooks") or {}).get("vcs")) or {}
+    for target in (scm.get("version_file"), scm.get("write_to"), vcs.get("version-file")):
+        if isinstance(target, str):
+            write_version_file(target)
+    project = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
+    name = project.get("name")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
+        return False
+    version = project.get("version")
+    if not isinstance(version, str) or not re.fullmatch(r"[A-Za-z0-9.+!-]+", version):
+        version = UNKNOWN_VERSION
+    folder = os.path.join(SITE, f"{re.sub(r'[-_.]+', '_', name)}-{version}.dist-info")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "METADATA"), "w") as metadata:
+        metadata.write(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    return True
+
+
+def write_version_file(target: str) -> None:
+    """The file a build tool would have written, when it is missing and inside the project."""
+    path = os.path.normpath(target)
+    if os.path.isabs(path) or path.startswith("..") or os.path.lexists(path):
+        return
+    if not path.endswith(".py"):
+        return
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "w") as file:
+        file.write(
+            f"__version__ = version = {UNKNOWN_VERSION!r}\n"
+            "__version_tuple__ = version_tuple = (0, 0, 0)\n"
+        )
 
 
 def figures(own: list[str]) -> dict:

@@ -226,6 +226,45 @@ def test_padding_a_real_suite_with_trivial_tests_adds_no_testing_points(tmp_path
     assert testing[1] == testing[0]
 
 
+def test_a_project_that_reads_its_own_version_runs_as_if_installed(tmp_path: Path) -> None:
+    # isodate and toolz: the version comes from git tags, written to a file by the build tool or
+    # read from the installed metadata; a zip has neither, so every import failed.
+    root = write(
+        tmp_path / "sub",
+        {
+            "pyproject.toml": """
+                [project]
+                name = "shop"
+                dynamic = ["version"]
+
+                [tool.setuptools_scm]
+                version_file = "src/shop/_version.py"
+            """,
+            "src/shop/__init__.py": """
+                from importlib.metadata import version
+
+                from shop._version import __version__
+
+                INSTALLED = version("shop")
+            """,
+            "src/shop/pricing.py": PRICING,
+            "tests/test_pricing.py": """
+                import shop
+                from shop.pricing import total
+
+                def test_total():
+                    assert total([100, 50]) == 150
+
+                def test_versions():
+                    assert shop.__version__ == shop.INSTALLED == "0.0.0"
+            """,
+        },
+    )
+    (run,) = run_tests(root, settings=FAST)
+    assert (run.passed, run.failed, run.errors) == (2, 0, 0), run.output_tail
+    assert not (root / "src" / "shop" / "_version.py").exists()  # written in the run's copy only
+
+
 def test_the_same_project_gives_the_same_report(tmp_path: Path) -> None:
     root = write(
         tmp_path / "sub",
