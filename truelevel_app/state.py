@@ -216,8 +216,9 @@ def _member_view(session: Session, row: Member) -> MemberView:
 
 
 class PagedState(rx.State, mixin=True):
-    """Previous / next for a paginated list. The page state defines ``_refresh()``, which loads
-    ``page`` (clamping it into range) and sets ``total``, and a ``total_pages`` var."""
+    """First / previous / next / last for a paginated list. The page state defines
+    ``_refresh()``, which loads ``page`` (clamping it into range) and sets ``total``, and a
+    ``total_pages`` var."""
 
     page: int = 1
     total: int = 0
@@ -233,6 +234,16 @@ class PagedState(rx.State, mixin=True):
     @rx.event
     def previous_page(self):
         self.page = max(1, self.page - 1)
+        return self._refresh()
+
+    @rx.event
+    def first_page(self):
+        self.page = 1
+        return self._refresh()
+
+    @rx.event
+    def last_page(self):
+        self.page = max(1, int(self.total_pages))  # type: ignore[attr-defined]
         return self._refresh()
 
 

@@ -63,6 +63,7 @@ from backend.models.evaluations import (
 )
 from backend.services import webhook_adapter
 from backend.services.evaluations import queries, review, submission
+from backend.services.evaluations import search as search_module
 from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
@@ -186,21 +187,39 @@ def list_evaluations(
     target_level: Annotated[TargetLevel | None, Query()] = None,
     created_from: Annotated[datetime | None, Query(description="inclusive")] = None,
     created_to: Annotated[datetime | None, Query(description="exclusive")] = None,
+    search: Annotated[
+        str | None,
+        Query(
+            max_length=search_module.MAX_SEARCH,
+            description="in the candidate's name, email and reference, any case",
+        ),
+    ] = None,
+    recommendation: Annotated[search_module.RecommendationFilter | None, Query()] = None,
+    assessment_id: Annotated[str | None, Query(max_length=64)] = None,
+    flagged: Annotated[bool, Query(description="only those with risk flags")] = False,
+    needs_attention: Annotated[bool, Query(description="only those to look at again")] = False,
+    sort: Annotated[search_module.EvaluationSort, Query()] = search_module.EvaluationSort.newest,
     limit: Annotated[int, Query(ge=1, le=queries.MAX_LIMIT)] = queries.DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> EvaluationList:
-    """The organisation's evaluations, newest first, with the count of all matches."""
-    rows, total = queries.list_evaluations(
-        db,
-        org_id=who.org_id,
+    """The organisation's evaluations (newest first unless ``sort`` says otherwise), with the
+    count of all matches."""
+    where = search_module.EvaluationFilter(
         status=status,
         stage=stage,
         candidate_ref=candidate_ref,
         target_level=target_level,
         created_from=created_from,
         created_to=created_to,
-        limit=limit,
-        offset=offset,
+        search=search,
+        recommendation=recommendation,
+        assessment_id=assessment_id,
+        flagged=flagged,
+        needs_attention=needs_attention,
+        sort=sort,
+    )
+    rows, total = search_module.find_evaluations(
+        db, org_id=who.org_id, where=where, limit=limit, offset=offset
     )
     return _page(rows, total, limit=limit, offset=offset)
 

@@ -9,7 +9,6 @@ from datetime import UTC, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +24,7 @@ from backend.models.assessments import (
 from backend.models.base import iso, utcnow
 from backend.services import mail
 from backend.services.assessments import get_assessment
+from backend.services.candidate_key_search import CandidateKeyFilter, find_candidate_keys
 from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
 from backend.services.organisations import get_organisation
 from backend.services.ownership import find_owned
@@ -288,30 +288,21 @@ def clamp_limit_offset(
 
 
 def list_candidate_keys(
-    session: Session, *, org_id: str, limit: str | int | None, offset: str | int | None
+    session: Session,
+    *,
+    org_id: str,
+    limit: str | int | None,
+    offset: str | int | None,
+    where: CandidateKeyFilter | None = None,
 ) -> dict[str, Any]:
     """GET /candidates (seed 001): the organisation's live keys across its live assessments,
-    newest first (a key just generated is on the first page), each with its assessment's id
-    and title:
+    newest first (a key just generated is on the first page) unless ``where`` narrows or
+    orders them otherwise, each with its assessment's id and title:
     ``{"candidates": [...], "total": n, "limit": l, "offset": o}``. Limit and offset are
     clamped as ``clamp_limit_offset`` describes."""
     limit, offset = clamp_limit_offset(limit, offset)
-    live = (
-        select(CandidateKey, Assessment)
-        .join(Assessment, col(Assessment.id) == col(CandidateKey.assessment_id))
-        .where(
-            col(CandidateKey.org_id) == org_id,
-            col(CandidateKey.revoked_at).is_(None),
-            col(Assessment.deleted_at).is_(None),
-        )
-    )
-    total = session.exec(select(func.count()).select_from(live.subquery())).one()
-    rows = list(
-        session.exec(
-            live.order_by(col(CandidateKey.created_at).desc(), col(CandidateKey.id).desc())
-            .offset(offset)
-            .limit(limit)
-        )
+    rows, total = find_candidate_keys(
+        session, org_id=org_id, where=where, limit=limit, offset=offset
     )
     sessions = _sessions_by_key(session, [key for key, _ in rows])
     now = utcnow()

@@ -61,11 +61,33 @@ def pagination(
     noun: str,
     on_previous: Any,
     on_next: Any,
+    on_first: Any = None,
+    on_last: Any = None,
 ) -> rx.Component:
-    """Previous / next buttons with "Page x of y" and the total count."""
+    """Previous / next buttons (and first / last when given) with "Page x of y" and the total
+    count."""
+
+    def jump(label: str, icon: str, handler: Any, disabled: Var[bool], class_name: str):
+        return rx.icon_button(
+            rx.icon(icon, size=14),
+            variant="soft",
+            color_scheme="gray",
+            size="1",
+            disabled=disabled,
+            on_click=handler,
+            aria_label=label,
+            title=label,
+            class_name=class_name,
+        )
+
     return rx.hstack(
-        rx.text(total, " ", noun, size="2", color_scheme="gray"),
+        rx.text(total, " ", noun, size="2", color_scheme="gray", class_name="result-count"),
         rx.spacer(),
+        *(
+            [jump("First page", "chevrons-left", on_first, page <= 1, "page-first")]
+            if on_first is not None
+            else []
+        ),
         rx.button(
             rx.icon("chevron-left", size=14),
             "Previous",
@@ -87,6 +109,11 @@ def pagination(
             on_click=on_next,
             class_name="page-next",
         ),
+        *(
+            [jump("Last page", "chevrons-right", on_last, page >= total_pages, "page-last")]
+            if on_last is not None
+            else []
+        ),
         align="center",
         spacing="3",
         width="100%",
@@ -105,6 +132,8 @@ def list_pagination(state: type[PagedState], noun: str) -> rx.Component:
             noun=noun,
             on_previous=state.previous_page,
             on_next=state.next_page,
+            on_first=state.first_page,
+            on_last=state.last_page,
         ),
     )
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import ClassVar, TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
+from backend.models.assessments import KeyStatus
+from backend.services.candidate_key_search import CandidateKeyFilter, CandidateKeySort
 from backend.services.candidate_keys import list_candidate_keys
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when_iso
+from truelevel_app.list_query import ANY, FilteredListState, assessment_options
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
@@ -43,14 +47,47 @@ def _row(item: dict) -> CandidateKeyRow:
     )
 
 
-class CandidatesState(PagedState, AuthState):
+STATUS_LABELS: dict[str, str] = {
+    KeyStatus.pending: "Invited, not started",
+    KeyStatus.active: "Working on it",
+    KeyStatus.completed: "Submitted",
+    KeyStatus.expired: "Expired",
+    KeyStatus.hired: "Hired",
+}
+SORT_LABELS: dict[str, str] = {
+    CandidateKeySort.newest: "Newest first",
+    CandidateKeySort.oldest: "Oldest first",
+    CandidateKeySort.candidate: "Candidate A–Z",
+    CandidateKeySort.expires: "Expiring soonest",
+}
+
+
+class CandidatesState(FilteredListState, PagedState, AuthState):
+    FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
+        "status": (ANY, *[s.value for s in KeyStatus]),
+        "assessment": None,
+        "sort": tuple(s.value for s in CandidateKeySort),
+    }
+
     rows: rx.Field[list[CandidateKeyRow]] = rx.field(default_factory=list)
+    status: str = ANY
+    assessment: str = ANY
+    sort: str = CandidateKeySort.newest.value
+    assessments: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
     loading: bool = True
     error: str = ""
 
     @rx.var
     def total_pages(self) -> int:
         return page_count(self.total, PAGE_SIZE)
+
+    def _filter(self) -> CandidateKeyFilter:
+        return CandidateKeyFilter(
+            search=self.search or None,
+            status=None if self.status == ANY else KeyStatus(self.status),
+            assessment_id=None if self.assessment == ANY else self.assessment,
+            sort=CandidateKeySort(self.sort),
+        )
 
     def _refresh(self):
         member = self._resolve_member()
@@ -64,7 +101,9 @@ class CandidatesState(PagedState, AuthState):
                     org_id=member.org_id,
                     limit=PAGE_SIZE,
                     offset=(max(self.page, 1) - 1) * PAGE_SIZE,
+                    where=self._filter(),
                 )
+                self.assessments = assessment_options(session, org_id=member.org_id)
             self.total = int(result["total"])
             if self.page > self.total_pages:  # the last page emptied since it was shown
                 self.page = self.total_pages
@@ -77,7 +116,35 @@ class CandidatesState(PagedState, AuthState):
 
     @rx.event
     def load(self):
+        self._read_query()
+        self.page = 1
         return self._refresh()
+
+
+def _filters() -> rx.Component:
+    state = CandidatesState
+    return filter_bar(
+        state,
+        search_box(state, placeholder="Search name, email or key", id="candidate-search"),
+        filter_select(
+            state,
+            "status",
+            label="Status",
+            items=[any_of("Any status"), *STATUS_LABELS.items()],
+            id="filter-key-status",
+        ),
+        filter_select(
+            state,
+            "assessment",
+            label="Assessment",
+            items=[any_of("Any assessment")],
+            dynamic=state.assessments,
+            id="filter-assessment",
+        ),
+        filter_select(
+            state, "sort", label="Order", items=list(SORT_LABELS.items()), id="sort-candidates"
+        ),
+    )
 
 
 def _row_view(row) -> rx.Component:
@@ -99,14 +166,19 @@ def candidates_page() -> rx.Component:
     return app_shell(
         page_header(
             "Candidates",
-            "Every live candidate key across your assessments, oldest first.",
+            "Every live candidate key across your assessments.",
         ),
+        _filters(),
         paged_table(
             CandidatesState,
             noun="candidate keys",
             columns=["Key", "Candidate", "Assessment", "Status", "Expires", "Created"],
             render_row=_row_view,
-            empty_title="No candidates yet — generate keys on an assessment to invite candidates",
+            empty_title=rx.cond(
+                CandidatesState.filtered,
+                "No candidates match these filters",
+                "No candidates yet — generate keys on an assessment to invite candidates",
+            ),
             empty_icon="users",
             table_id="candidates-table",
         ),

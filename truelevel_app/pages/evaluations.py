@@ -4,17 +4,25 @@ waiting candidate is reviewed next)."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, ClassVar, TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.candidate_names import CandidateName, evaluation_candidates
-from backend.services.evaluations.queries import list_evaluations
+from backend.services.evaluations.review import REVIEW_QUEUE
+from backend.services.evaluations.search import (
+    EvaluationFilter,
+    EvaluationSort,
+    RecommendationFilter,
+    find_evaluations,
+)
 from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
+from truelevel_app.list_query import ANY, FilteredListState, assessment_options
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
@@ -145,51 +153,100 @@ def evaluation_row(evaluation: Evaluation, candidate: CandidateName) -> Evaluati
     )
 
 
-class EvaluationsState(PagedState, AuthState):
+# Filters in the address bar (``?q=…&status=…``); the first choice of each is the default.
+STATUS_CHOICES = (ANY, *[s.value for s in EvaluationStatus])
+RECOMMENDATION_CHOICES = (ANY, *[r.value for r in RecommendationFilter])
+FLAGGED, NEEDS_ATTENTION = "flagged", "attention"
+FLAG_CHOICES = (ANY, FLAGGED, NEEDS_ATTENTION)
+SORT_LABELS: dict[str, str] = {
+    EvaluationSort.newest: "Newest first",
+    EvaluationSort.oldest: "Oldest first",
+    EvaluationSort.candidate: "Candidate A–Z",
+    EvaluationSort.candidate_desc: "Candidate Z–A",
+    EvaluationSort.confidence: "Highest confidence",
+}
+
+
+class EvaluationsState(FilteredListState, PagedState, AuthState):
+    FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
+        "status": STATUS_CHOICES,
+        "recommendation": RECOMMENDATION_CHOICES,
+        "flags": FLAG_CHOICES,
+        "assessment": None,
+        "sort": tuple(s.value for s in EvaluationSort),
+    }
+
     rows: rx.Field[list[EvaluationRow]] = rx.field(default_factory=list)
     tab: str = ALL_TAB
+    status: str = ANY
+    recommendation: str = ANY
+    flags: str = ANY
+    assessment: str = ANY
+    sort: str = EvaluationSort.newest.value
+    assessments: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
     total_pages: int = 1
     loading: bool = True
     error: str = ""
+
+    def _defaults(self) -> dict[str, str]:
+        # The review queue is read longest waiting first.
+        queue = self.tab == QUEUE_TAB
+        defaults = super()._defaults()
+        defaults["sort"] = (EvaluationSort.oldest if queue else EvaluationSort.newest).value
+        return defaults
+
+    def _query_params(self) -> dict[str, str]:
+        tab = {"tab": QUEUE_TAB} if self.tab == QUEUE_TAB else {}
+        return tab | super()._query_params()
+
+    def _filter(self) -> EvaluationFilter:
+        chosen = EvaluationFilter(
+            search=self.search or None,
+            status=None if self.status == ANY else EvaluationStatus(self.status),
+            recommendation=(
+                None if self.recommendation == ANY else RecommendationFilter(self.recommendation)
+            ),
+            assessment_id=None if self.assessment == ANY else self.assessment,
+            flagged=self.flags == FLAGGED,
+            needs_attention=self.flags == NEEDS_ATTENTION,
+            sort=EvaluationSort(self.sort),
+        )
+        if self.tab == QUEUE_TAB:
+            return chosen.model_copy(
+                update={"status": REVIEW_QUEUE.status, "stage": REVIEW_QUEUE.stage}
+            )
+        return chosen
 
     def _refresh(self):
         member = self._resolve_member()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
         self.error = ""
-        queue = self.tab == QUEUE_TAB
-        filters: dict[str, Any] = (
-            {
-                "status": EvaluationStatus.pending.value,
-                "stage": EvaluationStage.awaiting_review.value,
-                "oldest_first": True,
-            }
-            if queue
-            else {}
-        )
+        where = self._filter()
         try:
             with session_scope() as session:
                 page = max(self.page, 1)
-                rows, total = list_evaluations(
+                rows, total = find_evaluations(
                     session,
                     org_id=member.org_id,
+                    where=where,
                     limit=PAGE_SIZE,
                     offset=(page - 1) * PAGE_SIZE,
-                    **filters,
                 )
                 pages = page_count(total, PAGE_SIZE)
                 if total and page > pages:  # the last page emptied meanwhile
                     self.page = page = pages
-                    rows, total = list_evaluations(
+                    rows, total = find_evaluations(
                         session,
                         org_id=member.org_id,
+                        where=where,
                         limit=PAGE_SIZE,
                         offset=(page - 1) * PAGE_SIZE,
-                        **filters,
                     )
                 names = evaluation_candidates(session, rows)
                 self.rows = [evaluation_row(e, names[e.id]) for e in rows]
                 self.total, self.total_pages = total, pages
+                self.assessments = assessment_options(session, org_id=member.org_id)
         except Exception:
             self.error = "The evaluations could not be loaded. Try again in a moment."
         self.loading = False
@@ -199,15 +256,66 @@ class EvaluationsState(PagedState, AuthState):
     def load(self):
         wanted = self.router.url.query_parameters.get("tab", ALL_TAB)
         self.tab = QUEUE_TAB if wanted == QUEUE_TAB else ALL_TAB
+        self._read_query()
         self.page = 1
         return self._refresh()
 
     @rx.event
     def show_tab(self, tab: str):
         self.tab = QUEUE_TAB if tab == QUEUE_TAB else ALL_TAB
-        self.page = 1
+        self.sort = self._defaults()["sort"]  # each tab's own order
         self.loading = True
-        return self._refresh()
+        return self._show_query()
+
+
+def _filters() -> rx.Component:
+    state = EvaluationsState
+    return filter_bar(
+        state,
+        search_box(state, placeholder="Search name, email or reference", id="evaluation-search"),
+        rx.cond(
+            state.tab == ALL_TAB,
+            filter_select(
+                state,
+                "status",
+                label="Status",
+                items=[any_of("Any status"), *STATUS_LABELS.items()],
+                id="filter-status",
+            ),
+        ),
+        filter_select(
+            state,
+            "recommendation",
+            label="Recommendation",
+            items=[
+                any_of("Any recommendation"),
+                *[(r.value, recommendation_label(r.value)) for r in RecommendationFilter],
+            ],
+            id="filter-recommendation",
+        ),
+        filter_select(
+            state,
+            "flags",
+            label="Flags",
+            items=[
+                any_of("Flagged or not"),
+                (FLAGGED, "Risk flags raised"),
+                (NEEDS_ATTENTION, "Needs another look"),
+            ],
+            id="filter-flags",
+        ),
+        filter_select(
+            state,
+            "assessment",
+            label="Assessment",
+            items=[any_of("Any assessment")],
+            dynamic=state.assessments,
+            id="filter-assessment",
+        ),
+        filter_select(
+            state, "sort", label="Order", items=list(SORT_LABELS.items()), id="sort-evaluations"
+        ),
+    )
 
 
 def _row_view(row) -> rx.Component:
@@ -273,6 +381,7 @@ def evaluations_page() -> rx.Component:
             on_change=EvaluationsState.show_tab,
             width="100%",
         ),
+        _filters(),
         rx.cond(
             EvaluationsState.tab == QUEUE_TAB,
             rx.text(
@@ -287,9 +396,13 @@ def evaluations_page() -> rx.Component:
             columns=["Candidate", "Role", "Level", "Status", "Stage", "Recommendation", "Created"],
             render_row=_row_view,
             empty_title=rx.cond(
-                EvaluationsState.tab == QUEUE_TAB,
-                "The review queue is empty",
-                "No evaluations yet",
+                EvaluationsState.filtered,
+                "No evaluations match these filters",
+                rx.cond(
+                    EvaluationsState.tab == QUEUE_TAB,
+                    "The review queue is empty",
+                    "No evaluations yet",
+                ),
             ),
             empty_hint="Evaluations arrive from candidates' sessions and through the "
             "evaluations API.",

@@ -1,12 +1,10 @@
-"""Reading evaluations: one by id, filtered lists, and the seed 000 views of a row."""
+"""Reading evaluations: one by id and the seed 000 views of a row (lists: ``search``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from backend.models.base import iso
 from backend.models.evaluations import (
@@ -23,7 +21,6 @@ from backend.models.evaluations import (
     ReviewScore,
     RubricScore,
 )
-from backend.services.errors import InvalidInput
 from backend.services.ownership import get_owned
 
 DEFAULT_LIMIT = 50
@@ -35,51 +32,6 @@ def get_evaluation(session: Session, *, org_id: str, evaluation_id: str) -> Eval
     return get_owned(
         session, Evaluation, evaluation_id, org_id=org_id, message="Evaluation not found."
     )
-
-
-def list_evaluations(
-    session: Session,
-    *,
-    org_id: str,
-    status: str | None = None,
-    stage: str | None = None,
-    candidate_ref: str | None = None,
-    target_level: str | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-    oldest_first: bool = False,
-) -> tuple[list[Evaluation], int]:
-    """One page of the organisation's evaluations (newest first, or oldest first for the review
-    queue) and the count of all matches. ``created_from`` is inclusive, ``created_to``
-    exclusive; ``limit`` is clamped to 1–200 as seed 001's candidate list does."""
-    if offset < 0:
-        raise InvalidInput("offset must be 0 or more.")
-    limit = max(1, min(limit, MAX_LIMIT))
-    conditions: list[Any] = [col(Evaluation.org_id) == org_id]
-    if status:
-        conditions.append(col(Evaluation.status) == status)
-    if stage:
-        conditions.append(col(Evaluation.stage) == stage)
-    if candidate_ref:
-        conditions.append(col(Evaluation.candidate_ref) == candidate_ref)
-    if target_level:
-        conditions.append(col(Evaluation.target_level) == target_level)
-    if created_from is not None:
-        conditions.append(col(Evaluation.created_at) >= created_from)
-    if created_to is not None:
-        conditions.append(col(Evaluation.created_at) < created_to)
-    total = int(session.exec(select(func.count()).select_from(Evaluation).where(*conditions)).one())
-    order = (
-        (col(Evaluation.created_at).asc(), col(Evaluation.id).asc())
-        if oldest_first
-        else (col(Evaluation.created_at).desc(), col(Evaluation.id).desc())
-    )
-    rows = session.exec(
-        select(Evaluation).where(*conditions).order_by(*order).offset(offset).limit(limit)
-    ).all()
-    return list(rows), total
 
 
 # --------------------------------------------------------------------------------------------

@@ -29,9 +29,16 @@ from backend.models.evaluations import (
 )
 from backend.services.errors import Conflict, InvalidInput
 from backend.services.evaluations import callbacks
-from backend.services.evaluations.queries import get_evaluation, list_evaluations
+from backend.services.evaluations.queries import get_evaluation
+from backend.services.evaluations.search import EvaluationFilter, EvaluationSort, find_evaluations
 
 RECOMMENDATIONS = ("proceed", "hold", "reject")
+# Scored by the engine, not yet claimed; the longest waiting first (the SLA runs from submission).
+REVIEW_QUEUE = EvaluationFilter(
+    status=EvaluationStatus.pending,
+    stage=EvaluationStage.awaiting_review,
+    sort=EvaluationSort.oldest,
+)
 
 
 def review_queue(
@@ -39,15 +46,7 @@ def review_queue(
 ) -> tuple[list[Evaluation], int]:
     """Evaluations waiting for a reviewer, oldest first (the SLA clock runs from submission),
     and how many there are."""
-    return list_evaluations(
-        session,
-        org_id=org_id,
-        status=EvaluationStatus.pending.value,
-        stage=EvaluationStage.awaiting_review.value,
-        limit=limit,
-        offset=offset,
-        oldest_first=True,
-    )
+    return find_evaluations(session, org_id=org_id, where=REVIEW_QUEUE, limit=limit, offset=offset)
 
 
 def _not_reviewable(evaluation: Evaluation, reviewer_id: str) -> Conflict:
