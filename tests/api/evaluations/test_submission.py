@@ -12,6 +12,7 @@ from backend.models.base import utcnow
 from backend.settings import get_settings
 from tests.api.evaluations.helpers import (
     API,
+    automated_result,
     fail_evaluation,
     finish_automated,
     parse_ts,
@@ -224,6 +225,34 @@ def test_list_filters_and_pagination(client):
         response = client.get(f"{API}/evaluations", params=bad, headers=org.headers)
         assert response.status_code == 422, bad
         assert response.json()["error"] == "validation_error"
+
+
+def test_list_search_recommendation_and_order(client):
+    """The web list's search and filters, on the API too (the same query answers both)."""
+    org = make_org()
+    now = utcnow()
+    ids = []
+    for i, ref in enumerate(["cand-zed", "CAND-ALPHA", "other-mid"]):
+        accepted = submit(client, org, candidate_ref=ref)
+        set_created_at(accepted["id"], now - timedelta(days=5 - i))
+        ids.append(accepted["id"])
+    finish_automated(ids[0], automated_result(recommendation="hold", confidence_score=40))
+    finish_automated(ids[1], automated_result(recommendation="proceed", confidence_score=90))
+
+    def listed(**params) -> list[str]:
+        response = client.get(f"{API}/evaluations", params=params, headers=org.headers)
+        assert response.status_code == 200, response.text
+        return [e["id"] for e in response.json()["evaluations"]]
+
+    assert listed(search="CAND-") == [ids[1], ids[0]]
+    assert listed(search="cand-", sort="candidate") == [ids[1], ids[0]]
+    assert listed(recommendation="hold") == [ids[0]]
+    assert listed(sort="confidence") == [ids[1], ids[0], ids[2]]
+    assert listed(sort="oldest") == ids
+    assert listed(search="%") == []
+    for bad in ({"sort": "best"}, {"recommendation": "maybe"}, {"search": "x" * 201}):
+        response = client.get(f"{API}/evaluations", params=bad, headers=org.headers)
+        assert response.status_code == 422, bad
 
 
 # --- zip uploads ---------------------------------------------------------------------------
