@@ -108,7 +108,7 @@ def test_search_filter_and_reload_on_the_evaluations_list(page: Page, app: Runni
     expect(page).to_have_url(re.compile(r"\?q=LOVELACE$"))
 
     _choose(page, "filter-recommendation", "Proceed")
-    expect(count).to_have_text("1 evaluations")
+    expect(count).to_have_text("1 evaluation")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Ada Lovelace")
     expect(rows.first).to_contain_text("ada.lovelace@example.com")
@@ -116,7 +116,7 @@ def test_search_filter_and_reload_on_the_evaluations_list(page: Page, app: Runni
     page.reload()
     expect(search).to_have_value("LOVELACE")
     expect(page.locator("#filter-recommendation")).to_have_text("Proceed")
-    expect(count).to_have_text("1 evaluations")
+    expect(count).to_have_text("1 evaluation")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Ada Lovelace")
 
@@ -145,7 +145,7 @@ def test_search_and_status_on_the_candidates_list(page: Page, app: RunningApp):
     search = page.locator("#candidate-search")
     search.fill("annabella.lovelace@")
     search.press("Enter")
-    expect(count).to_have_text("1 candidate keys")
+    expect(count).to_have_text("1 candidate key")
     expect(rows.first).to_contain_text("Annabella Lovelace")
 
     page.locator("#clear-filters").click()
@@ -158,3 +158,55 @@ def test_search_and_status_on_the_candidates_list(page: Page, app: RunningApp):
     page.reload()
     expect(page.locator("#filter-key-status")).to_have_text("Submitted")
     expect(page.get_by_text("No candidates match these filters")).to_be_visible()
+
+
+def seed_interviews(*, member_email: str) -> bool:
+    """Three uploaded interviews of the member's organisation, one still processing."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from backend.db import session_scope
+    from backend.models import Member
+    from backend.models.base import utcnow
+    from backend.models.interviews import InterviewJob
+
+    with session_scope() as session:
+        org_id = session.exec(select(Member).where(Member.email == member_email)).one().org_id
+        for i, (role, status) in enumerate(
+            [
+                ("Data Scientist", "completed"),
+                ("Backend Engineer", "completed"),
+                ("Backend Engineer", "processing_inference"),
+            ]
+        ):
+            session.add(
+                InterviewJob(
+                    org_id=org_id,
+                    role_title=role,
+                    status=status,
+                    created_at=utcnow() - timedelta(hours=3 - i),
+                )
+            )
+        session.commit()
+    return True
+
+
+def test_search_and_state_on_the_interviews_list(page: Page, app: RunningApp):
+    account = sign_up(page)
+    app.call("tests.e2e.test_list_search:seed_interviews", member_email=account.email)
+    page.goto("/interviews")
+    rows = page.locator(".interview-row")
+    count = page.locator(".result-count")
+    expect(count).to_have_text("3 interviews")
+    search = page.locator("#interview-search")
+    search.fill("backend")
+    search.press("Enter")
+    expect(count).to_have_text("2 interviews")
+    _choose(page, "filter-interview-status", "Completed")
+    expect(count).to_have_text("1 interview")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Backend Engineer")
+    page.reload()
+    expect(search).to_have_value("backend")
+    expect(count).to_have_text("1 interview")

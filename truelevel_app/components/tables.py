@@ -53,6 +53,11 @@ def data_table(
     )
 
 
+def singular(noun: str) -> str:
+    """ "evaluations" → "evaluation", "candidate keys" → "candidate key"."""
+    return noun[:-1] if noun.endswith("s") else noun
+
+
 def pagination(
     *,
     page: Var[int],
@@ -81,7 +86,14 @@ def pagination(
         )
 
     return rx.hstack(
-        rx.text(total, " ", noun, size="2", color_scheme="gray", class_name="result-count"),
+        rx.text(
+            total,
+            " ",
+            rx.cond(total == 1, singular(noun), noun),
+            size="2",
+            color_scheme="gray",
+            class_name="result-count",
+        ),
         rx.spacer(),
         *(
             [jump("First page", "chevrons-left", on_first, page <= 1, "page-first")]

@@ -6,20 +6,28 @@ probed, charged, queued) with a progress bar while the bytes travel."""
 from __future__ import annotations
 
 import asyncio
-from typing import TypedDict
+from typing import ClassVar, TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
-from backend.models.interviews import InterviewJob, InterviewSource
+from backend.models.interviews import InterviewJob, InterviewJobStatus, InterviewSource
 from backend.services.candidate_names import CandidateName, interview_candidates
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import submission as interview_submission
+from backend.services.interviews.search import (
+    InterviewFilter,
+    InterviewRecommendation,
+    InterviewSort,
+    find_interviews,
+)
 from backend.settings import get_settings
 from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
+from truelevel_app.list_query import ANY, FilteredListState
 from truelevel_app.pages.interview_report import (
     STATE_LABELS,
     job_state_badge,
@@ -97,8 +105,30 @@ def _accept_upload(org_id: str, upload: rx.UploadFile, role_title: str) -> str:
         return job.id
 
 
-class InterviewsState(PagedState, AuthState):
+SOURCE_LABELS: dict[str, str] = {
+    InterviewSource.upload: "Uploaded recording",
+    InterviewSource.call: "Browser interview",
+}
+SORT_LABELS: dict[str, str] = {
+    InterviewSort.newest: "Newest first",
+    InterviewSort.oldest: "Oldest first",
+    InterviewSort.candidate: "Candidate A–Z",
+}
+
+
+class InterviewsState(FilteredListState, PagedState, AuthState):
+    FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
+        "status": (ANY, *[s.value for s in InterviewJobStatus]),
+        "recommendation": (ANY, *[r.value for r in InterviewRecommendation]),
+        "source": (ANY, *[s.value for s in InterviewSource]),
+        "sort": tuple(s.value for s in InterviewSort),
+    }
+
     rows: rx.Field[list[InterviewRow]] = rx.field(default_factory=list)
+    status: str = ANY
+    recommendation: str = ANY
+    source: str = ANY
+    sort: str = InterviewSort.newest.value
     total_pages: int = 1
     loading: bool = True
     error: str = ""
@@ -108,32 +138,46 @@ class InterviewsState(PagedState, AuthState):
     # 0–100 while the browser sends the file; 100 while the server checks it.
     upload_percent: int = 0
 
+    def _filter(self) -> InterviewFilter:
+        return InterviewFilter(
+            search=self.search or None,
+            status=None if self.status == ANY else InterviewJobStatus(self.status),
+            recommendation=(
+                None if self.recommendation == ANY else InterviewRecommendation(self.recommendation)
+            ),
+            source=None if self.source == ANY else InterviewSource(self.source),
+            sort=InterviewSort(self.sort),
+        )
+
     def _refresh(self):
         member = self._resolve_member()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
         self.error = ""
+        where = self._filter()
         try:
             with session_scope() as session:
                 page = max(self.page, 1)
-                found = interview_jobs.list_jobs(
+                rows, total = find_interviews(
                     session,
                     org_id=member.org_id,
+                    where=where,
                     limit=PAGE_SIZE,
                     offset=(page - 1) * PAGE_SIZE,
                 )
-                pages = page_count(found.total, PAGE_SIZE)
-                if found.total and page > pages:  # the last page emptied meanwhile
+                pages = page_count(total, PAGE_SIZE)
+                if total and page > pages:  # the last page emptied meanwhile
                     self.page = page = pages
-                    found = interview_jobs.list_jobs(
+                    rows, total = find_interviews(
                         session,
                         org_id=member.org_id,
+                        where=where,
                         limit=PAGE_SIZE,
                         offset=(page - 1) * PAGE_SIZE,
                     )
-                names = interview_candidates(session, found.rows)
-                self.rows = [interview_row(job, names[job.id]) for job in found.rows]
-                self.total, self.total_pages = found.total, pages
+                names = interview_candidates(session, rows)
+                self.rows = [interview_row(job, names[job.id]) for job in rows]
+                self.total, self.total_pages = total, pages
         except Exception:
             self.error = "The interviews could not be loaded. Try again in a moment."
         self.loading = False
@@ -141,6 +185,7 @@ class InterviewsState(PagedState, AuthState):
 
     @rx.event
     def load(self):
+        self._read_query()
         self.page = 1
         self.upload_error = ""
         self.uploading = False
@@ -330,6 +375,41 @@ def _upload_card() -> rx.Component:
     )
 
 
+def _filters() -> rx.Component:
+    state = InterviewsState
+    return filter_bar(
+        state,
+        search_box(state, placeholder="Search name, email or role", id="interview-search"),
+        filter_select(
+            state,
+            "status",
+            label="State",
+            items=[any_of("Any state"), *STATE_LABELS.items()],
+            id="filter-interview-status",
+        ),
+        filter_select(
+            state,
+            "recommendation",
+            label="Recommendation",
+            items=[
+                any_of("Any recommendation"),
+                *[(r.value, recommendation_label(r.value)) for r in InterviewRecommendation],
+            ],
+            id="filter-interview-recommendation",
+        ),
+        filter_select(
+            state,
+            "source",
+            label="Source",
+            items=[any_of("Any source"), *SOURCE_LABELS.items()],
+            id="filter-interview-source",
+        ),
+        filter_select(
+            state, "sort", label="Order", items=list(SORT_LABELS.items()), id="sort-interviews"
+        ),
+    )
+
+
 @rx.page(route="/interviews", title="Interviews · truelevel", on_load=InterviewsState.load)
 def interviews_page() -> rx.Component:
     return app_shell(
@@ -339,12 +419,17 @@ def interviews_page() -> rx.Component:
             "then decided by a person.",
         ),
         rx.cond(AuthState.can_edit, _upload_card()),
+        _filters(),
         paged_table(
             InterviewsState,
             noun="interviews",
             columns=["Role", "State", "Recommendation", "Source", "Length", "Credits", "Submitted"],
             render_row=_row_view,
-            empty_title="No interviews yet",
+            empty_title=rx.cond(
+                InterviewsState.filtered,
+                "No interviews match these filters",
+                "No interviews yet",
+            ),
             empty_hint="Upload a recording above, or start an instant call for an application "
             "through the API.",
             empty_icon="mic",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select, update
 
 from backend.models.base import iso, plausible_id, utcnow
@@ -30,6 +30,7 @@ from backend.models.interviews import (
 from backend.services import leases
 from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.interviews import credits, failures
+from backend.services.interviews.search import InterviewFilter, find_interviews
 from backend.services.storage import ObjectMissing, stored_key
 
 # The REST prefix the job's links point at (backend.api.API_PREFIX; not imported so services
@@ -82,20 +83,16 @@ def list_jobs(
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}.")
     if offset < 0:
         raise InvalidInput("offset cannot be negative.")
-    conditions = [col(InterviewJob.org_id) == org_id]
-    if status is not None:
-        if status not in {s.value for s in InterviewJobStatus}:
-            raise InvalidInput(f"Unknown status {status[:40]!r}.")
-        conditions.append(col(InterviewJob.status) == status)
-    total = session.exec(select(func.count()).select_from(InterviewJob).where(*conditions)).one()
-    rows = session.exec(
-        select(InterviewJob)
-        .where(*conditions)
-        .order_by(col(InterviewJob.created_at).desc(), col(InterviewJob.id).desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    return Page(rows=list(rows), total=int(total))
+    if status is not None and status not in {s.value for s in InterviewJobStatus}:
+        raise InvalidInput(f"Unknown status {status[:40]!r}.")
+    rows, total = find_interviews(
+        session,
+        org_id=org_id,
+        where=InterviewFilter(status=status),
+        limit=limit,
+        offset=offset,
+    )
+    return Page(rows=rows, total=total)
 
 
 def job_events(session: Session, *, job_id: str, after_id: int = 0) -> list[InterviewJobEvent]:

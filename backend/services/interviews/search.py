@@ -1,0 +1,137 @@
+"""Finding interviews: the one query behind the web app's interviews list and ``jobs.list_jobs``.
+
+An :class:`InterviewFilter` narrows an organisation's interview jobs by words (the candidate's
+name and email when the interview came from a call, and the job title), the processing status,
+the recommendation that counts now (the reviewer's decision, else the automated proposal) and
+where it came from (an uploaded recording or a browser interview), in an order. It is all SQL,
+on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from backend.models.interviews import (
+    InterviewCall,
+    InterviewJob,
+    InterviewJobStatus,
+    InterviewSource,
+)
+from backend.models.pipeline import Candidate
+
+MAX_SEARCH = 200
+
+
+class InterviewSort(StrEnum):
+    newest = "newest"
+    oldest = "oldest"
+    candidate = "candidate"  # the name heading the row (the job title without one), A to Z
+
+
+class InterviewRecommendation(StrEnum):
+    advance = "advance"
+    hold = "hold"
+    reject = "reject"
+
+
+class InterviewFilter(BaseModel):
+    """What to show of an organisation's interviews, and in which order. Empty means all."""
+
+    model_config = ConfigDict(frozen=True)
+
+    search: str | None = Field(default=None, max_length=MAX_SEARCH)
+    status: InterviewJobStatus | None = None
+    recommendation: InterviewRecommendation | None = None
+    source: InterviewSource | None = None
+    sort: InterviewSort = InterviewSort.newest
+
+
+def current_recommendation() -> Any:
+    """The reviewer's decision, else the automated one (``jobs.automated_recommendation``)."""
+    automated = col(InterviewJob.result)["assessment"]["recommendation"].as_string()
+    return func.coalesce(col(InterviewJob.review_recommendation), automated)
+
+
+def _person_name() -> Any:
+    return func.trim(
+        func.coalesce(col(Candidate.first_name), "")
+        + " "
+        + func.coalesce(col(Candidate.last_name), "")
+    )
+
+
+def _shown_name() -> Any:
+    """``candidate_names.interview_candidates`` in SQL: name, else email, else the job title."""
+    return func.coalesce(
+        func.nullif(_person_name(), ""),
+        func.nullif(func.trim(col(Candidate.email)), ""),
+        col(InterviewJob.role_title),
+    )
+
+
+def _with_people(statement: Any) -> Any:
+    return statement.outerjoin(
+        InterviewCall, col(InterviewCall.id) == col(InterviewJob.call_id)
+    ).outerjoin(Candidate, col(Candidate.id) == col(InterviewCall.candidate_id))
+
+
+def _conditions(org_id: str, where: InterviewFilter) -> list[Any]:
+    conditions: list[Any] = [col(InterviewJob.org_id) == org_id]
+    if where.status:
+        conditions.append(col(InterviewJob.status) == where.status.value)
+    if where.source:
+        conditions.append(col(InterviewJob.source) == where.source.value)
+    if where.recommendation:
+        conditions.append(current_recommendation() == where.recommendation.value)
+    words = (where.search or "").strip()
+    if words:
+        conditions.append(
+            or_(
+                col(InterviewJob.role_title).icontains(words, autoescape=True),
+                _person_name().icontains(words, autoescape=True),
+                func.coalesce(col(Candidate.email), "").icontains(words, autoescape=True),
+            )
+        )
+    return conditions
+
+
+def _order(sort: InterviewSort) -> tuple[Any, ...]:
+    newest = (col(InterviewJob.created_at).desc(), col(InterviewJob.id).desc())
+    if sort == InterviewSort.oldest:
+        return col(InterviewJob.created_at).asc(), col(InterviewJob.id).asc()
+    if sort == InterviewSort.candidate:
+        return (func.lower(_shown_name()).asc(), *newest)
+    return newest
+
+
+def find_interviews(
+    session: Session,
+    *,
+    org_id: str,
+    where: InterviewFilter | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[InterviewJob], int]:
+    """One page of the organisation's interview jobs matching ``where``, and the count of all."""
+    where = where or InterviewFilter()
+    conditions = _conditions(org_id, where)
+    people = bool((where.search or "").strip()) or where.sort == InterviewSort.candidate
+
+    def joined(statement: Any) -> Any:
+        return _with_people(statement) if people else statement
+
+    count = joined(select(func.count(col(InterviewJob.id))).select_from(InterviewJob))
+    total = int(session.exec(count.where(*conditions)).one())
+    rows = session.exec(
+        joined(select(InterviewJob))
+        .where(*conditions)
+        .order_by(*_order(where.sort))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
