@@ -57,8 +57,7 @@ class Dataset:
     assessments: list[str]
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
+def seed_candidate_keys() -> Dataset:
     org = make_org()
     now = utcnow()
     base = now - timedelta(days=20)
@@ -132,6 +131,11 @@ def dataset() -> Dataset:
             session.execute(text("ANALYZE"))  # as autovacuum would after a bulk load
             session.commit()
     return Dataset(org.org_id, made, ids[:2])
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return seed_candidate_keys()
 
 
 def _page(db, dataset: Dataset, where: CandidateKeyFilter, *, offset: int = 0):

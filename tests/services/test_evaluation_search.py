@@ -78,8 +78,7 @@ class Dataset:
     made: list[Made]
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
+def seed_evaluations() -> Dataset:
     """10,000 evaluations of one organisation (bulk inserted) and a few of another. One in ten
     names its candidate key in ``candidate_ref``, one in ten comes from a candidate session."""
     org, other = make_org(), make_org()
@@ -173,6 +172,11 @@ def dataset() -> Dataset:
         _analyse(session)
         print(f"\ninserted {COUNT} evaluations in {time.perf_counter() - started:.2f} s")
     return Dataset(org.org_id, made)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return seed_evaluations()
 
 
 def _analyse(session) -> None:

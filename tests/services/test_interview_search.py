@@ -47,8 +47,7 @@ class Dataset:
     made: list[Made]
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
+def seed_interviews() -> Dataset:
     """10,000 interview jobs; one in five came from a call with a pipeline candidate."""
     org = make_org()
     base = utcnow() - timedelta(days=10)
@@ -125,6 +124,11 @@ def dataset() -> Dataset:
             session.execute(text("ANALYZE"))  # as autovacuum would after a bulk load
             session.commit()
     return Dataset(org.org_id, made)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return seed_interviews()
 
 
 def _page(db, dataset: Dataset, where: InterviewFilter, *, offset: int = 0):
