@@ -4,7 +4,8 @@ A list page's filters are fields of its state (``search`` and the names in ``FIL
 query string is where they live between visits: a change (a search submitted, a filter chosen)
 navigates to the same page with the new query string, and the page's on_load reads it back with
 :meth:`FilteredListState._read_query`, so a reload or a shared link shows the same list. Values
-that are not among a filter's choices are ignored.
+that are not among a filter's choices are ignored. The page number is in the address too
+(``&page=3``): paging navigates as well, and a new filter starts again from page 1.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ MAX_ID = 64
 # The value of a select that does not filter (Radix selects cannot hold an empty value).
 ANY = "any"
 SEARCH_PARAM = "q"
+PAGE_PARAM = "page"
+MAX_PAGE = 1_000_000
 
 
 class FilteredListState(rx.State, mixin=True):
@@ -48,7 +51,11 @@ class FilteredListState(rx.State, mixin=True):
         return value in choices
 
     def _read_query(self) -> None:
+        """The filters and the page the address names (page 1 when it names none)."""
         params = self.router.url.query_parameters
+        wanted_page = str(params.get(PAGE_PARAM, ""))
+        page = int(wanted_page) if wanted_page.isdigit() and len(wanted_page) <= 7 else 1
+        self.page = min(max(1, page), MAX_PAGE)  # type: ignore[attr-defined]
         self.search = str(params.get(SEARCH_PARAM, "")).strip()[:MAX_SEARCH]
         for name in self.FILTERS:  # in order: a default may depend on an earlier filter
             wanted = str(params.get(name, ""))
@@ -71,8 +78,18 @@ class FilteredListState(rx.State, mixin=True):
         )
         return params
 
-    def _show_query(self):
+    def _show_page(self, page: int):
+        """Page through the list by address too, so a reload stays on the page."""
         params = self._query_params()
+        if page > 1:
+            params[PAGE_PARAM] = str(min(page, MAX_PAGE))
+        return self._go(params)
+
+    def _show_query(self):
+        """New filters start from the first page."""
+        return self._go(self._query_params())
+
+    def _go(self, params: dict[str, str]):
         path = self.router.url.path
         return rx.redirect(f"{path}?{urlencode(params)}" if params else path, replace=True)
 

@@ -226,25 +226,27 @@ class PagedState(rx.State, mixin=True):
     def _refresh(self):
         raise NotImplementedError
 
+    def _show_page(self, page: int):
+        """Show ``page``: here, by loading it; a list whose filters live in the address goes
+        there instead (``FilteredListState``)."""
+        self.page = max(1, page)
+        return self._refresh()
+
     @rx.event
     def next_page(self):
-        self.page += 1
-        return self._refresh()
+        return self._show_page(self.page + 1)
 
     @rx.event
     def previous_page(self):
-        self.page = max(1, self.page - 1)
-        return self._refresh()
+        return self._show_page(self.page - 1)
 
     @rx.event
     def first_page(self):
-        self.page = 1
-        return self._refresh()
+        return self._show_page(1)
 
     @rx.event
     def last_page(self):
-        self.page = max(1, int(self.total_pages))  # type: ignore[attr-defined]
-        return self._refresh()
+        return self._show_page(int(self.total_pages))  # type: ignore[attr-defined]
 
 
 class CreateDialogState(rx.State, mixin=True):

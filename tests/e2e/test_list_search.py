@@ -99,6 +99,11 @@ def test_search_filter_and_reload_on_the_evaluations_list(page: Page, app: Runni
     expect(page.locator(".page-indicator")).to_have_text("Page 3 of 3")
     expect(rows).to_have_count(5)
     expect(rows.last).to_contain_text("Ada Lovelace")  # the oldest
+    page.reload()  # the page number is in the address too
+    expect(page.locator(".page-indicator")).to_have_text("Page 3 of 3")
+    page.locator(".page-previous").click()
+    expect(page.locator(".page-indicator")).to_have_text("Page 2 of 3")
+    expect(page).to_have_url(re.compile(r"\?page=2$"))
 
     search = page.locator("#evaluation-search")
     search.fill("LOVELACE")

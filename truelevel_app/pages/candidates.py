@@ -117,7 +117,6 @@ class CandidatesState(FilteredListState, PagedState, AuthState):
     @rx.event
     def load(self):
         self._read_query()
-        self.page = 1
         return self._refresh()
 
 

@@ -257,7 +257,6 @@ class EvaluationsState(FilteredListState, PagedState, AuthState):
         wanted = self.router.url.query_parameters.get("tab", ALL_TAB)
         self.tab = QUEUE_TAB if wanted == QUEUE_TAB else ALL_TAB
         self._read_query()
-        self.page = 1
         return self._refresh()
 
     @rx.event

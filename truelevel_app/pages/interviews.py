@@ -186,7 +186,6 @@ class InterviewsState(FilteredListState, PagedState, AuthState):
     @rx.event
     def load(self):
         self._read_query()
-        self.page = 1
         self.upload_error = ""
         self.uploading = False
         self.upload_percent = 0
