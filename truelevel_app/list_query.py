@@ -17,8 +17,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from backend.services.assessments import list_assessments
+from backend.services.search_words import clean_search
 
-MAX_SEARCH = 200
 MAX_ID = 64
 # The value of a select that does not filter (Radix selects cannot hold an empty value).
 ANY = "any"
@@ -56,7 +56,7 @@ class FilteredListState(rx.State, mixin=True):
         wanted_page = str(params.get(PAGE_PARAM, ""))
         page = int(wanted_page) if wanted_page.isdigit() and len(wanted_page) <= 7 else 1
         self.page = min(max(1, page), MAX_PAGE)  # type: ignore[attr-defined]
-        self.search = str(params.get(SEARCH_PARAM, "")).strip()[:MAX_SEARCH]
+        self.search = clean_search(str(params.get(SEARCH_PARAM, "")))
         for name in self.FILTERS:  # in order: a default may depend on an earlier filter
             wanted = str(params.get(name, ""))
             setattr(self, name, wanted if self._allowed(name, wanted) else self._defaults()[name])
@@ -95,7 +95,7 @@ class FilteredListState(rx.State, mixin=True):
 
     @rx.event
     def search_for(self, form: dict):
-        self.search = str(form.get("search", "")).strip()[:MAX_SEARCH]
+        self.search = clean_search(str(form.get("search", "")))
         return self._show_query()
 
     @rx.event

@@ -65,6 +65,7 @@ from backend.services import webhook_adapter
 from backend.services.evaluations import queries, review, submission
 from backend.services.evaluations import search as search_module
 from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
+from backend.services.search_words import MAX_SEARCH
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
 UploadPrincipal = Annotated[Principal, Depends(require_scope_or_candidate(ApiScope.evaluations))]
@@ -190,7 +191,8 @@ def list_evaluations(
     search: Annotated[
         str | None,
         Query(
-            max_length=search_module.MAX_SEARCH,
+            max_length=MAX_SEARCH,
+            pattern=r"^[^\x00]*$",
             description="in the candidate's name, email and reference, any case",
         ),
     ] = None,

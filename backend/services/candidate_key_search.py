@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import String, and_, case, cast, func, or_
+from sqlalchemy import String, and_, case, cast, func
 from sqlmodel import Session, col, select
 
 from backend.models.assessments import (
@@ -25,8 +25,7 @@ from backend.models.assessments import (
     SessionStatus,
 )
 from backend.models.base import utcnow
-
-MAX_SEARCH = 200
+from backend.services.search_words import SearchWords, contains_words
 
 
 class CandidateKeySort(StrEnum):
@@ -41,7 +40,7 @@ class CandidateKeyFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    search: str | None = Field(default=None, max_length=MAX_SEARCH)
+    search: SearchWords | None = None
     assessment_id: str | None = Field(default=None, max_length=64)
     status: KeyStatus | None = None
     sort: CandidateKeySort = CandidateKeySort.newest
@@ -110,19 +109,14 @@ def find_candidate_keys(
         conditions.append(col(CandidateKey.assessment_id) == where.assessment_id)
     if where.status:
         conditions.append(key_status_sql(utcnow()) == where.status.value)
-    words = (where.search or "").strip()
-    if words:
-        conditions.append(
-            or_(
-                col(CandidateKey.key).icontains(words, autoescape=True),
-                func.coalesce(col(CandidateKey.candidate_name), "").icontains(
-                    words, autoescape=True
-                ),
-                func.coalesce(col(CandidateKey.candidate_email), "").icontains(
-                    words, autoescape=True
-                ),
-            )
-        )
+    found = contains_words(
+        where.search,
+        col(CandidateKey.key),
+        col(CandidateKey.candidate_name),
+        col(CandidateKey.candidate_email),
+    )
+    if found is not None:
+        conditions.append(found)
 
     def live(statement: Any) -> Any:
         joined = statement.join(Assessment, col(Assessment.id) == col(CandidateKey.assessment_id))

@@ -234,6 +234,9 @@ def test_search_finds_name_email_and_reference_in_any_case(db, dataset):
     ids, total = _page(db, dataset, EvaluationFilter(search=session_linked.name))
     assert ids == [session_linked.id]
 
+    # A NUL (which PostgreSQL refuses in text) is dropped, surrounding spaces too.
+    assert _page(db, dataset, EvaluationFilter(search=" gra\x00ce "))[1] == len(by_name)
+
     # Wildcards are plain characters.
     assert _page(db, dataset, EvaluationFilter(search="%"))[1] == 0
     assert _page(db, dataset, EvaluationFilter(search="_"))[1] == 0

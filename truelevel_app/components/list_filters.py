@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import Var
 
+from backend.services.search_words import MAX_SEARCH
 from truelevel_app.list_query import ANY, FilteredListState
 
 
@@ -24,7 +25,7 @@ def search_box(state: type[FilteredListState], *, placeholder: str, id: str) -> 
                 placeholder=placeholder,
                 type="search",
                 aria_label=placeholder,
-                max_length=200,
+                max_length=MAX_SEARCH,
                 id=id,
                 width="100%",
             ),

@@ -20,7 +20,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -28,8 +28,7 @@ from backend.models.assessments import CandidateKey, CandidateSession, TargetLev
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.errors import InvalidInput
 from backend.services.evaluations.queries import DEFAULT_LIMIT, MAX_LIMIT
-
-MAX_SEARCH = 200
+from backend.services.search_words import SearchWords, clean_search, contains_words
 
 
 class EvaluationSort(StrEnum):
@@ -55,7 +54,7 @@ class EvaluationFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    search: str | None = Field(default=None, max_length=MAX_SEARCH)
+    search: SearchWords | None = None
     status: EvaluationStatus | None = None
     stage: EvaluationStage | None = None
     candidate_ref: str | None = Field(default=None, max_length=255)
@@ -163,15 +162,11 @@ def _conditions(org_id: str, where: EvaluationFilter) -> list[Any]:
         conditions.append(_risk_flag_count() > 0)
     if where.needs_attention:
         conditions.append(col(Evaluation.attention).is_not(None))
-    words = (where.search or "").strip()
-    if words:
-        conditions.append(
-            or_(
-                col(Evaluation.candidate_ref).icontains(words, autoescape=True),
-                func.coalesce(_candidate_name(), "").icontains(words, autoescape=True),
-                func.coalesce(_candidate_email(), "").icontains(words, autoescape=True),
-            )
-        )
+    found = contains_words(
+        where.search, col(Evaluation.candidate_ref), _candidate_name(), _candidate_email()
+    )
+    if found is not None:
+        conditions.append(found)
     return conditions
 
 
@@ -205,7 +200,7 @@ def find_evaluations(
     where = where or EvaluationFilter()
     limit = max(1, min(limit, MAX_LIMIT))
     conditions = _conditions(org_id, where)
-    needs_candidates = bool((where.search or "").strip()) or where.sort in (
+    needs_candidates = bool(clean_search(where.search)) or where.sort in (
         EvaluationSort.candidate,
         EvaluationSort.candidate_desc,
     )

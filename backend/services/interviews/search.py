@@ -12,8 +12,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, or_
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.models.interviews import (
@@ -23,8 +23,7 @@ from backend.models.interviews import (
     InterviewSource,
 )
 from backend.models.pipeline import Candidate
-
-MAX_SEARCH = 200
+from backend.services.search_words import SearchWords, clean_search, contains_words
 
 
 class InterviewSort(StrEnum):
@@ -44,7 +43,7 @@ class InterviewFilter(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    search: str | None = Field(default=None, max_length=MAX_SEARCH)
+    search: SearchWords | None = None
     status: InterviewJobStatus | None = None
     recommendation: InterviewRecommendation | None = None
     source: InterviewSource | None = None
@@ -88,15 +87,11 @@ def _conditions(org_id: str, where: InterviewFilter) -> list[Any]:
         conditions.append(col(InterviewJob.source) == where.source.value)
     if where.recommendation:
         conditions.append(current_recommendation() == where.recommendation.value)
-    words = (where.search or "").strip()
-    if words:
-        conditions.append(
-            or_(
-                col(InterviewJob.role_title).icontains(words, autoescape=True),
-                _person_name().icontains(words, autoescape=True),
-                func.coalesce(col(Candidate.email), "").icontains(words, autoescape=True),
-            )
-        )
+    found = contains_words(
+        where.search, col(InterviewJob.role_title), _person_name(), col(Candidate.email)
+    )
+    if found is not None:
+        conditions.append(found)
     return conditions
 
 
@@ -120,7 +115,7 @@ def find_interviews(
     """One page of the organisation's interview jobs matching ``where``, and the count of all."""
     where = where or InterviewFilter()
     conditions = _conditions(org_id, where)
-    people = bool((where.search or "").strip()) or where.sort == InterviewSort.candidate
+    people = bool(clean_search(where.search)) or where.sort == InterviewSort.candidate
 
     def joined(statement: Any) -> Any:
         return _with_people(statement) if people else statement

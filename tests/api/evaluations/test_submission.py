@@ -250,7 +250,8 @@ def test_list_search_recommendation_and_order(client):
     assert listed(sort="confidence") == [ids[1], ids[0], ids[2]]
     assert listed(sort="oldest") == ids
     assert listed(search="%") == []
-    for bad in ({"sort": "best"}, {"recommendation": "maybe"}, {"search": "x" * 201}):
+    bad_values = [{"sort": "best"}, {"recommendation": "maybe"}, {"search": "x" * 201}]
+    for bad in [*bad_values, {"search": "CAND\x00"}]:
         response = client.get(f"{API}/evaluations", params=bad, headers=org.headers)
         assert response.status_code == 422, bad
 
