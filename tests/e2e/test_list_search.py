@@ -23,6 +23,9 @@ LOVELACES = [  # name, the engine's recommendation
 ]
 
 
+FLAGGED = "Byron Lovelace"
+
+
 def seed_people(*, member_email: str) -> bool:
     """One assessment and ``PEOPLE`` invited candidates of the member's organisation, each with
     a scored evaluation naming their key: three Lovelaces, the rest "Candidate NN"."""
@@ -71,7 +74,7 @@ def seed_people(*, member_email: str) -> bool:
                         "recommendation": recommendation,
                         "confidence_score": 50 + i,
                         "rubric_scores": [],
-                        "risk_flags": [],
+                        "risk_flags": [{"code": "committed_secret"}] if name == FLAGGED else [],
                     },
                     created_at=start + timedelta(minutes=i),
                     estimated_completion=start + timedelta(days=1),
@@ -131,6 +134,11 @@ def test_search_filter_and_reload_on_the_evaluations_list(page: Page, app: Runni
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("Byron Lovelace")
     expect(rows.last).to_contain_text("Ada Lovelace")
+
+    _choose(page, "filter-flags", "Risk flags raised")
+    expect(count).to_have_text("1 evaluation")
+    expect(rows.first).to_contain_text(FLAGGED)
+    expect(rows.first.locator(".risk-flags")).to_have_text("1")
 
     page.locator("#clear-filters").click()
     expect(count).to_have_text(f"{PEOPLE} evaluations")

@@ -120,6 +120,9 @@ class EvaluationRow(TypedDict):
     recommendation_label: str
     # "Proposal": an automated reject no reviewer has confirmed.
     proposal: bool
+    # Risk flags the engine raised, and whether a later submission asks for another look.
+    flags: int
+    needs_attention: bool
     created: str
 
 
@@ -149,6 +152,8 @@ def evaluation_row(evaluation: Evaluation, candidate: CandidateName) -> Evaluati
         recommendation=recommendation,
         recommendation_label=recommendation_label(recommendation),
         proposal=is_rejection(recommendation) and not finalised,
+        flags=len((evaluation.automated_result or {}).get("risk_flags") or []),
+        needs_attention=bool(evaluation.attention),
         created=when(evaluation.created_at),
     )
 
@@ -317,6 +322,28 @@ def _filters() -> rx.Component:
     )
 
 
+def _marks(row) -> rx.Component:
+    """What asks for a reviewer's eye: risk flags, and "look again" after a later match."""
+    return rx.hstack(
+        rx.cond(
+            row["flags"] > 0,
+            rx.badge(
+                rx.icon("flag", size=12),
+                row["flags"].to(str),
+                color_scheme="red",
+                variant="soft",
+                title="Risk flags raised by the engine",
+                class_name="risk-flags",
+            ),
+        ),
+        rx.cond(
+            row["needs_attention"],
+            rx.badge("Look again", color_scheme="amber", variant="soft", class_name="look-again"),
+        ),
+        spacing="1",
+    )
+
+
 def _row_view(row) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
@@ -359,6 +386,7 @@ def _row_view(row) -> rx.Component:
                 rx.text("—", color_scheme="gray"),
             ),
         ),
+        rx.table.cell(_marks(row)),
         rx.table.cell(row["created"], white_space="nowrap"),
         class_name="evaluation-row",
     )
@@ -392,7 +420,16 @@ def evaluations_page() -> rx.Component:
         paged_table(
             EvaluationsState,
             noun="evaluations",
-            columns=["Candidate", "Role", "Level", "Status", "Stage", "Recommendation", "Created"],
+            columns=[
+                "Candidate",
+                "Role",
+                "Level",
+                "Status",
+                "Stage",
+                "Recommendation",
+                "Flags",
+                "Created",
+            ],
             render_row=_row_view,
             empty_title=rx.cond(
                 EvaluationsState.filtered,
