@@ -145,6 +145,12 @@ def test_search_filter_and_reload_on_the_evaluations_list(page: Page, app: Runni
     expect(search).to_have_value("")
     expect(page).to_have_url(re.compile(r"/evaluations/?$"))
 
+    _choose(page, "filter-since", "Last 7 days")
+    expect(count).to_have_text(f"{PEOPLE} evaluations")  # all submitted in the last two days
+    _choose(page, "filter-level", "Senior")  # all are mid-level
+    expect(page.get_by_text("No evaluations match these filters")).to_be_visible()
+    expect(rows).to_have_count(0)
+
 
 def test_search_and_status_on_the_candidates_list(page: Page, app: RunningApp):
     account = sign_up(page)

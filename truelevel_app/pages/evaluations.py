@@ -4,12 +4,14 @@ waiting candidate is reviewed next)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar, TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
-from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
+from backend.models.base import utcnow
+from backend.models.evaluations import LEVELS, Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.candidate_names import CandidateName, evaluation_candidates
 from backend.services.evaluations.review import REVIEW_QUEUE
 from backend.services.evaluations.search import (
@@ -161,6 +163,14 @@ def evaluation_row(evaluation: Evaluation, candidate: CandidateName) -> Evaluati
 # Filters in the address bar (``?q=…&status=…``); the first choice of each is the default.
 STATUS_CHOICES = (ANY, *[s.value for s in EvaluationStatus])
 RECOMMENDATION_CHOICES = (ANY, *[r.value for r in RecommendationFilter])
+LEVEL_CHOICES = (ANY, *LEVELS)
+# Submitted within the last N days.
+SINCE_DAYS: dict[str, int] = {"7d": 7, "30d": 30, "90d": 90}
+SINCE_LABELS: dict[str, str] = {
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "90d": "Last 90 days",
+}
 FLAGGED, NEEDS_ATTENTION = "flagged", "attention"
 FLAG_CHOICES = (ANY, FLAGGED, NEEDS_ATTENTION)
 SORT_LABELS: dict[str, str] = {
@@ -177,6 +187,8 @@ class EvaluationsState(FilteredListState, PagedState, AuthState):
         "status": STATUS_CHOICES,
         "recommendation": RECOMMENDATION_CHOICES,
         "flags": FLAG_CHOICES,
+        "level": LEVEL_CHOICES,
+        "since": (ANY, *SINCE_DAYS),
         "assessment": None,
         "sort": tuple(s.value for s in EvaluationSort),
     }
@@ -186,6 +198,8 @@ class EvaluationsState(FilteredListState, PagedState, AuthState):
     status: str = ANY
     recommendation: str = ANY
     flags: str = ANY
+    level: str = ANY
+    since: str = ANY
     assessment: str = ANY
     sort: str = EvaluationSort.newest.value
     assessments: rx.Field[list[dict[str, str]]] = rx.field(default_factory=list)
@@ -212,6 +226,12 @@ class EvaluationsState(FilteredListState, PagedState, AuthState):
                 None if self.recommendation == ANY else RecommendationFilter(self.recommendation)
             ),
             assessment_id=None if self.assessment == ANY else self.assessment,
+            target_level=None if self.level == ANY else self.level,
+            created_from=(
+                utcnow() - timedelta(days=SINCE_DAYS[self.since])
+                if self.since in SINCE_DAYS
+                else None
+            ),
             flagged=self.flags == FLAGGED,
             needs_attention=self.flags == NEEDS_ATTENTION,
             sort=EvaluationSort(self.sort),
@@ -315,6 +335,20 @@ def _filters() -> rx.Component:
             items=[any_of("Any assessment")],
             dynamic=state.assessments,
             id="filter-assessment",
+        ),
+        filter_select(
+            state,
+            "level",
+            label="Level",
+            items=[any_of("Any level"), *[(level, level.capitalize()) for level in LEVELS]],
+            id="filter-level",
+        ),
+        filter_select(
+            state,
+            "since",
+            label="Submitted",
+            items=[any_of("Any time"), *SINCE_LABELS.items()],
+            id="filter-since",
         ),
         filter_select(
             state, "sort", label="Order", items=list(SORT_LABELS.items()), id="sort-evaluations"
