@@ -169,13 +169,13 @@ def test_search_and_status_on_the_candidates_list(page: Page, app: RunningApp):
 
     page.locator("#clear-filters").click()
     expect(count).to_have_text(f"{PEOPLE} candidate keys")
-    _choose(page, "filter-key-status", "Invited, not started")
+    _choose(page, "filter-key-status", "pending")
     expect(count).to_have_text(f"{PEOPLE} candidate keys")
-    _choose(page, "filter-key-status", "Submitted")
+    _choose(page, "filter-key-status", "completed")
     expect(count).to_have_count(0)  # nothing to page through
     expect(page.get_by_text("No candidates match these filters")).to_be_visible()
     page.reload()
-    expect(page.locator("#filter-key-status")).to_have_text("Submitted")
+    expect(page.locator("#filter-key-status")).to_have_text("completed")
     expect(page.get_by_text("No candidates match these filters")).to_be_visible()
 
 

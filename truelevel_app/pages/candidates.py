@@ -47,13 +47,8 @@ def _row(item: dict) -> CandidateKeyRow:
     )
 
 
-STATUS_LABELS: dict[str, str] = {
-    KeyStatus.pending: "Invited, not started",
-    KeyStatus.active: "Working on it",
-    KeyStatus.completed: "Submitted",
-    KeyStatus.expired: "Expired",
-    KeyStatus.hired: "Hired",
-}
+# The words the Status column shows.
+STATUS_LABELS: dict[str, str] = {s.value: s.value for s in KeyStatus}
 SORT_LABELS: dict[str, str] = {
     CandidateKeySort.newest: "Newest first",
     CandidateKeySort.oldest: "Oldest first",
