@@ -49,3 +49,16 @@ def make_key(org: OrgHandle, scope: str) -> str:
     with session_scope() as session:
         _, raw = create_api_key(session, org_id=org.org_id, scope=scope, name=f"{scope} key")
         return raw
+
+
+def remove_organisations_rows(org_ids: list[str], tables: list[type]) -> None:
+    """Delete the rows of ``tables`` (in that order, dependants first) that belong to
+    ``org_ids``: what a test that bulk-loads thousands of rows leaves behind."""
+    from sqlalchemy import delete
+
+    from backend.db import session_scope
+
+    with session_scope() as session:
+        for table in tables:
+            session.execute(delete(table).where(table.org_id.in_(org_ids)))  # type: ignore[attr-defined]
+        session.commit()

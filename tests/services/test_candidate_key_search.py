@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,7 +20,7 @@ from backend.models.base import utcnow
 from backend.services.candidate_key_search import CandidateKeyFilter, CandidateKeySort
 from backend.services.candidate_keys import list_candidate_keys
 from backend.services.candidate_names import display_name
-from tests.helpers import make_org
+from tests.helpers import make_org, remove_organisations_rows
 
 COUNT = 10_000
 # Key i's state: (session status or None, its deadline passed, the key expired).
@@ -55,6 +56,10 @@ class Dataset:
     org_id: str
     made: list[Made]
     assessments: list[str]
+
+    @property
+    def org_ids(self) -> list[str]:
+        return [self.org_id]
 
 
 def seed_candidate_keys() -> Dataset:
@@ -134,8 +139,12 @@ def seed_candidate_keys() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return seed_candidate_keys()
+def dataset() -> Iterator[Dataset]:
+    made = seed_candidate_keys()
+    yield made
+    # Leave the shared test database as it was: other tests count queued work across
+    # organisations, and workers' tests claim it.
+    remove_organisations_rows(made.org_ids, [CandidateSession, CandidateKey, Assessment])
 
 
 def _page(db, dataset: Dataset, where: CandidateKeyFilter, *, offset: int = 0):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -25,7 +26,7 @@ from backend.services.evaluations.search import (
     RecommendationFilter,
     find_evaluations,
 )
-from tests.helpers import make_org
+from tests.helpers import make_org, remove_organisations_rows
 
 COUNT = 10_000
 FIRST_NAMES = ["Ada", "Grace", "Alan", "Barbara", "Edsger", "Margaret", "Donald", "Frances"]
@@ -76,6 +77,7 @@ def _spec(i: int) -> dict:
 class Dataset:
     org_id: str
     made: list[Made]
+    org_ids: list[str]  # this one's and another's, whose rows must never show
 
 
 def seed_evaluations() -> Dataset:
@@ -171,12 +173,18 @@ def seed_evaluations() -> Dataset:
         session.commit()
         _analyse(session)
         print(f"\ninserted {COUNT} evaluations in {time.perf_counter() - started:.2f} s")
-    return Dataset(org.org_id, made)
+    return Dataset(org.org_id, made, [org.org_id, other.org_id])
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return seed_evaluations()
+def dataset() -> Iterator[Dataset]:
+    made = seed_evaluations()
+    yield made
+    # Leave the shared test database as it was: other tests count queued work across
+    # organisations, and workers' tests claim it.
+    remove_organisations_rows(
+        made.org_ids, [Evaluation, CandidateSession, CandidateKey, Assessment]
+    )
 
 
 def _analyse(session) -> None:

@@ -6,6 +6,7 @@ TRUELEVEL_TEST_DATABASE_URL points at one; page query times are printed (``-s``)
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from backend.models.interviews import InterviewCall, InterviewJob
 from backend.models.pipeline import Application, Candidate, Job
 from backend.services.interviews.jobs import list_jobs
 from backend.services.interviews.search import InterviewFilter, InterviewSort, find_interviews
-from tests.helpers import make_org
+from tests.helpers import make_org, remove_organisations_rows
 
 COUNT = 10_000
 ROLES = ["Backend Engineer", "Data Scientist", "Site Reliability Engineer"]
@@ -45,6 +46,10 @@ class Made:
 class Dataset:
     org_id: str
     made: list[Made]
+
+    @property
+    def org_ids(self) -> list[str]:
+        return [self.org_id]
 
 
 def seed_interviews() -> Dataset:
@@ -127,8 +132,14 @@ def seed_interviews() -> Dataset:
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return seed_interviews()
+def dataset() -> Iterator[Dataset]:
+    made = seed_interviews()
+    yield made
+    # Leave the shared test database as it was: other tests count queued work across
+    # organisations, and workers' tests claim it.
+    remove_organisations_rows(
+        made.org_ids, [InterviewJob, InterviewCall, Application, Candidate, Job]
+    )
 
 
 def _page(db, dataset: Dataset, where: InterviewFilter, *, offset: int = 0):
