@@ -151,7 +151,7 @@ RULES: tuple[Rule, ...] = (
          "One file holds {value} lines: responsibilities are not separated."),
     # Reasoning and Trade-offs: the candidate's own explanation and how the work was broken down.
     Rule("reasoning", "documentation", "has_readme", "==", False, -1.5,
-         "No README: nothing explains the approach or how to run it."),
+         "No README about this code: nothing explains the approach or how to run it."),
     Rule("reasoning", "documentation", "readme_words", "<", 80, -0.5,
          "The README is very short ({value} words).",
          requires=(("documentation", "has_readme", True),)),

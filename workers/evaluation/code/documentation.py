@@ -202,9 +202,15 @@ def analyse(root: Path) -> AnalyserReport:
         if b.heading and _TRADEOFF_HEADING.search(b.text) and d.relative in grounded_files
     ]
     documented, units = _docstring_counts(files)
+    # A README counts when it is about this code: it names something in it or says how to run
+    # it. Stock text pasted into one (or as one) is not documentation of the work.
+    about_code = readme is not None and (
+        _setup_evidence(readme) is not None
+        or any(is_grounded(sentence, names) for _, sentence in sentences(readme))
+    )
     signals: dict[str, float | int | str | bool | None] = {
-        "has_readme": readme is not None,
-        "readme_words": readme.words if readme else 0,
+        "has_readme": about_code,
+        "readme_words": readme.words if readme and about_code else 0,
         "has_setup_instructions": setup_evidence is not None,
         "has_tradeoffs_section": bool(tradeoff_headings),
         "tradeoff_statements": len(statements),
@@ -213,6 +219,7 @@ def analyse(root: Path) -> AnalyserReport:
     report = AnalyserReport(name=REPORT_NAME, signals=signals)
     report.observations += _observations(
         readme,
+        about_code,
         documents,
         len(files),
         setup_evidence,
@@ -310,6 +317,7 @@ def _searched(documents: list[Document]) -> str:
 
 def _observations(
     readme: Document | None,
+    about_code: bool,
     documents: list[Document],
     file_count: int,
     setup: Evidence | None,
@@ -328,6 +336,12 @@ def _observations(
             f"of the submission ({file_count:,} file{'s' if file_count != 1 else ''})",
         )
         found.append(Observation(REASONING, "The submission has no README.", -1, (searched,)))
+    elif not about_code:
+        text = (
+            f"{readme.relative} names nothing in the code and gives no way to run it: it does "
+            "not count as documentation of this work."
+        )
+        found.append(Observation(REASONING, text, -1, (Evidence("file", readme.relative),)))
     else:
         polarity = 1 if readme.words >= 150 else 0
         text = f"{readme.relative} has {readme.words:,} words."

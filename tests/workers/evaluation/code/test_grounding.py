@@ -42,3 +42,17 @@ def test_reasons_that_name_the_code_count(tmp_path: Path) -> None:
 
     assert signals["tradeoff_statements"] == 3
     assert signals["has_tradeoffs_section"] is True
+
+
+def test_a_readme_of_stock_text_is_no_readme(tmp_path: Path) -> None:
+    # Pasting prose into a missing or empty README used to lift Reasoning by 1.5 points.
+    stock = documentation.analyse(write(tmp_path / "stock", {**CODE, "README.md": STOCK * 4}))
+    about = documentation.analyse(write(tmp_path / "about", {**CODE, "README.md": SPECIFIC}))
+    run_only = documentation.analyse(
+        write(tmp_path / "run", {**CODE, "README.md": "# App\n\n    pip install -e .\n"})
+    )
+
+    assert (stock.signals["has_readme"], stock.signals["readme_words"]) == (False, 0)
+    assert any("names nothing in the code" in o.text for o in stock.observations)
+    assert about.signals["has_readme"] is True and about.signals["readme_words"] > 0
+    assert run_only.signals["has_readme"] is True
