@@ -298,14 +298,10 @@ def to_analyser_report(
 def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
     tools = python_test_tools()
     prepared = dependencies.prepare_python(root, settings)
-    if prepared.status == "failed":
-        return TestRunReport(
-            language="python",
-            status="dependencies_not_installed",
-            command="not run: could not install the project's dependencies",
-            test_files=files,
-            dependencies=prepared,
-        )
+    # When the install fails the suite still runs, without the dependencies: tests that need
+    # them stop at their imports and the run is reported as not installed (below), while tests
+    # that need nothing (assert 1 + 1 == 2 beside an uninstallable requirement) are scored as
+    # what they are, not as "could not be run here".
     site = (prepared.site,) if prepared.site is not None else ()
     argv, shown = python_suite.command(root, files, prepared.pytest_plugins)
     result = _sandboxed(
@@ -325,6 +321,8 @@ def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestR
     coverage = python_suite.coverage_figures(result.files.get(python_suite.COVERAGE, ""))
     missing = python_suite.missing_dependencies(root, result.stdout_tail + result.stderr_tail)
     report = replace(report, coverage=coverage, dependencies=prepared)
+    if missing is not None and prepared.status == "failed":
+        return replace(report, status="dependencies_not_installed", missing=missing)
     if missing is not None:
         return replace(report, status="dependencies_missing", missing=missing)
     return report

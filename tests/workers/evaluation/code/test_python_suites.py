@@ -372,7 +372,8 @@ def test_a_dependency_that_cannot_be_installed_is_said_and_not_scored_as_failing
         {
             "requirements.txt": "truelevel-no-such-package-zz==1.0\n",
             "pricing.py": PRICING,
-            "tests/test_pricing.py": "from pricing import total\n\n"
+            "tests/test_pricing.py": "import truelevel_no_such_package_zz\n"
+            "from pricing import total\n\n"
             "def test_total():\n    assert total([1]) == 1\n",
         },
     )
@@ -398,6 +399,33 @@ def test_a_dependency_that_cannot_be_installed_is_said_and_not_scored_as_failing
     assert not any(t.endswith("tests fail.") or "error out" in t for t in texts)
 
 
+def test_trivial_tests_beside_an_uninstallable_requirement_still_earn_nothing(
+    tmp_path: Path,
+) -> None:
+    # A failed install used to skip the run, so the suite was "found but not run" and kept
+    # Testing at 3: adding one bad requirement hid tests that assert nothing.
+    trivial = "\n".join(f"def test_{i}():\n    assert 1 + 1 == 2\n" for i in range(12))
+    root = write(
+        tmp_path / "sub",
+        {
+            "requirements.txt": "truelevel-no-such-package-zz==1.0\n",
+            "pricing.py": PRICING,
+            "tests/test_app.py": trivial,
+        },
+    )
+    report = analyse_tests(root, settings=with_data(tmp_path))
+    assert report.signals["tests_run"] is True
+    assert report.signals["tests_trivial"] is True
+    result = score(
+        {"tests": report},
+        rubric_categories=default_rubric_categories(),
+        target_level="mid",
+        calibration=default_model(),
+    )
+    (testing,) = [c for c in result["rubric_scores"] if c["signal_family"] == "testing"]
+    assert testing["score"] == 1
+
+
 def test_a_source_only_requirement_is_refused_not_built(tmp_path: Path) -> None:
     # docopt 0.6.2 exists on PyPI only as a source distribution: building it runs its setup.py.
     settings = with_data(tmp_path)
@@ -406,7 +434,7 @@ def test_a_source_only_requirement_is_refused_not_built(tmp_path: Path) -> None:
         {
             "setup.cfg": "[metadata]\nname = cli\n\n[options]\ninstall_requires =\n"
             "    docopt==0.6.2\n",
-            "cli.py": "def main():\n    return 0\n",
+            "cli.py": "import docopt\n\n\ndef main():\n    return 0\n",
             "test_cli.py": "from cli import main\n\ndef test_main():\n    assert main() == 0\n",
         },
     )
