@@ -126,6 +126,12 @@ class Settings(BaseSettings):
     evaluation_max_unpacked_mb: int = 500
     evaluation_max_files: int = 20_000
     evaluation_max_compression_ratio: int = 100
+    # How much of a submission's git history the analysers read: the newest commits up to this
+    # many, and at most this much diff or time for the secrets in the lines they added (a
+    # take-home has tens of commits; the report says when a longer history was cut).
+    evaluation_history_max_commits: int = Field(default=1000, ge=1)
+    evaluation_history_max_mb: int = Field(default=64, ge=1)
+    evaluation_history_budget_s: int = Field(default=60, ge=1)
     # Deepest folder nesting a zip may hold (refused as zip_too_deep before anything is unpacked).
     evaluation_max_zip_depth: int = Field(default=64, ge=1, le=1000)
     # Uploaded zips no evaluation named are deleted this many days after the upload.

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, NamedTuple
@@ -215,17 +215,83 @@ _NUMSTAT = re.compile(r"\n?(\d+|-)\t(\d+|-)\t(.*)", re.DOTALL)
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # sha1 or sha256 repositories
 
 
-def commit_log(repo: Path) -> list[Commit]:
-    """Every commit reachable from HEAD, oldest first, with the files each touched and its line
-    counts (binary files count as touched with no lines)."""
+@dataclass(frozen=True)
+class HistoryLimits:
+    """How much of a history the analysers read: the newest ``max_commits`` commits, and no more
+    than ``max_bytes`` of diff or ``time_budget_s`` seconds for the added lines. A take-home has
+    tens of commits; a real project's 20,000 would otherwise take minutes to read."""
+
+    max_commits: int = 1000
+    max_bytes: int = 64 * 1024 * 1024
+    time_budget_s: float = 60.0
+
+    @classmethod
+    def from_settings(cls) -> HistoryLimits:
+        from backend.settings import get_settings
+
+        settings = get_settings()
+        return cls(
+            max_commits=settings.evaluation_history_max_commits,
+            max_bytes=settings.evaluation_history_max_mb * 1024 * 1024,
+            time_budget_s=float(settings.evaluation_history_budget_s),
+        )
+
+
+HistoryCut = Literal["", "commits", "bytes", "time"]
+
+
+@dataclass(frozen=True)
+class HistoryWindow:
+    """Which part of a history was read: the newest ``commits_read`` of ``commits_total``
+    commits, and what stopped the reading before the oldest one (``cut``; "" when none did)."""
+
+    commits_read: int
+    commits_total: int
+    cut: HistoryCut = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.commits_read >= self.commits_total
+
+    def describe(self) -> str:
+        """ "12 commits", or "the newest 1,000 of 22,413 commits" when the window is cut."""
+        if self.complete:
+            return f"{self.commits_total:,} commit{'s' if self.commits_total != 1 else ''}"
+        return f"the newest {self.commits_read:,} of {self.commits_total:,} commits"
+
+    def cut_reason(self) -> str:
+        """Why the window stops before the oldest commit ("" when it does not)."""
+        if self.complete:
+            return ""
+        return {
+            "commits": "the cap on commits read",
+            "bytes": "the cap on diff bytes read",
+            "time": "the time budget",
+        }.get(self.cut, "the scan's limits")
+
+
+def commit_count(repo: Path) -> int:
+    """How many commits are reachable from HEAD (0 without any)."""
+    if not has_commits(repo):
+        return 0
+    counted = _git_in(repo, "rev-list", "--count", "HEAD").stdout.strip()
+    return int(counted) if counted.isdigit() else 0
+
+
+def commit_log(repo: Path, *, max_commits: int | None = None) -> list[Commit]:
+    """The commits reachable from HEAD (the newest ``max_commits`` of them when given), oldest
+    first, with the files each touched and its line counts (binary files count as touched with
+    no lines)."""
     if not has_commits(repo):
         return []
     # NUL separates everything: it is the one byte git never prints inside a name, a message
-    # or (with -z) a path, whatever the candidate put in them.
+    # or (with -z) a path, whatever the candidate put in them. Newest first, so that git stops
+    # after the cap instead of walking the whole history first (as --reverse does).
+    limit = [f"--max-count={max_commits}"] if max_commits is not None else []
     out = _git_in(
         repo,
         "log",
-        "--reverse",
+        *limit,
         "--no-renames",
         "--numstat",
         "-z",
@@ -266,11 +332,12 @@ def commit_log(repo: Path) -> list[Commit]:
                 deletions=deletions,
             )
         )
+    commits.reverse()
     return commits
 
 
 class AddedLines(NamedTuple):
-    """The lines one commit added to one file."""
+    """The lines one commit added to one file (those the reader asked to keep)."""
 
     sha: str
     subject: str
@@ -278,65 +345,160 @@ class AddedLines(NamedTuple):
     lines: list[tuple[int, str]]  # (line number in the new file, text), in order
 
 
+@dataclass(frozen=True)
+class AddedHistory:
+    """The lines the commits of a window added, oldest commit first, and the window itself."""
+
+    added: list[AddedLines]
+    window: HistoryWindow
+
+
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+_NO_HISTORY = AddedHistory([], HistoryWindow(0, 0))
 
 
-def added_lines_by_commit(repo: Path, *, skip_dirs: Collection[str] = ()) -> list[AddedLines]:
-    """The lines every commit reachable from HEAD added, per file, oldest commit first; files
-    with a folder named in ``skip_dirs`` anywhere in their path are left out (and never held in
-    memory). Empty when the repository has no commits or git cannot read the history.
+def added_lines_by_commit(
+    repo: Path,
+    *,
+    skip_dirs: Collection[str] = (),
+    keep_line: Callable[[str], object] | None = None,
+    max_lines_per_file: int | None = None,
+    limits: HistoryLimits | None = None,
+) -> AddedHistory:
+    """The lines the newest commits reachable from HEAD added, per file, oldest commit first.
+
+    git's output is read as it comes, newest commit first, and only what the caller needs is
+    held in memory: lines ``keep_line`` accepts (all when None), in files with no folder named
+    in ``skip_dirs`` anywhere in their path, and to which the commit added at most
+    ``max_lines_per_file`` lines (more is a bundle or a data dump, not something typed).
+    Reading stops at ``limits`` (commits, then bytes of diff or seconds; a commit cut halfway is
+    left out whole), and the window says how much was read. Empty when the repository has no
+    commits or git cannot read the history.
 
     Everything a repository's own configuration could turn on for ``log -p`` is switched off
     (external diff drivers, text conversion, signatures, relative paths, prefixes).
     """
-    if not has_commits(repo):
-        return []
+    limits = limits or HistoryLimits()
     try:
-        out = _git_in(
-            repo,
-            "log",
-            "--reverse",
-            "-p",
-            "--unified=0",
-            "--no-renames",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--no-show-signature",
-            "--no-relative",
-            "--src-prefix=a/",
-            "--dst-prefix=b/",
-            "--encoding=UTF-8",
-            "--format=\x1e%H\x1f%s",
-            "HEAD",
-        ).stdout
+        total = commit_count(repo)
     except (OSError, subprocess.SubprocessError):
-        return []
+        return _NO_HISTORY
+    if total == 0:
+        return _NO_HISTORY
     skipped = frozenset(skip_dirs)
-    result: list[AddedLines] = []
-    sha = subject = ""
-    added: list[tuple[int, str]] | None = None
-    next_line = 0
-    in_hunk = False
-    for raw in out.split("\n"):
+    reader = _PatchReader(skipped, keep_line, max_lines_per_file)
+    deadline = time.monotonic() + limits.time_budget_s
+    read_bytes = 0
+    cut: HistoryCut = "commits" if total > limits.max_commits else ""
+    with (
+        tempfile.TemporaryDirectory(prefix="truelevel-git-home-") as home,
+        subprocess.Popen(
+            _git_argv(
+                repo,
+                "log",
+                f"--max-count={limits.max_commits}",
+                "-p",
+                "--unified=0",
+                "--no-renames",
+                "--no-color",
+                "--no-ext-diff",
+                "--no-textconv",
+                "--no-show-signature",
+                "--no-relative",
+                "--src-prefix=a/",
+                "--dst-prefix=b/",
+                "--encoding=UTF-8",
+                "--format=\x1e%H\x1f%s",
+                "HEAD",
+            ),
+            env=_clean_environment(Path(home)),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        ) as process,
+    ):
+        assert process.stdout is not None
+        stopped = False
+        for raw in process.stdout:
+            read_bytes += len(raw)
+            if read_bytes > limits.max_bytes or time.monotonic() > deadline:
+                cut = "bytes" if read_bytes > limits.max_bytes else "time"
+                stopped = True
+                break
+            reader.feed(raw.decode("utf-8", "replace").removesuffix("\n"))
+        if stopped:
+            process.kill()
+        process.wait()
+    if process.returncode != 0 and not stopped:
+        return _NO_HISTORY
+    commits = reader.finish(complete=not stopped)
+    window = HistoryWindow(len(commits), total, cut if len(commits) < total else "")
+    commits.reverse()
+    return AddedHistory([entry for files in commits for entry in files if entry.lines], window)
+
+
+class _PatchReader:
+    """Parses ``git log -p --unified=0`` one line at a time into the lines each commit added."""
+
+    def __init__(
+        self,
+        skipped: frozenset[str],
+        keep_line: Callable[[str], object] | None,
+        max_lines_per_file: int | None,
+    ) -> None:
+        self._skipped = skipped
+        self._keep = keep_line
+        self._max_lines = max_lines_per_file
+        self.commits: list[list[AddedLines]] = []  # newest first, as git prints them
+        self._files: list[AddedLines] | None = None  # the commit being read
+        self._sha = self._subject = ""
+        self._added: list[tuple[int, str]] | None = None  # the file being read, if kept
+        self._added_count = 0
+        self._next_line = 0
+        self._in_hunk = False
+
+    def feed(self, line: str) -> None:
         # Inside a hunk every line starts with one of these; anything else ends the hunk.
-        if in_hunk and raw[:1] in ("+", "-", " ", "\\"):
-            if raw.startswith("+") and added is not None:
-                added.append((next_line, raw[1:]))
-                next_line += 1
-            continue
-        in_hunk = False
-        if raw.startswith("\x1e"):
-            sha, _, subject = raw[1:].partition("\x1f")
-        elif raw.startswith("+++ "):
-            path = _diff_path(raw[4:])
-            added = None
-            if path is not None and not (set(PurePosixPath(path).parts[:-1]) & skipped):
-                added = []
-                result.append(AddedLines(sha, subject, path, added))
-        elif match := _HUNK.match(raw):
-            next_line, in_hunk = int(match.group(1)), True
-    return [entry for entry in result if entry.lines]
+        if self._in_hunk and line[:1] in ("+", "-", " ", "\\"):
+            if line.startswith("+") and self._added is not None:
+                self._added_count += 1
+                wanted = self._max_lines is None or self._added_count <= self._max_lines
+                if wanted and (self._keep is None or self._keep(line[1:])):
+                    self._added.append((self._next_line, line[1:]))
+                self._next_line += 1
+            return
+        self._in_hunk = False
+        if line.startswith("\x1e"):
+            self._end_file()
+            if self._files is not None:
+                self.commits.append(self._files)
+            self._sha, _, self._subject = line[1:].partition("\x1f")
+            self._files = []
+        elif line.startswith("+++ "):
+            self._end_file()
+            path = _diff_path(line[4:])
+            if path is not None and not (set(PurePosixPath(path).parts[:-1]) & self._skipped):
+                self._added = []
+                self._added_count = 0
+                assert self._files is not None
+                self._files.append(AddedLines(self._sha, self._subject, path, self._added))
+        elif match := _HUNK.match(line):
+            self._next_line, self._in_hunk = int(match.group(1)), True
+
+    def _end_file(self) -> None:
+        """Forget the file just read when the commit added too many lines to it."""
+        if self._added is not None and self._max_lines is not None:
+            if self._added_count > self._max_lines and self._files:
+                self._files.pop()
+        self._added = None
+
+    def finish(self, *, complete: bool) -> list[list[AddedLines]]:
+        """The commits read, newest first; the one being read only when git printed it all."""
+        self._end_file()
+        if complete and self._files is not None:
+            self.commits.append(self._files)
+        self._files = None
+        return self.commits
 
 
 def _diff_path(header: str) -> str | None:
@@ -351,21 +513,26 @@ def _diff_path(header: str) -> str | None:
     return header[2:] if header.startswith("b/") else None
 
 
+def _git_argv(repo: Path, *args: str) -> list[str]:
+    """A read-only git command line inside a cloned repository, with the same clean set-up."""
+    return [
+        GIT,
+        *_safety_options(allow_file_protocol=False),
+        "-c",
+        f"safe.directory={Path(repo).resolve()}",
+        "-c",
+        "core.quotePath=false",
+        "-C",
+        str(repo),
+        *args,
+    ]
+
+
 def _git_in(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a read-only git command inside a cloned repository, with the same clean set-up."""
+    """Run a read-only git command inside a cloned repository and wait for all its output."""
     with tempfile.TemporaryDirectory(prefix="truelevel-git-home-") as home:
         return subprocess.run(
-            [
-                GIT,
-                *_safety_options(allow_file_protocol=False),
-                "-c",
-                f"safe.directory={Path(repo).resolve()}",
-                "-c",
-                "core.quotePath=false",
-                "-C",
-                str(repo),
-                *args,
-            ],
+            _git_argv(repo, *args),
             env=_clean_environment(Path(home)),
             stdin=subprocess.DEVNULL,
             capture_output=True,

@@ -1,5 +1,7 @@
 """The "history" analyser: how the work was committed — how many commits, by whom, over how
 long, whether it all arrived in one giant commit, and whether commits came after the deadline.
+A long history is read over its newest commits only (``HistoryLimits.max_commits``); ``commits``
+counts them all and the summary names the window.
 
 Times are the commits' author times, which the candidate's machine sets: a history is evidence
 of how the candidate worked, not proof of when. A zip upload has no history; its signals say so
@@ -14,7 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
-from workers.evaluation.code.git_adapter import Commit, GitError, commit_log
+from workers.evaluation.code.git_adapter import (
+    Commit,
+    GitError,
+    HistoryLimits,
+    HistoryWindow,
+    commit_count,
+    commit_log,
+)
 
 REPORT_NAME = "history"
 CATEGORY = "Reasoning and Trade-offs"  # the rubric's "problem decomposition, visible in commits"
@@ -24,27 +33,36 @@ _MAX_CITED = 5
 
 
 def analyse(
-    root: Path, *, started_at: datetime | None = None, deadline_at: datetime | None = None
+    root: Path,
+    *,
+    started_at: datetime | None = None,
+    deadline_at: datetime | None = None,
+    limits: HistoryLimits | None = None,
 ) -> AnalyserReport:
     """Read the git history of the submission under ``root``: the "history" analyser.
-    ``started_at`` and ``deadline_at`` are the assessment's window (naive times are UTC)."""
+    ``started_at`` and ``deadline_at`` are the assessment's window (naive times are UTC);
+    ``limits`` caps the commits read (the installation's settings when None)."""
     started = time.monotonic()
-    commits = _commits(Path(root))
+    commits, total = _commits(Path(root), limits or HistoryLimits.from_settings())
     if not commits:
         report = _unavailable(has_git=(Path(root) / ".git").exists())
     else:
-        report = _report(commits, started_at=_utc(started_at), deadline_at=_utc(deadline_at))
+        window = HistoryWindow(len(commits), max(total, len(commits)), "commits")
+        report = _report(
+            commits, window, started_at=_utc(started_at), deadline_at=_utc(deadline_at)
+        )
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
 
-def _commits(root: Path) -> list[Commit]:
+def _commits(root: Path, limits: HistoryLimits) -> tuple[list[Commit], int]:
+    """The newest commits within ``limits``, oldest first, and how many there are in all."""
     if not (root / ".git").exists():
-        return []
+        return [], 0
     try:
-        return commit_log(root)
+        return commit_log(root, max_commits=limits.max_commits), commit_count(root)
     except (GitError, OSError, subprocess.SubprocessError, ValueError):
-        return []  # an unreadable history is treated like none at all
+        return [], 0  # an unreadable history is treated like none at all
 
 
 def _utc(moment: datetime | None) -> datetime | None:
@@ -58,6 +76,7 @@ def _unavailable(*, has_git: bool) -> AnalyserReport:
         name=REPORT_NAME,
         signals={
             "commits": 0,
+            "commits_read": 0,
             "authors": 0,
             "span_minutes": None,
             "largest_commit_share": None,
@@ -79,13 +98,17 @@ def _unavailable(*, has_git: bool) -> AnalyserReport:
 
 
 def _report(
-    commits: list[Commit], *, started_at: datetime | None, deadline_at: datetime | None
+    commits: list[Commit],
+    window: HistoryWindow,
+    *,
+    started_at: datetime | None,
+    deadline_at: datetime | None,
 ) -> AnalyserReport:
     total_lines = sum(c.insertions for c in commits)
     # Ties go to the earliest commit, so the citation is stable.
     biggest = max(commits, key=lambda c: c.insertions)
     share = biggest.insertions / total_lines if total_lines else None
-    giant = len(commits) == 1 or (
+    giant = window.commits_total == 1 or (
         total_lines > GIANT_MIN_LINES and share is not None and share > GIANT_SHARE
     )
     late = [c for c in commits if c.timestamp > deadline_at.timestamp()] if deadline_at else []
@@ -95,7 +118,8 @@ def _report(
     report = AnalyserReport(
         name=REPORT_NAME,
         signals={
-            "commits": len(commits),
+            "commits": window.commits_total,
+            "commits_read": len(commits),
             "authors": len(authors),
             "span_minutes": span,
             "largest_commit_share": round(share, 3) if share is not None else None,
@@ -104,11 +128,18 @@ def _report(
             "history_available": True,
         },
     )
-    summary = (
-        f"{len(commits)} commit{'s' if len(commits) != 1 else ''} by {len(authors)} "
-        f"author{'s' if len(authors) != 1 else ''} over {_duration(span)}, adding "
-        f"{total_lines:,} lines."
+    by = (
+        f"by {len(authors)} author{'s' if len(authors) != 1 else ''} over {_duration(span)}, "
+        f"adding {total_lines:,} lines."
     )
+    if window.complete:
+        summary = f"{len(commits)} commit{'s' if len(commits) != 1 else ''} {by}"
+    else:
+        described = window.describe()
+        summary = (
+            f"{described[0].upper()}{described[1:]} (the older ones unread: "
+            f"{window.cut_reason()}) are {by}"
+        )
     ends = [commits[0]] if len(commits) == 1 else [commits[0], commits[-1]]
     steady = len(commits) >= 5 and not giant
     report.observations.append(

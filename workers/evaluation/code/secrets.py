@@ -26,11 +26,17 @@ from detect_secrets.settings import default_settings
 
 from workers.evaluation.code import credentials
 from workers.evaluation.code.evidence import Evidence
-from workers.evaluation.code.git_adapter import AddedLines, added_lines_by_commit
+from workers.evaluation.code.git_adapter import (
+    AddedLines,
+    HistoryLimits,
+    HistoryWindow,
+    added_lines_by_commit,
+)
 from workers.evaluation.code.walk import SKIPPED_DIRS, SubmissionFile, is_test_path
 
 MAX_SECRET_SCAN_BYTES = 1024 * 1024
-_MAX_HISTORY_LINES = 20_000  # lines one commit adds to one file, scanned for secrets
+# More lines than this added to one file by one commit is a bundle or a data dump, not typed.
+_MAX_HISTORY_LINES = 20_000
 _EXCERPT_CHARS = 200
 # detect-secrets' settings are global to the process; one scan at a time configures them.
 _DETECT_SECRETS_LOCK = threading.Lock()
@@ -172,30 +178,54 @@ class SecretScan:
 
     findings: list[SecretFinding] = field(default_factory=list)
     files_scanned: int = 0  # text files of the submission read
-    commits_scanned: int = 0  # commits whose added lines were read (0 without a git history)
-    history_scanned: bool = False
+    # The commits whose added lines were read (None without a git history).
+    history: HistoryWindow | None = None
+
+    @property
+    def history_scanned(self) -> bool:
+        return self.history is not None
+
+    @property
+    def history_cut(self) -> bool:
+        """True when older commits were left unread (the report must say so)."""
+        return self.history is not None and not self.history.complete
 
     def coverage(self) -> Evidence:
-        """The measured extent of the scan, for an observation that found nothing."""
-        commits = "commit" if self.commits_scanned == 1 else "commits"
-        history = (
-            f" and the lines {self.commits_scanned:,} {commits} added"
-            if self.history_scanned
-            else " (no git history to scan)"
-        )
+        """The measured extent of the scan: for an observation that found nothing, and beside
+        the findings when the history was cut."""
+        if self.history is None:
+            history = " (no git history to scan)"
+        else:
+            history = f" and the lines {self.history.describe()} added"
+            if reason := self.history.cut_reason():
+                history += f" (older commits left unread: {reason})"
         noun = "file" if self.files_scanned == 1 else "files"
-        excerpt = f"scanned {self.files_scanned:,} {noun}{history}: {len(self.findings)} secrets"
+        found = f"{len(self.findings)} secret{'s' if len(self.findings) != 1 else ''}"
+        excerpt = f"scanned {self.files_scanned:,} {noun}{history}: {found}"
         return Evidence(kind="metric", excerpt=excerpt)
 
 
-def scan_secrets(root: Path, files: list[SubmissionFile]) -> SecretScan:
+def scan_secrets(
+    root: Path, files: list[SubmissionFile], *, limits: HistoryLimits | None = None
+) -> SecretScan:
     """Secrets in the submission's files, then (when ``root`` is a git repository) those that
-    earlier commits added and the files no longer hold. One finding per file and secret."""
+    earlier commits added and the files no longer hold: the newest commits within ``limits``
+    (the installation's settings when None). One finding per file and secret."""
     current: dict[str, str] = {}
     findings: list[SecretFinding] = []
-    history = (Path(root) / ".git").exists()
-    # Read before taking the lock: git may take a while, and it needs no detect-secrets settings.
-    added = added_lines_by_commit(Path(root), skip_dirs=SKIPPED_DIRS) if history else []
+    window: HistoryWindow | None = None
+    added: list[AddedLines] = []
+    if (Path(root) / ".git").exists():
+        # Read before taking the lock: git may take a while and needs no detect-secrets settings.
+        # Only the added lines that could hold a secret are kept in memory.
+        history = added_lines_by_commit(
+            Path(root),
+            skip_dirs=SKIPPED_DIRS,
+            keep_line=_MAYBE_SECRET.search,
+            max_lines_per_file=_MAX_HISTORY_LINES,
+            limits=limits or HistoryLimits.from_settings(),
+        )
+        added, window = history.added, history.window
     with (
         _DETECT_SECRETS_LOCK,
         default_settings() as settings,
@@ -217,21 +247,18 @@ def scan_secrets(root: Path, files: list[SubmissionFile]) -> SecretScan:
     unique: dict[tuple[str, str], SecretFinding] = {}
     for finding in findings:
         unique.setdefault((finding.file, finding.value), finding)
-    commits = len({entry.sha for entry in added})
-    return SecretScan(list(unique.values()), len(current), commits, history)
+    return SecretScan(list(unique.values()), len(current), window)
 
 
 def _history_secrets(
     added_by_commit: list[AddedLines], current: dict[str, str], scratch: Path
 ) -> list[SecretFinding]:
-    """Secrets that commits added and the files (``current``: path → text) no longer hold."""
+    """Secrets that commits added (on the lines that could hold one, oldest commit first) and
+    the files (``current``: path → text) no longer hold."""
     findings = []
     for sha, subject, relative, lines_added in added_by_commit:
-        if len(lines_added) > _MAX_HISTORY_LINES:
-            continue  # a generated file (a bundle, a data dump), not something typed
         still_there = set(current.get(relative, "").splitlines())
-        gone = [(n, line) for n, line in lines_added if line not in still_there]
-        candidates = [(n, line) for n, line in gone if _MAYBE_SECRET.search(line)]
+        candidates = [(n, line) for n, line in lines_added if line not in still_there]
         if not candidates:
             continue
         hits = _find_secrets(relative, candidates, scratch)

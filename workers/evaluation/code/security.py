@@ -17,6 +17,7 @@ from typing import Literal
 
 from workers.evaluation.code import secrets
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
+from workers.evaluation.code.git_adapter import HistoryLimits
 from workers.evaluation.code.quality import run_ruff
 from workers.evaluation.code.secrets import SecretFinding, SecretScan, mask
 from workers.evaluation.code.walk import SubmissionFile, submission_files
@@ -255,14 +256,15 @@ def _line(text: str, number: int) -> str:
 # --- the report -----------------------------------------------------------------------------
 
 
-def analyse(root: Path) -> AnalyserReport:
+def analyse(root: Path, *, history_limits: HistoryLimits | None = None) -> AnalyserReport:
     """Committed secrets and insecure code in the submission under ``root``: the "security"
     analyser. ``high_severity_findings`` counts the high-severity code findings (a subset of
-    ``security_findings``); every committed secret is high severity by itself."""
+    ``security_findings``); every committed secret is high severity by itself. The history is
+    read within ``history_limits`` (the installation's settings when None)."""
     started = time.monotonic()
     root = Path(root)
     files = list(submission_files(root))
-    secret_scan = secrets.scan_secrets(root, files)
+    secret_scan = secrets.scan_secrets(root, files, limits=history_limits)
     code_scan = scan_code(root, files)
     found, code = secret_scan.findings, code_scan.findings
     high = [f for f in code if f.severity == "high"]
@@ -304,9 +306,13 @@ def _secrets_observation(scan: SecretScan) -> Observation:
     found: list[SecretFinding] = scan.findings
     if not found:
         where = "the files or the git history" if scan.history_scanned else "the files"
+        if scan.history is not None and scan.history_cut:
+            where = f"the files or {scan.history.describe()} of the git history"
         text = f"No committed secrets were found in {where}."
         return Observation(CATEGORY, text, 1, (scan.coverage(),))
     evidence = tuple(s.evidence() for s in found[:_MAX_CITED])
+    if scan.history_cut:
+        evidence += (scan.coverage(),)  # older commits were not read: the reviewer must know
     return Observation(CATEGORY, secrets.summary(found, cited=_MAX_CITED), -1, evidence)
 
 

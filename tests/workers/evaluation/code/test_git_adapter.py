@@ -13,8 +13,11 @@ import pytest
 from workers.evaluation.code.git_adapter import (
     AddedLines,
     GitError,
+    HistoryLimits,
+    HistoryWindow,
     added_lines_by_commit,
     clone,
+    commit_count,
     commit_log,
     has_commits,
     redact_url,
@@ -111,7 +114,8 @@ def test_a_repository_without_commits_has_no_history(tmp_path: Path) -> None:
     repo = new_repo(tmp_path / "repo")
     assert has_commits(repo) is False
     assert commit_log(repo) == []
-    assert added_lines_by_commit(repo) == []
+    assert commit_count(repo) == 0
+    assert added_lines_by_commit(repo).added == []
 
 
 def test_the_lines_each_commit_added_are_read_with_their_line_numbers(tmp_path: Path) -> None:
@@ -132,17 +136,80 @@ def test_the_lines_each_commit_added_are_read_with_their_line_numbers(tmp_path: 
     git(repo, "config", "diff.noprefix", "true")
     git(repo, "config", "diff.mnemonicPrefix", "true")
 
-    added = added_lines_by_commit(repo, skip_dirs={"node_modules"})
+    history = added_lines_by_commit(repo, skip_dirs={"node_modules"})
 
-    assert added == [
+    assert history.window == HistoryWindow(commits_read=2, commits_total=2)
+    assert history.added == [
         AddedLines(first, "Add config", "café menu.py", [(1, "dishes = []")]),
         AddedLines(
             first, "Add config", "config.py", [(1, 'REGION = "eu-west-1"'), (2, 'KEY = "secret"')]
         ),
         AddedLines(second, "Remove the key", "config.py", [(2, 'KEY = ""'), (3, "DEBUG = False")]),
     ]
-    everything = {entry.path for entry in added_lines_by_commit(repo)}
+    everything = {entry.path for entry in added_lines_by_commit(repo).added}
     assert "node_modules/lib/index.js" in everything
+
+
+def commit_steps(repo: Path, count: int) -> list[str]:
+    """``count`` commits, the n-th adding ``step_n.py`` with one line; their shas, oldest first."""
+    shas = []
+    for n in range(count):
+        (repo / f"step_{n}.py").write_text(f"token_{n} = 'value {n}'\n")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", f"Step {n}", when=f"2026-01-01T10:{n:02d}:00+00:00")
+        shas.append(git(repo, "rev-parse", "HEAD").strip())
+    return shas
+
+
+def test_a_long_history_is_read_over_its_newest_commits_only(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    shas = commit_steps(repo, 6)
+
+    history = added_lines_by_commit(repo, limits=HistoryLimits(max_commits=4))
+
+    assert history.window == HistoryWindow(commits_read=4, commits_total=6, cut="commits")
+    assert history.window.describe() == "the newest 4 of 6 commits"
+    assert history.window.cut_reason() == "the cap on commits read"
+    # Still oldest first within the window, as the whole history was.
+    assert [entry.sha for entry in history.added] == shas[2:]
+    assert [entry.lines for entry in history.added] == [
+        [(1, f"token_{n} = 'value {n}'")] for n in range(2, 6)
+    ]
+    assert [c.sha for c in commit_log(repo, max_commits=4)] == shas[2:]
+    assert [c.sha for c in commit_log(repo)] == shas
+    assert commit_count(repo) == 6
+
+
+def test_the_byte_cap_leaves_out_the_commit_it_cuts_halfway_and_says_so(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    shas = commit_steps(repo, 3)
+    (repo / "data.py").write_text("".join(f"row_{n} = {n}\n" for n in range(5000)))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "A big data file", when="2026-01-01T11:00:00+00:00")
+
+    history = added_lines_by_commit(repo, limits=HistoryLimits(max_bytes=10_000))
+
+    # The newest commit alone is over 10 kB: nothing of it is kept, and nothing older is read.
+    assert history.window == HistoryWindow(commits_read=0, commits_total=4, cut="bytes")
+    assert history.added == []
+    everything = added_lines_by_commit(repo)
+    assert [entry.sha for entry in everything.added][:3] == shas
+    assert everything.window.complete
+
+
+def test_only_the_lines_the_reader_keeps_are_held(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    (repo / "settings.py").write_text("DEBUG = True\nAPI_KEY = 'abc'\nNAME = 'shop'\n")
+    (repo / "bundle.js").write_text("".join(f"var key{n} = {n};\n" for n in range(50)))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Settings")
+
+    history = added_lines_by_commit(
+        repo, keep_line=lambda line: "KEY" in line.upper(), max_lines_per_file=20
+    )
+
+    # Line numbers stay those of the file; a file given more than 20 lines is left out.
+    assert [(e.path, e.lines) for e in history.added] == [("settings.py", [(2, "API_KEY = 'abc'")])]
 
 
 def test_clone_copies_history_and_keeps_submodules_out(tmp_path: Path) -> None:

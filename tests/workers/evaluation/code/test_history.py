@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from workers.evaluation.code import history
+from workers.evaluation.code.git_adapter import HistoryLimits
 
 EXPECTED_SIGNALS = {
     "commits",
+    "commits_read",
     "authors",
     "span_minutes",
     "largest_commit_share",
@@ -107,6 +109,7 @@ def test_a_steady_history_is_not_flagged(tmp_path: Path) -> None:
 
     assert report.signals == {
         "commits": 5,
+        "commits_read": 5,
         "authors": 2,
         "span_minutes": 120.0,
         "largest_commit_share": 0.2,
@@ -149,3 +152,23 @@ def test_two_runs_give_identical_reports(tmp_path: Path) -> None:
     assert first.signals == second.signals
     assert [o.to_dict() for o in first.observations] == [o.to_dict() for o in second.observations]
     assert [f.to_dict() for f in first.risk_flags] == [f.to_dict() for f in second.risk_flags]
+
+
+def test_a_long_history_is_read_over_its_newest_commits_and_the_summary_says_so(
+    tmp_path: Path,
+) -> None:
+    for step in range(6):
+        commit(tmp_path, {f"part_{step}.py": lines(10, f"p{step}")}, f"Step {step}", minutes=step)
+    late = commit(tmp_path, {"late.py": lines(10, "late")}, "After hours", minutes=300)
+
+    report = history.analyse(
+        tmp_path, deadline_at=START + timedelta(hours=1), limits=HistoryLimits(max_commits=3)
+    )
+
+    assert report.signals["commits"] == 7
+    assert report.signals["commits_read"] == 3
+    assert report.signals["commits_after_deadline"] == 1
+    summary = report.observations[0].text
+    assert summary.startswith("The newest 3 of 7 commits (the older ones unread: the cap on")
+    assert "adding 30 lines" in summary
+    assert [e.commit for e in report.risk_flags[0].evidence] == [late]

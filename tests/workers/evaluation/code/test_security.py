@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from workers.evaluation.code import security
+from workers.evaluation.code.git_adapter import HistoryLimits
 
 EXPECTED_SIGNALS = {"committed_secrets", "security_findings", "high_severity_findings"}
 # Made-up credentials in the providers' formats (none of them was ever issued).
@@ -246,6 +247,38 @@ def test_without_a_git_history_only_the_files_are_said_to_be_scanned(tmp_path: P
     assert secrets_seen.evidence[0].excerpt == (
         "scanned 1 file (no git history to scan): 0 secrets"
     )
+
+
+def test_a_long_history_is_scanned_over_its_newest_commits_and_the_cut_is_stated(
+    tmp_path: Path,
+) -> None:
+    repo = write(tmp_path / "repo", {"README.md": "# Shop\n", "shop/old.py": f'K = "{AWS_KEY}"\n'})
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "Start with a key")  # beyond the window once four more commits come
+    (repo / "shop" / "old.py").write_text("K = None\n")
+    commit_all(repo, "Drop the old key")
+    for step in range(2):
+        write(repo, {f"shop/step_{step}.py": f"STEP = {step}\n"})
+        commit_all(repo, f"Step {step}")
+    write(repo, {"shop/github.py": f'TOKEN = "{GITHUB_TOKEN}"\n'})
+    leaked = commit_all(repo, "Call GitHub")
+    write(repo, {"shop/github.py": 'TOKEN = os.environ["TOKEN"]\n'})
+    commit_all(repo, "Read the token from the environment")
+
+    report = security.analyse(repo, history_limits=HistoryLimits(max_commits=3))
+
+    # The token of the newest commits is found; the key of the first commit is beyond the cap.
+    assert report.signals["committed_secrets"] == 1
+    flag = next(f for f in report.risk_flags if f.code == "committed_secret")
+    assert (flag.evidence[0].commit, flag.evidence[0].file) == (leaked, "shop/github.py")
+    stated = report.observations[0].evidence[-1].excerpt
+    assert stated == (
+        "scanned 5 files and the lines the newest 3 of 6 commits added (older commits left "
+        "unread: the cap on commits read): 1 secret"
+    )
+    everything = security.analyse(repo, history_limits=HistoryLimits(max_commits=6))
+    assert everything.signals["committed_secrets"] == 2
+    assert "older commits" not in everything_reported(everything)
 
 
 def test_a_key_in_a_file_whose_name_has_a_space_is_one_secret(tmp_path: Path) -> None:
