@@ -4,13 +4,23 @@ Pure with respect to its inputs: the folder, the rubric, the target level, the o
 submissions' fingerprints and the calibration model. Nothing here touches the database or the
 queue (``workers.evaluation.pipeline`` does), so the same inputs give the same result, byte for
 byte: analysers sort what they report and keep timings outside the result.
+
+The static analysers are independent of each other and mostly pure-Python work (lizard,
+detect-secrets, ``ast``), so they run in separate processes, one per core: the GIL would keep
+threads on one core. The processes come from a fork server (a clean single-threaded process
+that has imported the analysers once), never from forking the worker itself, whose consumer
+threads may hold locks. Their reports are gathered in a fixed order, so a parallel run gives the
+same bytes as one in this process.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +37,7 @@ from workers.evaluation.code import (
     test_runner,
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
+from workers.evaluation.code.git_adapter import HistoryLimits
 
 # Bump when an analyser or a scoring rule changes what a submission gets: the report names it,
 # and determinism is promised per engine version.
@@ -52,6 +63,8 @@ class SubmissionContext:
     # evaluated at the same time, the later comparison always sees the earlier one.
     record_fingerprints: Callable[[list[int]], Mapping[str, list[int]]] | None = None
     calibration: calibration.CalibrationModel = field(default_factory=calibration.default_model)
+    # How much of a long git history is read (the installation's settings when None).
+    history_limits: HistoryLimits | None = None
 
 
 @dataclass
@@ -76,23 +89,102 @@ def _timed(name: str, seconds: dict[str, float], run: Callable[[], Any]) -> Any:
     return value
 
 
-def static_reports(
-    root: Path, context: SubmissionContext, seconds: dict[str, float]
-) -> dict[str, AnalyserReport]:
-    """The analysers that read the submission without running it."""
-    return {
-        "inventory": _timed("inventory", seconds, lambda: inventory.analyse(root)),
-        "quality": _timed("quality", seconds, lambda: quality.analyse(root)),
-        "security": _timed("security", seconds, lambda: security.analyse(root)),
-        "documentation": _timed("documentation", seconds, lambda: documentation.analyse(root)),
-        "history": _timed(
-            "history",
-            seconds,
-            lambda: history.analyse(
-                root, started_at=context.started_at, deadline_at=context.deadline_at
-            ),
-        ),
-    }
+# The work that reads the submission without running it, slowest first so that the longest
+# starts first when it shares the cores: the static analysers (security in two halves, its
+# history scan apart) and the fingerprints similarity compares.
+STATIC_WORK = (
+    "security",
+    "quality",
+    "security_history",
+    "fingerprints",
+    "inventory",
+    "documentation",
+    "history",
+)
+# The order of the reports in every result, as before the analysers ran in parallel.
+_REPORT_ORDER = ("inventory", "quality", "security", "documentation", "history")
+# What the fork server imports once, so that each analyser process starts in milliseconds.
+_PRELOAD = ("workers.evaluation.code.engine",)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the static work needs besides the folder (picklable: it crosses processes)."""
+
+    started_at: datetime | None
+    deadline_at: datetime | None
+    starter: Path | None
+    limits: HistoryLimits
+
+
+def _run_static(name: str, root: Path, inputs: _Inputs) -> tuple[Any, float]:
+    """One piece of static work on ``root`` and its wall time (in whichever process)."""
+    started = time.monotonic()
+    value: Any
+    if name == "history":
+        value = history.analyse(
+            root, started_at=inputs.started_at, deadline_at=inputs.deadline_at, limits=inputs.limits
+        )
+    elif name == "security":
+        value = security.scan_present(root)
+    elif name == "security_history":
+        value = security.scan_past(root, history_limits=inputs.limits)
+    elif name == "fingerprints":
+        value = similarity.fingerprints(root, starter=inputs.starter)
+    else:
+        value = {
+            "inventory": inventory.analyse,
+            "quality": quality.analyse,
+            "documentation": documentation.analyse,
+        }[name](root)
+    return value, round(time.monotonic() - started, 3)
+
+
+def default_analyser_processes() -> int:
+    """How many processes do the static work: one per core, at most one per piece."""
+    return max(1, min(len(STATIC_WORK), os.cpu_count() or 1))
+
+
+@dataclass
+class StaticWork:
+    """The static analysers' reports (in the result's order) and the submission's
+    fingerprints."""
+
+    reports: dict[str, AnalyserReport]
+    fingerprints: list[int]
+
+
+def static_work(
+    root: Path,
+    context: SubmissionContext,
+    seconds: dict[str, float],
+    *,
+    processes: int | None = None,
+) -> StaticWork:
+    """Everything that reads the submission without running it, in ``processes`` processes
+    (``default_analyser_processes()`` when None; 1: one after the other in this process).
+    What comes back does not depend on the order the pieces finish in."""
+    inputs = _Inputs(
+        started_at=context.started_at,
+        deadline_at=context.deadline_at,
+        starter=context.starter,
+        limits=context.history_limits or HistoryLimits.from_settings(),
+    )
+    processes = default_analyser_processes() if processes is None else processes
+    if processes <= 1:
+        done = {name: _run_static(name, root, inputs) for name in STATIC_WORK}
+    else:
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(list(_PRELOAD))
+        with ProcessPoolExecutor(max_workers=processes, mp_context=server) as pool:
+            futures = {name: pool.submit(_run_static, name, root, inputs) for name in STATIC_WORK}
+            done = {name: future.result() for name, future in futures.items()}
+    values = {name: value for name, (value, _) in done.items()}
+    seconds.update({name: spent for name, (_, spent) in done.items()})
+    values["security"] = security.build_report(values["security"], values["security_history"])
+    values["security"].seconds = round(seconds["security"] + seconds["security_history"], 3)
+    reports = {name: values[name] for name in _REPORT_ORDER}
+    return StaticWork(reports=reports, fingerprints=values["fingerprints"])
 
 
 def _late_flag(context: SubmissionContext) -> RiskFlag | None:
@@ -113,9 +205,11 @@ def evaluate(
     *,
     on_stage: StageCallback | None = None,
     run_tests: bool = True,
+    analyser_processes: int | None = None,
 ) -> EngineOutcome:
     """Analyse, test and score the submission in ``root``. ``on_stage`` hears ``analysing``,
-    ``testing`` and ``scoring`` as the engine reaches them."""
+    ``testing`` and ``scoring`` as the engine reaches them. ``analyser_processes`` is how many
+    processes run the static analysers (one per core when None; 1: all in this process)."""
 
     def stage(name: str) -> None:
         if on_stage is not None and not on_stage(name):
@@ -123,16 +217,15 @@ def evaluate(
 
     seconds: dict[str, float] = {}
     stage("analysing")
-    reports = static_reports(root, context, seconds)
+    work = static_work(root, context, seconds, processes=analyser_processes)
+    reports = work.reports
     stage("testing")
     if run_tests:
         reports["tests"] = _timed("tests", seconds, lambda: test_runner.analyse_tests(root))
     else:
         reports["tests"] = test_runner.to_analyser_report([])
     stage("scoring")
-    own = _timed(
-        "fingerprints", seconds, lambda: similarity.fingerprints(root, starter=context.starter)
-    )
+    own = work.fingerprints
     others = context.record_fingerprints(own) if context.record_fingerprints else context.others
     reports["similarity"] = _timed("similarity", seconds, lambda: similarity.compare(own, others))
     if (flag := _late_flag(context)) is not None:

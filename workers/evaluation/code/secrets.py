@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -211,21 +213,76 @@ def scan_secrets(
     """Secrets in the submission's files, then (when ``root`` is a git repository) those that
     earlier commits added and the files no longer hold: the newest commits within ``limits``
     (the installation's settings when None). One finding per file and secret."""
-    current: dict[str, str] = {}
+    return combine(scan_files(files), scan_history(root, files, limits=limits))
+
+
+@dataclass(frozen=True)
+class HistorySecrets:
+    """The secrets a window of commits added that the files no longer hold (``window`` None:
+    the submission has no git history)."""
+
+    findings: list[SecretFinding]
+    window: HistoryWindow | None
+
+
+def _secret_texts(files: list[SubmissionFile]) -> dict[str, str]:
+    """path → text of the files the scan reads (text, at most ``MAX_SECRET_SCAN_BYTES``)."""
+    texts = {}
+    for file in files:
+        text = file.read_text() if file.size <= MAX_SECRET_SCAN_BYTES else None
+        if text is not None:
+            texts[file.relative] = text
+    return texts
+
+
+def scan_files(files: list[SubmissionFile]) -> SecretScan:
+    """Secrets in the submission's files only (the history is ``scan_history``'s: the two can
+    run in separate processes and be put together by ``combine``)."""
+    current = _secret_texts(files)
+    tests = {file.relative for file in files if file.is_test}
     findings: list[SecretFinding] = []
-    window: HistoryWindow | None = None
-    added: list[AddedLines] = []
-    if (Path(root) / ".git").exists():
-        # Read before taking the lock: git may take a while and needs no detect-secrets settings.
-        # Only the added lines that could hold a secret are kept in memory.
-        history = added_lines_by_commit(
-            Path(root),
-            skip_dirs=SKIPPED_DIRS,
-            keep_line=_MAYBE_SECRET.search,
-            max_lines_per_file=_MAX_HISTORY_LINES,
-            limits=limits or HistoryLimits.from_settings(),
-        )
-        added, window = history.added, history.window
+    with _detect_secrets() as scratch:
+        for relative, text in current.items():
+            hits = _find_secrets(relative, _candidate_lines(relative, text), scratch)
+            lines = dict(enumerate(text.splitlines(), start=1))
+            findings += _to_findings(relative, lines, hits, is_test=relative in tests)
+    return SecretScan(findings, len(current), None)
+
+
+def scan_history(
+    root: Path, files: list[SubmissionFile], *, limits: HistoryLimits | None = None
+) -> HistorySecrets:
+    """Secrets the newest commits within ``limits`` added that ``files`` no longer hold."""
+    if not (Path(root) / ".git").exists():
+        return HistorySecrets([], None)
+    # Read before taking the lock: git may take a while and needs no detect-secrets settings.
+    # Only the added lines that could hold a secret are kept in memory.
+    history = added_lines_by_commit(
+        Path(root),
+        skip_dirs=SKIPPED_DIRS,
+        keep_line=_MAYBE_SECRET.search,
+        max_lines_per_file=_MAX_HISTORY_LINES,
+        limits=limits or HistoryLimits.from_settings(),
+    )
+    current = _secret_texts(files)
+    with _detect_secrets() as scratch:
+        findings = _history_secrets(history.added, current, scratch)
+    return HistorySecrets(findings, history.window)
+
+
+def combine(present: SecretScan, past: HistorySecrets) -> SecretScan:
+    """One scan of the files and the history: one finding per file and secret, the one in the
+    files first, else the oldest commit that added it."""
+    unique: dict[tuple[str, str], SecretFinding] = {}
+    for finding in [*present.findings, *past.findings]:
+        unique.setdefault((finding.file, finding.value), finding)
+    return SecretScan(list(unique.values()), present.files_scanned, past.window)
+
+
+@contextmanager
+def _detect_secrets() -> Iterator[Path]:
+    """detect-secrets configured as our scans use it, held for one scan; yields a scratch
+    folder for the copies it reads."""
     with (
         _DETECT_SECRETS_LOCK,
         default_settings() as settings,
@@ -233,21 +290,7 @@ def scan_secrets(
     ):
         settings.disable_plugins(*_DISABLED_PLUGINS)
         settings.disable_filters(*_DISABLED_FILTERS)
-        for file in files:
-            text = file.read_text() if file.size <= MAX_SECRET_SCAN_BYTES else None
-            if text is None:
-                continue
-            current[file.relative] = text
-            hits = _find_secrets(
-                file.relative, _candidate_lines(file.relative, text), Path(scratch)
-            )
-            lines = dict(enumerate(text.splitlines(), start=1))
-            findings += _to_findings(file.relative, lines, hits, is_test=file.is_test)
-        findings += _history_secrets(added, current, Path(scratch))
-    unique: dict[tuple[str, str], SecretFinding] = {}
-    for finding in findings:
-        unique.setdefault((finding.file, finding.value), finding)
-    return SecretScan(list(unique.values()), len(current), window)
+        yield Path(scratch)
 
 
 def _history_secrets(

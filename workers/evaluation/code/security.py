@@ -19,7 +19,7 @@ from workers.evaluation.code import secrets
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.code.git_adapter import HistoryLimits
 from workers.evaluation.code.quality import run_ruff
-from workers.evaluation.code.secrets import SecretFinding, SecretScan, mask
+from workers.evaluation.code.secrets import HistorySecrets, SecretFinding, SecretScan, mask
 from workers.evaluation.code.walk import SubmissionFile, submission_files
 
 REPORT_NAME = "security"
@@ -262,10 +262,35 @@ def analyse(root: Path, *, history_limits: HistoryLimits | None = None) -> Analy
     ``security_findings``); every committed secret is high severity by itself. The history is
     read within ``history_limits`` (the installation's settings when None)."""
     started = time.monotonic()
-    root = Path(root)
-    files = list(submission_files(root))
-    secret_scan = secrets.scan_secrets(root, files, limits=history_limits)
-    code_scan = scan_code(root, files)
+    report = build_report(scan_present(root), scan_past(root, history_limits=history_limits))
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+@dataclass(frozen=True)
+class PresentScan:
+    """What the submission's files show: secrets in them and insecure code."""
+
+    secrets: SecretScan
+    code: CodeScan
+
+
+def scan_present(root: Path) -> PresentScan:
+    """The secrets and insecure code in the files under ``root`` (the first half of the
+    analyser; ``scan_past`` is the other, and the two may run in separate processes)."""
+    files = list(submission_files(Path(root)))
+    return PresentScan(secrets.scan_files(files), scan_code(Path(root), files))
+
+
+def scan_past(root: Path, *, history_limits: HistoryLimits | None = None) -> HistorySecrets:
+    """The secrets the git history of ``root`` added and its files no longer hold."""
+    files = list(submission_files(Path(root)))
+    return secrets.scan_history(Path(root), files, limits=history_limits)
+
+
+def build_report(present: PresentScan, past: HistorySecrets) -> AnalyserReport:
+    """The "security" report from both halves of the scan."""
+    secret_scan, code_scan = secrets.combine(present.secrets, past), present.code
     found, code = secret_scan.findings, code_scan.findings
     high = [f for f in code if f.severity == "high"]
     report = AnalyserReport(
@@ -298,7 +323,6 @@ def analyse(root: Path, *, history_limits: HistoryLimits | None = None) -> Analy
                 evidence=tuple(_code_evidence(f) for f in ordered[:_MAX_CITED]),
             )
         )
-    report.seconds = round(time.monotonic() - started, 3)
     return report
 
 
