@@ -354,6 +354,8 @@ class AddedHistory:
 
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
+# Lines inside a hunk that add nothing (removed, context, "\ No newline at end of file").
+_NOT_ADDED = (b"-", b" ", b"\\")
 _NO_HISTORY = AddedHistory([], HistoryWindow(0, 0))
 
 
@@ -425,6 +427,8 @@ def added_lines_by_commit(
                 cut = "bytes" if read_bytes > limits.max_bytes else "time"
                 stopped = True
                 break
+            if reader.in_hunk and raw[:1] in _NOT_ADDED:
+                continue  # a removed or context line: nothing to keep, no need to decode it
             reader.feed(raw.decode("utf-8", "replace").removesuffix("\n"))
         if stopped:
             process.kill()
@@ -455,11 +459,11 @@ class _PatchReader:
         self._added: list[tuple[int, str]] | None = None  # the file being read, if kept
         self._added_count = 0
         self._next_line = 0
-        self._in_hunk = False
+        self.in_hunk = False
 
     def feed(self, line: str) -> None:
         # Inside a hunk every line starts with one of these; anything else ends the hunk.
-        if self._in_hunk and line[:1] in ("+", "-", " ", "\\"):
+        if self.in_hunk and line[:1] in ("+", "-", " ", "\\"):
             if line.startswith("+") and self._added is not None:
                 self._added_count += 1
                 wanted = self._max_lines is None or self._added_count <= self._max_lines
@@ -467,7 +471,7 @@ class _PatchReader:
                     self._added.append((self._next_line, line[1:]))
                 self._next_line += 1
             return
-        self._in_hunk = False
+        self.in_hunk = False
         if line.startswith("\x1e"):
             self._end_file()
             if self._files is not None:
@@ -483,7 +487,7 @@ class _PatchReader:
                 assert self._files is not None
                 self._files.append(AddedLines(self._sha, self._subject, path, self._added))
         elif match := _HUNK.match(line):
-            self._next_line, self._in_hunk = int(match.group(1)), True
+            self._next_line, self.in_hunk = int(match.group(1)), True
 
     def _end_file(self) -> None:
         """Forget the file just read when the commit added too many lines to it."""
