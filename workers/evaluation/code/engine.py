@@ -6,21 +6,24 @@ queue (``workers.evaluation.pipeline`` does), so the same inputs give the same r
 byte: analysers sort what they report and keep timings outside the result.
 
 The static analysers are independent of each other and mostly pure-Python work (lizard,
-detect-secrets, ``ast``), so they run in separate processes, one per core: the GIL would keep
-threads on one core. The processes come from a fork server (a clean single-threaded process
-that has imported the analysers once), never from forking the worker itself, whose consumer
-threads may hold locks. Their reports are gathered in a fixed order, so a parallel run gives the
-same bytes as one in this process.
+detect-secrets, ``ast``), so on a large submission they run in separate processes, one per
+core: the GIL would keep threads on one core (a small one stays in this process, where it takes
+less time than starting processes would). The processes come from a fork server (a clean
+single-threaded process that has imported the analysers once), never from forking the worker
+itself, whose consumer threads may hold locks. Their reports are gathered in a fixed order, so
+a parallel run gives the same bytes as one in this process.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,10 +41,12 @@ from workers.evaluation.code import (
 )
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, RiskFlag
 from workers.evaluation.code.git_adapter import HistoryLimits
+from workers.evaluation.code.walk import submission_files
 
 # Bump when an analyser or a scoring rule changes what a submission gets: the report names it,
 # and determinism is promised per engine version.
 ENGINE_VERSION = "truelevel-code-engine/1.1.0"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -140,9 +145,20 @@ def _run_static(name: str, root: Path, inputs: _Inputs) -> tuple[Any, float]:
     return value, round(time.monotonic() - started, 3)
 
 
-def default_analyser_processes() -> int:
-    """How many processes do the static work: one per core, at most one per piece."""
-    return max(1, min(len(STATIC_WORK), os.cpu_count() or 1))
+# Below this many files the static work takes well under a second in this process, less than
+# starting the processes would cost (~1-2 s from the fork server).
+PARALLEL_MIN_FILES = 300
+
+
+def default_analyser_processes(root: Path) -> int:
+    """How many processes do the static work on ``root``: one per core (at most one per piece)
+    for a large submission, this process alone for a small one."""
+    files = 0
+    for _ in submission_files(root):
+        files += 1
+        if files >= PARALLEL_MIN_FILES:
+            return max(1, min(len(STATIC_WORK), os.cpu_count() or 1))
+    return 1
 
 
 @dataclass
@@ -154,6 +170,14 @@ class StaticWork:
     fingerprints: list[int]
 
 
+def _in_processes(root: Path, inputs: _Inputs, processes: int) -> dict[str, tuple[Any, float]]:
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload(list(_PRELOAD))
+    with ProcessPoolExecutor(max_workers=processes, mp_context=server) as pool:
+        futures = {name: pool.submit(_run_static, name, root, inputs) for name in STATIC_WORK}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def static_work(
     root: Path,
     context: SubmissionContext,
@@ -162,7 +186,7 @@ def static_work(
     processes: int | None = None,
 ) -> StaticWork:
     """Everything that reads the submission without running it, in ``processes`` processes
-    (``default_analyser_processes()`` when None; 1: one after the other in this process).
+    (``default_analyser_processes(root)`` when None; 1: one after the other in this process).
     What comes back does not depend on the order the pieces finish in."""
     inputs = _Inputs(
         started_at=context.started_at,
@@ -170,15 +194,17 @@ def static_work(
         starter=context.starter,
         limits=context.history_limits or HistoryLimits.from_settings(),
     )
-    processes = default_analyser_processes() if processes is None else processes
-    if processes <= 1:
+    processes = default_analyser_processes(root) if processes is None else processes
+    done: dict[str, tuple[Any, float]] | None = None
+    if processes > 1:
+        try:
+            done = _in_processes(root, inputs, processes)
+        except (OSError, BrokenProcessPool):
+            # No process could start here (no /dev/shm, a process killed for memory): the same
+            # work in this process still gives the same report.
+            log.warning("static analysers: process pool unavailable, running them in turn")
+    if done is None:
         done = {name: _run_static(name, root, inputs) for name in STATIC_WORK}
-    else:
-        server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(list(_PRELOAD))
-        with ProcessPoolExecutor(max_workers=processes, mp_context=server) as pool:
-            futures = {name: pool.submit(_run_static, name, root, inputs) for name in STATIC_WORK}
-            done = {name: future.result() for name, future in futures.items()}
     values = {name: value for name, (value, _) in done.items()}
     seconds.update({name: spent for name, (_, spent) in done.items()})
     values["security"] = security.build_report(values["security"], values["security_history"])
@@ -209,7 +235,8 @@ def evaluate(
 ) -> EngineOutcome:
     """Analyse, test and score the submission in ``root``. ``on_stage`` hears ``analysing``,
     ``testing`` and ``scoring`` as the engine reaches them. ``analyser_processes`` is how many
-    processes run the static analysers (one per core when None; 1: all in this process)."""
+    processes run the static analysers (None: one per core for a large submission, else 1: all
+    in this process)."""
 
     def stage(name: str) -> None:
         if on_stage is not None and not on_stage(name):

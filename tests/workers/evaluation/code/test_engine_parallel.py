@@ -48,3 +48,11 @@ def test_the_history_cap_reaches_the_analysers_in_their_processes(tmp_path: Path
     text = engine.canonical_json(outcome.result)
     assert "The newest 2 of 4 commits (the older ones unread: the cap on commits read)" in text
     assert "the lines the newest 2 of 4 commits added (older commits left unread" in text
+
+
+def test_a_small_submission_stays_in_this_process(tmp_path: Path) -> None:
+    # Starting processes would cost more than the analysers take on a take-home of a few files.
+    root = tmp_path / "submission"
+    projects.clean_project(root)
+
+    assert engine.default_analyser_processes(root) == 1
