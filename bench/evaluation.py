@@ -211,6 +211,8 @@ def main() -> None:
             root, context, run_tests=args.with_tests, analyser_processes=args.processes
         )
         wall, engine_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        if outcome.static_processes > 1:  # processes of the fork server, not our children
+            engine_cpu += outcome.static_cpu_seconds
     if bare:
         # Wall time depends on what else the machine runs; CPU time much less (a shared machine
         # gives both, and the engine's CPU over the cores is its wall time on an idle one).
@@ -223,7 +225,9 @@ def main() -> None:
         print(
             f"\nengine / bare tools: wall {wall:.2f} / {total:.2f} s = {wall / total:.2f}x; "
             f"cpu {engine_cpu:.2f} / {total_cpu:.2f} s = {engine_cpu / total_cpu:.2f}x "
-            f"({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f})"
+            f"({outcome.static_processes} analyser "
+            f"process{'es' if outcome.static_processes != 1 else ''}, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.1f})"
         )
     split = outcome.seconds_by_analyser
     print(f"\nengine: {counted} files in {wall:.2f} s = {counted / wall:,.0f} files/s")

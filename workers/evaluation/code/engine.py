@@ -20,6 +20,7 @@ import json
 import logging
 import multiprocessing
 import os
+import resource
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -77,6 +78,10 @@ class EngineOutcome:
     result: dict[str, Any]  # seed 000's result object plus signals and engine versions
     fingerprints: list[int]
     seconds_by_analyser: dict[str, float]  # wall time, for benchmarks and logs only
+    # How many processes did the static work, and the CPU seconds it took in them (their ruff
+    # and git children included), for benchmarks: a process's own CPU clock misses them.
+    static_processes: int = 1
+    static_cpu_seconds: float = 0.0
 
 
 # A stage callback returns False when the worker lost its lease: the engine stops there.
@@ -122,9 +127,18 @@ class _Inputs:
     limits: HistoryLimits
 
 
-def _run_static(name: str, root: Path, inputs: _Inputs) -> tuple[Any, float]:
-    """One piece of static work on ``root`` and its wall time (in whichever process)."""
-    started = time.monotonic()
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (ruff, git)."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _run_static(name: str, root: Path, inputs: _Inputs) -> tuple[Any, float, float]:
+    """One piece of static work on ``root``, its wall time and its CPU time (in whichever
+    process)."""
+    started, cpu = time.monotonic(), _cpu_seconds()
     value: Any
     if name == "history":
         value = history.analyse(
@@ -142,7 +156,7 @@ def _run_static(name: str, root: Path, inputs: _Inputs) -> tuple[Any, float]:
             "quality": quality.analyse,
             "documentation": documentation.analyse,
         }[name](root)
-    return value, round(time.monotonic() - started, 3)
+    return value, round(time.monotonic() - started, 3), round(_cpu_seconds() - cpu, 3)
 
 
 # Below this much text the static work takes a few seconds at most in this process, about what
@@ -170,9 +184,13 @@ class StaticWork:
 
     reports: dict[str, AnalyserReport]
     fingerprints: list[int]
+    processes: int  # how many processes did it (1: this one)
+    cpu_seconds: float  # all the pieces' CPU time, in whichever process
 
 
-def _in_processes(root: Path, inputs: _Inputs, processes: int) -> dict[str, tuple[Any, float]]:
+def _in_processes(
+    root: Path, inputs: _Inputs, processes: int
+) -> dict[str, tuple[Any, float, float]]:
     server = multiprocessing.get_context("forkserver")
     server.set_forkserver_preload(list(_PRELOAD))
     with ProcessPoolExecutor(max_workers=processes, mp_context=server) as pool:
@@ -197,22 +215,25 @@ def static_work(
         limits=context.history_limits or HistoryLimits.from_settings(),
     )
     processes = default_analyser_processes(root) if processes is None else processes
-    done: dict[str, tuple[Any, float]] | None = None
+    done: dict[str, tuple[Any, float, float]] | None = None
+    used = 1
     if processes > 1:
         try:
             done = _in_processes(root, inputs, processes)
+            used = processes
         except (OSError, BrokenProcessPool):
             # No process could start here (no /dev/shm, a process killed for memory): the same
             # work in this process still gives the same report.
             log.warning("static analysers: process pool unavailable, running them in turn")
     if done is None:
         done = {name: _run_static(name, root, inputs) for name in STATIC_WORK}
-    values = {name: value for name, (value, _) in done.items()}
-    seconds.update({name: spent for name, (_, spent) in done.items()})
+    values = {name: value for name, (value, _, _) in done.items()}
+    seconds.update({name: spent for name, (_, spent, _) in done.items()})
     values["security"] = security.build_report(values["security"], values["security_history"])
     values["security"].seconds = round(seconds["security"] + seconds["security_history"], 3)
     reports = {name: values[name] for name in _REPORT_ORDER}
-    return StaticWork(reports=reports, fingerprints=values["fingerprints"])
+    cpu = round(sum(spent for _, _, spent in done.values()), 3)
+    return StaticWork(reports, values["fingerprints"], processes=used, cpu_seconds=cpu)
 
 
 def _late_flag(context: SubmissionContext) -> RiskFlag | None:
@@ -279,7 +300,13 @@ def evaluate(
     )
     # Round-trip through canonical JSON: what is stored is exactly what the API will print.
     canonical = json.loads(canonical_json(result))
-    return EngineOutcome(result=canonical, fingerprints=own, seconds_by_analyser=seconds)
+    return EngineOutcome(
+        result=canonical,
+        fingerprints=own,
+        seconds_by_analyser=seconds,
+        static_processes=work.processes,
+        static_cpu_seconds=work.cpu_seconds,
+    )
 
 
 def canonical_json(result: Mapping[str, Any]) -> str:
