@@ -25,6 +25,7 @@ from backend.models.assessments import (
     SessionStatus,
 )
 from backend.models.base import utcnow
+from backend.services.pagination import counted_slice
 from backend.services.search_words import SearchWords, contains_words
 
 
@@ -126,13 +127,6 @@ def find_candidate_keys(
             )
         return joined.where(*conditions)
 
-    total = int(
-        session.exec(live(select(func.count(col(CandidateKey.id))).select_from(CandidateKey))).one()
-    )
-    rows = session.exec(
-        live(select(CandidateKey, Assessment))
-        .order_by(*_order(where.sort))
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    statement = live(select(CandidateKey, Assessment)).order_by(*_order(where.sort))
+    rows, total = counted_slice(session, statement, offset=offset, limit=limit)
     return [(key, assessment) for key, assessment in rows], total

@@ -70,8 +70,7 @@ def paginate(
 
     The statement must have a deterministic ORDER BY, or rows can repeat across pages."""
     check_page(page, size)
-    count_statement = select(func.count()).select_from(statement.order_by(None).subquery())
-    total = int(session.exec(count_statement).one())
+    total = count_all(session, statement)
     if clamp:
         page = min(page, max(1, math.ceil(total / size)))
     items = list(session.exec(statement.offset((page - 1) * size).limit(size)).all())
@@ -82,3 +81,18 @@ def paginate(
         size=size,
         pages=math.ceil(total / size) if total else 0,
     )
+
+
+def count_all(session: Session, statement: Any) -> int:
+    """How many rows ``statement`` (filtered, joined, in any order) selects in all."""
+    counted = select(func.count()).select_from(statement.order_by(None).subquery())
+    return int(session.exec(counted).one())
+
+
+def counted_slice(
+    session: Session, statement: Any, *, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    """The rows ``statement`` (filtered and in a deterministic order) selects from ``offset``,
+    at most ``limit`` of them, and the count of all: what a list with page jumps shows."""
+    rows = session.exec(statement.offset(offset).limit(limit)).all()
+    return list(rows), count_all(session, statement)

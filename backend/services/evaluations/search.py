@@ -28,6 +28,7 @@ from backend.models.assessments import CandidateKey, CandidateSession, TargetLev
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.errors import InvalidInput
 from backend.services.evaluations.queries import DEFAULT_LIMIT, MAX_LIMIT
+from backend.services.pagination import counted_slice
 from backend.services.search_words import SearchWords, clean_search, contains_words
 
 
@@ -205,16 +206,8 @@ def find_evaluations(
         EvaluationSort.candidate_desc,
     )
 
-    def joined(statement: Any) -> Any:
-        return _with_candidates(statement) if needs_candidates else statement
-
-    count = joined(select(func.count(col(Evaluation.id))).select_from(Evaluation))
-    total = int(session.exec(count.where(*conditions)).one())
-    rows = session.exec(
-        joined(select(Evaluation))
-        .where(*conditions)
-        .order_by(*_order(where.sort))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), total
+    statement = select(Evaluation)
+    if needs_candidates:
+        statement = _with_candidates(statement)
+    statement = statement.where(*conditions).order_by(*_order(where.sort))
+    return counted_slice(session, statement, offset=offset, limit=limit)

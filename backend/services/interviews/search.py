@@ -23,6 +23,7 @@ from backend.models.interviews import (
     InterviewSource,
 )
 from backend.models.pipeline import Candidate
+from backend.services.pagination import counted_slice
 from backend.services.search_words import SearchWords, clean_search, contains_words
 
 
@@ -117,16 +118,8 @@ def find_interviews(
     conditions = _conditions(org_id, where)
     people = bool(clean_search(where.search)) or where.sort == InterviewSort.candidate
 
-    def joined(statement: Any) -> Any:
-        return _with_people(statement) if people else statement
-
-    count = joined(select(func.count(col(InterviewJob.id))).select_from(InterviewJob))
-    total = int(session.exec(count.where(*conditions)).one())
-    rows = session.exec(
-        joined(select(InterviewJob))
-        .where(*conditions)
-        .order_by(*_order(where.sort))
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return list(rows), total
+    statement = select(InterviewJob)
+    if people:
+        statement = _with_people(statement)
+    statement = statement.where(*conditions).order_by(*_order(where.sort))
+    return counted_slice(session, statement, offset=offset, limit=limit)
