@@ -109,13 +109,8 @@ class _Reader:
             self._poetry(_table(poetry_groups.get(group)).get("dependencies"))
 
     def read_setup_cfg(self) -> None:
-        text = self._text("setup.cfg")
-        if text is None:
-            return
-        config = configparser.ConfigParser(interpolation=None)
-        try:
-            config.read_string(text)
-        except configparser.Error:
+        config = self._ini("setup.cfg")
+        if config is None:
             return
         self.own_names.add(canonicalize_name(config.get("metadata", "name", fallback="") or "-"))
         lines = config.get("options", "install_requires", fallback="").splitlines()
@@ -125,13 +120,8 @@ class _Reader:
 
     def read_tox_ini(self) -> None:
         """``[testenv] deps``: how the project's own test runs are set up."""
-        text = self._text("tox.ini")
-        if text is None:
-            return
-        config = configparser.ConfigParser(interpolation=None)
-        try:
-            config.read_string(text)
-        except configparser.Error:
+        config = self._ini("tox.ini")
+        if config is None:
             return
         for line in config.get("testenv", "deps", fallback="").splitlines():
             line = _COMMENT.sub("", line).strip().replace(_TOX_ROOT, "")
@@ -228,6 +218,18 @@ class _Reader:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError:
             return None
+
+    def _ini(self, name: str) -> configparser.ConfigParser | None:
+        """An INI manifest, parsed without interpolation; None when absent or unreadable."""
+        text = self._text(name)
+        if text is None:
+            return None
+        config = configparser.ConfigParser(interpolation=None)
+        try:
+            config.read_string(text)
+        except configparser.Error:
+            return None
+        return config
 
     def _text(self, name: str) -> str | None:
         """A regular file of the submission, never through a link (it could point at a host
