@@ -91,7 +91,11 @@ def test_interview_metrics_and_roles_follow_the_script(interview, diarized):
         assert metrics["talk_ratio"][label] == pytest.approx(truth[speaker], abs=0.1)
     assert metrics["question_count"]["SPEAKER_00"] >= SCRIPT_QUESTIONS - 1
     assert metrics["question_count"]["SPEAKER_01"] <= 1
-    assert metrics["filler_rate"]["SPEAKER_01"] > 0  # the candidate's "Um"
+    # Whether Whisper keeps the candidate's spoken "Um" is a knife edge (it dropped it in one CI
+    # run out of many, under load); how fillers are counted is tested from text in
+    # test_metrics.py. Here: a rate for each speaker.
+    assert set(metrics["filler_rate"]) == {"SPEAKER_00", "SPEAKER_01"}
+    assert all(rate >= 0 for rate in metrics["filler_rate"].values())
     assert 0.05 < metrics["silence_ratio"] < 0.4  # pauses between turns, no long gaps
     assert metrics["turns"] >= 8  # 11 scripted turns; the interruption may merge two
     assert assign_roles(diarized.segments) == EXPECTED_LABELS
