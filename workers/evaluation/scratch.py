@@ -82,3 +82,16 @@ def _empty_files_and_first_folder(fd: int) -> str | None:
             else:
                 os.unlink(entry.name, dir_fd=fd)
     return folder
+
+
+def tree_size(path: Path) -> int:
+    """Bytes of all regular files under ``path`` (links not followed): how far a clone, an
+    install or a sandboxed run has grown."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue  # removed while we walk (git's and pip's temporary files)
+    return total

@@ -51,6 +51,7 @@ from workers.evaluation.code.declared_requirements import (
     DeclaredRequirements,
     declared_requirements,
 )
+from workers.evaluation.scratch import tree_size
 
 MAX_REQUIREMENTS = 50
 _EXCERPT_LINES = 4
@@ -203,7 +204,7 @@ def run_limited(
                 pass
             if time.monotonic() >= deadline:
                 stopped = f"the {step} did not finish within {settings.dependency_timeout_s} s"
-            elif _tree_size(building) > limit:
+            elif tree_size(building) > limit:
                 stopped = f"the dependencies take more than {settings.dependency_max_mb} MB"
             if stopped is not None:
                 try:
@@ -212,7 +213,7 @@ def run_limited(
                     pass
                 process.wait()
                 break
-    if stopped is None and _tree_size(building) > limit:
+    if stopped is None and tree_size(building) > limit:
         stopped = f"the dependencies take more than {settings.dependency_max_mb} MB"
     if stopped is not None:
         return stopped
@@ -280,17 +281,6 @@ def _make_readable(folder: Path) -> None:
             path = os.path.join(current, name)
             if not os.path.islink(path):
                 os.chmod(path, 0o644 if not os.access(path, os.X_OK) else 0o755)
-
-
-def _tree_size(path: Path) -> int:
-    total = 0
-    for current, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(current, name)).st_size
-            except OSError:
-                continue  # removed while we walk
-    return total
 
 
 # --- wording --------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal, NamedTuple
 
+from workers.evaluation.scratch import tree_size
+
 GIT = "git"
 # How often the size watch measures the growing clone.
 _WATCH_INTERVAL_S = 0.2
@@ -111,18 +113,6 @@ def _safety_options(*, allow_file_protocol: bool) -> list[str]:
         "-c",
         "http.followRedirects=false",
     ]
-
-
-def tree_size(path: Path) -> int:
-    """Bytes of all regular files under ``path`` (links not followed)."""
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                continue  # git removes temporary files while we walk
-    return total
 
 
 def clone(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 from backend.settings import Settings, get_settings
+from workers.evaluation.scratch import tree_size
 
 BWRAP = "bwrap"
 # Where the submission copy appears inside the sandbox.
@@ -213,7 +214,7 @@ def _watch(
     ``MAX_WORKSPACE_GROWTH_MB``. Returns why it was stopped, None when it ended by itself."""
     allowance = MAX_WORKSPACE_GROWTH_MB * 1024 * 1024
     free_at_start = _free_bytes(scratch)
-    size_at_start = _tree_size(workspace)
+    size_at_start = tree_size(workspace)
     while True:
         try:
             process.wait(timeout=max(0.0, min(_WATCH_INTERVAL_S, deadline - time.monotonic())))
@@ -226,7 +227,7 @@ def _watch(
         # Free space is cheap to read; the workspace is only measured when the disk has filled
         # by more than the allowance (other programs write to it too).
         elif free_at_start - _free_bytes(scratch) > allowance:
-            if _tree_size(workspace) - size_at_start > allowance:
+            if tree_size(workspace) - size_at_start > allowance:
                 stopped = "disk"
         if stopped is not None:
             # bwrap is the namespace's parent: killing its group ends the private process tree,
@@ -347,18 +348,6 @@ def _without_start(stderr_path: Path) -> str:
 def _free_bytes(path: Path) -> int:
     status = os.statvfs(path)
     return status.f_bavail * status.f_frsize
-
-
-def _tree_size(path: Path) -> int:
-    """Bytes of the regular files under ``path``, links not followed."""
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                continue  # removed while we walk
-    return total
 
 
 def _sandbox_environment(extra: Mapping[str, str] | None) -> dict[str, str]:

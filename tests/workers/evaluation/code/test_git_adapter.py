@@ -21,8 +21,8 @@ from workers.evaluation.code.git_adapter import (
     commit_log,
     has_commits,
     redact_url,
-    tree_size,
 )
+from workers.evaluation.scratch import tree_size
 
 MB = 1024 * 1024
 
