@@ -40,29 +40,27 @@ def requirement_closure(
     """The installed distributions ``requirements`` name and everything they require on this
     interpreter (with the extras asked for), sorted by normalised name."""
     environment = {str(k): str(v) for k, v in default_environment().items()}
+
+    def wanted(requirement: Requirement, extra: str) -> list[tuple[str, str]]:
+        """``requirement`` as (name, extra) pairs, when its marker holds for ``extra``."""
+        marker = requirement.marker
+        if marker is not None and not marker.evaluate({**environment, "extra": extra}):
+            return []
+        name = _NAME.sub("-", requirement.name).lower()
+        return [(name, ""), *((name, e) for e in sorted(requirement.extras))]
+
     seen: dict[str, importlib.metadata.Distribution] = {}
-    pending: list[tuple[str, frozenset[str]]] = [
-        (r.name, frozenset(r.extras))
-        for r in requirements
-        if r.marker is None or r.marker.evaluate({**environment, "extra": ""})
-    ]
-    expanded: set[tuple[str, str]] = set()  # (name, extra) whose requirements were followed
+    followed: set[tuple[str, str]] = set()  # (name, extra) whose requirements were followed
+    pending = [pair for requirement in requirements for pair in wanted(requirement, "")]
     while pending:
-        raw, extras = pending.pop()
-        name = _NAME.sub("-", raw).lower()
-        wanted = {""} | set(extras)
-        if all((name, extra) in expanded for extra in wanted):
+        name, extra = pending.pop()
+        if (name, extra) in followed:
             continue
-        distribution = seen.get(name) or importlib.metadata.distribution(name)
-        seen[name] = distribution
-        for line in distribution.requires or ():
-            requirement = Requirement(line)
-            marker = requirement.marker
-            for extra in wanted - {e for n, e in expanded if n == name}:
-                if marker is None or marker.evaluate({**environment, "extra": extra}):
-                    pending.append((requirement.name, frozenset(requirement.extras)))
-                    break
-        expanded.update((name, extra) for extra in wanted)
+        followed.add((name, extra))
+        if name not in seen:
+            seen[name] = importlib.metadata.distribution(name)
+        for line in seen[name].requires or ():
+            pending += wanted(Requirement(line), extra)
     return [seen[name] for name in sorted(seen)]
 
 
