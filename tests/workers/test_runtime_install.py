@@ -14,10 +14,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from backend.db import session_scope
-from backend.models.evaluations import Evaluation, EvaluationCreate
-from backend.services.evaluations import submission
-from tests.helpers import make_org
+from backend.models.evaluations import Evaluation
 from tests.workers import consumers
 from tests.workers.evaluation import projects
 from workers.evaluation.code.toolchain import requirement_closure
@@ -92,17 +89,12 @@ def test_a_code_evaluation_runs_the_candidates_tests_from_the_runtime_install(
             )
         ],
     )
-    org = make_org("Runtime install")
-    data = EvaluationCreate.model_validate(
-        {
-            "candidate_ref": "CAND-RUNTIME",
-            "target_role": "Backend engineer",
-            "target_level": "mid",
-            "artefact": {"type": "github_repo", "url": url},
-        }
+    evaluation_id = projects.submit_repo(
+        url,
+        org_name="Runtime install",
+        candidate_ref="CAND-RUNTIME",
+        target_role="Backend engineer",
     )
-    with session_scope() as session:
-        evaluation_id = submission.submit_evaluation(session, org_id=org.org_id, data=data).id
     env = consumers.consumer_env(
         tmp_path / "queue.db", evaluation_allow_local_urls="1", preload_models="0"
     )

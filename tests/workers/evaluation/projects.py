@@ -7,6 +7,11 @@ import os
 import subprocess
 from pathlib import Path
 
+from backend.db import session_scope
+from backend.models.evaluations import EvaluationCreate
+from backend.services.evaluations import submission
+from tests.helpers import make_org
+
 GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": "/dev/null",
@@ -27,6 +32,22 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def submit_repo(url: str, *, org_name: str, candidate_ref: str, target_role: str) -> str:
+    """A new organisation's evaluation of the repository at ``url`` (target level mid), queued
+    nowhere yet: its id."""
+    org = make_org(org_name)
+    data = EvaluationCreate.model_validate(
+        {
+            "candidate_ref": candidate_ref,
+            "target_role": target_role,
+            "target_level": "mid",
+            "artefact": {"type": "github_repo", "url": url},
+        }
+    )
+    with session_scope() as session:
+        return submission.submit_evaluation(session, org_id=org.org_id, data=data).id
 
 
 def make_repo(path: Path, commits: list[tuple[str, dict[str, str], str]]) -> str:

@@ -7,10 +7,8 @@ import time
 
 from backend.db import session_scope
 from backend.models.base import utcnow
-from backend.models.evaluations import Evaluation, EvaluationCreate, EvaluationFingerprint
+from backend.models.evaluations import Evaluation, EvaluationFingerprint
 from backend.services import leases
-from backend.services.evaluations import submission
-from tests.helpers import make_org
 from tests.workers import consumers
 from tests.workers.evaluation import projects
 from workers.evaluation.pipeline import CLAIMABLE
@@ -35,17 +33,12 @@ def test_a_killed_worker_loses_nothing_and_the_evaluation_finishes_once(tmp_path
             )
         ],
     )
-    org = make_org("Worker recovery")
-    data = EvaluationCreate.model_validate(
-        {
-            "candidate_ref": "CAND-KILL",
-            "target_role": "Recovery engineer",
-            "target_level": "mid",
-            "artefact": {"type": "github_repo", "url": url},
-        }
+    evaluation_id = projects.submit_repo(
+        url,
+        org_name="Worker recovery",
+        candidate_ref="CAND-KILL",
+        target_role="Recovery engineer",
     )
-    with session_scope() as session:
-        evaluation_id = submission.submit_evaluation(session, org_id=org.org_id, data=data).id
 
     env = consumers.consumer_env(
         tmp_path / "queue.db",
