@@ -61,17 +61,24 @@ def read_pyproject() -> dict:
         return {}
 
 
+def table(data: dict, *keys: str) -> dict:
+    """The TOML table at ``keys`` ({} when any step is missing or not a table)."""
+    for key in keys:
+        data = data.get(key)
+        if not isinstance(data, dict):
+            return {}
+    return data
+
+
 def look_installed(pyproject: dict) -> bool:
     """Write the missing version file and the dist-info (see the module docstring); whether a
     dist-info was written."""
-    tool = pyproject.get("tool") if isinstance(pyproject.get("tool"), dict) else {}
-    scm = tool.get("setuptools_scm") if isinstance(tool.get("setuptools_scm"), dict) else {}
-    hatch = tool.get("hatch") if isinstance(tool.get("hatch"), dict) else {}
-    vcs = (((hatch.get("build") or {}).get("hooks") or {}).get("vcs")) or {}
+    scm = table(pyproject, "tool", "setuptools_scm")
+    vcs = table(pyproject, "tool", "hatch", "build", "hooks", "vcs")
     for target in (scm.get("version_file"), scm.get("write_to"), vcs.get("version-file")):
         if isinstance(target, str):
             write_version_file(target)
-    project = pyproject.get("project") if isinstance(pyproject.get("project"), dict) else {}
+    project = table(pyproject, "project")
     name = project.get("name")
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", name):
         return False
