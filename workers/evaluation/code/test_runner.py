@@ -192,7 +192,8 @@ def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunRe
     settings = settings or get_settings()
     reports = []
     found = find_test_files(root)
-    if "javascript" in found and "typescript" in found and node_project.wants_install(root):
+    npm_test = node_project.wants_install(root)
+    if "javascript" in found and "typescript" in found and npm_test:
         # One test script runs both: one run, reported once.
         found["typescript"] = tuple(sorted(found.pop("javascript") + found["typescript"]))
     for language, files in found.items():
@@ -202,7 +203,7 @@ def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunRe
             reports.append(_run_javascript(root, files, settings))
         elif language == "go":
             reports.append(_run_go(root, files, settings))
-        elif language == "typescript" and node_project.wants_install(root):
+        elif language == "typescript" and npm_test:
             reports.append(_run_npm_test(root, language, files, settings))
         elif language == "typescript":
             reason = "TypeScript tests need a compiler that is not installed"
