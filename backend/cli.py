@@ -23,6 +23,9 @@ billing grant-credits --org ID --amount N --reason R
                                           adds interview credits (a ledger entry)
 billing set-plan --org ID --plan P [--quota N] [--credits N] [--status active|trialing]
                  [--trial-days N]         puts an organisation on a plan without Stripe
+ats connect-ashby --org ID                reads the organisation's Ashby API key from standard
+                                          input and keeps it (sealed): Ashby's assessment.update
+                                          calls are made with it
 """
 
 from __future__ import annotations
@@ -233,6 +236,26 @@ def _add_billing_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_billing_set_plan)
 
 
+def _cmd_ats_connect_ashby(args: argparse.Namespace) -> None:
+    from backend.services.ats import ashby
+
+    api_key = sys.stdin.readline().strip()
+    with session_scope() as session:
+        connection = ashby.connect(session, org_id=args.org, api_key=api_key)
+        _print({"org": args.org, "ats": connection.ats, "connected": True})
+
+
+def _add_ats_parser(sub: argparse._SubParsersAction) -> None:
+    ats = sub.add_parser("ats", help="ATS assessment-partner integrations")
+    commands = ats.add_subparsers(dest="ats_command", required=True)
+    p = commands.add_parser(
+        "connect-ashby",
+        help="keep the organisation's Ashby API key (read from standard input, never an argument)",
+    )
+    p.add_argument("--org", required=True)
+    p.set_defaults(func=_cmd_ats_connect_ashby)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="truelevel", description="truelevel administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -290,6 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace a database that is not empty")
     p.set_defaults(func=_cmd_restore)
     _add_billing_parser(sub)
+    _add_ats_parser(sub)
     return parser
 
 

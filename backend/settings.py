@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     sentence_model: str = "bundled"
     # Speaker embeddings for mono diarization run on this torch device ("auto": CUDA when present).
     speaker_device: Literal["auto", "cpu", "cuda"] = "auto"
+    # Ashby's API, where assessment.update tells Ashby a test it sent is done (ATS partner
+    # integration, backend/services/ats); a self-hosted proxy or a test server may stand in.
+    ashby_api_url: str = "https://api.ashbyhq.com"
     # Where the 402 paywall sends an integrator; empty: {public_url}/billing.
     billing_upgrade_url: str = ""
 

@@ -143,6 +143,19 @@ def deliver_tenant_webhooks() -> int:
 
 
 @ops.task()
+def deliver_ats_notices() -> int:
+    """Tell the ATSs (Greenhouse, Ashby) about the tests they sent that have news; failures
+    retry with backoff."""
+    from backend.services.ats.notices import deliver_due
+
+    with session_scope() as session:
+        delivered = deliver_due(session)
+    if delivered:
+        log.info("delivered %d ATS notices", delivered)
+    return delivered
+
+
+@ops.task()
 def delete_spent_uploads() -> int:
     """Delete uploaded zips no evaluation will read again (``upload_retention``)."""
     from backend.services.evaluations.upload_retention import delete_spent_uploads as sweep
@@ -181,5 +194,6 @@ def every_minute() -> None:
     requeue_stale_interviews.call_local()
     deliver_evaluation_callbacks.call_local()
     deliver_tenant_webhooks.call_local()
+    deliver_ats_notices.call_local()
     delete_spent_uploads.call_local()
     delete_expired_media.call_local()

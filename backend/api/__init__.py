@@ -11,6 +11,7 @@ def create_api() -> FastAPI:
     """The FastAPI app serving ``/api/v1`` and the single sign-on routes under ``/auth``."""
     from backend.api import (
         assessments,
+        ats_partner,
         billing,
         candidates,
         evaluations,
@@ -57,6 +58,7 @@ def create_api() -> FastAPI:
     app.include_router(interview_sessions.router, prefix=API_PREFIX)
     app.include_router(interview_media.router, prefix=API_PREFIX)
     app.include_router(billing.router, prefix=API_PREFIX)
+    app.include_router(ats_partner.router, prefix=API_PREFIX)
     app.include_router(web_session.router, prefix=API_PREFIX)
     install_sso(app)
     return app

@@ -9,7 +9,12 @@ from typing import Annotated, TypeVar
 import anyio
 from fastapi import Depends
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import (
+    HTTPAuthorizationCredentials,
+    HTTPBasic,
+    HTTPBasicCredentials,
+    HTTPBearer,
+)
 from sqlmodel import Session
 
 from backend.api.admission import session_slot
@@ -159,3 +164,37 @@ AssessmentsOrCandidate = Annotated[
     Principal, Depends(require_scope_or_candidate(ApiScope.assessments))
 ]
 PipelinePrincipal = Annotated[Principal, Depends(require_scope(ApiScope.pipeline))]
+
+
+_basic = HTTPBasic(
+    auto_error=False,
+    description="An ATS (Greenhouse, Ashby): an organisation API key as the username, no password.",
+)
+
+
+@dataclass(frozen=True)
+class AtsPartner:
+    """An ATS calling with one of the organisation's API keys (HTTP Basic)."""
+
+    principal: Principal
+    api_key: str  # as sent: Greenhouse's completion PATCH carries the same credentials
+
+
+def authenticate_ats(session: Session, credentials: HTTPBasicCredentials | None) -> AtsPartner:
+    raw = credentials.username.strip() if credentials and credentials.username else ""
+    if not raw:
+        raise Unauthorized(
+            "Missing API key. Send an organisation API key as the HTTP Basic username.",
+            code="missing_api_key",
+        )
+    return AtsPartner(_org_principal(session, raw, ApiScope.assessments), raw)
+
+
+async def _ats_partner(
+    session: SessionDep,
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+) -> AtsPartner:
+    return await run_in_threadpool(authenticate_ats, session, credentials)
+
+
+AtsPartnerDep = Annotated[AtsPartner, Depends(_ats_partner)]

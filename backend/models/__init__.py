@@ -8,6 +8,7 @@ from backend.models.assessments import (
     Rubric,
     SessionStatus,
 )
+from backend.models.ats import AtsConnection, AtsTestOrder
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
 from backend.models.erasure import ErasureRecord
 from backend.models.evaluations import (
@@ -43,6 +44,8 @@ __all__ = [
     "ApiScope",
     "Application",
     "Assessment",
+    "AtsConnection",
+    "AtsTestOrder",
     "BillingAccount",
     "Candidate",
     "CandidateKey",

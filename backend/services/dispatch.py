@@ -62,3 +62,12 @@ def send_tenant_webhooks_now() -> None:
     from workers import tasks
 
     tasks.deliver_tenant_webhooks()
+
+
+def send_ats_notices_now() -> None:
+    """Ask an ``ops`` worker to tell the ATSs about the tests they sent whose news is due now,
+    instead of at the next minute sweep. Best effort: if the queue cannot be reached, the sweep
+    sends them."""
+    from workers import tasks
+
+    tasks.deliver_ats_notices()

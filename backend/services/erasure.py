@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 
 from backend.models import (
     Application,
+    AtsTestOrder,
     Candidate,
     CandidateKey,
     CandidateSession,
@@ -87,6 +88,8 @@ def erase_candidate(
     remove(EvaluationUpload, col(EvaluationUpload.id).in_(upload_ids))
     remove(SessionEvent, col(SessionEvent.session_id).in_(session_ids))
     remove(CandidateSession, col(CandidateSession.id).in_(session_ids))
+    # Tests an ATS sent: the ATS's ids and link for the person.
+    remove(AtsTestOrder, col(AtsTestOrder.candidate_key_id).in_(key_ids))
     remove(CandidateKey, col(CandidateKey.id).in_(key_ids))
     remove(InterviewJobEvent, col(InterviewJobEvent.job_id).in_(job_ids))
     remove(InterviewAnswer, col(InterviewAnswer.call_id).in_(call_ids))

@@ -186,11 +186,13 @@ def send_signed(
     body: bytes,
     allow_local: bool | None = None,
     timeout_s: float = TIMEOUT_SECONDS,
+    authorization: str | None = None,
 ) -> DeliveryResult:
     """Send ``body`` to ``url`` with ``method`` and ``content_type``, signed with ``secret``
-    (unsigned, with its id and timestamp only, when there is none). Redirects are not followed
-    (a 3xx is not a delivery). Raises :class:`CallbackRefused` for a URL that may never be
-    called, and httpx or OS errors for transport failures."""
+    (unsigned, with its id and timestamp only, when there is none), with an ``Authorization``
+    header when the receiver wants one (an ATS). Redirects are not followed (a 3xx is not a
+    delivery). Raises :class:`CallbackRefused` for a URL that may never be called, and httpx or
+    OS errors for transport failures."""
     check_destination(url, allow_local=allow_local)
     timestamp = int(time.time())
     headers = {
@@ -199,6 +201,8 @@ def send_signed(
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
     }
+    if authorization:
+        headers["authorization"] = authorization
     if secret:
         headers["webhook-signature"] = sign(
             secret=secret, message_id=message_id, timestamp=timestamp, body=body

@@ -27,10 +27,11 @@ from sqlmodel import Session, col, update
 from backend.models.base import utcnow
 from backend.models.evaluations import CallbackState, Evaluation
 from backend.services import dispatch, outbox, webhook_adapter
+from backend.services.ats import notices as ats_notices
 from backend.services.evaluations.queries import evaluation_view
 from backend.services.outbox import MAX_ATTEMPTS, Attempt
 
-__all__ = ["MAX_ATTEMPTS", "deliver_due", "message_id", "queue_callback"]
+__all__ = ["MAX_ATTEMPTS", "announce", "deliver_due", "message_id", "queue_callback"]
 
 CALLBACKS: outbox.Outbox[Evaluation] = outbox.Outbox(
     name="evaluation callback",
@@ -61,6 +62,13 @@ def queue_callback(session: Session, *, evaluation_id: str) -> bool:
         return False
     outbox.wake(CALLBACKS)
     return True
+
+
+def announce(session: Session, *, evaluation_id: str) -> None:
+    """The evaluation has something new to say (a result, a final verdict, a failure): its
+    callback URL hears it, and so does the ATS that sent the candidate the test, if one did."""
+    queue_callback(session, evaluation_id=evaluation_id)
+    ats_notices.queue_for_evaluation(session, evaluation_id=evaluation_id)
 
 
 def message_id(evaluation: Evaluation) -> str:

@@ -118,7 +118,7 @@ def complete_automated(
         },
     )
     if changed:
-        callbacks.queue_callback(session, evaluation_id=evaluation_id)
+        callbacks.announce(session, evaluation_id=evaluation_id)
     return changed
 
 
@@ -139,7 +139,7 @@ def fail(session: Session, *, evaluation_id: str, owner: str, code: str, reason:
         },
     )
     if changed:
-        callbacks.queue_callback(session, evaluation_id=evaluation_id)
+        callbacks.announce(session, evaluation_id=evaluation_id)
     return changed
 
 
@@ -167,6 +167,6 @@ def fail_abandoned(session: Session, *, evaluation_id: str, code: str, reason: s
     )
     session.commit()
     if result.rowcount == 1:
-        callbacks.queue_callback(session, evaluation_id=evaluation_id)
+        callbacks.announce(session, evaluation_id=evaluation_id)
         return True
     return False

@@ -243,6 +243,6 @@ def finalise(
             "attention": None,  # the reviewer has seen what needed attention
         },
     )
-    callbacks.queue_callback(session, evaluation_id=evaluation.id)
+    callbacks.announce(session, evaluation_id=evaluation.id)
     session.refresh(evaluation)
     return evaluation
