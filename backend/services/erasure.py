@@ -72,6 +72,7 @@ def erase_candidate(
         deleted[model.__tablename__] += result.rowcount or 0
 
     key_ids = [k.id for k in person.candidate_keys]
+    order_ids = [o.id for o in person.ats_orders]
     session_ids = [s.id for s in person.sessions]
     evaluation_ids = [e.id for e in person.evaluations]
     upload_ids = [u.id for u in person.uploads]
@@ -89,7 +90,7 @@ def erase_candidate(
     remove(SessionEvent, col(SessionEvent.session_id).in_(session_ids))
     remove(CandidateSession, col(CandidateSession.id).in_(session_ids))
     # Tests an ATS sent: the ATS's ids and link for the person.
-    remove(AtsTestOrder, col(AtsTestOrder.candidate_key_id).in_(key_ids))
+    remove(AtsTestOrder, col(AtsTestOrder.id).in_(order_ids))
     remove(CandidateKey, col(CandidateKey.id).in_(key_ids))
     remove(InterviewJobEvent, col(InterviewJobEvent.job_id).in_(job_ids))
     remove(InterviewAnswer, col(InterviewAnswer.call_id).in_(call_ids))

@@ -24,6 +24,7 @@ from sqlmodel import Session, SQLModel
 
 from backend.models import (
     Application,
+    AtsTestOrder,
     Candidate,
     CandidateKey,
     CandidateSession,
@@ -61,6 +62,9 @@ def _exported(table: type[SQLModel], *, leave_out: set[str]) -> type[BaseModel]:
 
 
 ExportedCandidateKey = _exported(CandidateKey, leave_out={"key"})
+ExportedAtsOrder = _exported(
+    AtsTestOrder, leave_out={"sealed_partner_key", "notice_url", "notice_last_error"}
+)
 ExportedSession = _exported(CandidateSession, leave_out=set())
 ExportedSessionEvent = _exported(SessionEvent, leave_out=set())
 ExportedUpload = _exported(EvaluationUpload, leave_out={"path"})
@@ -131,6 +135,7 @@ class PersonExport(BaseModel):
     org_id: str
     email: str
     candidate_keys: list[ExportedCandidateKey]  # type: ignore[valid-type]
+    ats_orders: list[ExportedAtsOrder]  # type: ignore[valid-type]
     sessions: list[ExportedSession]  # type: ignore[valid-type]
     session_events: list[ExportedSessionEvent]  # type: ignore[valid-type]
     uploads: list[ExportedUpload]  # type: ignore[valid-type]
@@ -147,6 +152,7 @@ class PersonExport(BaseModel):
 
 ROW_KINDS = (
     "candidate_keys",
+    "ats_orders",
     "sessions",
     "session_events",
     "uploads",
@@ -192,6 +198,7 @@ def person_export(person: PersonRecords, files: list[ExportedFile]) -> PersonExp
         org_id=person.org_id,
         email=person.email,
         candidate_keys=rows(ExportedCandidateKey, person.candidate_keys),
+        ats_orders=rows(ExportedAtsOrder, person.ats_orders),
         sessions=rows(ExportedSession, person.sessions),
         session_events=rows(ExportedSessionEvent, person.session_events),
         uploads=rows(ExportedUpload, person.uploads),

@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from backend.models import (
     Application,
+    AtsTestOrder,
     Candidate,
     CandidateKey,
     CandidateSession,
@@ -63,6 +64,8 @@ class PersonRecords:
     org_id: str
     email: str  # normalised and case-folded
     candidate_keys: list[CandidateKey] = field(default_factory=list)
+    # Tests an ATS sent the person: its ids and link for them.
+    ats_orders: list[AtsTestOrder] = field(default_factory=list)
     sessions: list[CandidateSession] = field(default_factory=list)
     session_events: list[SessionEvent] = field(default_factory=list)
     uploads: list[EvaluationUpload] = field(default_factory=list)
@@ -145,6 +148,11 @@ def find_person(session: Session, *, org_id: str, email: str) -> PersonRecords:
         ).all()
     )
     key_ids = [k.id for k in found.candidate_keys]
+    found.ats_orders = list(
+        session.exec(
+            select(AtsTestOrder).where(col(AtsTestOrder.candidate_key_id).in_(key_ids))
+        ).all()
+    )
     found.sessions = list(
         session.exec(
             select(CandidateSession).where(col(CandidateSession.candidate_key_id).in_(key_ids))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import zipfile
 
 from sqlmodel import select
 
@@ -14,6 +15,8 @@ from backend.cli import main as cli_main
 from backend.db import session_scope
 from backend.models import AtsTestOrder, CandidateKey, OutboundEmail
 from backend.services.ats import notices
+from backend.services.erasure import erase_candidate
+from backend.services.person_export import write_person_zip
 from backend.settings import get_settings
 from tests.api.assessments.helpers import create_assessment, redeem
 from tests.api.evaluations.helpers import API, finish_automated
@@ -244,3 +247,32 @@ def test_ashby_starts_cancels_and_is_updated_with_the_organisations_key(
     )
     assert cancelled.json() == {"success": True, "results": None}
     assert redeem(client, key).status_code == 401
+
+
+def test_a_person_sent_a_test_by_an_ats_is_exported_and_erased_with_it(client):
+    org = make_org()
+    assessment = create_assessment(client, org)
+    public = "https://app.greenhouse.io/integrations/testing_partners/take_home_tests/77"
+    body = _send_test_body(assessment["id"], public, email="lin@example.com")
+    sent = client.post(f"{GREENHOUSE}/send_test", json=body, auth=(org.api_key, ""))
+    order_id = sent.json()["partner_interview_id"]
+
+    with session_scope() as db:
+        archive = io.BytesIO()
+        summary = write_person_zip(db, org_id=org.org_id, email="lin@example.com", out=archive)
+        assert summary.rows["ats_orders"] == 1
+        person = json.loads(zipfile.ZipFile(archive).read("person.json"))
+        (exported,) = person["ats_orders"]
+        assert exported["external_profile_url"] == "https://app.greenhouse.io/people/17681532"
+        assert "sealed_partner_key" not in exported
+
+        erased = erase_candidate(db, org_id=org.org_id, email="lin@example.com")
+        assert erased.deleted["ats_test_order"] == 1
+    with session_scope() as db:
+        assert db.get(AtsTestOrder, order_id) is None
+    status = client.get(
+        f"{GREENHOUSE}/test_status",
+        params={"partner_interview_id": order_id},
+        auth=(org.api_key, ""),
+    )
+    assert status.status_code == 404
