@@ -358,6 +358,11 @@ def _sandbox_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
         "TMPDIR": "/tmp",
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # The memory limit caps address space (RLIMIT_AS), and glibc reserves 64 MB of it for
+        # each thread's malloc arena: a suite that starts a few dozen threads (a thread-safety
+        # test) ran out of address space at 70 MB resident and read as a memory bomb. Two
+        # arenas keep the reservation proportional to what is used.
+        "MALLOC_ARENA_MAX": "2",
     }
     environment.update(extra or {})
     return environment

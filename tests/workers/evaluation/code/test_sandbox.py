@@ -207,6 +207,38 @@ def test_multiprocessing_works_and_is_no_violation(tmp_path: Path) -> None:
     assert not [f for f in to_analyser_report([run]).risk_flags if f.code == "sandbox_violation"]
 
 
+def test_a_thread_safety_test_with_many_threads_is_no_memory_bomb(tmp_path: Path) -> None:
+    # more-itertools' own suite: dozens of threads use little memory but, with glibc's default
+    # malloc arenas, reserve 64 MB of address space each, past the limit (RLIMIT_AS).
+    root = submission(
+        tmp_path / "sub",
+        """
+        import threading
+
+
+        def test_counters_from_many_threads():
+            lock, counts = threading.Lock(), []
+            barrier = threading.Barrier(48)
+
+            def work():
+                barrier.wait()
+                block = bytearray(64 * 1024)
+                with lock:
+                    counts.append(len(block))
+
+            threads = [threading.Thread(target=work) for _ in range(48)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(counts) == 48
+        """,
+    )
+    run = only_run(root, Settings(sandbox_timeout_s=60, sandbox_memory_mb=1024))
+    assert (run.passed, run.failed, run.errors) == (1, 0, 0), run.output_tail
+    assert run.contained_violations == ()
+
+
 def test_the_host_is_not_visible_inside(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     secret = tmp_path / "worker-secret.txt"
