@@ -108,3 +108,21 @@ def replay_delivery(
         session, org_id=principal.org_id, webhook_id=tenant_webhook_id, delivery_id=delivery_id
     )
     return TenantWebhookDeliveryPublic.from_row(row)
+
+
+@router.post(
+    "/{tenant_webhook_id}/test-event",
+    status_code=202,
+    summary="Send a test event to a tenant webhook",
+)
+def send_test_event(
+    principal: PipelinePrincipal, session: SessionDep, tenant_webhook_id: WebhookIdPath
+) -> TenantWebhookDeliveryPublic:
+    """Queues one delivery with action ``test``: the webhook's selected fields of a sample
+    application or call (as its event carries them, ids starting ``test-``) plus
+    ``"test": true``, signed, retried and logged like real events. 409 for an unsubscribed
+    webhook; an inactive one gets it (try an endpoint before switching it on)."""
+    row = webhook_deliveries.send_test_event(
+        session, org_id=principal.org_id, webhook_id=tenant_webhook_id
+    )
+    return TenantWebhookDeliveryPublic.from_row(row)

@@ -12,7 +12,8 @@ the delivery id, the same on every retry and replay), through ``backend.services
 (which also refuses private addresses). The delivery rows are an outbox, as evaluations are for
 their callbacks (``backend.services.outbox``): exactly one sender sends each due attempt, and
 retries follow the same backoff. Each attempt is logged on the row: attempts, last status code,
-answer excerpt, last error.
+answer excerpt, last error. A test event (:func:`send_test_event`) is one more delivery in the
+same outbox, to one webhook, with sample values.
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ from backend.models.base import utcnow
 from backend.models.pipeline import TenantWebhook, TriggeredEvent, WebhookContentType
 from backend.models.tenant_webhook_deliveries import DeliveryState, TenantWebhookDelivery
 from backend.services import dispatch, outbox, webhook_adapter
-from backend.services.errors import NotFound
+from backend.services.errors import Conflict, NotFound
 from backend.services.outbox import Attempt
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
-from backend.services.pipeline import webhook_secrets
+from backend.services.pipeline import webhook_samples, webhook_secrets
 from backend.services.pipeline.tenant_webhooks import get_tenant_webhook, live_tenant_webhooks
 
 log = logging.getLogger(__name__)
+
+# The action of a test event's delivery (``send_test_event``); real ones name what happened.
+TEST_ACTION = "test"
 
 
 def _form_value(value: Any) -> str:
@@ -76,22 +80,65 @@ def stage_event(
     now = utcnow()
     for webhook in webhooks:
         session.add(
-            TenantWebhookDelivery(
-                org_id=org_id,
-                webhook_id=webhook.id,
-                event=event.value,
+            _delivery(
+                webhook,
                 action=action,
                 object_id=object_id,
-                url=webhook.url,
-                http_method=webhook.http_method,
-                content_type=webhook.content_type,
                 body=encode_body(
                     obj, fields=list(webhook.fields or []), content_type=webhook.content_type
                 ),
-                next_at=now,
+                now=now,
             )
         )
     return len(webhooks)
+
+
+def _delivery(
+    webhook: TenantWebhook, *, action: str, object_id: str, body: str, now: datetime
+) -> TenantWebhookDelivery:
+    """A delivery of ``body`` to ``webhook`` as it is configured now, due at once."""
+    return TenantWebhookDelivery(
+        org_id=webhook.org_id,
+        webhook_id=webhook.id,
+        event=webhook.triggered_event,
+        action=action,
+        object_id=object_id,
+        url=webhook.url,
+        http_method=webhook.http_method,
+        content_type=webhook.content_type,
+        body=body,
+        next_at=now,
+    )
+
+
+def send_test_event(session: Session, *, org_id: str, webhook_id: str) -> TenantWebhookDelivery:
+    """Queue a test event for the webhook (action ``test``) and ask a worker to send it.
+
+    It goes through the same outbox as real events (signed, retried, in the delivery log): the
+    webhook's selected ``fields`` of a sample object of its event, shaped as a real one, plus
+    ``"test": true`` (``webhook_samples``). An inactive webhook gets it too (an endpoint can
+    be tried before it is switched on); an unsubscribed one does not (409)."""
+    webhook = get_tenant_webhook(session, org_id=org_id, webhook_id=webhook_id)
+    if webhook.is_deleted:
+        raise Conflict(
+            f"Tenant webhook {webhook_id} is unsubscribed; subscribe it first.",
+            code="webhook_unsubscribed",
+        )
+    event = TriggeredEvent(webhook.triggered_event)
+    obj = webhook_samples.sample_object(session, event)
+    fields = [*(webhook.fields or []), webhook_samples.TEST_MARK]
+    row = _delivery(
+        webhook,
+        action=TEST_ACTION,
+        object_id=str(obj["id"]),
+        body=encode_body(obj, fields=fields, content_type=webhook.content_type),
+        now=utcnow(),
+    )
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    wake()
+    return row
 
 
 TENANT_WEBHOOKS: outbox.Outbox[TenantWebhookDelivery] = outbox.Outbox(
