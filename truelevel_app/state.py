@@ -42,6 +42,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_members": frozenset({"admin"}),
     "manage_api_keys": frozenset({"admin"}),
     "manage_billing": frozenset({"admin"}),
+    "manage_webhooks": frozenset({"admin"}),
     "edit": frozenset({"admin", "reviewer"}),
 }
 
@@ -95,6 +96,10 @@ class AuthState(rx.State):
     @rx.var
     def can_manage_billing(self) -> bool:
         return role_can(self.member.role, "manage_billing")
+
+    @rx.var
+    def can_manage_webhooks(self) -> bool:
+        return role_can(self.member.role, "manage_webhooks")
 
     @rx.var
     def can_edit(self) -> bool:

@@ -20,7 +20,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("Members", "/members", "user-cog"),
     ("API keys", "/api-keys", "key-round"),
 ]
-# Shown only to members who may manage billing (admins).
+# Shown only to members who may manage them (admins).
+WEBHOOKS_NAV_ITEM: tuple[str, str, str] = ("Webhooks", "/webhooks", "webhook")
 BILLING_NAV_ITEM: tuple[str, str, str] = ("Billing", "/billing", "credit-card")
 
 SIDEBAR_WIDTH = "15rem"
@@ -117,6 +118,7 @@ def sidebar() -> rx.Component:
         ),
         rx.vstack(
             *[_nav_link(*item) for item in NAV_ITEMS],
+            rx.cond(AuthState.can_manage_webhooks, _nav_link(*WEBHOOKS_NAV_ITEM)),
             rx.cond(AuthState.can_manage_billing, _nav_link(*BILLING_NAV_ITEM)),
             spacing="1",
             width="100%",

@@ -22,13 +22,15 @@ def list_tenant_webhooks(
     page: int = DEFAULT_PAGE,
     size: int = DEFAULT_PAGE_SIZE,
     tenant_id: str | None = None,
+    clamp: bool = False,
 ) -> Page[TenantWebhook]:
-    """The organisation's tenant webhooks (unsubscribed ones too, flagged ``is_deleted``)."""
+    """The organisation's tenant webhooks (unsubscribed ones too, flagged ``is_deleted``);
+    ``clamp``: a page past the end is the last one (the web app)."""
     statement = select(TenantWebhook).where(TenantWebhook.org_id == org_id)
     if tenant_id is not None:
         statement = statement.where(TenantWebhook.tenant_id == tenant_id)
     statement = statement.order_by(col(TenantWebhook.created_at), col(TenantWebhook.id))
-    return paginate(session, statement, page=page, size=size)
+    return paginate(session, statement, page=page, size=size, clamp=clamp)
 
 
 def upsert_tenant_webhook(
