@@ -84,7 +84,9 @@ def app(oidc_issuer: str) -> Iterator[RunningApp]:
         "TRUELEVEL_OIDC_DISPLAY_NAME": SSO_LABEL,
         "TRUELEVEL_OIDC_DEFAULT_ROLE": "viewer",
     }
-    with running_app(sso) as running:
+    # Webhooks go to the tests' own receivers on this machine (tests/webhook_receiver.py).
+    local_urls = {"TRUELEVEL_EVALUATION_ALLOW_LOCAL_URLS": "true"}
+    with running_app(sso | local_urls) as running:
         print(
             f"\napp ready at {running.base_url} in {running.startup_seconds:.1f} s", file=sys.stderr
         )
