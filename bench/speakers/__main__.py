@@ -1,13 +1,14 @@
 """Speaker attribution on real recordings: DER and speaker-count accuracy.
 
-    .venv/bin/python -m bench.speakers [--only NAME]
+    .venv/bin/python -m bench.speakers [--only NAME] [--group meeting|conversation]
 
 Each recording (read from a local snapshot of its public repository: see corpus.py for sources and
 licences) is transcribed with the configured speech model and diarized as an interview job does it;
 the speakers' turns are the transcript segments with their labels. Prints, per recording, the
 reference and found speaker counts and the DER (missed, false alarm, confusion), then the totals:
-DER over all reference speech, the share of recordings whose speaker count is right, and the same
-two figures for the recordings with exactly two reference speakers (what an interview is).
+the mean DER, the share of recordings whose speaker count is right, and the same two figures for
+the recordings with exactly two reference speakers and for the group of real two-person
+conversations (calls and dialogues: what an interview is; ``--group conversation`` runs only them).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench.speakers.corpus import recordings
+from bench.speakers.corpus import GROUPS, recordings
 from bench.speakers.der import Score, Turn, score
 from workers.speech.diarization import diarize, load_speaker_encoder
 from workers.speech.transcription import load_model, transcribe
@@ -24,6 +25,7 @@ from workers.speech.transcription import load_model, transcribe
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="one recording id")
+    parser.add_argument("--group", choices=GROUPS, help="only the recordings of one group")
     parser.add_argument(
         "--min-speakers",
         type=int,
@@ -33,8 +35,12 @@ def main() -> None:
     args = parser.parse_args()
     model, encoder = load_model(), load_speaker_encoder()
     rows: list[tuple[str, Score, float]] = []
-    print(f"{'recording':<18} {'ref':>3} {'found':>5} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}")
-    for recording in recordings(args.only):
+    conversations: set[str] = set()
+    print(
+        f"{'recording':<18} {'ref':>3} {'found':>5} {'DER':>6} {'miss':>6} {'fa':>6} {'conf':>6}"
+        f" {'secs':>5}"
+    )
+    for recording in recordings(args.only, args.group):
         name, audio = recording.name, recording.audio
         started = time.perf_counter()
         result = diarize(
@@ -45,13 +51,16 @@ def main() -> None:
         found = score(recording.turns, system, audio.duration)
         found = Score(**{**found.__dict__, "system_speakers": result.speaker_count})
         rows.append((name, found, elapsed))
+        if recording.group == "conversation":
+            conversations.add(name)
         print(
             f"{name:<18} {found.reference_speakers:>3} {found.system_speakers:>5} "
             f"{found.der:>6.1%} {found.missed:>6.1%} {found.false_alarm:>6.1%} "
-            f"{found.confusion:>6.1%}  separation {result.separation:.3f}"
+            f"{found.confusion:>6.1%} {audio.duration:>5.0f}  separation {result.separation:.3f}"
         )
     _summary("all recordings", rows)
     _summary("two-speaker recordings", [r for r in rows if r[1].reference_speakers == 2])
+    _summary("two-person conversations", [r for r in rows if r[0] in conversations])
 
 
 def _summary(title: str, rows: list[tuple[str, Score, float]]) -> None:
