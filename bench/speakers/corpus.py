@@ -28,10 +28,15 @@ Group ``conversation``, real two-person conversations (what an interview is):
   83-120 s each, used whole. Licence of the sample and of SpokenWOZ: CC BY-NC 4.0
   (non-commercial: a local measurement only; nothing is redistributed). The channels are
   downmixed to mono here, so the diarizer hears one mixed call, as from a single-channel
-  recording. The reference is SpokenWOZ's word-level transcript (word, speaker A/B, start, end);
-  a speaker's consecutive words closer than ``WORD_GAP_S`` are joined into one turn. Its word
-  times are partly interpolated inside an utterance, so turn edges are approximate (about a
-  tenth of a second); speaker identity per word is exact (it comes from the channel).
+  recording. The reference is SpokenWOZ's word-level transcript (word, speaker A/B, start, end;
+  speaker A is the left channel, B the right): a speaker's consecutive words closer than
+  ``WORD_GAP_S`` are joined into one turn. Its word times are coarse (evenly spread inside an
+  utterance), so that 20-30% of the frames they cover are quiet on the speaker's own channel;
+  each turn is therefore trimmed to where the speaker's own channel is active (10 ms frames no
+  more than ``QUIET_DB`` below that channel's median level inside its turns; quiet stretches
+  shorter than ``BRIDGE_S`` stay in the turn; pieces shorter than ``MIN_TURN_S`` are dropped).
+  This is the usual way a reference is made for two-channel telephone speech; it removes 10-20%
+  of the labelled time and never adds any, and uses no output of the system under test.
 
 The other 4 SpokenWOZ dialogues in that folder (MUL0947, MUL1266, MUL2195, MUL3404) are over the
 snapshot's 4 MiB file limit, so their audio is absent.
@@ -46,6 +51,8 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from bench.speakers.der import Turn, parse_rttm
 from workers.speech.decoding import DecodedAudio, decode_audio
@@ -66,6 +73,10 @@ SAMPLE = ("src/pyannote/audio/sample/sample.wav", "src/pyannote/audio/sample/sam
 SPOKENWOZ_IDS = ("MUL1423", "SNG0072", "SNG0480", "SNG0696", "SNG1263", "SNG1640")
 SPOKENWOZ_DIR = "data/spokenwoz_sample"
 WORD_GAP_S = 0.5  # a speaker's words closer than this belong to one turn
+QUIET_DB = 25.0  # a frame this far below the channel's median level in its turns is quiet
+BRIDGE_S = 0.3  # a quiet stretch shorter than this stays inside a turn
+MIN_TURN_S = 0.1  # a trimmed piece shorter than this is dropped
+FRAME_S = 0.01
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,41 @@ def word_turns(words: list[dict], gap_s: float = WORD_GAP_S) -> list[Turn]:
     return sorted(turns, key=lambda t: (t.start, t.speaker))
 
 
+def trim_to_channels(turns: list[Turn], audio: DecodedAudio, speakers: str) -> list[Turn]:
+    """`turns` cut to the frames where each speaker's own channel (``speakers[i]`` speaks on
+    channel i) is active: see the module docstring for the rule."""
+    step = int(audio.sample_rate * FRAME_S)
+    frames = audio.samples.shape[1] // step
+    power = (audio.samples[:, : frames * step].reshape(audio.channels, frames, step) ** 2).mean(2)
+    level = 10 * np.log10(power + 1e-12)
+    trimmed: list[Turn] = []
+    for channel, speaker in enumerate(speakers):
+        labelled = np.zeros(frames, dtype=bool)
+        for turn in turns:
+            if turn.speaker == speaker:
+                labelled[round(turn.start / FRAME_S) : round(turn.end / FRAME_S)] = True
+        if not labelled.any():
+            continue
+        active = labelled & (level[channel] > np.median(level[channel][labelled]) - QUIET_DB)
+        runs: list[list[int]] = []
+        for index in np.flatnonzero(active).tolist():
+            last = runs[-1][1] if runs else None
+            if (
+                last is not None
+                and index - last - 1 < BRIDGE_S / FRAME_S
+                and labelled[last:index].all()
+            ):
+                runs[-1][1] = index
+            else:
+                runs.append([index, index])
+        trimmed += [
+            Turn(round(start * FRAME_S, 2), round((end + 1) * FRAME_S, 2), speaker)
+            for start, end in runs
+            if (end + 1 - start) * FRAME_S >= MIN_TURN_S
+        ]
+    return sorted(trimmed, key=lambda t: (t.start, t.speaker))
+
+
 def _items() -> list[_Item]:
     items = [
         _Item(f"ami_{name}", "meeting", PYANNOTE, f"tests/data/{name}.wav", ANNOTATED_S)
@@ -160,6 +206,14 @@ def _reference(item: _Item) -> list[Turn]:
     return word_turns(json.loads(_show(item.source, f"{SPOKENWOZ_DIR}/text/{stem}.json")))
 
 
+def _spokenwoz(item: _Item, wav: Path) -> tuple[DecodedAudio, list[Turn]]:
+    """The call downmixed to mono, and its turns trimmed on the separate channels."""
+    stereo = decode_audio(wav, channels="keep")
+    turns = trim_to_channels(_reference(item), stereo, "AB")
+    mono = stereo.samples.mean(axis=0, keepdims=True, dtype=np.float32)
+    return DecodedAudio(mono, stereo.sample_rate, 1, stereo.container), turns
+
+
 def names(group: str | None = None) -> list[str]:
     """Recording names, in order, optionally of one group only."""
     return [i.name for i in _items() if group is None or i.group == group]
@@ -173,7 +227,10 @@ def recordings(only: str | None = None, group: str | None = None) -> Iterator[Re
                 continue
             wav = Path(folder) / f"{item.name}.wav"
             wav.write_bytes(_show(item.source, item.audio_path))
-            audio = decode_audio(wav, channels="mono")
+            if item.source == SPOKENWOZ:
+                audio, turns = _spokenwoz(item, wav)
+            else:
+                audio, turns = decode_audio(wav, channels="mono"), _reference(item)
             cut = audio.samples.shape[1]
             if item.window_s is not None:
                 cut = min(cut, int(item.window_s * audio.sample_rate))
@@ -181,5 +238,5 @@ def recordings(only: str | None = None, group: str | None = None) -> Iterator[Re
                 item.name,
                 item.group,
                 DecodedAudio(audio.samples[:, :cut], audio.sample_rate, 1, audio.container),
-                _reference(item),
+                turns,
             )
