@@ -208,10 +208,8 @@ def _reference(item: _Item) -> list[Turn]:
 
 def _spokenwoz(item: _Item, wav: Path) -> tuple[DecodedAudio, list[Turn]]:
     """The call downmixed to mono, and its turns trimmed on the separate channels."""
-    stereo = decode_audio(wav, channels="keep")
-    turns = trim_to_channels(_reference(item), stereo, "AB")
-    mono = stereo.samples.mean(axis=0, keepdims=True, dtype=np.float32)
-    return DecodedAudio(mono, stereo.sample_rate, 1, stereo.container), turns
+    turns = trim_to_channels(_reference(item), decode_audio(wav, channels="keep"), "AB")
+    return decode_audio(wav, channels="mono"), turns
 
 
 def names(group: str | None = None) -> list[str]:
