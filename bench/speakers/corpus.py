@@ -3,8 +3,8 @@
 Nothing of them is committed here: `python -m bench.speakers` reads each recording and its
 reference turns out of a snapshot of its repository at the commit below, as the search tool's
 `fetch` leaves it (a bare repository under /work/.mirror, or under ``$TRUELEVEL_SPEAKER_MIRRORS``).
-The labels were made by the corpora's annotators, not by us, and no threshold in
-``workers/speech/diarization.py`` was chosen while looking at them.
+The labels were made by the corpora's annotators, not by us (SpokenWOZ's are only trimmed, see
+below), and no threshold in ``workers/speech/diarization.py`` was chosen while looking at them.
 
 Group ``meeting``, from pyannote/pyannote-audio (MIT licence) at
 b749285c5cdd4636b2edc7f766f1352c8dde9369:
@@ -35,8 +35,8 @@ Group ``conversation``, real two-person conversations (what an interview is):
   each turn is therefore trimmed to where the speaker's own channel is active (10 ms frames no
   more than ``QUIET_DB`` below that channel's median level inside its turns; quiet stretches
   shorter than ``BRIDGE_S`` stay in the turn; pieces shorter than ``MIN_TURN_S`` are dropped).
-  This is the usual way a reference is made for two-channel telephone speech; it removes 10-20%
-  of the labelled time and never adds any, and uses no output of the system under test.
+  The trimming removes 10-20% of the labelled time and never adds any; it reads only the
+  recording's own channels, no output of the system under test.
 
 The other 4 SpokenWOZ dialogues in that folder (MUL0947, MUL1266, MUL2195, MUL3404) are over the
 snapshot's 4 MiB file limit, so their audio is absent.
