@@ -20,6 +20,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     jobs,
     members,
     model_status,
+    shared_report,
     webhooks,
 )
 

@@ -21,6 +21,7 @@ def create_api() -> FastAPI:
         interviews,
         pipeline,
         report_downloads,
+        report_shares,
         web_session,
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
@@ -55,6 +56,7 @@ def create_api() -> FastAPI:
     app.include_router(interviews.router, prefix=API_PREFIX)
     app.include_router(pipeline.router, prefix=API_PREFIX)
     app.include_router(report_downloads.router, prefix=API_PREFIX)
+    app.include_router(report_shares.router, prefix=API_PREFIX)
     app.include_router(interview_sessions.router, prefix=API_PREFIX)
     app.include_router(interview_media.router, prefix=API_PREFIX)
     app.include_router(billing.router, prefix=API_PREFIX)

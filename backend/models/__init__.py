@@ -36,6 +36,7 @@ from backend.models.pipeline import (
     ScheduleSetting,
     TenantWebhook,
 )
+from backend.models.report_shares import ReportShare
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
 from backend.models.throttling import SignInAttempt
 
@@ -66,6 +67,7 @@ __all__ = [
     "OssIssue",
     "OutboundEmail",
     "Question",
+    "ReportShare",
     "Role",
     "Rubric",
     "ScheduleSetting",

@@ -35,6 +35,7 @@ from backend.models import (
     InterviewJobEvent,
     OutboundEmail,
     Question,
+    ReportShare,
     SessionEvent,
 )
 from backend.models.email_addresses import normalised_email
@@ -85,6 +86,7 @@ def erase_candidate(
     session.expunge_all()  # the rows go below, by id
 
     remove(EvaluationFingerprint, col(EvaluationFingerprint.evaluation_id).in_(evaluation_ids))
+    remove(ReportShare, col(ReportShare.evaluation_id).in_(evaluation_ids))
     remove(Evaluation, col(Evaluation.id).in_(evaluation_ids))
     remove(EvaluationUpload, col(EvaluationUpload.id).in_(upload_ids))
     remove(SessionEvent, col(SessionEvent.session_id).in_(session_ids))

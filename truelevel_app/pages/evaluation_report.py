@@ -54,6 +54,7 @@ from truelevel_app.pages.evaluations import (
     stage_label,
     status_badge,
 )
+from truelevel_app.pages.report_sharing import ReportSharingState, share_card
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, ReviewedReportState
 
 POLL_SECONDS = 2.0
@@ -1243,6 +1244,7 @@ def _report_body() -> rx.Component:
                 _flags_card(),
                 _verdicts_card(),
                 rx.cond(AuthState.can_edit, _review_panel()),
+                rx.cond(AuthState.can_edit, share_card()),
                 spacing="4",
                 width="100%",
             ),
@@ -1276,7 +1278,7 @@ def _report_body() -> rx.Component:
 @rx.page(
     route="/evaluations/[evaluation_id]",
     title="Evaluation report · truelevel",
-    on_load=EvaluationReportState.load,
+    on_load=[EvaluationReportState.load, ReportSharingState.load],
 )
 def evaluation_report_page() -> rx.Component:
     return app_shell(
