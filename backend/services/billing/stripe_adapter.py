@@ -60,6 +60,15 @@ def create_customer(*, org_id: str, name: str) -> str:
     return customer.id
 
 
+def retrieve_subscription(subscription_id: str) -> dict[str, Any]:
+    """The subscription as Stripe has it now (its items' prices expanded as Stripe sends them)."""
+    subscription = _call(
+        "read the subscription",
+        lambda: _client().v1.subscriptions.retrieve(subscription_id),
+    )
+    return subscription.to_dict()
+
+
 def create_checkout(params: dict[str, Any]) -> str:
     """A Checkout session's address, for ``params`` as Stripe's API takes them."""
     checkout = _call(

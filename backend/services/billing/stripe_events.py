@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from backend.models.base import plausible_id, utcnow
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
-from backend.services.billing import accounts, plans
+from backend.services.billing import accounts, plans, stripe_adapter
 from backend.services.errors import InvalidInput, NotFound
 from backend.services.interviews import credits
 from backend.settings import get_settings
@@ -136,6 +136,11 @@ def _subscription_changed(session: Session, event: Event) -> None:
         return
     if not _newest(account, event):
         return
+    _apply_subscription(session, account, sub)
+
+
+def _apply_subscription(session: Session, account: BillingAccount, sub: dict[str, Any]) -> None:
+    """The account takes the subscription's plan, status, trial and (a first) period."""
     item = _first_item(sub)
     price = item.get("price") or {}
     plan = plans.plan_for_price(lookup_key=price.get("lookup_key"), price_id=price.get("id"))
@@ -198,6 +203,16 @@ def _invoice_account(session: Session, invoice: dict[str, Any]) -> BillingAccoun
     return account
 
 
+def _invoice_subscription(invoice: dict[str, Any]) -> str | None:
+    """The id of the subscription an invoice bills, where it names one."""
+    subscription = invoice.get("subscription") or (
+        (invoice.get("parent") or {}).get("subscription_details") or {}
+    ).get("subscription")
+    if isinstance(subscription, dict):
+        subscription = subscription.get("id")
+    return subscription if isinstance(subscription, str) and subscription else None
+
+
 def _invoice_paid(session: Session, event: Event) -> None:
     invoice = event.data.object
     if invoice.get("billing_reason") not in _NEW_PERIOD_REASONS:
@@ -206,6 +221,14 @@ def _invoice_paid(session: Session, event: Event) -> None:
     start, end = _invoice_period(invoice)
     if account is None or start is None or end is None:
         return
+    subscription_id = _invoice_subscription(invoice)
+    if subscription_id:
+        # Stripe does not keep its events in order: this invoice may come before its
+        # subscription's event (a first invoice, or a renewal after a plan change), and the
+        # credits it grants are the plan's. The subscription is read as it is now.
+        _apply_subscription(session, account, stripe_adapter.retrieve_subscription(subscription_id))
+        if account.stripe_status_at is None or account.stripe_status_at < event.created_at:
+            account.stripe_status_at = event.created_at
     key = f"invoice:{invoice['id']}"
     if (account.period_start, account.period_end) == (start, end):
         # The period already started (the subscription's event named it, or another event for
