@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.billing.localstripe_server import LocalStripe, localstripe_server
 from tests.helpers import OrgHandle, make_org
 
 WEBHOOK_SECRET = "whsec_test_billing"
@@ -56,3 +57,32 @@ def live_server(api_app) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+PRICES = {  # lookup key -> (unit amount in cents, monthly)
+    "truelevel_starter_monthly": (1900, True),
+    "truelevel_team_monthly": (4900, True),
+    "truelevel_interview_credit": (100, False),
+}
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory) -> Iterator[LocalStripe]:
+    """The real localstripe (with the tests' extension), the plans' prices created in it."""
+    with localstripe_server(tmp_path_factory.mktemp("localstripe")) as server:
+        for key, (amount, monthly) in PRICES.items():
+            server.create_price(key, unit_amount=amount, monthly=monthly)
+        yield server
+
+
+@pytest.fixture()
+def stripe_live(stripe_on, localstripe, live_server, monkeypatch) -> Iterator[LocalStripe]:
+    """Billing on against localstripe, whose signed events reach the app's webhook route."""
+    from backend.settings import get_settings
+
+    monkeypatch.setenv("TRUELEVEL_STRIPE_API_BASE", localstripe.url)
+    monkeypatch.setenv("TRUELEVEL_STRIPE_PRICE_CREDIT", "truelevel_interview_credit")
+    get_settings.cache_clear()
+    localstripe.send_webhooks_to(f"{live_server}/api/v1/billing/stripe/webhook", WEBHOOK_SECRET)
+    yield localstripe
+    get_settings.cache_clear()

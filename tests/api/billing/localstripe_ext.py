@@ -1,0 +1,383 @@
+"""localstripe (the real one, from PyPI) with a small extension for what it lacks, run as
+``python localstripe_ext.py STATE_FILE`` by ``localstripe_server``: it listens on 127.0.0.1 on a
+free port, prints that port on its first line, and keeps its state in STATE_FILE instead of the
+shared ``/tmp/localstripe.pickle``.
+
+localstripe serves customers, plans, subscriptions, invoices, payment methods and payment
+intents, charges cards (4242… pays, 4000000000000341 attaches but is declined) and signs and sends
+webhooks itself (``POST /_config/webhooks/{id}``). What it lacks, and this extension adds:
+
+- Prices: ``POST /v1/prices`` and ``GET /v1/prices?lookup_keys[]=``; a recurring price is also a
+  localstripe plan of the same id, and a subscription item shows its ``price`` (with the lookup
+  key) as Stripe's API does today.
+- Checkout Sessions: ``POST /v1/checkout/sessions`` answers a session whose ``url`` is a page
+  here; posting its form (a card number) pays as a customer would: the card becomes the
+  customer's, then a subscription is created (``mode=subscription``, through localstripe, which
+  invoices and charges it) or a payment intent is charged (``mode=payment``), and
+  ``checkout.session.completed`` is sent; then the page redirects to ``success_url``.
+- The Customer Portal: ``POST /v1/billing_portal/sessions`` answers a page whose form cancels the
+  customer's subscription (localstripe's own cancellation, which sends
+  ``customer.subscription.deleted``).
+- Stripe's events around invoices: ``invoice.paid`` beside localstripe's
+  ``invoice.payment_succeeded``, and ``billing_reason`` (``subscription_create`` or
+  ``subscription_cycle``) on a subscription's invoices.
+- A test clock: ``POST /_test/subscriptions/{id}/advance`` starts the subscription's next period
+  and charges its renewal invoice to the customer's card; a declined card sends
+  ``invoice.payment_failed`` and ``customer.subscription.updated`` (past due), as Stripe does.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import html
+import pickle
+import socket
+import sys
+
+from aiohttp import web
+from localstripe import resources, server
+from localstripe.errors import UserError
+from localstripe.resources import (
+    Customer,
+    Event,
+    Invoice,
+    PaymentIntent,
+    PaymentMethod,
+    Plan,
+    StripeObject,
+    Subscription,
+    SubscriptionItem,
+    store,
+)
+
+STATE_FILE = sys.argv[1] if len(sys.argv) > 1 else "localstripe-state.pickle"
+BASE_URL = ""  # http://127.0.0.1:PORT, set at start
+
+
+# --- A private state file -------------------------------------------------------------------
+
+
+def _dump_to_disk(self) -> None:
+    with open(STATE_FILE, "wb") as f:
+        pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+resources.Store.dump_to_disk = _dump_to_disk
+
+
+# --- Events Stripe sends that localstripe does not --------------------------------------------
+
+_send = resources.schedule_webhook
+_invoice_reason: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "invoice_reason", default=None
+)
+
+
+def _schedule_webhook(event: Event) -> None:
+    _send(event)
+    if event.type == "invoice.payment_succeeded":
+        _send(Event("invoice.paid", Invoice._api_retrieve(event.data["object"]["id"])))
+
+
+resources.schedule_webhook = _schedule_webhook
+
+_invoice_init = Invoice.__init__
+
+
+def _invoice_with_reason(self, *args, **kwargs) -> None:
+    _invoice_init(self, *args, **kwargs)
+    self.billing_reason = _invoice_reason.get() or self.billing_reason
+
+
+Invoice.__init__ = _invoice_with_reason
+_create_invoice = Subscription._create_invoice
+
+
+def _subscription_invoice(self) -> None:
+    reason = "subscription_cycle" if self.latest_invoice else "subscription_create"
+    token = _invoice_reason.set(reason)
+    try:
+        _create_invoice(self)
+    finally:
+        _invoice_reason.reset(token)
+
+
+Subscription._create_invoice = _subscription_invoice
+
+
+# --- Prices -----------------------------------------------------------------------------------
+
+
+class Price(StripeObject):
+    object = "price"
+    _id_prefix = "price_"
+
+    def __init__(
+        self,
+        currency=None,
+        unit_amount=None,
+        lookup_key=None,
+        recurring=None,
+        product_data=None,
+        metadata=None,
+        **kwargs,
+    ):
+        if kwargs:
+            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
+        try:
+            unit_amount = int(unit_amount)
+            assert unit_amount >= 0 and isinstance(currency, str) and currency
+            assert recurring is None or recurring.get("interval") in ("day", "month", "year")
+        except (TypeError, ValueError, AssertionError):
+            raise UserError(400, "Bad request") from None
+        if lookup_key is not None and _price_by_lookup_key(lookup_key) is not None:
+            raise UserError(400, f"A price already has the lookup key {lookup_key}")
+        super().__init__()
+        self.currency = currency
+        self.unit_amount = unit_amount
+        self.lookup_key = lookup_key
+        self.recurring = recurring
+        self.type = "recurring" if recurring else "one_time"
+        self.active = True
+        self.metadata = metadata or {}
+        name = (product_data or {}).get("name") or lookup_key or self.id
+        if recurring:  # what localstripe's subscriptions are made of
+            plan = Plan(
+                id=self.id,
+                amount=unit_amount,
+                currency=currency,
+                interval=recurring["interval"],
+                product={"name": name},
+            )
+            self.product = plan.product
+        else:
+            self.product = resources.Product(name=name).id
+
+
+def _price_by_lookup_key(key: str) -> Price | None:
+    found = [p for k, p in store.items() if k.startswith("price:") and p.lookup_key == key]
+    return found[0] if found else None
+
+
+def _list_prices(lookup_keys=None, limit=None, **_ignored):
+    listed = resources.List("/v1/prices", limit=limit)
+    prices = [p for k, p in store.items() if k.startswith("price:")]
+    if lookup_keys is not None:
+        keys = lookup_keys if isinstance(lookup_keys, list) else [lookup_keys]
+        prices = [p for p in prices if p.lookup_key in keys]
+    listed._list = prices
+    return listed
+
+
+SubscriptionItem.price = property(lambda self: store.get(f"price:{self.plan.id}"))
+
+
+# --- Checkout Sessions and the Customer Portal --------------------------------------------------
+
+
+class CheckoutSession(StripeObject):
+    object = "checkout.session"
+    _id_prefix = "cs_test_"
+
+    def __init__(
+        self,
+        mode=None,
+        customer=None,
+        line_items=None,
+        success_url=None,
+        cancel_url=None,
+        client_reference_id=None,
+        metadata=None,
+        subscription_data=None,
+        **kwargs,
+    ):
+        if kwargs:
+            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
+        try:
+            assert mode in ("subscription", "payment")
+            assert isinstance(customer, str) and customer.startswith("cus_")
+            assert isinstance(line_items, list) and len(line_items) == 1
+            assert isinstance(success_url, str) and isinstance(cancel_url, str)
+            quantity = int(line_items[0].get("quantity", 1))
+            assert quantity > 0
+        except (AssertionError, TypeError, ValueError):
+            raise UserError(400, "Bad request") from None
+        Customer._api_retrieve(customer)  # 404 for an unknown customer
+        price = Price._api_retrieve(line_items[0].get("price") or "")
+        if (mode == "subscription") != (price.type == "recurring"):
+            raise UserError(400, f"A {price.type} price cannot be sold in {mode} mode")
+        super().__init__()
+        self.mode = mode
+        self.customer = customer
+        self.client_reference_id = client_reference_id
+        self.metadata = metadata or {}
+        self.success_url = success_url
+        self.cancel_url = cancel_url
+        self.currency = price.currency
+        self.amount_total = price.unit_amount * quantity
+        self.status = "open"
+        self.payment_status = "unpaid"
+        self.subscription = None
+        self.payment_intent = None
+        self.url = f"{BASE_URL}/_checkout/{self.id}"
+        self._price = price.id
+        self._quantity = quantity
+        self._subscription_metadata = (subscription_data or {}).get("metadata") or {}
+
+    def _pay(self, card_number: str) -> None:
+        """What Stripe does when the customer pays on its page."""
+        if self.status != "open":
+            raise UserError(400, "This Checkout session is not open")
+        _give_card(self.customer, card_number)
+        if self.mode == "subscription":
+            sub = Subscription(
+                customer=self.customer,
+                items=[{"plan": self._price, "quantity": self._quantity}],
+                metadata=dict(self._subscription_metadata),
+            )
+            if sub.status != "active":
+                raise UserError(402, "Your card was declined.", {"code": "card_declined"})
+            self.subscription = sub.id
+        else:
+            intent = PaymentIntent(
+                amount=self.amount_total,
+                currency=self.currency,
+                customer=self.customer,
+                payment_method=_card_of(self.customer),
+            )
+            intent._confirm(on_failure_now=intent._report_failure)
+            self.payment_intent = intent.id
+        self.status = "complete"
+        self.payment_status = "paid"
+        self.url = None
+        resources.schedule_webhook(Event("checkout.session.completed", self))
+
+
+def _give_card(customer: str, number: str) -> None:
+    """The card becomes the customer's default payment method (402 when it is declined)."""
+    card = PaymentMethod(
+        type="card", card={"number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123"}
+    )
+    PaymentMethod._api_attach(card.id, customer=customer)
+    Customer._api_update(customer, invoice_settings={"default_payment_method": card.id})
+
+
+def _card_of(customer: str) -> str:
+    return Customer._api_retrieve(customer).invoice_settings["default_payment_method"]
+
+
+class PortalSession(StripeObject):
+    object = "billing_portal.session"
+    _id_prefix = "bps_"
+
+    def __init__(self, customer=None, return_url=None, **kwargs):
+        if kwargs:
+            raise UserError(400, "Unexpected " + ", ".join(kwargs.keys()))
+        if not isinstance(customer, str) or not isinstance(return_url, str):
+            raise UserError(400, "Bad request")
+        Customer._api_retrieve(customer)
+        super().__init__()
+        self.customer = customer
+        self.return_url = return_url
+        self.url = f"{BASE_URL}/_portal/{self.id}"
+
+
+def _advance(id=None, **_ignored):
+    """A test clock moved to the end of the subscription's period: the next period starts and
+    its invoice is charged to the customer's card."""
+    sub = Subscription._api_retrieve(id)
+    if sub.status not in ("active", "past_due"):
+        raise UserError(400, f"A {sub.status} subscription does not renew")
+    sub.start_date = sub.current_period_end
+    sub._create_invoice()
+    invoice = Invoice._api_retrieve(sub.latest_invoice)
+    if invoice.status != "paid":  # localstripe marks it past due without telling anyone
+        resources.schedule_webhook(Event("invoice.payment_failed", invoice))
+        resources.schedule_webhook(Event("customer.subscription.updated", sub))
+    return sub
+
+
+# --- Pages a person uses ----------------------------------------------------------------------
+
+PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
+<h1>{title}</h1><p>{text}</p>
+<form method="post">{fields}<button type="submit" id="{button_id}">{button}</button></form>
+</body></html>"""
+
+
+async def checkout_page(request: web.Request) -> web.Response:
+    session = CheckoutSession._api_retrieve(request.match_info["id"])
+    if request.method == "GET":
+        amount = f"{session.amount_total / 100:.2f} {session.currency.upper()}"
+        return web.Response(
+            content_type="text/html",
+            text=PAGE.format(
+                title="Checkout (localstripe)",
+                text=html.escape(f"{session.mode}: {amount}"),
+                fields='<input name="card" id="card" value="4242424242424242">',
+                button_id="pay",
+                button="Pay",
+            ),
+        )
+    form = await request.post()
+    session._pay(str(form.get("card") or "4242424242424242"))
+    store.dump_to_disk()
+    raise web.HTTPSeeOther(session.success_url)
+
+
+async def portal_page(request: web.Request) -> web.Response:
+    portal = PortalSession._api_retrieve(request.match_info["id"])
+    subs = Subscription._api_list_all(None, customer=portal.customer)._list
+    if request.method == "GET":
+        return web.Response(
+            content_type="text/html",
+            text=PAGE.format(
+                title="Billing portal (localstripe)",
+                text=html.escape(", ".join(f"{s.id}: {s.status}" for s in subs) or "none"),
+                fields="",
+                button_id="cancel-subscription",
+                button="Cancel subscription",
+            ),
+        )
+    for sub in subs:
+        Subscription._api_delete(sub.id)
+    store.dump_to_disk()
+    raise web.HTTPSeeOther(portal.return_url)
+
+
+@web.middleware
+async def pages_are_public(request: web.Request, handler):
+    """The Checkout and Portal pages are a person's, who has no API key."""
+    if request.path.startswith(("/_checkout/", "/_portal/")):
+        return await handler(request)
+    return await server.auth_middleware(request, handler)
+
+
+def main() -> None:
+    global BASE_URL
+    app = server.app
+    app.middlewares[app.middlewares.index(server.auth_middleware)] = pages_are_public
+    for cls, path in (
+        (Price, "/v1/prices"),
+        (CheckoutSession, "/v1/checkout/sessions"),
+        (PortalSession, "/v1/billing_portal/sessions"),
+    ):
+        app.router.add_post(path, server.api_create(cls, path))
+        app.router.add_get(path + "/{id}", server.api_retrieve(cls, path))
+    app.router.add_get("/v1/prices", server.api_extra(_list_prices, "/v1/prices"))
+    app.router.add_post(
+        "/_test/subscriptions/{id}/advance", server.api_extra(_advance, "/_test/subscriptions")
+    )
+    app.router.add_route("*", "/_checkout/{id}", checkout_page)
+    app.router.add_route("*", "/_portal/{id}", portal_page)
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    BASE_URL = f"http://127.0.0.1:{port}"
+    print(port, flush=True)
+    web.run_app(app, sock=sock, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
