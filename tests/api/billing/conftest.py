@@ -9,10 +9,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.api.billing.helpers import WEBHOOK_SECRET
 from tests.api.billing.localstripe_server import LocalStripe, localstripe_server
 from tests.helpers import OrgHandle, make_org
-
-WEBHOOK_SECRET = "whsec_test_billing"
 
 
 @pytest.fixture()

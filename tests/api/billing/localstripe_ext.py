@@ -220,6 +220,12 @@ class CheckoutSession(StripeObject):
         self.subscription = None
         self.payment_intent = None
         self.url = f"{BASE_URL}/_checkout/{self.id}"
+        self.line_items = {  # Stripe lists them on request (expand); shown here always
+            "object": "list",
+            "data": [
+                {"price": {"id": price.id, "lookup_key": price.lookup_key}, "quantity": quantity}
+            ],
+        }
         self._price = price.id
         self._quantity = quantity
         self._subscription_metadata = (subscription_data or {}).get("metadata") or {}

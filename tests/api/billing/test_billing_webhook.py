@@ -17,8 +17,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from tests.api.billing.conftest import WEBHOOK_SECRET
-from tests.api.billing.helpers import billing_json, post_assessment
+from tests.api.billing.helpers import WEBHOOK_SECRET, billing_json, post_assessment
 from tests.helpers import OrgHandle, make_org
 
 URL = "/api/v1/billing/stripe/webhook"
