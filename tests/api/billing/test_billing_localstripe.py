@@ -9,6 +9,7 @@ from tests.api.billing.helpers import (
     BILLING_PAGE,
     CHECKOUT,
     PORTAL,
+    WEBHOOK_SECRET,
     billing_json,
     post_assessment,
     post_keys,
@@ -93,9 +94,32 @@ def test_a_declined_renewal_is_past_due_and_closes_the_gate(client, org, stripe_
     (sub,) = stripe_live.subscriptions(customer)
     assert stripe_live.advance(sub["id"])["status"] == "past_due"
     events = settle(stripe_live, customer)
-    assert "invoice.payment_failed" in [e["type"] for e in events]
+    assert [e["type"] for e in events].count("invoice.payment_failed") == 1
     shown = billing_json("status", "--org", org.org_id)
     assert shown["status"] == "past_due"
     assert shown["credits_remaining"] == 120  # nothing granted for the unpaid period
     refused = post_assessment(client, org)
     assert (refused.status_code, refused.json()["error"]) == (402, "subscription_inactive")
+
+
+def test_an_invoice_paid_before_its_subscription_event_still_grants_the_plan(
+    client, org, stripe_live
+):
+    """Stripe does not keep its events in order. Here they are delivered by the test, in the
+    order localstripe made them: the first invoice.paid before customer.subscription.created."""
+    import socket
+
+    with socket.socket() as probe:  # localstripe's own deliveries go nowhere in this test
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    stripe_live.send_webhooks_to(nowhere, WEBHOOK_SECRET)
+    started = client.post(CHECKOUT, json={"plan": "team"}, headers=org.headers)
+    assert stripe_live.pay(started.json()["url"]).status_code == 303
+    customer = status(org)["stripe_customer_id"]
+    events = stripe_live.events(customer)
+    types = [e["type"] for e in events]
+    assert types.index("invoice.paid") < types.index("customer.subscription.created")
+    for event in events:
+        assert redeliver(client, event)["applied"] is True
+    now = status(org)
+    assert (now["plan"], now["status"], now["credits_remaining"]) == ("team", "active", 600)
