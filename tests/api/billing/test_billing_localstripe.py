@@ -18,7 +18,7 @@ from tests.api.billing.helpers import (
     status,
     subscribe,
 )
-from tests.api.billing.localstripe_server import DECLINED_CARD
+from tests.api.billing.localstripe_server import DECLINED_CARD, GOOD_CARD
 
 
 def test_subscribing_through_checkout_opens_the_gate(client, org, stripe_live):
@@ -88,7 +88,7 @@ def test_a_renewal_starts_a_new_period_with_the_quota_unused(client, org, stripe
     assert (now["plan"], now["status"]) == ("starter", "active")
 
 
-def test_a_declined_renewal_is_past_due_and_closes_the_gate(client, org, stripe_live):
+def test_a_declined_renewal_is_past_due_until_the_invoice_is_paid(client, org, stripe_live):
     customer = subscribe(client, org, stripe_live)
     stripe_live.change_card(customer, DECLINED_CARD)
     (sub,) = stripe_live.subscriptions(customer)
@@ -100,6 +100,14 @@ def test_a_declined_renewal_is_past_due_and_closes_the_gate(client, org, stripe_
     assert shown["credits_remaining"] == 120  # nothing granted for the unpaid period
     refused = post_assessment(client, org)
     assert (refused.status_code, refused.json()["error"]) == (402, "subscription_inactive")
+    # A new card, and Stripe's retry of the invoice pays it: active again, the period's credits.
+    stripe_live.change_card(customer, GOOD_CARD)
+    (sub,) = stripe_live.subscriptions(customer)
+    assert stripe_live.call("POST", f"/v1/invoices/{sub['latest_invoice']}/pay")["status"] == "paid"
+    settle(stripe_live, customer)
+    now = status(org)
+    assert (now["status"], now["credits_remaining"]) == ("active", 240)
+    assert post_assessment(client, org).status_code == 201
 
 
 def test_an_invoice_paid_before_its_subscription_event_still_grants_the_plan(
