@@ -26,7 +26,6 @@ from backend.models.assessments import (
 )
 from backend.models.evaluations import CohortStatsEnvelope
 from backend.services import assessments, candidate_keys, mail
-from backend.services.billing import gate
 from backend.services.errors import NotFound
 from backend.services.evaluations import cohort
 
@@ -45,7 +44,6 @@ def create_assessment(
     the explicit ``taskBrief`` wins (seed 001's rule; seed 002 disagrees). Where billing
     applies: 402 without an active subscription, 403 ``quota_exceeded`` once the period's
     quota is spent (the slot is committed with the assessment)."""
-    gate.take_assessment_slot(db, org_id=who.org_id)
     row = assessments.create_assessment(db, org_id=who.org_id, data=body)
     return AssessmentEnvelope(assessment=assessments.public_assessment(db, assessment=row))
 
@@ -105,7 +103,6 @@ def generate_keys(
 ) -> KeysEnvelope:
     """Generate 1 to 50 keys; with ``candidateEmails``, an invite goes to each address.
     Where billing applies, 402 without an active subscription."""
-    gate.require_subscription(db, org_id=who.org_id)
     keys = candidate_keys.generate_keys(
         db, org_id=who.org_id, assessment_id=assessment_id, data=body
     )

@@ -18,6 +18,7 @@ from backend.models.assessments import (
     Rubric,
 )
 from backend.models.base import iso, utcnow
+from backend.services.billing import gate
 from backend.services.errors import InvalidInput, NotFound
 from backend.services.oss_issues import find_issue, public_issue
 from backend.services.ownership import find_owned
@@ -25,9 +26,13 @@ from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.rubrics import find_rubric, rubric_ref
 
 
-def create_assessment(session: Session, *, org_id: str, data: AssessmentCreate) -> Assessment:
-    """Create an assessment. Every creation path (REST, web app, demo data) comes here, so a
-    billing or quota check, when billing is enabled, has exactly one place to go.
+def create_assessment(
+    session: Session, *, org_id: str, data: AssessmentCreate, billed: bool = True
+) -> Assessment:
+    """Create an assessment. Every creation path (REST, web app, demo data) comes here, so the
+    billing check has exactly one place: where billing applies, 402 without an active
+    subscription and 403 ``quota_exceeded`` once the period's quota is spent (the slot is
+    committed with the assessment). ``billed=False`` only for the demo organisation's data.
 
     Brief rule: ``taskBrief`` is required unless ``issueId`` is given. With an issue and no
     brief, the brief is the issue's body. When both are given the explicit ``taskBrief`` wins:
@@ -51,6 +56,8 @@ def create_assessment(session: Session, *, org_id: str, data: AssessmentCreate) 
         )
     # AssessmentCreate guarantees a brief or an issue; issue bodies are never empty.
     task_brief = data.task_brief or (issue.body if issue is not None else "")
+    if billed:
+        gate.take_assessment_slot(session, org_id=org_id)
 
     now = utcnow()
     assessment = Assessment(

@@ -24,6 +24,7 @@ from backend.models.assessments import (
 from backend.models.base import iso, utcnow
 from backend.services import mail
 from backend.services.assessments import get_assessment
+from backend.services.billing import gate
 from backend.services.candidate_key_search import CandidateKeyFilter, find_candidate_keys
 from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
 from backend.services.organisations import get_organisation
@@ -107,11 +108,15 @@ def invite_email(*, assessment: Assessment, key: CandidateKey, org_name: str) ->
 
 
 def generate_keys(
-    session: Session, *, org_id: str, assessment_id: str, data: KeysCreate
+    session: Session, *, org_id: str, assessment_id: str, data: KeysCreate, billed: bool = True
 ) -> list[CandidateKey]:
     """Create ``data.count`` keys that expire ``expiresInDays`` from now, and queue one invite
     email per candidate email (sent by ``mail.deliver_pending``). Keys and emails are saved in
-    one transaction: no key without its invite, no invite without its key."""
+    one transaction: no key without its invite, no invite without its key. Every path that
+    makes keys (REST, web app, an ATS) comes here: where billing applies, 402 without an
+    active subscription. ``billed=False`` only for the demo organisation's data."""
+    if billed:
+        gate.require_subscription(session, org_id=org_id)
     assessment = get_assessment(session, org_id=org_id, assessment_id=assessment_id)
     org_name = data.org_name or get_organisation(session, org_id=org_id).name
     emails = data.candidate_emails or []

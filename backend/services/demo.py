@@ -152,6 +152,7 @@ def _create(session: Session) -> Organization:
             time_limit_minutes=90,
             rubric_id=rubric.id,
         ),
+        billed=False,  # the demo's own data, loaded by an admin, counts against no plan
     )
     generate_keys(
         session,
@@ -162,5 +163,6 @@ def _create(session: Session) -> Organization:
             candidate_emails=[email for _, _, email, _, _ in _CANDIDATES],
             candidate_names=[f"{first} {last}" for first, last, _, _, _ in _CANDIDATES],
         ),
+        billed=False,
     )
     return org

@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.e2e.flows import add_member, sign_in, sign_up, unique_email
+from tests.e2e.flows import add_member, create_assessment, sign_in, sign_up, unique_email
 from tests.e2e.server import REPO_ROOT, RunningApp
 
 
@@ -92,3 +92,28 @@ def test_admin_sees_plan_quota_and_credits_and_a_viewer_does_not(
     )
     expect(viewer.locator("#billing-plan")).to_have_count(0)
     expect(viewer.locator("#billing-credits")).to_have_count(0)
+
+
+def test_the_web_app_keeps_to_the_quota_and_opens_again_after_an_upgrade(
+    page: Page, app: RunningApp
+):
+    account = sign_up(page)
+    org_id = app.call("tests.e2e.test_billing:org_of", member_email=account.email)
+    cli(app, "billing", "set-plan", "--org", org_id, "--plan", "starter", "--quota", "1")
+    create_assessment(page, title="First take-home", role="Backend Engineer", brief="Build it.")
+
+    # The month's one assessment is used: the dialog says so, and nothing is created.
+    page.goto("/assessments")
+    page.locator("#new-assessment").click()
+    form = page.locator("#create-assessment-form")
+    form.locator("input[name=title]").fill("Second take-home")
+    form.locator("input[name=role]").fill("Backend Engineer")
+    form.locator("textarea[name=task_brief]").fill("Build it again.")
+    form.get_by_role("button", name="Create assessment").click()
+    expect(form).to_contain_text("monthly assessment quota has been reached")
+    expect(page).to_have_url(re.compile(r"/assessments/?$"))
+
+    cli(app, "billing", "set-plan", "--org", org_id, "--plan", "team", "--quota", "5")
+    form.get_by_role("button", name="Create assessment").click()
+    expect(page).to_have_url(re.compile(r"/assessments/[0-9a-f-]{36}/?$"))
+    expect(page.get_by_role("heading", name="Second take-home")).to_be_visible()
