@@ -10,6 +10,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     auth,
     billing,
     candidate_landing,
+    candidate_profile,
     candidates,
     dashboard,
     evaluation_report,

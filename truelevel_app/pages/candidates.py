@@ -10,6 +10,7 @@ from backend.db import session_scope
 from backend.models.assessments import KeyStatus
 from backend.services.candidate_key_search import CandidateKeyFilter, CandidateKeySort
 from backend.services.candidate_keys import list_candidate_keys
+from backend.services.candidate_profile import profile_href
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
@@ -26,6 +27,7 @@ class CandidateKeyRow(TypedDict):
     id: str
     key: str
     candidate: str
+    profile_href: str  # the person's profile ("" when the key names no email)
     assessment_id: str
     assessment_title: str
     status: str
@@ -39,6 +41,7 @@ def _row(item: dict) -> CandidateKeyRow:
         id=item["id"],
         key=item["key"],
         candidate=f"{name} <{email}>" if name and email else (email or name or "—"),
+        profile_href=profile_href(email),
         assessment_id=item["assessmentId"],
         assessment_title=item["assessmentTitle"],
         status=item["status"],
@@ -144,7 +147,13 @@ def _filters() -> rx.Component:
 def _row_view(row) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(rx.code(row["key"], variant="ghost", class_name="candidate-key")),
-        rx.table.cell(row["candidate"]),
+        rx.table.cell(
+            rx.cond(
+                row["profile_href"] != "",
+                rx.link(row["candidate"], href=row["profile_href"], class_name="profile-link"),
+                rx.text(row["candidate"]),
+            )
+        ),
         rx.table.cell(
             rx.link(row["assessment_title"], href="/assessments/" + row["assessment_id"].to(str))
         ),

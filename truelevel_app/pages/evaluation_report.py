@@ -26,6 +26,7 @@ from backend.models.evaluations import (
     EvaluationStatus,
 )
 from backend.services.candidate_names import CandidateName, evaluation_candidate
+from backend.services.candidate_profile import profile_href
 from backend.services.errors import DomainError
 from backend.services.evaluations.cohort_position import cohort_position
 from backend.services.evaluations.queries import final_scores, get_evaluation, turnaround_hours
@@ -136,6 +137,7 @@ class ReportView(TypedDict):
     id: str
     candidate: str  # the person's name, else email, else the candidate reference
     candidate_detail: str  # beneath it: the email, or the reference once a name is shown
+    profile_href: str  # the candidate's profile page ("" when their email is not known)
     candidate_ref: str
     role: str
     target_level: str
@@ -327,6 +329,7 @@ def _report(evaluation: Evaluation, result: dict[str, Any], candidate: Candidate
         id=evaluation.id,
         candidate=candidate.display,
         candidate_detail=candidate_detail(candidate),
+        profile_href=profile_href(candidate.email),
         candidate_ref=evaluation.candidate_ref,
         role=evaluation.target_role,
         target_level=_level(evaluation.target_level),
@@ -670,6 +673,10 @@ def _header() -> rx.Component:
             rx.cond(
                 R["candidate_detail"] != "",
                 rx.text(R["candidate_detail"], size="2", id="candidate-detail"),
+            ),
+            rx.cond(
+                R["profile_href"] != "",
+                rx.link("Candidate profile", href=R["profile_href"], size="2", id="profile-link"),
             ),
             rx.text(
                 R["role"], " · target level ", R["target_level"], size="2", color_scheme="gray"
