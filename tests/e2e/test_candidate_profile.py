@@ -69,6 +69,12 @@ def test_a_recruiter_opens_a_profile_from_the_list_and_follows_it_to_the_report(
         path = SCREENSHOTS / f"candidate-profile-{width}x{height}.png"
         page.screenshot(path=str(path), full_page=True)
         print(f"screenshot: {path}", file=sys.stderr)
+    # On the phone the sidebar gives way to a menu with the same links.
+    expect(page.get_by_role("link", name="Dashboard")).to_be_hidden()
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("menuitem", name="Candidates")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("menuitem", name="Candidates")).to_have_count(0)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # The evaluation's step leads to its report, headed by the person, which links back.

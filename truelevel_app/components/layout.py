@@ -130,12 +130,50 @@ def sidebar() -> rx.Component:
         spacing="5",
         padding="1.25rem 1rem",
         height="100vh",
+        # Below the md breakpoint (phones, small tablets) the top bar's menu replaces it.
+        display=rx.breakpoints(initial="none", md="flex"),
         width=SIDEBAR_WIDTH,
         min_width=SIDEBAR_WIDTH,
         position="sticky",
         top="0",
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
+    )
+
+
+def _menu_item(label: str, href: str, icon: str) -> rx.Component:
+    return rx.menu.item(
+        rx.hstack(rx.icon(icon, size=16), label, align="center", spacing="2"),
+        on_click=rx.redirect(href),
+    )
+
+
+def top_bar() -> rx.Component:
+    """On narrow screens, instead of the sidebar: the brand and a menu of the same links (its
+    items exist only while it is open, so nothing is in the page twice)."""
+    return rx.hstack(
+        brand(),
+        rx.spacer(),
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="soft", aria_label="Menu")
+            ),
+            rx.menu.content(
+                rx.text(AuthState.member.org_name, size="1", color_scheme="gray", padding="0.5rem"),
+                *[_menu_item(*item) for item in NAV_ITEMS],
+                rx.cond(AuthState.can_manage_webhooks, _menu_item(*WEBHOOKS_NAV_ITEM)),
+                rx.cond(AuthState.can_manage_billing, _menu_item(*BILLING_NAV_ITEM)),
+                rx.menu.separator(),
+                rx.menu.item(
+                    rx.hstack(rx.icon("log-out", size=16), "Sign out", align="center", spacing="2"),
+                    on_click=AuthState.logout,
+                ),
+                align="end",
+            ),
+        ),
+        display=rx.breakpoints(initial="flex", md="none"),
+        align="center",
+        width="100%",
     )
 
 
@@ -179,8 +217,8 @@ def app_shell(*children: rx.Component) -> rx.Component:
         rx.hstack(
             sidebar(),
             rx.box(
-                rx.vstack(*children, spacing="5", width="100%", max_width="72rem"),
-                padding="2rem 2.5rem",
+                rx.vstack(top_bar(), *children, spacing="5", width="100%", max_width="72rem"),
+                padding=rx.breakpoints(initial="1rem", md="2rem 2.5rem"),
                 width="100%",
                 min_width="0",
             ),
