@@ -32,7 +32,7 @@ from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationSt
 from backend.models.interviews import InterviewJob, InterviewJobStatus
 from backend.services.evaluations.cohort_position import overall_score
 from backend.services.interviews.jobs import automated_recommendation
-from backend.services.person_records import PersonRecords, address_of, find_person
+from backend.services.person_records import PersonRecords, find_person
 
 PROFILE_ROUTE = "/candidates/profile"
 
@@ -391,7 +391,6 @@ __all__ = [
     "EventKind",
     "ProfileSummary",
     "TimelineEvent",
-    "address_of",
     "candidate_profile",
     "profile_href",
 ]
