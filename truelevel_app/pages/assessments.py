@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.db import session_scope
-from backend.models import Assessment, CandidateKey
+from backend.models import Assessment, CandidateKey, Evaluation
 from backend.models.assessments import (
     DEFAULT_TARGET_LEVEL,
     LEVELS,
@@ -33,6 +33,7 @@ from backend.services.candidate_keys import (
     revoke_key,
 )
 from backend.services.errors import DomainError, NotFound
+from backend.services.evaluations.comparison import MAX_COMPARED, MIN_COMPARED
 from backend.services.invite_delivery import InviteDelivery, invite_deliveries, mail_enabled
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
@@ -94,6 +95,7 @@ class KeyRow(TypedDict):
     invite_link: str
     invite: str
     invite_state: str
+    evaluation_id: str  # "" until the candidate's session has a submission
 
 
 class AssessmentView(TypedDict):
@@ -234,7 +236,20 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/assessments/{new_id}")
 
 
-def _key_row(data: dict, delivery: InviteDelivery) -> KeyRow:
+def _evaluations_by_session(session: Session, org_id: str, keys: list) -> dict[str, str]:
+    """Session id → the id of the evaluation submitted from it (one per session)."""
+    session_ids = [k.session_id for k in keys if k.session_id]
+    if not session_ids:
+        return {}
+    rows = session.exec(
+        select(Evaluation.session_id, Evaluation.id).where(
+            col(Evaluation.org_id) == org_id, col(Evaluation.session_id).in_(session_ids)
+        )
+    )
+    return dict(rows.all())
+
+
+def _key_row(data: dict, delivery: InviteDelivery, evaluation_id: str = "") -> KeyRow:
     name, email = data.get("candidate_name"), data.get("candidate_email")
     candidate = f"{name} <{email}>" if name and email else (email or name or "—")
     return KeyRow(
@@ -247,6 +262,7 @@ def _key_row(data: dict, delivery: InviteDelivery) -> KeyRow:
         invite_link=invite_link(data["key"]),
         invite=invite_text(delivery),
         invite_state=delivery.state,
+        evaluation_id=evaluation_id,
     )
 
 
@@ -307,6 +323,7 @@ class AssessmentDetailState(AuthState):
     confirm_key: str = ""
     confirm_delete: bool = False
     mail_enabled: bool = True
+    compare_ids: rx.Field[list[str]] = rx.field(default_factory=list)
 
     def _current_id(self) -> str:
         # The [assessment_id] segment of the route (a var Reflex adds to the root state).
@@ -329,11 +346,29 @@ class AssessmentDetailState(AuthState):
             keys = list_keys(session, org_id=org_id, assessment_id=a.id)
             deliveries = invite_deliveries(session, keys=keys)
             self.mail_enabled = mail_enabled()
+            submitted = _evaluations_by_session(session, org_id, keys)
             # Newest first, so freshly generated keys are at the top.
             self.keys = [
-                _key_row(k.model_dump(), deliveries[k.id])
+                _key_row(k.model_dump(), deliveries[k.id], submitted.get(k.session_id or "", ""))
                 for k in reversed(public_keys(session, keys=keys))
             ]
+            self.compare_ids = [
+                i for i in self.compare_ids if i in {r["evaluation_id"] for r in self.keys}
+            ]
+
+    @rx.event
+    def toggle_compare(self, evaluation_id: str, checked: bool):
+        chosen = [i for i in self.compare_ids if i != evaluation_id]
+        if checked and evaluation_id and len(chosen) < MAX_COMPARED:
+            chosen.append(evaluation_id)
+        self.compare_ids = chosen
+
+    @rx.event
+    def open_compare(self):
+        if MIN_COMPARED <= len(self.compare_ids) <= MAX_COMPARED:
+            ids = ",".join(self.compare_ids)
+            return rx.redirect(f"/assessments/{self._current_id()}/compare?ids={ids}")
+        return None
 
     @rx.event
     def load(self):
@@ -346,6 +381,7 @@ class AssessmentDetailState(AuthState):
         self.confirm_key_id = ""
         self.confirm_delete = False
         self.keys = []
+        self.compare_ids = []
         try:
             self._reload(member.org_id)
         except NotFound:
@@ -549,8 +585,48 @@ def assessments_page() -> rx.Component:
 # -- detail page -------------------------------------------------------------------------------
 
 
+def _compare_cell(row) -> rx.Component:
+    return rx.table.cell(
+        rx.cond(
+            row["evaluation_id"] != "",
+            rx.checkbox(
+                checked=AssessmentDetailState.compare_ids.contains(row["evaluation_id"]),
+                on_change=lambda checked: AssessmentDetailState.toggle_compare(
+                    row["evaluation_id"], checked
+                ),
+                aria_label="Compare " + row["candidate"].to(str),
+                class_name="compare-pick",
+            ),
+        )
+    )
+
+
+def _compare_bar() -> rx.Component:
+    chosen = AssessmentDetailState.compare_ids.length()  # type: ignore[attr-defined]
+    return rx.hstack(
+        rx.button(
+            rx.icon("columns-3", size=14),
+            "Compare",
+            rx.cond(chosen > 0, rx.text.span(" (", chosen, ")")),
+            variant="soft",
+            disabled=chosen < MIN_COMPARED,
+            on_click=AssessmentDetailState.open_compare,
+            id="compare-candidates",
+        ),
+        rx.text(
+            f"Tick {MIN_COMPARED}–{MAX_COMPARED} candidates with a submission to compare them.",
+            size="1",
+            color_scheme="gray",
+        ),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+    )
+
+
 def _key_row_view(row) -> rx.Component:
     return rx.table.row(
+        _compare_cell(row),
         rx.table.row_header_cell(
             rx.code(row["key"], size="2", variant="ghost", class_name="candidate-key")
         ),
@@ -715,6 +791,7 @@ def _assessment_details() -> rx.Component:
         success_callout(AssessmentDetailState.notice, id="keys-notice"),
         rx.cond(AuthState.can_edit, _generate_card()),
         rx.heading("Candidate keys", size="4"),
+        _compare_bar(),
         rx.cond(
             ~AssessmentDetailState.mail_enabled,
             rx.callout(
@@ -729,7 +806,7 @@ def _assessment_details() -> rx.Component:
             ),
         ),
         data_table(
-            columns=["Key", "Candidate", "Status", "Invite", "Expires", ""],
+            columns=["", "Key", "Candidate", "Status", "Invite", "Expires", ""],
             rows=AssessmentDetailState.keys,
             render_row=_key_row_view,
             loading=AssessmentDetailState.loading,
