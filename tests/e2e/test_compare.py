@@ -176,6 +176,10 @@ def test_compare_three_candidates_of_an_assessment(page: Page, app: RunningApp):
     page.set_viewport_size({"width": 390, "height": 844})
     scroller = page.locator("#compare-scroll")
     expect(scroller).to_be_visible()
+    # The sidebar gives way to a menu, so the table has the phone's width.
+    expect(page.get_by_role("button", name="Menu")).to_be_visible()
+    expect(page.locator("#sign-out")).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SCREENSHOTS / "compare-390x844.png"), full_page=True)
     # The table's own scroll area (Radix's, inside the box) is wider than it shows.
     scrolls = scroller.evaluate(

@@ -164,13 +164,16 @@ class CompareState(AuthState):
 
 # -- view ----------------------------------------------------------------------------------------
 
-STICKY = {
-    "position": "sticky",
-    "left": "0",
-    "z_index": "1",
-    "background": "var(--color-panel-solid)",
-    "min_width": "9rem",
-}
+
+def _sticky() -> dict:
+    """The label column stays put while the candidates scroll sideways (narrower on a phone)."""
+    return {
+        "position": "sticky",
+        "left": "0",
+        "z_index": "1",
+        "background": "var(--color-panel-solid)",
+        "min_width": rx.breakpoints(initial="6.5rem", sm="9rem"),
+    }
 
 
 def _label(text: str, hint: rx.Var | str = "") -> rx.Component:
@@ -180,7 +183,7 @@ def _label(text: str, hint: rx.Var | str = "") -> rx.Component:
             rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
             spacing="0",
         ),
-        style=STICKY,
+        **_sticky(),
     )
 
 
@@ -223,7 +226,7 @@ def _head_cell(c) -> rx.Component:
             rx.cond(c["email"] != "", rx.text(c["email"], size="1", color_scheme="gray")),
             spacing="0",
         ),
-        min_width="10rem",
+        min_width=rx.breakpoints(initial="8rem", sm="10rem"),
         class_name="compare-candidate",
     )
 
@@ -284,7 +287,7 @@ def _table() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell("Candidate", style=STICKY),
+                    rx.table.column_header_cell("Candidate", **_sticky()),
                     rx.foreach(CompareState.candidates, _head_cell),
                 )
             ),
