@@ -32,12 +32,14 @@ import ipaddress
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
 from backend.secret_key import secret_key
+from backend.services.outbox import Attempt
 from backend.settings import get_settings
 
 TIMEOUT_SECONDS = 10.0
@@ -224,3 +226,17 @@ def send_signed(
         ok=200 <= response.status_code < 300,
         body_excerpt=excerpt[:200].decode("utf-8", "replace"),
     )
+
+
+def attempt_of(deliver: Callable[[], DeliveryResult]) -> Attempt:
+    """How one delivery went, as an outbox records it: a URL that may never be called fails at
+    once, a transport error or a non-2xx answer is retried."""
+    try:
+        result = deliver()
+    except CallbackRefused as exc:
+        return Attempt(error=f"refused: {exc}", permanent=True)
+    except (httpx.HTTPError, OSError) as exc:
+        return Attempt(error=f"{type(exc).__name__}: {exc}")
+    if not result.ok:
+        return Attempt(error=f"HTTP {result.status_code}: {result.body_excerpt}")
+    return Attempt()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
-import httpx
 from pydantic import BaseModel
 from sqlmodel import Session, col, select, update
 
@@ -96,8 +95,8 @@ def send(session: Session, order: AtsTestOrder) -> Attempt:
         request = notice_request(session, order)
     except NoticeUnsendable as exc:
         return Attempt(error=str(exc))
-    try:
-        result = webhook_adapter.send_signed(
+    return webhook_adapter.attempt_of(
+        lambda: webhook_adapter.send_signed(
             url=request.url,
             method=request.method,
             content_type=request.content_type,
@@ -106,13 +105,7 @@ def send(session: Session, order: AtsTestOrder) -> Attempt:
             body=request.body,
             authorization=request.authorization,
         )
-    except webhook_adapter.CallbackRefused as exc:
-        return Attempt(error=f"refused: {exc}", permanent=True)
-    except (httpx.HTTPError, OSError) as exc:
-        return Attempt(error=f"{type(exc).__name__}: {exc}")
-    if not result.ok:
-        return Attempt(error=f"HTTP {result.status_code}: {result.body_excerpt}")
-    return Attempt()
+    )
 
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> int:

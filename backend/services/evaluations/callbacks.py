@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-import httpx
 from sqlmodel import Session, col, update
 
 from backend.models.base import utcnow
@@ -83,20 +82,15 @@ def send(session: Session, evaluation: Evaluation) -> Attempt:
     body = json.dumps(
         evaluation_view(evaluation).model_dump(mode="json"), separators=(",", ":")
     ).encode()
-    try:
-        result = webhook_adapter.post_signed(
-            url=evaluation.callback_url,
+    callback_url = evaluation.callback_url
+    return webhook_adapter.attempt_of(
+        lambda: webhook_adapter.post_signed(
+            url=callback_url,
             org_id=evaluation.org_id,
             message_id=message_id(evaluation),
             body=body,
         )
-    except webhook_adapter.CallbackRefused as exc:
-        return Attempt(error=f"refused: {exc}", permanent=True)
-    except (httpx.HTTPError, OSError) as exc:
-        return Attempt(error=f"{type(exc).__name__}: {exc}")
-    if not result.ok:
-        return Attempt(error=f"HTTP {result.status_code}: {result.body_excerpt}")
-    return Attempt()
+    )
 
 
 def deliver_due(session: Session, *, now: datetime | None = None) -> int:
