@@ -88,6 +88,20 @@ def add_member(page: Page, *, email: str, role: str, name: str = "", password: s
     return row
 
 
+def viewer_without_admin_link(admin: Page, new_context, *, link: str) -> Page:
+    """An admin adds a viewer, who signs in in a browser of their own: the page of that viewer,
+    whose navigation has no ``link`` (an admin-only page) although it has Members."""
+    viewer_email = unique_email("viewer")
+    add_member(admin, email=viewer_email, role="viewer")
+    viewer = new_context().new_page()
+    sign_in(viewer, viewer_email)
+    expect(viewer.locator("#member-role")).to_have_text("Viewer")
+    navigation = viewer.get_by_label("Main")
+    expect(navigation.get_by_role("link", name="Members", exact=True)).to_be_visible()
+    expect(navigation.get_by_role("link", name=link, exact=True)).to_have_count(0)
+    return viewer
+
+
 def create_assessment(page: Page, *, title: str, role: str, brief: str, minutes: str = "") -> str:
     """Create an assessment through the dialog; returns its id (ends on its page)."""
     page.goto("/assessments")

@@ -12,7 +12,7 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
-from tests.e2e.flows import add_member, create_assessment, sign_in, sign_up, unique_email
+from tests.e2e.flows import create_assessment, sign_up, viewer_without_admin_link
 from tests.e2e.server import REPO_ROOT, RunningApp
 
 
@@ -78,14 +78,7 @@ def test_admin_sees_plan_quota_and_credits_and_a_viewer_does_not(
     expect(page.locator(".choose-plan")).to_have_count(0)
     expect(page.locator("#manage-billing")).to_have_count(0)
 
-    viewer_email = unique_email("viewer")
-    add_member(page, email=viewer_email, role="viewer")
-    viewer = new_context().new_page()
-    sign_in(viewer, viewer_email)
-    expect(viewer.locator("#member-role")).to_have_text("Viewer")
-    navigation = viewer.get_by_label("Main")
-    expect(navigation.get_by_role("link", name="Members", exact=True)).to_be_visible()
-    expect(navigation.get_by_role("link", name="Billing", exact=True)).to_have_count(0)
+    viewer = viewer_without_admin_link(page, new_context, link="Billing")
     viewer.goto("/billing")
     expect(viewer.locator("#billing-not-allowed")).to_have_text(
         "Only admins can see and manage billing."

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from standardwebhooks.webhooks import Webhook
 
 from tests.api.pipeline.tenant_webhook_steps import new_secret
-from tests.e2e.flows import add_member, create_api_key, sign_in, sign_up, unique_email
+from tests.e2e.flows import create_api_key, sign_up, viewer_without_admin_link
 from tests.e2e.server import RunningApp
 from tests.webhook_receiver import Receiver
 
@@ -112,14 +112,7 @@ def test_admin_sends_a_test_event_sees_it_delivered_and_replays_it(
 
 def test_only_admins_see_the_webhooks_page(page: Page, new_context):
     sign_up(page)
-    viewer_email = unique_email("viewer")
-    add_member(page, email=viewer_email, role="viewer")
-    viewer = new_context().new_page()
-    sign_in(viewer, viewer_email)
-    expect(viewer.locator("#member-role")).to_have_text("Viewer")
-    navigation = viewer.get_by_label("Main")
-    expect(navigation.get_by_role("link", name="Members", exact=True)).to_be_visible()
-    expect(navigation.get_by_role("link", name="Webhooks", exact=True)).to_have_count(0)
+    viewer = viewer_without_admin_link(page, new_context, link="Webhooks")
     viewer.goto("/webhooks")
     expect(viewer.locator("#webhooks-not-allowed")).to_have_text(
         "Only admins can see and manage tenant webhooks."
