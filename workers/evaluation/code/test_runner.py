@@ -322,6 +322,13 @@ def _run_python(root: Path, files: tuple[str, ...], settings: Settings) -> TestR
     coverage = python_suite.coverage_figures(result.files.get(python_suite.COVERAGE, ""))
     missing = python_suite.missing_dependencies(root, result.stdout_tail + result.stderr_tail)
     report = replace(report, coverage=coverage, dependencies=prepared)
+    if missing is not None and report.passed + report.failed > 0:
+        # Some modules could not be imported, the rest of the suite ran: its results count,
+        # and the modules stopped by a missing dependency are not the candidate's errors.
+        unimportable = _junit_missing_module_errors(
+            result.files.get(python_suite.JUNIT, ""), missing.modules
+        )
+        return replace(report, errors=max(report.errors - unimportable, 0), missing=missing)
     if missing is not None and prepared.status == "failed":
         return replace(report, status="dependencies_not_installed", missing=missing)
     if missing is not None:
@@ -549,6 +556,27 @@ def _junit_counts(xml_text: str) -> tuple[int, int, int, int]:
         errors += int(suite.get("errors", 0))
         skipped += int(suite.get("skipped", 0))
     return max(total - failed - errors - skipped, 0), failed, errors, skipped
+
+
+def _junit_missing_module_errors(xml_text: str, modules: tuple[str, ...]) -> int:
+    """How many of a pytest junit report's errors are test modules that could not be
+    collected because one of ``modules`` is not installed."""
+    try:
+        root = ElementTree.fromstring(xml_text) if xml_text.strip() else None
+    except ElementTree.ParseError:
+        return 0
+    if root is None:
+        return 0
+    names = [f"No module named '{m}" for m in modules]
+    count = 0
+    for case in root.iter("testcase"):
+        error = case.find("error")
+        if error is None:
+            continue
+        text = f"{error.get('message', '')}\n{error.text or ''}"
+        if "ModuleNotFoundError" in text and any(name in text for name in names):
+            count += 1
+    return count
 
 
 _TAP_SUMMARY = re.compile(r"^# (pass|fail|cancelled|skipped|todo) (\d+)$", re.MULTILINE)

@@ -127,6 +127,38 @@ def test_an_undeclared_third_party_dependency_is_reported_not_counted_as_failing
     assert "No module named 'requests'" in quote.excerpt
 
 
+def test_one_module_with_a_missing_dependency_does_not_stop_the_rest(tmp_path: Path) -> None:
+    # jmespath's extra/test_hypothesis.py needs hypothesis, which it declares only for older
+    # Pythons: its main suite must still run and count.
+    root = write(
+        tmp_path / "sub",
+        {
+            "pricing.py": PRICING,
+            "tests/test_pricing.py": """
+                from pricing import total
+
+                def test_total():
+                    assert total([100, 50]) == 150
+
+                def test_discount():
+                    assert total([100], discount=10) == 90
+            """,
+            "extra/test_properties.py": """
+                import hypothesis_not_installed_here
+
+                def test_property():
+                    assert hypothesis_not_installed_here
+            """,
+        },
+    )
+    report = analyse_tests(root, settings=FAST)
+    assert report.signals["tests_run"] is True
+    assert report.signals["tests_run_ok"] is True
+    assert (report.signals["tests_passed"], report.signals["tests_errors"]) == (2, 0)
+    assert report.signals["tests_missing_dependencies"] == "hypothesis_not_installed_here"
+    assert [f.code for f in report.risk_flags] == []
+
+
 def test_a_unittest_suite_in_test_py_runs(tmp_path: Path) -> None:
     root = write(
         tmp_path / "sub",
