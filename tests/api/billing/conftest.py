@@ -58,19 +58,11 @@ def live_server(api_app) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-PRICES = {  # lookup key -> (unit amount in cents, monthly)
-    "truelevel_starter_monthly": (1900, True),
-    "truelevel_team_monthly": (4900, True),
-    "truelevel_interview_credit": (100, False),
-}
-
-
 @pytest.fixture(scope="session")
 def localstripe(tmp_path_factory) -> Iterator[LocalStripe]:
     """The real localstripe (with the tests' extension), the plans' prices created in it."""
     with localstripe_server(tmp_path_factory.mktemp("localstripe")) as server:
-        for key, (amount, monthly) in PRICES.items():
-            server.create_price(key, unit_amount=amount, monthly=monthly)
+        server.create_prices()
         yield server
 
 

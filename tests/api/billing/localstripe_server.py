@@ -26,6 +26,13 @@ EXTENSION = Path(__file__).with_name("localstripe_ext.py")
 API_KEY = "sk_test_billing"  # localstripe takes any sk_ key
 GOOD_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000341"  # attaches, then every charge is declined
+# The prices the tests sell, by lookup key (what TRUELEVEL_STRIPE_PRICE_* name):
+# (unit amount in cents, monthly).
+PRICES = {
+    "truelevel_starter_monthly": (1900, True),
+    "truelevel_team_monthly": (4900, True),
+    "truelevel_interview_credit": (100, False),
+}
 
 
 @dataclass
@@ -47,6 +54,11 @@ class LocalStripe:
         if monthly:
             form["recurring[interval]"] = "month"
         return self.call("POST", "/v1/prices", **form)["id"]
+
+    def create_prices(self) -> None:
+        """The plans' and the credit's prices (``PRICES``)."""
+        for key, (amount, monthly) in PRICES.items():
+            self.create_price(key, unit_amount=amount, monthly=monthly)
 
     def send_webhooks_to(self, url: str, secret: str) -> None:
         """localstripe signs every event with ``secret`` and posts it to ``url``."""
