@@ -5,8 +5,9 @@ Handled: ``checkout.session.completed`` and ``async_payment_succeeded`` (a paid 
 purchase, granted once per session), ``customer.subscription.created|updated|deleted`` (status,
 trial, period, plan by the price's lookup key), ``invoice.paid`` (a subscription's new period:
 the quota starts unused and the plan's included credits are granted, keyed by the invoice so a
-repeat grants nothing) and ``invoice.payment_failed`` (past due). Any other event is
-acknowledged and recorded.
+repeat grants nothing), ``invoice.payment_failed`` (past due) and
+``customer.subscription.trial_will_end`` (an email to each active admin, saying when the trial
+ends and where to subscribe). Any other event is acknowledged and recorded.
 
 An event finds its organisation by the Stripe customer already linked to one, or by the
 organisation id it carries: ``metadata.org_id`` on a subscription (and so on its invoices), or a
@@ -24,13 +25,17 @@ from typing import Any
 import stripe
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from backend.models import Member, Role
 from backend.models.base import plausible_id, utcnow
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
+from backend.services import mail
 from backend.services.billing import accounts, plans, stripe_adapter
 from backend.services.errors import InvalidInput, NotFound
 from backend.services.interviews import credits
+from backend.services.interviews.credits import upgrade_url
+from backend.services.organisations import get_organisation
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -282,6 +287,40 @@ def _checkout_completed(session: Session, event: Event) -> None:
     )
 
 
+def _trial_will_end(session: Session, event: Event) -> None:
+    """Stripe's notice, three days before a trial ends: each active admin gets an email, queued
+    in the transaction that records the event (a redelivery emails no one again)."""
+    sub = event.data.object
+    account = _subscription_account(session, sub)
+    if account is None:
+        return
+    ends = _time(sub.get("trial_end"))
+    when = ends.strftime("%d %B %Y") if ends is not None else "in a few days"
+    organisation = get_organisation(session, org_id=account.org_id)
+    admins = session.exec(
+        select(Member).where(
+            Member.org_id == account.org_id, Member.role == Role.admin, Member.is_active
+        )
+    ).all()
+    for admin in admins:
+        mail.queue_email(
+            session,
+            org_id=account.org_id,
+            to=admin.email,
+            subject=f"Your truelevel trial for {organisation.name} ends on {when}",
+            body=(
+                f"Hello {admin.name or admin.email},\n\n"
+                f"The trial of {organisation.name} on truelevel ends on {when}. To keep creating "
+                "assessments and sending interviews after that, choose a plan:\n\n"
+                f"{upgrade_url()}\n\n"
+                "Nothing you made is deleted when the trial ends."
+            ),
+            purpose="trial_will_end",
+            related_id=event.id,
+            commit=False,
+        )
+
+
 _HANDLERS: dict[str, Callable[[Session, Event], None]] = {
     "checkout.session.completed": _checkout_completed,
     "checkout.session.async_payment_succeeded": _checkout_completed,
@@ -290,6 +329,7 @@ _HANDLERS: dict[str, Callable[[Session, Event], None]] = {
     "customer.subscription.deleted": _subscription_deleted,
     "invoice.paid": _invoice_paid,
     "invoice.payment_failed": _payment_failed,
+    "customer.subscription.trial_will_end": _trial_will_end,
 }
 
 

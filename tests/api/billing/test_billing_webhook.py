@@ -287,3 +287,25 @@ def test_interview_credits_come_from_the_paid_plan(api_app, org, stripe_on):
             1,
             119,
         )
+
+
+def test_the_admins_are_emailed_once_when_a_trial_will_end(client, org, stripe_on):
+    from sqlmodel import select
+
+    from backend.db import session_scope
+    from backend.models import OutboundEmail
+
+    ends = START + 3 * DAY
+    subscribed(client, org, status="trialing", trial_end=ends)
+    notice = event("customer.subscription.trial_will_end", subscription(org, trial_end=ends))
+    assert deliver(client, notice).json() == {"received": True, "applied": True}
+    assert deliver(client, notice).json() == {"received": True, "applied": False}
+    with session_scope() as db:
+        emails = db.exec(
+            select(OutboundEmail).where(
+                OutboundEmail.org_id == org.org_id, OutboundEmail.purpose == "trial_will_end"
+            )
+        ).all()
+    assert [e.to_address for e in emails] == [org.admin_email]
+    assert "ends on 24 September 2026" in emails[0].subject
+    assert "/billing" in emails[0].body_text
