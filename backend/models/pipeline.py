@@ -233,6 +233,10 @@ class TenantWebhook(SQLModel, table=True):
     # Sealed at rest (backend.services.pipeline.webhook_secrets), unsealed only to sign a
     # delivery; never returned by the API. Longer than the secret itself: the sealed form.
     secret: str | None = Field(default=None, max_length=LEN_SEALED_SECRET)
+    # The secret before the last change (sealed too): deliveries are signed with both until
+    # ``previous_secret_until``, so a receiver can switch to the new one without losing any.
+    previous_secret: str | None = Field(default=None, max_length=LEN_SEALED_SECRET)
+    previous_secret_until: datetime | None = Field(default=None, sa_column=dt_column())
     is_active: bool = Field(default=True)
     is_deleted: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))

@@ -189,9 +189,11 @@ def send_signed(
     allow_local: bool | None = None,
     timeout_s: float = TIMEOUT_SECONDS,
     authorization: str | None = None,
+    also_signed_with: str | None = None,
 ) -> DeliveryResult:
     """Send ``body`` to ``url`` with ``method`` and ``content_type``, signed with ``secret``
-    (unsigned, with its id and timestamp only, when there is none), with an ``Authorization``
+    (unsigned, with its id and timestamp only, when there is none; also with
+    ``also_signed_with``, a secret being rotated out), with an ``Authorization``
     header when the receiver wants one (an ATS). Redirects are not followed (a 3xx is not a
     delivery). Raises :class:`CallbackRefused` for a URL that may never be called, and httpx or
     OS errors for transport failures."""
@@ -205,9 +207,13 @@ def send_signed(
     }
     if authorization:
         headers["authorization"] = authorization
-    if secret:
-        headers["webhook-signature"] = sign(
-            secret=secret, message_id=message_id, timestamp=timestamp, body=body
+    signing = [k for k in (secret, also_signed_with) if k]
+    if signing:
+        # Several signatures are space-separated; a receiver accepts the message when one of
+        # them matches its secret (a secret being rotated signs beside the new one).
+        headers["webhook-signature"] = " ".join(
+            sign(secret=key, message_id=message_id, timestamp=timestamp, body=body)
+            for key in signing
         )
     # Only the status matters: read at most a little of the answer, so a receiver that drips
     # or sends gigabytes cannot hold the delivery loop.

@@ -1,9 +1,15 @@
 """Tenant webhooks (seed 003): where call and application activity is sent, per tenant.
 
 The delivery itself belongs to the webhook sender; this module keeps the configuration and
-answers which webhooks are live for an event (:func:`live_tenant_webhooks`)."""
+answers which webhooks are live for an event (:func:`live_tenant_webhooks`).
+
+Changing a webhook's secret is a rotation: for ``SECRET_OVERLAP`` after the change every
+delivery carries two ``v1`` signatures (Standard Webhooks allows several), one with the new
+secret and one with the old, so the receiver can switch at its own pace."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
@@ -13,6 +19,8 @@ from backend.services.errors import commit_or_conflict
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline import webhook_secrets
+
+SECRET_OVERLAP = timedelta(hours=24)
 
 
 def list_tenant_webhooks(
@@ -63,7 +71,7 @@ def upsert_tenant_webhook(
     webhook.http_method = data.http_method.value
     webhook.content_type = data.content_type.value
     if created or "secret" in data.model_fields_set:
-        webhook.secret = webhook_secrets.seal(data.secret) if data.secret else None
+        _set_secret(webhook, data.secret)
     if created or "is_active" in data.model_fields_set:
         webhook.is_active = data.is_active
     webhook.updated_at = utcnow()
@@ -73,6 +81,19 @@ def upsert_tenant_webhook(
     )
     session.refresh(webhook)
     return webhook, created
+
+
+def _set_secret(webhook: TenantWebhook, secret: str | None) -> None:
+    """A new secret replaces the old one, which keeps signing beside it for
+    ``SECRET_OVERLAP`` (a rotation); removing the secret ends signing at once."""
+    old = webhook.secret
+    if secret and old and webhook_secrets.unseal_or_none(old) == secret:
+        return  # the same secret again: nothing rotates
+    webhook.secret = webhook_secrets.seal(secret) if secret else None
+    if secret and old:
+        webhook.previous_secret, webhook.previous_secret_until = old, utcnow() + SECRET_OVERLAP
+    else:
+        webhook.previous_secret = webhook.previous_secret_until = None
 
 
 def get_tenant_webhook(session: Session, *, org_id: str, webhook_id: str) -> TenantWebhook:

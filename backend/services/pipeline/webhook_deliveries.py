@@ -155,23 +155,31 @@ def wake() -> None:
     outbox.wake(TENANT_WEBHOOKS)
 
 
-def _secret(session: Session, row: TenantWebhookDelivery) -> str | None:
+def _secrets(session: Session, row: TenantWebhookDelivery) -> tuple[str | None, str | None]:
+    """The webhook's secret, and the one it replaced while the rotation's overlap lasts."""
     webhook = session.get(TenantWebhook, row.webhook_id)
     if webhook is None or not webhook.secret:
-        return None
-    return webhook_secrets.unseal(webhook.secret)
+        return None, None
+    previous = None
+    until = webhook.previous_secret_until
+    if webhook.previous_secret and until is not None and until > utcnow():
+        previous = webhook_secrets.unseal_or_none(webhook.previous_secret)
+    return webhook_secrets.unseal(webhook.secret), previous
 
 
 def send(session: Session, row: TenantWebhookDelivery) -> Attempt:
-    """Send the delivery's fixed message, signed with its webhook's current secret."""
+    """Send the delivery's fixed message, signed with its webhook's current secret (and the
+    previous one while a rotation's overlap lasts)."""
     try:
+        secret, previous = _secrets(session, row)
         result = webhook_adapter.send_signed(
             url=row.url,
             method=row.http_method,
             content_type=row.content_type,
-            secret=_secret(session, row),
+            secret=secret,
             message_id=row.id,
             body=row.body.encode(),
+            also_signed_with=previous,
         )
     except webhook_adapter.CallbackRefused as exc:
         return Attempt(error=f"refused: {exc}", permanent=True, logged=_answer(None, None))

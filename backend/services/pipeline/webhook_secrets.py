@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 
 from backend.secret_key import secret_key
 
@@ -35,3 +35,11 @@ def unseal(stored: str) -> str:
     if not stored.startswith(PREFIX):
         return stored
     return _fernet().decrypt(stored.removeprefix(PREFIX).encode()).decode()
+
+
+def unseal_or_none(stored: str) -> str | None:
+    """The secret a stored value holds, or None when it cannot be read any more."""
+    try:
+        return unseal(stored)
+    except InvalidToken:
+        return None

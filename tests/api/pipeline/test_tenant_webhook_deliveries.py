@@ -242,3 +242,43 @@ def test_a_replay_while_the_first_send_is_in_flight_still_goes_out(client):
     assert {r["headers"]["webhook-id"] for r in receiver.requests} == {delivery["id"]}
     [delivery] = deliveries(client, org, webhook["id"])
     assert (delivery["state"], delivery["attempts"]) == ("delivered", 1)
+
+
+def test_a_rotated_secret_signs_beside_the_new_one_until_the_overlap_ends(client):
+    org = make_org()
+    with Receiver() as receiver:
+        webhook = subscribe(client, org, receiver.url)
+        old, new = webhook["secret"], new_secret()
+        keys = ("tenant_id", "triggered_event", "type", "fields", "url")
+        body = {key: webhook[key] for key in (*keys, "http_method", "content_type")}
+        rotated = client.post(
+            f"{API}/tenant-webhook", json={**body, "secret": new}, headers=org.headers
+        )
+        assert rotated.status_code == 200, rotated.text
+        create_application(client, org)
+        assert send_now() == 1
+        first = receiver.requests[-1]
+        # Both secrets verify the same message: the receiver may switch whenever it likes.
+        Webhook(old).verify(first["body"], first["headers"])
+        Webhook(new).verify(first["body"], first["headers"])
+        assert len(first["headers"]["webhook-signature"].split(" ")) == 2
+
+        with session_scope() as db:  # the overlap (24 h) is over
+            row = db.get(TenantWebhook, webhook["id"])
+            row.previous_secret_until = utcnow() - timedelta(seconds=1)
+            db.add(row)
+            db.commit()
+        create_application(client, org)
+        assert send_now() == 1
+        second = receiver.requests[-1]
+        Webhook(new).verify(second["body"], second["headers"])
+        with pytest.raises(WebhookVerificationError):
+            Webhook(old).verify(second["body"], second["headers"])
+
+        # The same secret sent again rotates nothing.
+        again = client.post(
+            f"{API}/tenant-webhook", json={**body, "secret": new}, headers=org.headers
+        )
+        assert again.status_code == 200
+        with session_scope() as db:
+            assert db.get(TenantWebhook, webhook["id"]).previous_secret_until < utcnow()
