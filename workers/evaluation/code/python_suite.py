@@ -85,10 +85,10 @@ def command(
         # One test module that cannot be imported (a dependency declared only for older
         # Pythons) must not stop the rest of the suite: pytest runs what it collected.
         "--continue-on-collection-errors",
-        *(arg for plugin in plugins for arg in ("-p", plugin)),
-        # pytest-cov accepts the project's --cov options and measures nothing: the suite
-        # already runs under coverage.py, and two tracers would spoil both.
-        *(["--no-cov"] if PYTEST_COV in plugins else []),
+        # pytest-cov (one of the test tools) accepts the project's --cov options and measures
+        # nothing: the suite already runs under coverage.py, and two tracers would spoil both.
+        *(arg for plugin in dict.fromkeys((PYTEST_COV, *plugins)) for arg in ("-p", plugin)),
+        "--no-cov",
     ]
     driver = Path(python_driver.__file__).read_text(encoding="utf-8")
     python = interpreter()

@@ -24,7 +24,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 # The tools a suite is run with; their runtime requirements follow (extras left out).
-TOOLS = ("pytest", "coverage")
+TOOLS = ("pytest", "coverage", "pytest-cov")
 _LOCK = threading.Lock()
 _NAME = re.compile(r"[-_.]+")
 

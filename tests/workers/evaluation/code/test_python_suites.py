@@ -519,3 +519,25 @@ def test_a_project_whose_pytest_configuration_asks_for_pytest_cov_runs(tmp_path:
     assert report.signals["tests_passed"] == 2
     # Our coverage.py measured it, pytest-cov did not get in the way.
     assert report.signals["tests_line_coverage"] == 1.0
+
+
+def test_cov_options_run_without_pytest_cov_declared(tmp_path: Path) -> None:
+    # parse's .pytest.ini passes --cov options while pytest-cov is only in its CI: pytest must
+    # not stop at "unrecognized arguments" before the first test.
+    root = write(
+        tmp_path / "sub",
+        {
+            "pricing.py": PRICING,
+            ".pytest.ini": "[pytest]\naddopts = --cov=pricing --cov-report=term-missing\n",
+            "tests/test_pricing.py": """
+                from pricing import total
+
+                def test_total():
+                    assert total([100, 50]) == 150
+            """,
+        },
+    )
+    report = analyse_tests(root, settings=FAST)
+    assert report.signals["tests_run_ok"] is True, report.observations
+    assert report.signals["tests_passed"] == 1
+    assert report.signals["tests_line_coverage"] is not None
