@@ -97,9 +97,11 @@ def _tests_exercise_the_code(signals: Signals) -> Vote | None:
 
 
 def _suite_size(signals: Signals) -> Vote | None:
-    if not _flag(signals, "tests", "tests_present"):
+    # Tests that execute none of the code are no suite at all: weak, as no tests are (an
+    # abstention would let a dozen `assert 1 + 1 == 2` lift a held verdict to proceed).
+    if not _flag(signals, "tests", "tests_present") or _flag(signals, "tests", "tests_trivial"):
         return "weak"
-    if not _flag(signals, "tests", "tests_run") or _flag(signals, "tests", "tests_trivial"):
+    if not _flag(signals, "tests", "tests_run"):
         return None
     passed = _number(signals, "tests", "tests_passing_own_code")
     if passed is None:  # a result scored before the signal existed

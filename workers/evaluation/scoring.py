@@ -54,7 +54,7 @@ from workers.evaluation.calibration import (
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation
 from workers.evaluation.evidence_balance import Balance, balance
 
-SCORING_VERSION = "rules-4"
+SCORING_VERSION = "rules-5"
 BASE_SCORE = 3.0
 MIN_SCORE, MAX_SCORE = 1, 5
 Family = Literal["quality", "depth", "reasoning", "testing", "security"]

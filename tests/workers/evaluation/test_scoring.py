@@ -505,6 +505,9 @@ def test_measurements_that_contradict_the_verdict_lower_the_confidence() -> None
     assert category(disagreeing, "Testing")["score"] == 1
     assert consistent["calibration"]["evidence"]["weak"] == []
     assert "tests that execute the code" in disagreeing["calibration"]["evidence"]["weak"]
+    # Trivial tests are no suite: they vote weak on its size too, as no tests do, rather than
+    # abstain (an abstention let a dozen trivial tests lift a held verdict to proceed).
+    assert "size of the passing suite" in disagreeing["calibration"]["evidence"]["weak"]
     assert disagreeing["confidence_score"] < consistent["confidence_score"]
 
 
