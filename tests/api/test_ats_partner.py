@@ -98,7 +98,10 @@ def test_greenhouse_lists_sends_polls_and_hears_of_the_result(client, local_urls
         assert again.json() == {"partner_interview_id": interview_id}
         with session_scope() as db:
             invites = db.exec(
-                select(OutboundEmail).where(OutboundEmail.to_address == "ada@example.com")
+                select(OutboundEmail).where(
+                    OutboundEmail.org_id == org.org_id,
+                    OutboundEmail.to_address == "ada@example.com",
+                )
             ).all()
             assert len(invites) == 1 and "Orders API" in invites[0].subject
 
