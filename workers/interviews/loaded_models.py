@@ -29,7 +29,7 @@ def process_identity() -> str:
 @dataclass
 class LoadedModels:
     asr: Any = None  # workers.speech.transcription.SpeechModel
-    speaker_encoder: Any = None  # resemblyzer.VoiceEncoder
+    speaker_encoder: Any = None  # workers.speech.speaker_embeddings.SpeakerEncoder
     embedder: Any = None  # workers.interviews.assessment.embeddings embedder
     names: dict[str, str] = field(default_factory=dict)
 
@@ -106,17 +106,28 @@ def load(*, speech: bool = True) -> LoadedModels:
                 footprint_mib=_footprint_mib(_models.asr.name),
             )
         if speech and _models.speaker_encoder is None:
-            from workers.speech.diarization import load_speaker_encoder
+            from workers.speech.speaker_embeddings import (
+                ENCODER_NAME,
+                load_speaker_encoder,
+                model_files,
+            )
 
-            _report("diarization", "resemblyzer", "loading")
-            _models.speaker_encoder = load_speaker_encoder(settings.speaker_device)
-            _models.names["diarization"] = "resemblyzer-voice-encoder"
+            _report("diarization", ENCODER_NAME, "loading")
+            try:
+                _models.speaker_encoder = load_speaker_encoder(settings.speaker_device)
+            except Exception:
+                log.exception("loading the speaker model %s failed", ENCODER_NAME)
+                _report(
+                    "diarization", ENCODER_NAME, "failed", detail="Not loaded; see the worker log."
+                )
+                raise
+            _models.names["diarization"] = ENCODER_NAME
             _report(
                 "diarization",
-                _models.names["diarization"],
+                ENCODER_NAME,
                 "warm",
                 device=str(getattr(_models.speaker_encoder, "device", "cpu")),
-                footprint_mib=17,
+                footprint_mib=_footprint_mib(str(model_files()[1])),
             )
         if _models.embedder is None:
             from workers.interviews.assessment.embeddings import load_embedder

@@ -2,18 +2,19 @@
 
 Two questions, answered from two sets of windows over the transcript's segments:
 
-- **How many voices?** Windows of about 3 s (``COUNT_WINDOW_S``) are embedded with Resemblyzer and
-  split in two with k-means; the split's silhouette (cosine) is the recording's *separation*. One
-  voice unless it reaches ``TWO_SPEAKERS_MIN``. Longer windows average more of each voice, so the
-  figure moves less with where Whisper happens to cut its segments than 1.5 s windows do (on the
-  two-voice test interview it moved 0.009 when the transcript's segments changed, against 0.013
-  and a margin of 0.03 with 1.5 s windows). Callers that know there must be several voices (an
-  interview) pass ``min_speakers`` and skip the question.
-- **Who said what?** Windows of about 1.5 s (the length Resemblyzer was trained on) are clustered
-  with k-means into that many speakers (more than two only when the silhouette says so, up to
-  ``max_speakers``); each segment goes to the nearest centroid, and a segment whose windows
-  clearly disagree is split at word boundaries, so a speaker change that Whisper left inside one
-  segment is not lost.
+- **How many voices?** Windows of about 3 s (``COUNT_WINDOW_S``) are embedded with CAM++
+  (``speaker_embeddings.py``) and split in two with k-means; the split's silhouette (cosine) is
+  the recording's *separation*. One voice unless it reaches ``TWO_SPEAKERS_MIN``. Longer windows
+  average more of each voice, so the figure moves less with where Whisper happens to cut its
+  segments than 1.5 s windows do, and the encoder tells voices apart much better on 3 s than on
+  1.5 s. Callers that know there must be several voices (an interview) pass ``min_speakers``
+  and skip the question.
+- **Who said what?** Windows of about 1.5 s (short enough to place a change of voice) are
+  clustered with k-means into that many speakers (more than two only when the silhouette says
+  so, up to ``max_speakers``); each segment goes to the nearest centroid, and a segment whose
+  windows clearly disagree is split at word boundaries, so a speaker change that Whisper left
+  inside one segment is not lost. When two or more voices were decided on, each cluster keeps
+  at least one segment, even where every segment's windows vote for another voice.
 
 The result carries the separation, so a report can show how clear the decision was. Stereo
 recordings with one speaker per channel do not need this (see ``channels.py``).
@@ -21,40 +22,50 @@ recordings with one speaker per channel do not need this (see ``channels.py``).
 
 from __future__ import annotations
 
-import threading
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from workers.speech.decoding import DecodedAudio
+from workers.speech.speaker_embeddings import (
+    ENCODER_NAME,
+    SpeakerEncoder,
+    load_speaker_encoder,
+    resolve_speaker_device,
+)
 from workers.speech.transcription import SAMPLE_RATE, Segment, Transcript
 
-if TYPE_CHECKING:  # torch and Resemblyzer are imported only when the encoder is loaded
-    from resemblyzer import VoiceEncoder
+__all__ = [
+    "ENCODER_NAME",
+    "DiarizationResult",
+    "diarize",
+    "load_speaker_encoder",
+    "resolve_speaker_device",
+]
 
-ENCODER_NAME = "resemblyzer-ge2e"  # what the result's "models" block calls the encoder
 WINDOW_S = 1.5  # segments are labelled in windows of about this length
 COUNT_WINDOW_S = 3.0  # and the number of voices is decided on windows of about this length
 SHORT_SEGMENT_S = 0.5  # too short for a reliable embedding: takes a neighbour's speaker
 MIN_WINDOWS = 3  # fewer windows than this cannot show a second speaker
 # A second voice when the two-way split of the 3 s windows has at least this silhouette. Measured
-# (k-means, cosine) on single voices: jfk.flac 0.344, espeak monologues 0.236-0.309; on two
-# voices: the espeak test interview 0.449-0.458 (two builds of CTranslate2 that segment it
-# differently), jfk with another real speaker cut in 0.531-0.536. Tests keep a margin of 0.04 or
-# more on both sides. Real far-field meetings (AMI) are much less clear-cut: see bench/speakers.
+# with CAM++ (k-means, cosine) on single voices: jfk.flac 0.322, espeak monologues 0.260-0.262;
+# on two voices: the espeak test interview 0.524, jfk with another real speaker cut in 0.520.
+# Shifting every transcript segment by 0.1-0.2 s either way (as another build of CTranslate2 may
+# cut them) moves these to at most 0.323 (single) and at least 0.476 (two voices): a margin of
+# 0.07 or more on both sides. Real recordings are much less clear-cut (telephone calls 0.25-0.51,
+# AMI meetings 0.18-0.50): see bench/speakers, and pass min_speakers where the count is known.
 TWO_SPEAKERS_MIN = 0.40
 KMEANS_SEED = 0
 # Inside one segment, a run of words shorter than this is not a change of speaker, and a window
 # must be this much nearer (cosine similarity) another speaker's centroid to split its segment.
-# Measured on the espeak interview: windows of the wrong voice come within 0.05 of the other
-# centroid ("Um, it took..."); most clean windows are 0.1-0.2 nearer their own.
+# Measured with CAM++ on the espeak interview: each of its 32 windows is nearer its own voice's
+# centroid, by 0.086-0.19 (median 0.14; "Um, it took..." by 0.10), so a window of the other
+# voice inside a segment is nearer that voice's centroid by about as much, and a clean window
+# would have to move 0.19 or more to split its segment.
 MIN_RUN_S = 1.0
 SPLIT_MARGIN = 0.1
-# Resemblyzer's own loudness target: quiet speakers are brought up before embedding.
-TARGET_DBFS = -30
 
 Method = Literal["embeddings", "single"]
 
@@ -78,45 +89,11 @@ class _Window:
     end: float
 
 
-_encoders: dict[str, VoiceEncoder] = {}
-_encoders_lock = threading.Lock()
-
-
-def resolve_speaker_device(device: str = "auto") -> str:
-    """`auto` → CUDA when PyTorch sees a GPU, else CPU."""
-    if device != "auto":
-        return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def load_speaker_encoder(device: str = "auto") -> VoiceEncoder:
-    """The Resemblyzer voice encoder (weights ship in its wheel), loaded once per device.
-
-    Loading also runs one embedding: the first call compiles librosa's numba code (several
-    seconds), which belongs to "loading weights" rather than to the first job.
-    """
-    resolved = resolve_speaker_device(device)
-    with _encoders_lock:  # one load per device even when several threads ask at start-up
-        if resolved not in _encoders:
-            with warnings.catch_warnings():
-                # Resemblyzer 0.1.4 imports a SciPy module path deprecated since SciPy 1.8.
-                warnings.simplefilter("ignore", DeprecationWarning)
-                from resemblyzer import VoiceEncoder
-
-            encoder = VoiceEncoder(device=resolved, verbose=False)
-            warm_up = np.random.default_rng(0).normal(0, 0.1, SAMPLE_RATE * 2).astype(np.float32)
-            encoder.embed_utterance(warm_up)
-            _encoders[resolved] = encoder
-        return _encoders[resolved]
-
-
 def diarize(
     audio: DecodedAudio,
     transcript: Transcript,
     *,
-    encoder: VoiceEncoder | None = None,
+    encoder: SpeakerEncoder | None = None,
     min_speakers: int = 1,
     max_speakers: int = 4,
 ) -> DiarizationResult:
@@ -147,7 +124,9 @@ def diarize(
             separation = round(_silhouette(count_embeddings, _kmeans(count_embeddings, 2)), 3)
         if min_speakers > 1 or separation >= TWO_SPEAKERS_MIN:
             clusters = _cluster(embeddings, max(2, min_speakers), max_speakers)
-            labels, segment_labels = _relabel(windows, embeddings, clusters)
+            labels, segment_labels = _relabel(
+                windows, embeddings, clusters, at_least=max(2, min_speakers)
+            )
 
     labelled = _label_segments(segments, windows, labels, segment_labels)
     # Name clusters by first appearance, so the first voice heard is always SPEAKER_00.
@@ -174,35 +153,11 @@ def _windows(segments: Sequence[Segment], duration: float, length_s: float) -> l
     return windows
 
 
-def _embed(encoder: VoiceEncoder, samples: np.ndarray, windows: Sequence[_Window]) -> np.ndarray:
-    """One speaker embedding (unit length, 256 values) per window.
-
-    Does what `VoiceEncoder.embed_utterance` does per window, but runs the partial utterances of
-    all windows through the network as one batch: one LSTM call instead of one per window.
-    """
-    import torch
-    from resemblyzer.audio import normalize_volume, wav_to_mel_spectrogram
-
-    partials: list[np.ndarray] = []
-    owners: list[int] = []
-    for index, window in enumerate(windows):
-        chunk = samples[int(window.start * SAMPLE_RATE) : int(window.end * SAMPLE_RATE)]
-        if float(np.max(np.abs(chunk), initial=0.0)) > 0:  # silence cannot be normalised
-            chunk = normalize_volume(chunk, TARGET_DBFS, increase_only=True)
-        wav_slices, mel_slices = encoder.compute_partial_slices(chunk.size, 1.3, 0.75)
-        if wav_slices[-1].stop >= chunk.size:
-            chunk = np.pad(chunk, (0, wav_slices[-1].stop - chunk.size))
-        mel = wav_to_mel_spectrogram(chunk.astype(np.float32))
-        partials.extend(mel[s] for s in mel_slices)
-        owners.extend([index] * len(mel_slices))
-    with torch.no_grad():
-        batch = torch.from_numpy(np.stack(partials)).to(encoder.device)
-        partial_embeddings = encoder(batch).cpu().numpy()
-    owner = np.asarray(owners)
-    embeddings = np.stack(
-        [partial_embeddings[owner == i].mean(axis=0) for i in range(len(windows))]
+def _embed(encoder: SpeakerEncoder, samples: np.ndarray, windows: Sequence[_Window]) -> np.ndarray:
+    """One speaker embedding (unit length) per window."""
+    return encoder.embed(
+        [samples[int(w.start * SAMPLE_RATE) : int(w.end * SAMPLE_RATE)] for w in windows]
     )
-    return embeddings / np.linalg.norm(embeddings, axis=1, keepdims=True)
 
 
 def _cluster(embeddings: np.ndarray, min_speakers: int, max_speakers: int) -> np.ndarray:
@@ -234,28 +189,53 @@ def _silhouette(embeddings: np.ndarray, labels: np.ndarray) -> float:
 
 
 def _relabel(
-    windows: Sequence[_Window], embeddings: np.ndarray, clusters: np.ndarray
+    windows: Sequence[_Window], embeddings: np.ndarray, clusters: np.ndarray, *, at_least: int
 ) -> tuple[np.ndarray, dict[int, int]]:
     """Final cluster per window and per segment, decided against the cluster centroids.
 
     A segment goes to the centroid nearest its mean embedding: all of its windows vote, so one
     ambiguous window ("Um, it took...") cannot outvote the rest. A window keeps a different
     cluster (and later splits its segment) only when it is clearly nearer that centroid.
+
+    The voting can leave a cluster without a segment (a voice heard only in windows that the
+    rest of their segments outvote). As two or more voices were decided on (``at_least``, or
+    the caller's ``min_speakers``), such a cluster then takes the segment that leans towards
+    it the most, so the result keeps as many speakers as were decided on, as far as the
+    clustering found them and there are segments to give them.
     """
     centroids = np.stack(
         [embeddings[clusters == c].mean(axis=0) for c in range(clusters.max() + 1)]
     )
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
     similarity = embeddings @ centroids.T  # (windows, clusters)
-    segment_labels: dict[int, int] = {}
+    segment_similarity: dict[int, np.ndarray] = {}  # duration-weighted mean, per cluster
     for index in dict.fromkeys(w.segment for w in windows):
         mine = [i for i, w in enumerate(windows) if w.segment == index]
         weights = np.array([windows[i].end - windows[i].start for i in mine])
-        segment_labels[index] = int(np.argmax(weights @ similarity[mine]))
+        segment_similarity[index] = weights @ similarity[mine] / weights.sum()
+    segment_labels = {index: int(np.argmax(s)) for index, s in segment_similarity.items()}
+    wanted = min(at_least, len(centroids), len(segment_labels))
+    given: set[int] = set()  # segments given to a cluster left without one: never split
+    for cluster in range(len(centroids)):
+        used = list(segment_labels.values())
+        if len(set(used)) >= wanted:
+            break
+        if cluster in used:
+            continue
+        # Segments whose voice keeps another segment: moving one never empties a cluster.
+        movable = [i for i, label in segment_labels.items() if used.count(label) > 1]
+        lean = {
+            i: segment_similarity[i][cluster] - segment_similarity[i][segment_labels[i]]
+            for i in movable
+        }
+        chosen = max(lean, key=lambda i: (lean[i], -i))
+        segment_labels[chosen] = cluster
+        given.add(chosen)
     labels = np.array(
         [
             nearest
-            if similarity[i, nearest] - similarity[i, segment_labels[w.segment]] >= SPLIT_MARGIN
+            if w.segment not in given
+            and similarity[i, nearest] - similarity[i, segment_labels[w.segment]] >= SPLIT_MARGIN
             else segment_labels[w.segment]
             for i, (w, nearest) in enumerate(zip(windows, similarity.argmax(axis=1), strict=True))
         ],

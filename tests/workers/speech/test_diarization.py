@@ -1,4 +1,4 @@
-"""Diarization of mono recordings with the real Resemblyzer encoder and the real tiny.en model:
+"""Diarization of mono recordings with the real CAM++ speaker encoder and the real tiny.en model:
 a scripted two-voice interview is split into its two speakers, one voice stays one speaker."""
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from tests.workers.speech.interviews import (
 from tests.workers.speech.recordings import JFK, STEREO, requires_recordings, write_wav
 from workers.speech.channels import transcribe_channels
 from workers.speech.decoding import DecodedAudio, decode_audio
-from workers.speech.diarization import DiarizationResult, diarize, load_speaker_encoder
+from workers.speech.diarization import (
+    DiarizationResult,
+    _relabel,
+    _Window,
+    diarize,
+    load_speaker_encoder,
+)
 from workers.speech.metrics import assign_roles, conversation_metrics
 from workers.speech.transcription import SpeechModel, Transcript, transcribe
 
@@ -31,7 +37,7 @@ EXPECTED_LABELS = {"SPEAKER_00": "interviewer", "SPEAKER_01": "candidate"}
 
 @pytest.fixture(scope="module")
 def encoder():
-    """The real Resemblyzer encoder, loaded (and warmed up) once."""
+    """The real CAM++ encoder, loaded (and warmed up) once."""
     return load_speaker_encoder()
 
 
@@ -205,3 +211,25 @@ def test_interview_truth_is_consistent(interview: Interview):
     assert turns[INTERRUPTING_TURN].start < turns[INTERRUPTING_TURN - 1].end
     assert 40 <= interview.duration <= 60
     assert Path(interview.path).is_file() and Path(interview.stereo_path).is_file()
+
+
+def test_a_voice_outvoted_in_every_segment_still_gets_a_segment_when_two_were_decided():
+    # Three segments, each two windows of one voice and one of another that is too close to
+    # split off (0.045 < SPLIT_MARGIN): every segment votes for the first voice. Two voices
+    # were decided on, so the segment leaning most to the second takes it, and keeps it whole.
+    first = np.array([1.0, 0.0])
+    second = np.array([np.cos(0.3), np.sin(0.3)])
+    leaning = [0.0, 0.02, 0.01]  # the second segment's odd window is a little clearer
+    windows, embeddings = [], []
+    for segment in range(3):
+        for i, vector in enumerate((first, first, second)):
+            windows.append(_Window(segment, segment * 3.0 + i, segment * 3.0 + i + 1))
+            angle = 0.3 + leaning[segment] if i == 2 else 0.0
+            embeddings.append(np.array([np.cos(angle), np.sin(angle)]) if i == 2 else vector)
+    embeddings = np.stack(embeddings)
+    clusters = np.array([0, 0, 1] * 3)
+    _, alone = _relabel(windows, embeddings, clusters, at_least=1)
+    assert set(alone.values()) == {0}
+    labels, segment_labels = _relabel(windows, embeddings, clusters, at_least=2)
+    assert segment_labels == {0: 0, 1: 1, 2: 0}
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1, 0, 0, 0]
