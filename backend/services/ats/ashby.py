@@ -99,7 +99,7 @@ def list_assessments(session: Session, *, org_id: str) -> list[AshbyAssessmentTy
 def start(session: Session, *, org_id: str, request: StartRequest) -> Started:
     who = request.candidate
     application = request.application.ashby_id if request.application is not None else None
-    name = " ".join(part for part in (who.first_name, who.last_name) if part) or None
+    name = orders.CandidateIn.full_name(who.first_name, who.last_name)
     order = orders.send_test(
         session,
         org_id=org_id,

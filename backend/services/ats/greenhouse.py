@@ -97,7 +97,7 @@ def send_test(
     if problem is not None:
         raise InvalidInput(f"url: {problem}")
     who = request.candidate
-    name = " ".join(part for part in (who.first_name, who.last_name) if part) or None
+    name = orders.CandidateIn.full_name(who.first_name, who.last_name)
     order = orders.send_test(
         session,
         org_id=org_id,

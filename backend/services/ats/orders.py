@@ -68,6 +68,11 @@ class CandidateIn(BaseModel):
     external_id: str | None = None
     profile_url: str | None = None
 
+    @staticmethod
+    def full_name(first: str, last: str) -> str | None:
+        """"First Last" from the ATS's two name fields (None when both are empty)."""
+        return " ".join(part for part in (first, last) if part) or None
+
 
 def list_tests(session: Session, *, org_id: str) -> list[Assessment]:
     """The tests an ATS may send: the organisation's live assessments, oldest first."""
