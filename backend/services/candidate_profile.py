@@ -99,35 +99,28 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def _titles_by_id(
+    session: Session, model: type[Assessment] | type[Job], org_id: str, ids: set[str]
+) -> dict[str, str]:
+    """``id -> title`` of the organisation's ``model`` rows among ``ids`` (no query when none)."""
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(model.id, model.title).where(model.org_id == org_id, col(model.id).in_(ids))
+    )
+    return dict(rows.all())
+
+
 def _titles(session: Session, records: PersonRecords) -> tuple[dict[str, str], dict[str, str]]:
     """The titles of the assessments and jobs the rows name (two queries, none when no ids)."""
     assessment_ids = {k.assessment_id for k in records.candidate_keys} | {
         e.assessment_id for e in records.evaluations if e.assessment_id
     }
     job_ids = {a.job_id for a in records.applications} | {c.job_id for c in records.calls}
-    assessments = (
-        dict(
-            session.exec(
-                select(Assessment.id, Assessment.title).where(
-                    Assessment.org_id == records.org_id, col(Assessment.id).in_(assessment_ids)
-                )
-            ).all()
-        )
-        if assessment_ids
-        else {}
+    return (
+        _titles_by_id(session, Assessment, records.org_id, assessment_ids),
+        _titles_by_id(session, Job, records.org_id, job_ids),
     )
-    jobs = (
-        dict(
-            session.exec(
-                select(Job.id, Job.title).where(
-                    Job.org_id == records.org_id, col(Job.id).in_(job_ids)
-                )
-            ).all()
-        )
-        if job_ids
-        else {}
-    )
-    return assessments, jobs
 
 
 def _label(value: str) -> str:

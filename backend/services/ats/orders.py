@@ -70,7 +70,7 @@ class CandidateIn(BaseModel):
 
     @staticmethod
     def full_name(first: str, last: str) -> str | None:
-        """"First Last" from the ATS's two name fields (None when both are empty)."""
+        """The name "First Last" from the ATS's two name fields (None when both are empty)."""
         return " ".join(part for part in (first, last) if part) or None
 
 
