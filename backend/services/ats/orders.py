@@ -25,6 +25,7 @@ from backend.services import assessments, candidate_keys
 from backend.services.errors import NotFound
 from backend.services.evaluations.cohort_position import overall_score
 from backend.services.evaluations.queries import evaluation_view
+from backend.services.evaluations.session_submission import submission_for_session
 from backend.services.ownership import find_owned
 from backend.settings import get_settings
 
@@ -172,14 +173,10 @@ def cancel(session: Session, *, order: AtsTestOrder) -> AtsTestOrder:
 
 
 def evaluation_of(session: Session, key: CandidateKey) -> Evaluation | None:
-    """The newest evaluation of the key's session (None before the candidate submitted)."""
+    """The evaluation of the key's session (a session submits once; None before it did)."""
     if key.session_id is None:
         return None
-    return session.exec(
-        select(Evaluation)
-        .where(Evaluation.org_id == key.org_id, Evaluation.session_id == key.session_id)
-        .order_by(col(Evaluation.created_at).desc(), col(Evaluation.id).desc())
-    ).first()
+    return submission_for_session(session, session_id=key.session_id)
 
 
 def report_url(evaluation: Evaluation) -> str:
