@@ -1,4 +1,5 @@
-"""Candidate keys across every assessment of the organisation, a page at a time."""
+"""Candidate keys across every assessment of the organisation, a page at a time, and the
+"Import CSV" dialog that adds candidates in bulk (``candidate_import``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from truelevel_app.components.list_filters import any_of, filter_bar, filter_sel
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when_iso
 from truelevel_app.list_query import ANY, FilteredListState, assessment_options
+from truelevel_app.pages.candidate_import import import_button, import_dialog
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
 
@@ -170,7 +172,9 @@ def candidates_page() -> rx.Component:
         page_header(
             "Candidates",
             "Every live candidate key across your assessments.",
+            import_button(),
         ),
+        import_dialog(on_imported=CandidatesState.load),
         _filters(),
         paged_table(
             CandidatesState,
