@@ -129,8 +129,14 @@ def _columns(header: Sequence[str]) -> _Columns | None:
     return _Columns(**found) if "email" in found else None
 
 
-def _delimiter(first_line: str) -> str:
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+def _delimiter(text: str) -> tuple[str, str]:
+    """The separator and the text without Excel's ``sep=;`` line (Excel hides it; the header
+    is still row 1); else whichever of ``;`` and ``,`` the header row holds more of."""
+    first, _, rest = text.partition("\n")
+    marker = first.strip()
+    if len(marker) == 5 and marker.casefold().startswith("sep=") and marker[4] in ",;\t":
+        return marker[4], rest
+    return (";" if first.count(";") > first.count(",") else ","), text
 
 
 def _cell(record: Sequence[str], index: int | None) -> str:
@@ -186,11 +192,11 @@ def preview_csv(data: bytes) -> ImportPreview:
             file_problem="The file is not UTF-8 text. In your spreadsheet, save it as "
             "“CSV UTF-8” and choose it again."
         )
-    lines = text.splitlines()
-    if not any(line.strip() for line in lines):
+    delimiter, text = _delimiter(text)
+    if not text.strip():
         return ImportPreview(file_problem="The file is empty.")
     try:
-        records = list(csv.reader(io.StringIO(text), delimiter=_delimiter(lines[0])))
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as exc:
         return ImportPreview(file_problem=f"The file is not a CSV file the app can read: {exc}.")
     columns = _columns(records[0])

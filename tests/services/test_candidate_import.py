@@ -98,6 +98,13 @@ def test_a_comma_file_with_one_name_column_and_no_byte_order_mark():
     # A comma inside quotes does not split a semicolon file's cells.
     quoted = preview_csv(b'email;name\nada@acme.test;"Lovelace, Ada"\n')
     assert [(r.email, r.name) for r in quoted.valid] == [("ada@acme.test", "Lovelace, Ada")]
+    # Excel's "sep=" line names the separator; the header is still row 1.
+    excel = preview_csv(
+        b"sep=;\r\nName;Email;Notes, comments, other\r\nAda, Countess;ada@acme.test;\r\n"
+    )
+    assert [(r.row, r.email, r.name) for r in excel.valid] == [
+        (2, "ada@acme.test", "Ada, Countess")
+    ]
 
 
 @pytest.mark.parametrize(

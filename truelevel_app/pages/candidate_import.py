@@ -132,12 +132,14 @@ class CandidateImportState(AuthState):
 
     @rx.event
     def confirm_import(self):
-        self.error = self.summary = ""
+        preview = self._preview
+        if preview is None and self.summary:
+            return  # a second click on an import already done
+        self.error = ""
         member = self._authorise("edit")
         if member is None:
             self.error = READ_ONLY
             return
-        preview = self._preview
         if preview is None or not preview.valid:
             self.error = "Choose a CSV file with at least one candidate to import."
             return
