@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from backend.models.assessments import KeysCreate
 from backend.models.pipeline import CandidateCreate
+from backend.services.candidate_import import ImportPreview, preview_csv
 from backend.services.errors import InvalidInput
 from backend.services.organisations import normalise_email
 from tests.test_cli import cli
@@ -32,6 +33,10 @@ def _candidate(email: str) -> CandidateCreate:
     )
 
 
+def _imported(email: str) -> ImportPreview:
+    return preview_csv(f"email\n{email}\n".encode())
+
+
 def _keys(email: str) -> KeysCreate:
     return KeysCreate.model_validate({"count": 1, "candidateEmails": [email]})
 
@@ -41,6 +46,7 @@ def test_special_use_domains_are_accepted_everywhere(email):
     assert normalise_email(email) == email
     assert _keys(email).candidate_emails == [email]
     assert _candidate(email).email == email
+    assert [r.email for r in _imported(email).valid] == [email]
 
 
 @pytest.mark.parametrize("email", MALFORMED)
@@ -51,6 +57,7 @@ def test_malformed_addresses_are_refused_everywhere(email):
         _keys(email)
     with pytest.raises(ValidationError):
         _candidate(email)
+    assert _imported(email).valid == []
 
 
 def test_the_readme_create_org_example_works():
