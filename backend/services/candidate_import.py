@@ -2,7 +2,8 @@
 by row, then imported as pipeline candidates and, if they ask, invited to one assessment.
 
 Reading (``preview_csv``): UTF-8 with or without a byte-order mark, comma- or
-semicolon-separated (whichever the header row uses more). Headers are matched loosely: an email
+semicolon-separated (as Excel's ``sep=`` line says, else whichever the header row uses more).
+Headers are matched loosely: an email
 column (``email``, ``E-mail``, ``Email address``) is required; the name comes from a ``name``
 column or from ``first name`` and ``last name``; other columns (phone, notes …) are ignored.
 Row numbers are the spreadsheet's: the header is row 1. A row is refused with the reason in
