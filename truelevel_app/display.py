@@ -1,19 +1,35 @@
-"""How values read on the pages: dates and durations as short, unambiguous text."""
+"""How values read on the pages: dates and durations as short, unambiguous text.
+
+Times are shown in the signed-in member's time zone (their account setting; UTC when unset or
+for someone not signed in): ``AuthState`` calls :func:`show_times_in` whenever it resolves who
+is asking, and :func:`when` reads it, so every page's times follow the setting without passing
+it around. It is a context variable: each event handler (and each worker thread it starts with
+``asyncio.to_thread``) sees the zone of the member it serves."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from backend.services.account_settings import zone
 from backend.services.invite_delivery import InviteDelivery
+
+_ZONE: ContextVar[str | None] = ContextVar("display_zone", default=None)
+
+
+def show_times_in(name: str | None) -> None:
+    """Show the times of this event (and what it starts) in the IANA zone ``name`` (None: UTC)."""
+    _ZONE.set(name)
 
 
 def when(value: datetime | None, empty: str = "—") -> str:
-    """``2026-05-04 14:03 UTC``; ``empty`` for a missing value."""
+    """``2026-05-04 14:03 UTC`` (in the member's zone: ``2026-05-04 16:03 CEST``); ``empty``
+    for a missing value."""
     if value is None:
         return empty
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return value.astimezone(zone(_ZONE.get())).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def when_iso(value: str | None, empty: str = "—") -> str:

@@ -1,5 +1,6 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
+from backend.models.account_links import AccountLink, LinkPurpose
 from backend.models.assessments import (
     Assessment,
     CandidateKey,
@@ -41,6 +42,7 @@ from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
 from backend.models.throttling import SignInAttempt
 
 __all__ = [
+    "AccountLink",
     "ApiKey",
     "ApiScope",
     "Application",
@@ -62,6 +64,7 @@ __all__ = [
     "InterviewJob",
     "InterviewJobEvent",
     "Job",
+    "LinkPurpose",
     "Member",
     "Organization",
     "OssIssue",

@@ -46,6 +46,8 @@ class Member(SQLModel, table=True):
     password_hash: str | None = Field(default=None)
     oidc_subject: str | None = Field(default=None, max_length=255, index=True)
     is_active: bool = Field(default=True)
+    # The IANA time zone the pages show times in (``Europe/Paris``); None: UTC.
+    timezone: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
     last_sign_in_at: datetime | None = Field(default=None, sa_column=dt_column())
 

@@ -14,7 +14,12 @@ rule                       limit                 closed for
 ``ADDRESS_SIGN_IN``        30 failed sign-ins    15 minutes after the 30th (within 15 min)
 ``ADDRESS_CANDIDATE_KEY``  10 failed key checks  10 minutes after the 10th (within 10 min)
 ``CANDIDATE_KEY``          10 failed checks      10 minutes after the 10th (within 10 min)
+``ACCOUNT_RESET``          5 reset requests      1 hour after the 5th (within 1 hour)
+``ADDRESS_RESET``          20 reset requests     1 hour after the 20th (within 1 hour)
 =========================  ====================  =======================================
+
+A password reset request counts as a "failure" of its rules whatever the outcome, so that
+neither an inbox nor the mail server can be flooded with reset emails.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ ACCOUNT_SIGN_IN = Rule("account", 10, timedelta(minutes=15), timedelta(minutes=1
 ADDRESS_SIGN_IN = Rule("sign-in-address", 30, timedelta(minutes=15), timedelta(minutes=15))
 ADDRESS_CANDIDATE_KEY = Rule("key-address", 10, timedelta(minutes=10), timedelta(minutes=10))
 CANDIDATE_KEY = Rule("key", 10, timedelta(minutes=10), timedelta(minutes=10))
+ACCOUNT_RESET = Rule("reset-account", 5, timedelta(hours=1), timedelta(hours=1))
+ADDRESS_RESET = Rule("reset-address", 20, timedelta(hours=1), timedelta(hours=1))
 
 
 class Throttled(DomainError):
