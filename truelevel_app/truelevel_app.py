@@ -22,6 +22,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     jobs,
     members,
     model_status,
+    password_links,
     shared_report,
     webhooks,
 )

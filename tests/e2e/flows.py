@@ -72,19 +72,52 @@ def sign_out(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/signin/?$"))
 
 
-def add_member(page: Page, *, email: str, role: str, name: str = "", password: str = PASSWORD):
-    """As an admin, add a member through the form on /members."""
+def invite_member(page: Page, *, email: str, role: str, name: str = ""):
+    """As an admin, invite a member through the form on /members; their row."""
     page.goto("/members")
-    form = page.locator("#add-member-form")
+    form = page.locator("#invite-member-form")
     form.locator("input[name=email]").fill(email)
     if name:
         form.locator("input[name=name]").fill(name)
     form.get_by_role("combobox").click()
     page.get_by_role("option", name=role, exact=True).click()
-    form.locator("input[name=password]").fill(password)
-    form.get_by_role("button", name="Add member").click()
+    form.get_by_role("button", name="Send invite").click()
     row = page.locator(".member-row", has_text=email)
     expect(row).to_be_visible()
+    return row
+
+
+def copied_invite_link(row) -> str:
+    """The invite link a member row's "Copy link" puts on the clipboard (mail is off)."""
+    row.locator(".copy-member-invite").click()
+    return row.page.evaluate("navigator.clipboard.readText()")
+
+
+def set_password(page: Page, link: str, password: str = PASSWORD, repeat: str | None = None):
+    """Open a set-password link (an invite or a reset) and choose ``password``."""
+    page.goto(link)
+    form = page.locator("#set-password-form")
+    form.locator("input[name=password]").fill(password)
+    form.locator("input[name=repeat]").fill(password if repeat is None else repeat)
+    form.get_by_role("button", name="Set password").click()
+
+
+def add_member(page: Page, *, email: str, role: str, name: str = "", password: str = PASSWORD):
+    """As an admin, invite a member on /members; the member, in a browser of their own,
+    chooses ``password`` with the copied invite link. The member's row on the admin's page."""
+    row = invite_member(page, email=email, role=role, name=name)
+    link = copied_invite_link(row)
+    browser = page.context.browser
+    assert browser is not None
+    member = browser.new_context(base_url=link.split("/set-password")[0])
+    try:
+        member_page = member.new_page()
+        set_password(member_page, link, password)
+        expect(member_page).to_have_url(re.compile(r"/dashboard/?$"))
+    finally:
+        member.close()
+    page.reload()
+    expect(row).to_contain_text("Active")
     return row
 
 

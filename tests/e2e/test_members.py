@@ -6,26 +6,53 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import add_member, sign_in, sign_up, unique_email
+from tests.e2e.flows import (
+    PASSWORD,
+    add_member,
+    copied_invite_link,
+    invite_member,
+    set_password,
+    sign_in,
+    sign_up,
+    unique_email,
+)
 
 
-def test_admin_adds_members_and_the_last_admin_is_kept(page: Page):
+def test_admin_invites_a_member_who_chooses_a_password_and_the_last_admin_is_kept(
+    page: Page, new_context
+):
     sign_up(page)
     email = unique_email("rev")
-    row = add_member(page, email=email, role="reviewer", name="Rhea Reviewer")
-    expect(page.locator("#members-notice")).to_contain_text("can now sign in as reviewer")
-    expect(row.get_by_role("combobox")).to_have_text("reviewer")
+    row = invite_member(page, email=email, role="reviewer", name="Rhea Reviewer")
+    # Mail is off (the default): the page says so, and the admin copies the link instead.
+    expect(page.locator("#members-notice")).to_contain_text("Email is not set up")
+    expect(row.locator(".status")).to_have_text("Invited")
+    expect(row.locator(".invite")).to_contain_text("not emailed: copy the link")
+    link = copied_invite_link(row)
+    assert "/set-password?token=" in link
 
-    # A weak temporary password and a duplicate email are refused with a reason.
-    form = page.locator("#add-member-form")
-    form.locator("input[name=email]").fill(unique_email("weak"))
-    form.locator("input[name=password]").fill("short")
-    form.get_by_role("button", name="Add member").click()
-    expect(page.locator("#add-member-error")).to_contain_text("at least 12 characters")
+    # Inviting someone who is already a member is refused with a reason.
+    form = page.locator("#invite-member-form")
     form.locator("input[name=email]").fill(email)
-    form.locator("input[name=password]").fill("another good password")
-    form.get_by_role("button", name="Add member").click()
-    expect(page.locator("#add-member-error")).to_contain_text("already a member")
+    form.get_by_role("button", name="Send invite").click()
+    expect(page.locator("#invite-member-error")).to_contain_text("already a member")
+
+    # The member opens the link in their own browser; a weak password is refused.
+    rhea = new_context().new_page()
+    set_password(rhea, link, "short")
+    expect(rhea.locator("#set-password-error")).to_contain_text("at least 12 characters")
+    expect(rhea.get_by_role("heading", name=re.compile("^Join "))).to_be_visible()
+    set_password(rhea, link, PASSWORD)
+    expect(rhea).to_have_url(re.compile(r"/dashboard/?$"))
+    expect(rhea.locator("#member-role")).to_have_text("Reviewer")
+    # The link worked once; the admin sees them as active.
+    again = new_context().new_page()
+    again.goto(link)
+    expect(again.locator("#link-gone")).to_contain_text("expired or was already used")
+    page.reload()
+    expect(row.locator(".status")).to_have_text("Active")
+    expect(row.locator(".copy-member-invite")).to_have_count(0)
+    expect(row.get_by_role("combobox")).to_have_text("reviewer")
 
     # The only admin cannot demote themselves.
     me = page.locator(".member-row", has_text="you")

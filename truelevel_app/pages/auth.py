@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import reflex as rx
+from reflex.vars import Var
 
 from backend.db import session_scope
 from backend.services.errors import DomainError
@@ -12,17 +13,18 @@ from backend.services.organisations import create_organisation
 from backend.services.passwords import PASSWORD_HINT
 from backend.services.sign_in import sign_in
 from backend.settings import get_settings
-from truelevel_app.components.feedback import error_callout
+from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import text_field
 from truelevel_app.components.layout import full_page_spinner, public_frame
 from truelevel_app.state import HOME_ROUTE, AuthState, SignedIn, open_web_session
 
 OIDC_LOGIN_PATH = "/auth/oidc/login"
+FORGOT_PASSWORD_ROUTE = "/forgot-password"
 # The ?error= text comes from the address bar; keep a crafted link from filling the page.
 MAX_URL_ERROR = 300
 
 
-def _clean(form_data: dict, key: str) -> str:
+def clean_field(form_data: dict, key: str) -> str:
     return str(form_data.get(key) or "").strip()
 
 
@@ -57,9 +59,9 @@ class SignUpState(AuthState):
     @rx.event
     async def submit(self, form_data: dict[str, str]):
         self.error = ""
-        org_name = _clean(form_data, "org_name")
-        name = _clean(form_data, "name")
-        email = _clean(form_data, "email")
+        org_name = clean_field(form_data, "org_name")
+        name = clean_field(form_data, "name")
+        email = clean_field(form_data, "email")
         password = str(form_data.get("password") or "")
         if not org_name:
             self.error = "Enter the name of your organisation."
@@ -80,8 +82,13 @@ class SignUpState(AuthState):
         yield self._signed_in(signed_in)
 
 
+# /signin?done=password: where a password reset ends (a fixed text, never one from the address).
+PASSWORD_SET_NOTICE = "Your new password is set. Sign in with it."
+
+
 class SignInState(AuthState):
     error: str = ""
+    notice: str = ""
     submitting: bool = False
     sso_enabled: bool = False
     sso_label: str = ""
@@ -92,15 +99,17 @@ class SignInState(AuthState):
         self.sso_enabled = settings.oidc_enabled
         self.sso_label = f"Sign in with {settings.oidc_display_name}"
         # The single sign-on callback lands here with ?error=... when it fails.
-        self.error = self.router.url.query_parameters.get("error", "")[:MAX_URL_ERROR]
+        query = self.router.url.query_parameters
+        self.error = query.get("error", "")[:MAX_URL_ERROR]
+        self.notice = PASSWORD_SET_NOTICE if query.get("done") == "password" else ""
         if self._resolve_member() is not None:
             return rx.redirect(HOME_ROUTE, replace=True)
         return None
 
     @rx.event
     async def submit(self, form_data: dict[str, str]):
-        self.error = ""
-        email = _clean(form_data, "email")
+        self.error = self.notice = ""
+        email = clean_field(form_data, "email")
         password = str(form_data.get("password") or "")
         if not email or not password:
             self.error = "Enter your email and password."
@@ -120,7 +129,7 @@ class SignInState(AuthState):
         yield self._signed_in(signed_in)
 
 
-def _heading(title: str, text: str) -> rx.Component:
+def heading(title: str | Var[str], text: str | Var[str]) -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="5"),
         rx.text(text, size="2", color_scheme="gray"),
@@ -128,7 +137,7 @@ def _heading(title: str, text: str) -> rx.Component:
     )
 
 
-def _form(*fields: rx.Component, submit_label: str, submitting, on_submit, id: str) -> rx.Component:
+def form(*fields: rx.Component, submit_label: str, submitting, on_submit, id: str) -> rx.Component:
     """The fields above a full-width submit button."""
     return rx.form(
         rx.vstack(
@@ -144,18 +153,18 @@ def _form(*fields: rx.Component, submit_label: str, submitting, on_submit, id: s
     )
 
 
-def _other_page(question: str, label: str, href: str) -> rx.Component:
+def other_page(question: str, label: str, href: str) -> rx.Component:
     return rx.text(question, rx.link(label, href=href), size="2", align="center", width="100%")
 
 
 @rx.page(route="/signup", title="Create your organisation · truelevel", on_load=SignUpState.load)
 def signup_page() -> rx.Component:
     return public_frame(
-        _heading(
+        heading(
             "Create your organisation", "You will be its first admin. Invite your team afterwards."
         ),
         error_callout(SignUpState.error, id="signup-error"),
-        _form(
+        form(
             text_field(
                 "Organisation name",
                 "org_name",
@@ -185,16 +194,17 @@ def signup_page() -> rx.Component:
             on_submit=SignUpState.submit,
             id="signup-form",
         ),
-        _other_page("Already have an account? ", "Sign in", "/signin"),
+        other_page("Already have an account? ", "Sign in", "/signin"),
     )
 
 
 @rx.page(route="/signin", title="Sign in · truelevel", on_load=SignInState.load)
 def signin_page() -> rx.Component:
     return public_frame(
-        _heading("Sign in", "Welcome back to truelevel."),
+        heading("Sign in", "Welcome back to truelevel."),
+        success_callout(SignInState.notice, id="signin-notice"),
         error_callout(SignInState.error, id="signin-error"),
-        _form(
+        form(
             text_field(
                 "Email",
                 "email",
@@ -215,6 +225,7 @@ def signin_page() -> rx.Component:
             on_submit=SignInState.submit,
             id="signin-form",
         ),
+        rx.link("Forgot password?", href=FORGOT_PASSWORD_ROUTE, size="2", id="forgot-password"),
         rx.cond(
             SignInState.sso_enabled,
             rx.vstack(
@@ -243,7 +254,7 @@ def signin_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        _other_page("New to truelevel? ", "Create an organisation", "/signup"),
+        other_page("New to truelevel? ", "Create an organisation", "/signup"),
     )
 
 

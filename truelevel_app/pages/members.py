@@ -1,31 +1,37 @@
-"""Members of the organisation: who they are, their role, and (for admins) managing them."""
+"""Members of the organisation: who they are, their role, and (for admins) managing them:
+inviting people by email (``backend.services.member_invites``), roles, deactivation."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TypedDict
 
 import reflex as rx
 
 from backend.db import session_scope
 from backend.models import Member, Role
+from backend.services import mail
 from backend.services.errors import DomainError
-from backend.services.organisations import (
-    add_member,
-    change_role,
-    deactivate_member,
-    page_of_members,
+from backend.services.invite_delivery import mail_enabled
+from backend.services.member_invites import (
+    MemberInvite,
+    invite_member,
+    member_invites,
+    resend_invite,
 )
-from backend.services.passwords import PASSWORD_HINT
+from backend.services.organisations import change_role, deactivate_member, page_of_members
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.dialogs import confirm_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table, pagination
+from truelevel_app.display import when
 from truelevel_app.paging import page_count
-from truelevel_app.state import ROLE_LABELS, SIGNIN_ROUTE, AuthState, PagedState
+from truelevel_app.state import ROLE_LABELS, SIGNIN_ROUTE, AuthState, PagedState, role_can
 
+log = logging.getLogger(__name__)
 ROLES = [role.value for role in Role]
 PAGE_SIZE = 25
 NOT_ALLOWED = "Only admins can manage members."
@@ -39,27 +45,76 @@ class MemberRow(TypedDict):
     status: str
     active: bool
     is_you: bool
+    invite: str  # "Pending until …", "Expired …" or "" (for admins only)
+    invite_link: str  # while pending (for admins only)
+    can_resend: bool
 
 
-def _row(member: Member, you: str) -> MemberRow:
+def _status(member: Member, invite: MemberInvite | None) -> str:
+    if not member.is_active:
+        return "Deactivated"
+    if invite is not None and invite.state == "pending":
+        return "Invited"
+    if invite is not None and invite.state == "expired":
+        return "Invite expired"
+    return "Active"
+
+
+def _invite_text(invite: MemberInvite | None) -> str:
+    if invite is None or invite.state == "accepted":
+        return ""
+    if invite.state == "expired":
+        return f"Invite expired {when(invite.expires_at)}"
+    sent = "emailed" if invite.emailed else "not emailed: copy the link"
+    return f"Invite {sent}; works until {when(invite.expires_at)}"
+
+
+def _row(member: Member, you: str, invite: MemberInvite | None, admin: bool) -> MemberRow:
+    """One table row; what an invite says (and its link) only for an admin."""
+    open_invite = admin and member.is_active and invite is not None and invite.state != "accepted"
     return MemberRow(
         id=member.id,
         name=member.name or "—",
         email=member.email,
         role=member.role.value,
-        status="Active" if member.is_active else "Deactivated",
+        status=_status(member, invite),
         active=member.is_active,
         is_you=member.id == you,
+        invite=_invite_text(invite) if open_invite else "",
+        invite_link=(invite.url or "") if open_invite and invite is not None else "",
+        can_resend=open_invite,
     )
 
 
-def _add_member(org_id: str, email: str, name: str, role: str, password: str) -> tuple[str, str]:
-    """Add the member (a worker thread); how the notice names them and their role."""
+def _deliver(link_id: str) -> None:
+    """Send the invite at once where mail is on; a failure leaves it queued for the worker."""
+    try:
+        with session_scope() as session:
+            mail.deliver_pending(session, related_ids=[link_id])
+    except Exception:
+        log.exception("sending a member invite failed; it stays queued for the worker")
+
+
+def _invite(org_id: str, email: str, name: str, role: str, inviter: str) -> tuple[str, str, str]:
+    """Add the member and queue their invite (a worker thread); how the notice names them,
+    their role, and the invite's link id."""
     with session_scope() as session:
-        added = add_member(
-            session, org_id=org_id, email=email, name=name, role=role, password=password
+        member, link = invite_member(
+            session, org_id=org_id, email=email, name=name, role=role, inviter=inviter
         )
-        return added.name or added.email, ROLE_LABELS[added.role.value].lower()
+        return member.name or member.email, ROLE_LABELS[member.role.value].lower(), link.id
+
+
+def _invite_notice(label: str, role: str) -> str:
+    if mail_enabled():
+        return (
+            f"{label} is invited as {role}: the email's link lets them choose a password "
+            "within 7 days."
+        )
+    return (
+        f"{label} is invited as {role}. Email is not set up on this server: copy their invite "
+        "link below and send it to them yourself."
+    )
 
 
 class MembersState(PagedState, AuthState):
@@ -80,7 +135,9 @@ class MembersState(PagedState, AuthState):
         with session_scope() as session:
             result = page_of_members(session, org_id=org_id, page=self.page, size=PAGE_SIZE)
             self.total, self.page, shown = result.total, result.page, result.items
-            self.rows = [_row(m, self.member.id) for m in shown]
+            admin = role_can(self.member.role, "manage_members")
+            invites = member_invites(session, members=shown) if admin else {}
+            self.rows = [_row(m, self.member.id, invites.get(m.id), admin) for m in shown]
 
     def _refresh(self):  # on previous / next (PagedState)
         member = self._resolve_member()
@@ -104,36 +161,58 @@ class MembersState(PagedState, AuthState):
         return None
 
     @rx.event
-    async def add(self, form_data: dict[str, str]):
+    async def invite(self, form_data: dict[str, str]):
         self.form_error = self.notice = ""
         admin = self._authorise("manage_members")
         if admin is None:
             self.form_error = NOT_ALLOWED
             return
-        password = str(form_data.get("password") or "")
-        if not password:
-            self.form_error = "Give them a temporary password."
-            return
         self.adding = True
         yield
         try:
-            # Hashing the password takes tens of milliseconds of CPU: off the event loop.
-            label, role = await asyncio.to_thread(
-                _add_member,
+            label, role, link_id = await asyncio.to_thread(
+                _invite,
                 admin.org_id,
                 str(form_data.get("email") or ""),
                 str(form_data.get("name") or ""),
                 str(form_data.get("role") or Role.viewer.value),
-                password,
+                admin.name or admin.email,
             )
-            self.notice = f"{label} can now sign in as {role} with the temporary password."
-            self._reload(admin.org_id)
         except DomainError as exc:
             self.form_error = exc.message
             return
         finally:
             self.adding = False
-        yield rx.call_script("document.getElementById('add-member-form')?.reset()")
+        self.notice = _invite_notice(label, role)
+        yield rx.call_script("document.getElementById('invite-member-form')?.reset()")
+        await asyncio.to_thread(_deliver, link_id)
+        self._reload(admin.org_id)
+
+    @rx.event
+    async def resend(self, member_id: str):
+        self.error = self.notice = ""
+        admin = self._authorise("manage_members")
+        if admin is None:
+            self.error = NOT_ALLOWED
+            return
+        try:
+            with session_scope() as session:
+                member, link = resend_invite(
+                    session,
+                    org_id=admin.org_id,
+                    member_id=member_id,
+                    inviter=admin.name or admin.email,
+                )
+                label, role = member.name or member.email, ROLE_LABELS[member.role.value].lower()
+                link_id = link.id
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.notice = _invite_notice(label, role)
+        self._reload(admin.org_id)
+        yield
+        await asyncio.to_thread(_deliver, link_id)
+        self._reload(admin.org_id)
 
     @rx.event
     def change_role(self, member_id: str, role: str):
@@ -216,18 +295,56 @@ def _admin_row(row) -> rx.Component:
                 aria_label="Role",
             )
         ),
-        rx.table.cell(status_badge(row["status"])),
         rx.table.cell(
-            rx.cond(
-                row["active"],
-                rx.button(
-                    "Deactivate",
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                    on_click=MembersState.ask_deactivate(row["id"], row["email"]),
-                    class_name="deactivate-member",
+            rx.vstack(
+                status_badge(row["status"]),
+                rx.cond(
+                    row["invite"] != "",
+                    rx.text(row["invite"], size="1", color_scheme="gray", class_name="invite"),
                 ),
+                spacing="1",
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    row["invite_link"] != "",
+                    rx.button(
+                        rx.icon("link", size=14),
+                        "Copy link",
+                        size="1",
+                        variant="soft",
+                        on_click=[
+                            rx.set_clipboard(row["invite_link"]),
+                            rx.toast.success("Invite link copied to the clipboard."),
+                        ],
+                        aria_label="Copy invite link",
+                        class_name="copy-member-invite",
+                    ),
+                ),
+                rx.cond(
+                    row["can_resend"],
+                    rx.button(
+                        "Send again",
+                        size="1",
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=MembersState.resend(row["id"]),
+                        class_name="resend-invite",
+                    ),
+                ),
+                rx.cond(
+                    row["active"],
+                    rx.button(
+                        "Deactivate",
+                        size="1",
+                        variant="soft",
+                        color_scheme="red",
+                        on_click=MembersState.ask_deactivate(row["id"], row["email"]),
+                        class_name="deactivate-member",
+                    ),
+                ),
+                spacing="2",
             )
         ),
         class_name="member-row",
@@ -250,39 +367,31 @@ def _confirm_dialog() -> rx.Component:
     )
 
 
-def _add_member_card() -> rx.Component:
+def _invite_card() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Add a member", size="3"),
+            rx.heading("Invite a member", size="3"),
             rx.text(
-                "Give them a temporary password to sign in with; ask them to keep it private.",
+                "They get an email with a link to choose their password; it works for 7 days.",
                 size="2",
                 color_scheme="gray",
             ),
-            error_callout(MembersState.form_error, id="add-member-error"),
+            error_callout(MembersState.form_error, id="invite-member-error"),
             rx.form(
                 rx.grid(
                     text_field("Email", "email", type="email", required=True),
                     text_field("Name", "name"),
                     select_field("Role", "role", ROLES, default=Role.reviewer.value),
-                    text_field(
-                        "Temporary password",
-                        "password",
-                        type="password",
-                        required=True,
-                        auto_complete="new-password",
-                        hint=PASSWORD_HINT,
-                    ),
-                    columns=rx.breakpoints(initial="1", md="2"),
+                    columns=rx.breakpoints(initial="1", md="3"),
                     spacing="3",
                     width="100%",
                 ),
                 rx.button(
-                    "Add member", type="submit", loading=MembersState.adding, margin_top="0.75rem"
+                    "Send invite", type="submit", loading=MembersState.adding, margin_top="0.75rem"
                 ),
-                on_submit=MembersState.add,
+                on_submit=MembersState.invite,
                 reset_on_submit=False,
-                id="add-member-form",
+                id="invite-member-form",
                 width="100%",
             ),
             spacing="3",
@@ -323,6 +432,6 @@ def members_page() -> rx.Component:
             on_previous=MembersState.previous_page,
             on_next=MembersState.next_page,
         ),
-        rx.cond(AuthState.can_manage_members, _add_member_card()),
+        rx.cond(AuthState.can_manage_members, _invite_card()),
         _confirm_dialog(),
     )
