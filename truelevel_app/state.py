@@ -33,6 +33,7 @@ from backend.models import Member
 from backend.services.errors import NotFound
 from backend.services.organisations import end_web_session, get_organisation, member_for_token
 from backend.services.sign_in_tickets import issue_ticket
+from truelevel_app.display import show_times_in
 
 SIGNIN_ROUTE = "/signin"
 HOME_ROUTE = "/dashboard"
@@ -66,6 +67,7 @@ class MemberView:
     role: str = ""
     org_id: str = ""
     org_name: str = ""
+    timezone: str = ""  # IANA name; "": UTC
 
 
 class AuthState(rx.State):
@@ -123,6 +125,7 @@ class AuthState(rx.State):
                 if row is not None:
                     found = _member_view(session, row)
         self.member = found or MemberView()
+        show_times_in(self.member.timezone or None)
         return found
 
     def _authorise(self, permission: str | None = None) -> MemberView | None:
@@ -214,6 +217,7 @@ def _member_view(session: Session, row: Member) -> MemberView:
         role=row.role.value if hasattr(row.role, "value") else str(row.role),
         org_id=org.id,
         org_name=org.name,
+        timezone=row.timezone or "",
     )
 
 
@@ -323,6 +327,9 @@ class FollowingState(rx.State, mixin=True):
             async with self:
                 if not self._still_following(generation):
                     return
+                # A background event starts outside the member's handlers: their time zone.
+                member = getattr(self, "member", None)
+                show_times_in(getattr(member, "timezone", "") or None)
             try:
                 tick = await asyncio.to_thread(read)
             except Exception:  # a passing database hiccup: try again at the next tick

@@ -5,6 +5,7 @@ import reflex as rx
 
 from backend.api import create_api
 from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
+    account,
     api_keys,
     assessment_compare,
     assessments,

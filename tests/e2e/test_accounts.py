@@ -103,3 +103,41 @@ def test_an_invited_member_joins_from_the_email(open_browser, mailbox: Mailbox):
     admin.reload()
     expect(row.locator(".status")).to_have_text("Active")
 
+
+def test_a_member_changes_their_password_and_time_zone(open_browser):
+    page = open_browser()
+    account = sign_up(page)
+    elsewhere = open_browser()
+    sign_in(elsewhere, account.email)
+    expect(elsewhere).to_have_url(re.compile(r"/dashboard/?$"))
+
+    page.locator("#account-link").click()
+    expect(page).to_have_url(re.compile(r"/account/?$"))
+    form = page.locator("#password-form")
+
+    def change(current: str, new: str) -> None:
+        form.locator("input[name=current_password]").fill(current)
+        form.locator("input[name=new_password]").fill(new)
+        form.locator("input[name=repeat]").fill(new)
+        form.get_by_role("button", name="Change password").click()
+
+    change("not my password at all", NEW_PASSWORD)
+    expect(page.locator("#password-error")).to_have_text("Your current password is not right.")
+    change(account.password, NEW_PASSWORD)
+    expect(page.locator("#password-notice")).to_contain_text("other browsers were signed out")
+    # This browser stays signed in; the other one is signed out.
+    page.reload()
+    expect(page.locator("#password-card")).to_be_visible()
+    elsewhere.goto("/dashboard")
+    expect(elsewhere).to_have_url(re.compile(r"/signin/?$"))
+    sign_in(elsewhere, account.email, NEW_PASSWORD)
+    expect(elsewhere).to_have_url(re.compile(r"/dashboard/?$"))
+
+    # Times are in UTC until the member chooses a zone; then every page uses it.
+    expect(page.locator("#account-now")).to_contain_text("UTC")
+    page.locator("#timezone").select_option("Asia/Tokyo")
+    page.locator("#save-zone").click()
+    expect(page.locator("#zone-notice")).to_have_text("Times are now shown in Asia/Tokyo.")
+    expect(page.locator("#account-now")).to_contain_text("JST")
+    row = invite_member(page, email=unique_email("tz"), role="viewer")
+    expect(row.locator(".invite")).to_contain_text("JST")

@@ -93,6 +93,13 @@ def _member_card() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        rx.link(
+            rx.hstack(rx.icon("user-round-cog", size=14), "Your account", align="center"),
+            href="/account",
+            size="2",
+            color_scheme="gray",
+            id="account-link",
+        ),
         rx.button(
             rx.icon("log-out", size=14),
             "Sign out",
@@ -164,6 +171,7 @@ def top_bar() -> rx.Component:
                 rx.cond(AuthState.can_manage_webhooks, _menu_item(*WEBHOOKS_NAV_ITEM)),
                 rx.cond(AuthState.can_manage_billing, _menu_item(*BILLING_NAV_ITEM)),
                 rx.menu.separator(),
+                _menu_item("Your account", "/account", "user-round-cog"),
                 rx.menu.item(
                     rx.hstack(rx.icon("log-out", size=16), "Sign out", align="center", spacing="2"),
                     on_click=AuthState.logout,
