@@ -85,6 +85,17 @@ def assess_interview_text(job_id: str) -> str:
     return outcome
 
 
+@cpu.task(priority=10)
+def rescore_interview(confirmation_id: str) -> str:
+    """Re-score a finished interview with the speaker roles a recruiter confirmed: the text
+    path's assessment on the stored transcript (no speech model, nothing charged)."""
+    from workers.interviews.rescore import run_rescore
+
+    outcome = run_rescore(confirmation_id)
+    log.info("re-scoring %s: %s", confirmation_id, outcome)
+    return outcome
+
+
 @ops.task()
 def requeue_stale_evaluations() -> tuple[int, int]:
     """Enqueue again the evaluations whose worker died or whose message was lost."""
@@ -104,6 +115,17 @@ def requeue_stale_interviews() -> tuple[int, int]:
     requeued, failed = requeue_stale()
     if requeued or failed:
         log.info("stale interview jobs: %d requeued, %d failed", requeued, failed)
+    return requeued, failed
+
+
+@ops.task()
+def requeue_stale_rescores() -> tuple[int, int]:
+    """Enqueue again the re-scorings whose worker died or whose message was lost."""
+    from workers.interviews.rescore import requeue_stale
+
+    requeued, failed = requeue_stale()
+    if requeued or failed:
+        log.info("stale re-scorings: %d requeued, %d failed", requeued, failed)
     return requeued, failed
 
 
@@ -192,6 +214,7 @@ def every_minute() -> None:
     expire_overdue_sessions.call_local()
     requeue_stale_evaluations.call_local()
     requeue_stale_interviews.call_local()
+    requeue_stale_rescores.call_local()
     deliver_evaluation_callbacks.call_local()
     deliver_tenant_webhooks.call_local()
     deliver_ats_notices.call_local()

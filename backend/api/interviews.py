@@ -20,6 +20,13 @@ Routes (under ``/api/v1``), errors in seed 004's ``{"detail": {"error", "message
 - ``GET /jobs/{job_id}/events``: Server-Sent Events named ``status`` with data ``{status, detail,
   terminal, at}``; the whole history first (or what follows ``Last-Event-ID``), then each new
   state, and the stream ends after the terminal one.
+- ``PUT /jobs/{job_id}/speakers``: ``{"speakers": {"SPEAKER_00": "interviewer", "SPEAKER_01":
+  "candidate", "SPEAKER_02": "SPEAKER_01"}}``: each speaker label's role, or the label it is the
+  same person as (merged). 202 with the confirmation (``speaker_roles``); a worker re-scores the
+  interview from its transcript with these roles, nothing charged, and the job keeps its result
+  until the new one replaces it. The job's ``speaker_roles`` says how the re-scoring goes. 404
+  for another organisation's job, 409 ``job_not_completed`` / ``rescore_in_progress``, 422
+  ``invalid_speakers`` with ``reasons``.
 - ``GET /models/status``: public, no key.
 
 Seed 003 has ``GET /jobs/{uuid}`` (job postings) on the same path: these routes only match
@@ -47,11 +54,11 @@ from backend.api import uploads
 from backend.api.deps import Principal, SessionDep, in_thread, require_scope
 from backend.api.errors import DetailErrorRoute
 from backend.db import session_scope
-from backend.models import ApiScope
+from backend.models import ApiKey, ApiScope
 from backend.models.base import iso
 from backend.models.interviews import InterviewJob
 from backend.services.errors import NotFound
-from backend.services.interviews import credits, jobs, submission, transcripts
+from backend.services.interviews import credits, jobs, speaker_roles, submission, transcripts
 from backend.services.interviews.model_status import model_status
 
 JOB_ID_PATTERN = "job_[0-9a-f]{20}"
@@ -115,6 +122,17 @@ class JobReview(BaseModel):
     reviewed_at: str | None
 
 
+class SpeakerRolesView(BaseModel):
+    """The job's current confirmation of its speakers' roles and its re-scoring."""
+
+    status: str  # queued | processing | completed | failed
+    speakers: dict[str, str]
+    confirmed_by: str
+    confirmed_at: str | None
+    finished_at: str | None
+    error: str | None
+
+
 class InterviewJobView(BaseModel):
     job_id: str
     status: str
@@ -133,6 +151,8 @@ class InterviewJobView(BaseModel):
     input_retained: bool
     # When the recording (or a browser interview's answers) was deleted (retention).
     input_deleted_at: str | None = None
+    # Set once a recruiter confirmed the speakers' roles (``PUT .../speakers``).
+    speaker_roles: SpeakerRolesView | None = None
 
 
 class ModelRow(BaseModel):
@@ -303,7 +323,44 @@ def get_job(
 ) -> InterviewJobView:
     """The job's state; ``result`` once completed, ``error`` ``{code, message}`` once failed."""
     job = jobs.get_job(db, org_id=who.org_id, job_id=interview_job_id)
-    return InterviewJobView.model_validate(jobs.job_view(job))
+    confirmation = speaker_roles.latest(db, job_id=job.id)
+    return InterviewJobView.model_validate(
+        {**jobs.job_view(job), "speaker_roles": speaker_roles.confirmation_view(confirmation)}
+    )
+
+
+@router.put(
+    "/jobs/{interview_job_id:interview_job}/speakers",
+    status_code=202,
+    summary="Confirm the speakers' roles and re-score the interview",
+    responses={
+        404: {"description": "Unknown job, or another organisation's"},
+        409: {"description": "The job is still processing, or is being re-scored"},
+        422: {
+            "description": "A speaker without a role, an unknown speaker, no interviewer or "
+            "no candidate (reasons)"
+        },
+    },
+)
+def confirm_speakers(
+    interview_job_id: InterviewJobId,
+    body: speaker_roles.SpeakerRolesUpdate,
+    db: SessionDep,
+    who: InterviewsPrincipal,
+    response: Response,
+) -> SpeakerRolesView:
+    """Each speaker label's role (``interviewer``, ``candidate``) or the label it is the same
+    person as; the interview is re-scored from its transcript on a worker, nothing charged."""
+    key = db.get(ApiKey, who.api_key_id) if who.api_key_id else None
+    confirmation = speaker_roles.confirm_roles(
+        db,
+        org_id=who.org_id,
+        job_id=interview_job_id,
+        speakers=body.speakers,
+        confirmed_by=f"API key {key.name}".strip() if key is not None else "API key",
+    )
+    response.headers["Location"] = jobs.status_url(interview_job_id)
+    return SpeakerRolesView.model_validate(speaker_roles.confirmation_view(confirmation))
 
 
 def _after(last_event_id: str | None) -> int:

@@ -25,6 +25,7 @@ from backend.models.interviews import (
     InterviewCall,
     InterviewJob,
     InterviewJobEvent,
+    SpeakerRoleConfirmation,
     WorkerModelState,
 )
 from backend.models.mail import OutboundEmail
@@ -77,6 +78,7 @@ __all__ = [
     "SessionEvent",
     "SessionStatus",
     "SignInAttempt",
+    "SpeakerRoleConfirmation",
     "StripeEvent",
     "SubscriptionStatus",
     "TenantWebhook",

@@ -13,6 +13,9 @@ answers into an ``InterviewJob``.
 Credits (seed 004): ``Organization.credit_balance`` is ``None`` when billing is off (unlimited);
 each charge is a ``CreditLedgerEntry`` whose ``charge_key`` is unique, so a job is never charged
 twice.
+
+A recruiter can confirm or correct the speakers' roles of a finished interview
+(``SpeakerRoleConfirmation``); the interview is then re-scored from its transcript.
 """
 
 from __future__ import annotations
@@ -107,6 +110,32 @@ class InterviewJobEvent(SQLModel, table=True):
     status: str = Field(max_length=32)
     detail: str | None = Field(default=None, max_length=500)
     at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
+
+
+class RescoreStatus(StrEnum):
+    queued = "queued"
+    processing = "processing"
+    completed = "completed"
+    failed = "failed"
+
+
+class SpeakerRoleConfirmation(LeasedWork, table=True):
+    """A recruiter's word on who is who in a finished interview (each speaker label's role, or
+    the label it is the same person as), and the re-scoring it asks for: the same assessment
+    run again on the stored transcript with these roles, on a worker. The job keeps its result
+    until the re-scored one replaces it; nothing is charged. The newest row of a job is its
+    current confirmation."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    job_id: str = Field(foreign_key="interviewjob.id", index=True, max_length=32)
+    org_id: str = Field(foreign_key="organization.id", index=True)
+    # As the recruiter sent it: {"SPEAKER_00": "interviewer", "SPEAKER_02": "SPEAKER_01"}.
+    speakers: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    confirmed_by: str = Field(max_length=320)  # the member's name (else email) or the API key
+    confirmed_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
+    status: str = Field(default=RescoreStatus.queued.value, max_length=16, index=True)
+    error: str | None = Field(default=None, max_length=2000)
+    finished_at: datetime | None = Field(default=None, sa_column=dt_column())
 
 
 class CreditLedgerEntry(SQLModel, table=True):

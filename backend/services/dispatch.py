@@ -48,6 +48,15 @@ def enqueue_interview(job_id: str, priority: int, *, source: str | None = None) 
         tasks.process_interview(job_id, priority=priority)
 
 
+def enqueue_rescore(confirmation_id: str, priority: int) -> None:
+    """Ask a ``cpu`` worker to re-score an interview with the speaker roles a recruiter
+    confirmed (``speaker_roles``): the assessment again on the stored transcript, no speech
+    model."""
+    from workers import tasks
+
+    tasks.rescore_interview(confirmation_id, priority=priority)
+
+
 def send_callbacks_now() -> None:
     """Ask an ``ops`` worker to send the callbacks that are due now, instead of at the next minute
     sweep. Best effort: if the queue cannot be reached, the sweep sends them."""

@@ -37,6 +37,7 @@ from backend.models import (
     Question,
     ReportShare,
     SessionEvent,
+    SpeakerRoleConfirmation,
 )
 from backend.models.email_addresses import normalised_email
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
@@ -95,6 +96,7 @@ def erase_candidate(
     remove(AtsTestOrder, col(AtsTestOrder.id).in_(order_ids))
     remove(CandidateKey, col(CandidateKey.id).in_(key_ids))
     remove(InterviewJobEvent, col(InterviewJobEvent.job_id).in_(job_ids))
+    remove(SpeakerRoleConfirmation, col(SpeakerRoleConfirmation.job_id).in_(job_ids))
     remove(InterviewAnswer, col(InterviewAnswer.call_id).in_(call_ids))
     remove(InterviewJob, col(InterviewJob.id).in_(job_ids))
     remove(InterviewCall, col(InterviewCall.id).in_(call_ids))

@@ -122,11 +122,8 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         assert job is not None  # claimed a moment ago
         source, role_title, call_id = job.source, job.role_title, job.call_id
         input_key = jobs.input_key(job)
-        rubric = ensure_default_rubric(session, org_id=job.org_id)
-        rubric_ref = {"id": rubric.id, "version": rubric.version}
-        rubric_categories = list(rubric.categories)
+        inputs = assessment_inputs(session, job)
         vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
-        bank = question_bank(session, org_id=job.org_id, role_title=role_title, call_id=call_id)
     speech = source != InterviewSource.transcript.value
     if not loaded_models.is_warm(speech=speech):
         what = "speech models" if speech else "sentence model"
@@ -153,13 +150,38 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
             conversation = recording_conversation(loaded, path, vocabulary)
     if not conversation.segments:
         raise JobFailed("no_speech", "No speech was found in the recording (it is silent).")
-    return report(
-        loaded,
-        conversation,
-        role_title=role_title,
-        rubric_categories=rubric_categories,
-        rubric_ref=rubric_ref,
-        questions=bank,
+    return report(loaded, conversation, **inputs.report_arguments())
+
+
+@dataclass(frozen=True)
+class AssessmentInputs:
+    """What a job's assessment is measured against, besides its transcript."""
+
+    role_title: str
+    rubric_categories: list[dict[str, Any]]
+    rubric_ref: dict[str, Any]
+    questions: list[dict[str, Any]]
+
+    def report_arguments(self) -> dict[str, Any]:
+        """``report``'s keyword arguments."""
+        return {
+            "role_title": self.role_title,
+            "rubric_categories": self.rubric_categories,
+            "rubric_ref": self.rubric_ref,
+            "questions": self.questions,
+        }
+
+
+def assessment_inputs(session: Session, job: InterviewJob) -> AssessmentInputs:
+    """The organisation's default rubric and the job's question bank (``interview.bank``)."""
+    rubric = ensure_default_rubric(session, org_id=job.org_id)
+    return AssessmentInputs(
+        role_title=job.role_title,
+        rubric_categories=list(rubric.categories),
+        rubric_ref={"id": rubric.id, "version": rubric.version},
+        questions=question_bank(
+            session, org_id=job.org_id, role_title=job.role_title, call_id=job.call_id
+        ),
     )
 
 
@@ -298,10 +320,13 @@ def report(
     rubric_categories: list[dict[str, Any]],
     rubric_ref: dict[str, Any],
     questions: list[dict[str, Any]] | None = None,
+    roles_confirmed: bool = False,
 ) -> dict[str, Any]:
     """The result: transcript, speakers, metrics and the assessment against the organisation's
     rubric (its default one; a code rubric gives the default interview competencies), each
-    answer judged against ``questions`` (the job's question bank, ``interview.bank``)."""
+    answer judged against ``questions`` (the job's question bank, ``interview.bank``).
+    ``roles_confirmed``: a person confirmed the conversation's ``known_roles`` (``rescore``), so
+    they are not second-guessed."""
     from workers.interviews.assessment.assessment import assess
     from workers.interviews.assessment.wording import refine_wording
     from workers.speech.metrics import assign_roles, conversation_metrics
@@ -332,6 +357,7 @@ def report(
         embedder=loaded.embedder,
         rubric=rubric_ref,
         questions=questions,
+        roles_confirmed=roles_confirmed,
     )
     assessment = refine_wording(assessment, role_title=role_title)
     speakers = sorted({row["speaker"] for row in transcript})

@@ -65,6 +65,7 @@ def assess(
     rubric: Mapping[str, Any] | None = None,
     questions: Sequence[Mapping[str, Any]] | None = None,
     judge: Judge | None = None,
+    roles_confirmed: bool = False,
 ) -> dict[str, Any]:
     """The ``assessment`` block of an interview result (seed 004 plus ``rubric``,
     ``engine_version``, ``scored``, ``judge``, ``confidence`` and ``answers``).
@@ -76,6 +77,7 @@ def assess(
     (None or the code rubric: the default interview competencies); ``rubric`` names the version.
     ``questions`` is the job's question bank (``question_text`` or ``text``, ``key_points``,
     ``misconceptions``, ``levels``); ``judge`` replaces the default key-point judge.
+    ``roles_confirmed``: a person confirmed ``roles``, so they are not second-guessed.
     """
     title = " ".join((role_title or "").split())
     the_role = f"the {title} role" if title else "the role"
@@ -84,7 +86,7 @@ def assess(
     judge = judge or EmbeddingJudge(embedder, model_name=_model_name(embedder))
     rubric_block = {"id": (rubric or {}).get("id"), "version": (rubric or {}).get("version")}
 
-    problem = role_problem(segments, role_of)
+    problem = role_problem(segments, role_of, confirmed=roles_confirmed)
     if problem is not None:
         return _unscored(the_role, problem, rubric_block, judge)
 

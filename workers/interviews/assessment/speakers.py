@@ -14,9 +14,12 @@ from workers.interviews.assessment.transcript import Segment, is_question
 SWAPPED_MIN_QUESTIONS = 2
 
 
-def role_problem(segments: Sequence[Segment], role_of: Mapping[str, str]) -> str | None:
+def role_problem(
+    segments: Sequence[Segment], role_of: Mapping[str, str], *, confirmed: bool = False
+) -> str | None:
     """Why the speakers cannot be scored as they are, or None when they can (an empty transcript
-    has nothing to mislabel and is scored as empty)."""
+    has nothing to mislabel and is scored as empty). ``confirmed``: a person confirmed the
+    roles, so they are not judged swapped."""
     speakers = sorted({s.speaker for s in segments})
     if not speakers:
         return None
@@ -28,6 +31,8 @@ def role_problem(segments: Sequence[Segment], role_of: Mapping[str, str]) -> str
     roles = {role_of.get(s) for s in speakers}
     if "interviewer" not in roles or not (roles - {"interviewer"}):
         return "The recording's speakers could not be assigned to interviewer and candidate."
+    if confirmed:
+        return None
     asked = {"interviewer": 0, "candidate": 0}
     for segment in segments:
         role = "interviewer" if role_of.get(segment.speaker) == "interviewer" else "candidate"
