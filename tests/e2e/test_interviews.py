@@ -1,7 +1,9 @@
 """The interview journey in the browser: a candidate answers two questions through Chromium's
 fake microphone (an espeak-ng recording), a real Huey worker transcribes and assesses the
 answers with the real models, and the recruiter watches the job reach "Completed" on its page
-without reloading and reads the report. Also: the model status page.
+without reloading and reads the report. Also: an interview sent as text with its speakers' roles
+the wrong way round, which the recruiter swaps on the report to have it re-scored; the model
+status page.
 
 The job posting, its questions, the candidate, the application and the instant call are made
 through the real services in a subprocess on the app's own database (the app's environment),
@@ -124,6 +126,45 @@ def keep_interview_inputs(*, member_email: str) -> bool:
         session.add(org)
         session.commit()
     return True
+
+
+# Dana asks and Sam answers, sent with the roles the wrong way round (the pipeline flags it).
+SWAPPED_TRANSCRIPT = [
+    {"speaker": "Dana", "role": "candidate", "text": "Thanks for joining us today."},
+    {"speaker": "Dana", "text": "How would you make a payment endpoint safe to retry?"},
+    {
+        "speaker": "Sam",
+        "role": "interviewer",
+        "text": "The client sends an idempotency key with every request. The server stores the "
+        "key with the result and returns it for a repeated key, so a retry never charges twice.",
+    },
+    {"speaker": "Dana", "text": "When would you use a message queue instead of a direct call?"},
+    {
+        "speaker": "Sam",
+        "text": "I use a queue if the caller does not need the answer right away: a worker "
+        "takes the message later and retries it if it fails.",
+    },
+    {"role": "candidate", "text": "Great, thank you, that is all from me."},
+]
+
+
+def submit_transcript(*, member_email: str, role: str, transcript: list[dict]) -> dict[str, str]:
+    """An interview sent as text by an integrator (``POST /recruitscreen/jobs`` with JSON)."""
+    from sqlmodel import select
+
+    from backend.db import session_scope
+    from backend.models import Member
+    from backend.services.interviews.submission import dispatch_job
+    from backend.services.interviews.transcripts import TranscriptSubmission
+    from backend.services.interviews.transcripts import submit_transcript as submit
+
+    sent = TranscriptSubmission.model_validate({"role_title": role, "transcript": transcript})
+    with session_scope() as session:
+        org_id = session.exec(select(Member).where(Member.email == member_email)).one().org_id
+        job = submit(session, org_id=org_id, submission=sent)
+        job_id = job.id
+    dispatch_job(job_id)
+    return {"job_id": job_id}
 
 
 def _record_answer(candidate: Page, seconds: float) -> None:
@@ -298,6 +339,58 @@ def test_an_uploaded_recording_plays_in_step_with_its_transcript(
     row = page.locator(".interview-row", has_text="Support Engineer")
     expect(row.locator(".interview-status")).to_have_text("Completed")
     expect(row).to_contain_text("Upload")
+
+
+def _choose_role(page: Page, speaker: str, option: str) -> None:
+    page.locator(f".speaker-row[data-speaker='{speaker}'] .speaker-role-select").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_the_recruiter_swaps_the_speakers_roles_and_the_report_is_rescored(
+    page: Page, worker, app: RunningApp
+):
+    account = sign_up(page)
+    job_id = app.call(
+        "tests.e2e.test_interviews:submit_transcript",
+        member_email=account.email,
+        role="Backend Engineer",
+        transcript=SWAPPED_TRANSCRIPT,
+    )["job_id"]
+    page.goto(f"/interviews/{job_id}")
+    _wait_for_the_report(page)
+
+    # Sent the wrong way round: not scored, and the speakers are flagged.
+    expect(page.locator("#red-flags")).to_contain_text("Speakers unclear")
+    rows = page.locator("#speakers .speaker-row")
+    expect(rows).to_have_count(3)
+    dana = page.locator(".speaker-row[data-speaker='Dana']")
+    expect(dana.locator(".speaker-role")).to_have_text("Candidate")
+    expect(dana.locator(".speaker-first-words")).to_contain_text("Thanks for joining us")
+    expect(dana.locator(".speaker-share")).to_have_text(re.compile(r"^\d+ %$"))
+    expect(page.locator("#roles-confirmed")).to_have_count(0)
+
+    # The recruiter swaps the roles, says the role-only line is Dana's, and re-scores.
+    _choose_role(page, "Dana", "Interviewer")
+    _choose_role(page, "Sam", "Candidate")
+    _choose_role(page, "SPEAKER_01", "Same person as Dana")
+    page.locator("#save-speakers").click()
+
+    # The page follows the re-scoring, then shows the new roles and scores.
+    expect(page.locator("#roles-confirmed")).to_contain_text(
+        f"Roles confirmed by {account.name}", timeout=PROCESSING_TIMEOUT_MS
+    )
+    expect(page.locator("#rescoring")).to_have_count(0)
+    expect(rows).to_have_count(2)
+    expect(dana.locator(".speaker-role")).to_have_text("Interviewer")
+    expect(page.locator(".speaker-row[data-speaker='Sam'] .speaker-role")).to_have_text("Candidate")
+    answers = page.locator(".transcript-line[data-role=candidate]")
+    expect(answers).to_have_count(2)
+    expect(answers.first).to_contain_text("idempotency key")
+    expect(page.locator("#red-flags")).not_to_contain_text("Speakers unclear")
+    expect(page.locator("#recommendation")).to_have_text(re.compile(r"^(Advance|Hold|Reject)$"))
+    expect(page.locator(".competency-score").first).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "interview-speakers.png"), full_page=True)
 
 
 def test_model_status_page(page: Page):

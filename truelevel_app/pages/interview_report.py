@@ -1,7 +1,8 @@
 """One interview job (``/interviews/[job_id]``): its states as they happen, then the report —
 the recording synced with the speaker-labelled transcript, the conversation metrics as charts,
 competency scores with their rationale and quotes, red flags, questions for the next round, the
-submittal note — and the reviewer's confirm-or-override with a note.
+submittal note — the speakers (a recruiter corrects their roles to have the interview re-scored,
+``interview_speakers``) and the reviewer's confirm-or-override with a note.
 
 While the job runs, a background event asks for new job events every second and the page follows
 without a reload; once an event says the job ended it reads the report once and stops (also when
@@ -23,6 +24,7 @@ from backend.models.interviews import InterviewSource
 from backend.services.candidate_names import interview_candidate
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
+from backend.services.interviews import speaker_roles
 from backend.services.storage import get_storage
 from truelevel_app.components.charts import bar_chart, score_bar
 from truelevel_app.components.details import detail_frame, figure, figures
@@ -39,6 +41,14 @@ from truelevel_app.components.report import (
 )
 from truelevel_app.display import when, when_iso
 from truelevel_app.pages.evaluations import coloured_badge
+from truelevel_app.pages.interview_speakers import (
+    RolesView,
+    SpeakerCard,
+    empty_roles,
+    roles_view,
+    speaker_cards,
+    speakers_card,
+)
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, ReviewedReportState
 
 POLL_SECONDS = 1.0
@@ -362,6 +372,8 @@ class ReportData:
     next_questions: list[str]
     assessment: AssessmentView
     review: ReviewView
+    speakers: list[SpeakerCard]
+    roles: RolesView
 
 
 def _strings(items: Any) -> list[str]:
@@ -426,6 +438,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         audio_deleted=interview_jobs.input_deleted_note(job) or "",
     )
     roles = _roles(result)
+    confirmation = speaker_roles.latest(session, job_id=job.id)
     metrics = result.get("metrics") or {}
     assessment = result.get("assessment") or {}
     automated = str(assessment.get("recommendation") or "")
@@ -467,12 +480,20 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
             reviewer=job.reviewer_id or "",
             at=when(job.reviewed_at),
         ),
+        speakers=speaker_cards(result),
+        roles=roles_view(result, confirmation),
     )
 
 
 def _read_in_new_session(org_id: str, job_id: str) -> ReportData:
     with session_scope() as session:
         return read_report(session, org_id=org_id, job_id=job_id)
+
+
+def _rescoring(job_id: str) -> bool:
+    with session_scope() as session:
+        latest = speaker_roles.latest(session, job_id=job_id)
+        return latest is not None and latest.status in speaker_roles.ACTIVE
 
 
 def _new_events(job_id: str, after_id: int) -> list[EventRow]:
@@ -503,6 +524,10 @@ class InterviewReportState(ReviewedReportState, AuthState):
     review: rx.Field[ReviewView] = rx.field(default_factory=_empty_review)
     decision: str = CONFIRM
     saving_review: bool = False
+    speakers: rx.Field[list[SpeakerCard]] = rx.field(default_factory=list)
+    roles: rx.Field[RolesView] = rx.field(default_factory=empty_roles)
+    saving_speakers: bool = False
+    speakers_error: str = ""
 
     def _current_id(self) -> str:
         # The [job_id] segment of the route (a var Reflex adds to the root state).
@@ -523,6 +548,8 @@ class InterviewReportState(ReviewedReportState, AuthState):
         self.next_questions = data.next_questions
         self.assessment = data.assessment
         self.review = data.review
+        self.speakers = data.speakers
+        self.roles = data.roles
 
     def _clear(self) -> None:
         self._apply(
@@ -541,6 +568,8 @@ class InterviewReportState(ReviewedReportState, AuthState):
                 [],
                 _empty_assessment(),
                 _empty_review(),
+                [],
+                empty_roles(),
             )
         )
 
@@ -569,11 +598,14 @@ class InterviewReportState(ReviewedReportState, AuthState):
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
         self.decision = CONFIRM
+        self.speakers_error = ""
         if self.job["id"] != self._current_id():
             self._clear()
         self._refresh(member.org_id)
         if self._start_following(bool(self.job["id"]) and not self.job["terminal"]):
             return InterviewReportState.follow_job
+        if self._start_following(bool(self.job["id"]) and self.roles["rescoring"]):
+            return InterviewReportState.follow_rescore
         return None
 
     def _apply_progress(self, tick: tuple[list[EventRow], ReportData | None]) -> bool:
@@ -613,6 +645,62 @@ class InterviewReportState(ReviewedReportState, AuthState):
             return fresh, data
 
         await self._follow(generation, read, self._apply_progress, seconds=POLL_SECONDS)
+
+    @rx.event(background=True)
+    async def follow_rescore(self):
+        """Every POLL_SECONDS ask whether the re-scoring is done; then read the report (the
+        new roles and scores, or why it failed) and stop."""
+        async with self:
+            generation = self._follow_generation
+            job_id = self._current_id()
+            org_id = self.member.org_id
+
+        def read() -> ReportData | None:
+            if _rescoring(job_id):
+                return None
+            return _read_in_new_session(org_id, job_id)
+
+        def apply(data: ReportData) -> bool:
+            self._apply(data)
+            return True
+
+        await self._follow(generation, read, apply, seconds=POLL_SECONDS)
+
+    @rx.event
+    def choose_speaker_role(self, speaker: str, value: str):
+        self.speakers = [
+            SpeakerCard(**{**card, "choice": value}) if card["id"] == speaker else card  # type: ignore[typeddict-item]
+            for card in self.speakers
+        ]
+
+    @rx.event
+    def save_speakers(self):
+        """Confirm the chosen roles and have the interview re-scored; the page then follows
+        the re-scoring until the new report is there."""
+        self.speakers_error = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.speakers_error = "Viewers cannot change the speakers' roles."
+            return
+        self.saving_speakers = True
+        yield
+        try:
+            with session_scope() as session:
+                speaker_roles.confirm_roles(
+                    session,
+                    org_id=member.org_id,
+                    job_id=self._current_id(),
+                    speakers={card["id"]: card["choice"] for card in self.speakers},
+                    confirmed_by=member.name or member.email,
+                )
+        except DomainError as exc:
+            self.speakers_error = exc.message
+            return
+        finally:
+            self.saving_speakers = False
+        self._refresh(member.org_id)
+        if self._start_following(self.roles["rescoring"]):
+            yield InterviewReportState.follow_rescore
 
     @rx.event
     def choose_decision(self, value: str):
@@ -1150,9 +1238,21 @@ def _review_card() -> rx.Component:
     )
 
 
+def _speakers_card() -> rx.Component:
+    return speakers_card(
+        speakers=S.speakers,
+        roles=S.roles,
+        saving=S.saving_speakers,
+        error=S.speakers_error,
+        choose=S.choose_speaker_role,
+        save=S.save_speakers,
+    )
+
+
 def _report() -> rx.Component:
     return rx.vstack(
         _verdict(),
+        _speakers_card(),
         _transcript_card(),
         _metrics_card(),
         _scores_card(),
