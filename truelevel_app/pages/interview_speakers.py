@@ -155,7 +155,9 @@ def speakers_card(
                 size="2",
                 color_scheme="gray",
             ),
-            rx.vstack(rx.foreach(speakers, lambda c: _speaker_row(c, choose)), spacing="0"),
+            rx.vstack(
+                rx.foreach(speakers, lambda c: _speaker_row(c, choose)), spacing="0", width="100%"
+            ),
             rx.cond(
                 roles["rescoring"],
                 rx.callout(
