@@ -247,3 +247,46 @@ def test_another_organisations_job_is_404_and_a_bad_body_422(client, org):
     assert client.put(_speakers_url(job_id), headers=org.headers, json={}).status_code == 422
     with session_scope() as session:
         assert session.get(InterviewJob, job_id).result["speakers"][0]["role"] == "interviewer"
+
+
+def test_the_sweep_requeues_a_lost_rescoring_and_fails_one_that_keeps_losing_workers(
+    client, org, monkeypatch
+):
+    from backend.services.interviews import speaker_roles
+    from workers.interviews.rescore import requeue_stale
+
+    job_id = _finished_job(org.org_id, {"SPEAKER_00": "candidate", "SPEAKER_01": "interviewer"})
+    sent: list[str] = []
+    monkeypatch.setattr(speaker_roles, "dispatch_rescore", lambda cid, _p: not sent.append(cid))
+    with session_scope() as session:
+        confirmation = speaker_roles.confirm_roles(
+            session,
+            org_id=org.org_id,
+            job_id=job_id,
+            speakers={"SPEAKER_00": "interviewer", "SPEAKER_01": "candidate"},
+            confirmed_by="Rita Recruiter",
+        )
+        confirmation_id = confirmation.id
+    assert sent == [confirmation_id]
+    sent.clear()  # the message is lost: the minute sweep sends it again
+
+    requeue_stale(older_than_s=0)
+    assert confirmation_id in sent
+
+    with session_scope() as session:  # every worker that took it died
+        row = session.get(SpeakerRoleConfirmation, confirmation_id)
+        row.attempts = speaker_roles.MAX_ATTEMPTS
+        session.add(row)
+        session.commit()
+    requeue_stale(older_than_s=0)
+    job = _job(client, org, job_id)
+    assert job["speaker_roles"]["status"] == "failed"
+    assert "stopped its worker" in job["speaker_roles"]["error"]
+    assert job["result"]["speakers"][0]["role"] == "candidate"  # the previous result stays
+    # A failed re-scoring does not block confirming again.
+    again = client.put(
+        _speakers_url(job_id),
+        headers=org.headers,
+        json={"speakers": {"SPEAKER_00": "interviewer", "SPEAKER_01": "candidate"}},
+    )
+    assert again.status_code == 202, again.text
