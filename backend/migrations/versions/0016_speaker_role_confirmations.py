@@ -1,8 +1,8 @@
 """speakerroleconfirmation: a recruiter's confirmation of an interview's speakers' roles, and
 the re-scoring it asks for (leased by a worker like the job itself)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-07 12:00:00
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 import backend.models.base
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
