@@ -33,6 +33,7 @@ from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
 from workers.interviews import loaded_models
 from workers.interviews.assessment.bank import question_bank
+from workers.speech.speaker_timeline import SpeakerTurn
 from workers.speech.transcription import Segment, Transcript, Word
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,11 @@ class Conversation:
     known_roles: dict[str, str] | None
     # How clearly a mono recording holds a second voice (diarization's silhouette), else None.
     separation: float | None = None
+    # Whether the voices were clearly apart (False: the split of a mono recording into the
+    # interview's two voices may be wrong, so the roles wait for a reviewer).
+    voices_clear: bool = True
+    # Who speaks when over the speech actually heard (mono recordings: the speaker timeline).
+    turns: tuple[SpeakerTurn, ...] = ()
 
 
 def run_interview_job(job_id: str) -> str:
@@ -221,9 +227,17 @@ def recording_conversation(
         return Conversation(transcript.segments, audio.duration, "channels", None)
     if not transcript.segments:
         return Conversation((), audio.duration, "single", None)
-    diarized = diarize(audio, transcript, encoder=loaded.speaker_encoder)
+    # An interview has an interviewer and a candidate: two voices at least. Whether they were
+    # clearly apart is kept, so that an unclear split is confirmed before anything is scored.
+    diarized = diarize(audio, transcript, encoder=loaded.speaker_encoder, min_speakers=2)
     return Conversation(
-        diarized.segments, audio.duration, diarized.method, None, diarized.separation
+        diarized.segments,
+        audio.duration,
+        diarized.method,
+        None,
+        diarized.separation,
+        voices_clear=diarized.voices_clear,
+        turns=diarized.turns,
     )
 
 
@@ -329,11 +343,14 @@ def report(
     they are not second-guessed."""
     from workers.interviews.assessment.assessment import assess
     from workers.interviews.assessment.wording import refine_wording
-    from workers.speech.metrics import assign_roles, conversation_metrics
+    from workers.speech.metrics import assign_roles, conversation_metrics, talk_seconds
 
     segments = conversation.segments
     roles = assign_roles(segments, known=conversation.known_roles)
-    metrics = conversation_metrics(segments, duration=conversation.duration)
+    metrics = conversation_metrics(
+        segments, duration=conversation.duration, turns=conversation.turns
+    )
+    talk = talk_seconds(segments, conversation.turns)
     transcript = [
         {
             "start": round(s.start, 2),
@@ -358,6 +375,7 @@ def report(
         rubric=rubric_ref,
         questions=questions,
         roles_confirmed=roles_confirmed,
+        speaker_doubt=None if conversation.voices_clear else _voices_unclear(conversation),
     )
     assessment = refine_wording(assessment, role_title=role_title)
     speakers = sorted({row["speaker"] for row in transcript})
@@ -372,9 +390,7 @@ def report(
             {
                 "id": speaker,
                 "role": roles.get(speaker, "candidate"),
-                "talk_s": round(
-                    sum(r["end"] - r["start"] for r in transcript if r["speaker"] == speaker), 2
-                ),
+                "talk_s": round(talk.get(speaker, 0.0), 2),
             }
             for speaker in speakers
         ],
@@ -386,11 +402,25 @@ def report(
 
 
 def _diarization(conversation: Conversation, speaker_count: int) -> dict[str, Any]:
-    """How speakers were told apart; for voices, how clearly (``separation``)."""
+    """How speakers were told apart; for voices, how clearly (``separation``, ``voices_clear``)
+    and who spoke when (``turns``: [start, end, speaker] over the speech heard)."""
     block: dict[str, Any] = {"method": conversation.method, "speaker_count": speaker_count}
     if conversation.separation is not None:
         block["separation"] = conversation.separation
+        block["voices_clear"] = conversation.voices_clear
+    if conversation.turns:
+        block["turns"] = [
+            [round(t.start, 2), round(t.end, 2), t.speaker] for t in conversation.turns
+        ]
     return block
+
+
+def _voices_unclear(conversation: Conversation) -> str:
+    """Why a mono recording's split into voices waits for a reviewer."""
+    return (
+        "The voices in the recording could not be told apart clearly (separation "
+        f"{conversation.separation or 0.0:.2f}), so who said what may be wrong."
+    )
 
 
 def _dispose_inputs(job_id: str) -> None:

@@ -29,6 +29,7 @@ from workers.interviews.pipeline import (
     assessment_inputs,
     report,
 )
+from workers.speech.speaker_timeline import SpeakerTurn
 from workers.speech.transcription import Segment, Word
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def _rescored(confirmation_id: str) -> dict[str, Any]:
         "duration_s": previous.get("duration_s", fresh["duration_s"]),
         "diarization": {
             **(previous.get("diarization") or fresh["diarization"]),
+            **{k: v for k, v in fresh["diarization"].items() if k == "turns"},
             "speaker_count": len(fresh["speakers"]),
             "roles_confirmed": True,
         },
@@ -140,6 +142,10 @@ def relabelled_conversation(
         method=str(diarization.get("method") or "text"),
         known_roles=dict(labelling.roles),
         separation=diarization.get("separation"),
+        turns=tuple(
+            SpeakerTurn(float(start), float(end), labelling.merged_into.get(str(who), str(who)))
+            for start, end, who in diarization.get("turns") or []
+        ),
     )
 
 

@@ -35,11 +35,14 @@ from workers.speech.speaker_embeddings import (
     load_speaker_encoder,
     resolve_speaker_device,
 )
+from workers.speech.speaker_timeline import SpeakerTurn, speaker_timeline
+from workers.speech.speech_regions import SpeechRegion, speech_regions
 from workers.speech.transcription import SAMPLE_RATE, Segment, Transcript
 
 __all__ = [
     "ENCODER_NAME",
     "DiarizationResult",
+    "SpeakerTurn",
     "diarize",
     "load_speaker_encoder",
     "resolve_speaker_device",
@@ -80,6 +83,16 @@ class DiarizationResult:
     # Silhouette of the two-way split of the 3 s windows (0 when too little speech to tell):
     # how clearly the recording holds a second voice, compared with TWO_SPEAKERS_MIN.
     separation: float = 0.0
+    # Who speaks when over the recording's own speech, with the same speaker names: it also
+    # holds what the transcript leaves out (``speaker_timeline.py``).
+    turns: tuple[SpeakerTurn, ...] = ()
+
+    @property
+    def voices_clear(self) -> bool:
+        """Whether the recording clearly holds more than one voice: when two were required
+        (``min_speakers``) but the separation stays below ``TWO_SPEAKERS_MIN``, the split
+        between them may be a split of one voice."""
+        return self.separation >= TWO_SPEAKERS_MIN
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,7 @@ def diarize(
     labels = np.zeros(len(windows), dtype=int)
     segment_labels = {w.segment: 0 for w in windows}
     separation = 0.0
+    embeddings = np.zeros((0, 0))
     if len(windows) >= MIN_WINDOWS and max_speakers > 1:
         encoder = encoder or load_speaker_encoder()
         embedded = _embed(encoder, samples, [*windows, *count_windows])
@@ -134,7 +148,15 @@ def diarize(
     names = {cluster: f"SPEAKER_{i:02d}" for i, cluster in enumerate(order)}
     result = tuple(replace(segment, speaker=names[cluster]) for segment, cluster in labelled)
     method: Method = "embeddings" if len(order) > 1 else "single"
-    return DiarizationResult(result, len(order), method, separation)
+    centroids = {
+        names[cluster]: embeddings[labels == cluster].mean(axis=0)
+        for cluster in order
+        if len(order) > 1 and (labels == cluster).any()
+    } or {names[order[0]]: np.zeros(1)}
+    # Where the detector hears nothing (very quiet speech), the transcript's segments stand in.
+    regions = speech_regions(samples) or [SpeechRegion(s.start, s.end) for s in segments]
+    turns = speaker_timeline(samples, regions, encoder, centroids)
+    return DiarizationResult(result, len(order), method, separation, turns)
 
 
 def _windows(segments: Sequence[Segment], duration: float, length_s: float) -> list[_Window]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from workers.speech.speaker_timeline import SpeakerTurn
 from workers.speech.transcription import Segment
 
 UNKNOWN_SPEAKER = "UNKNOWN"  # segments without a speaker label are counted under this name
@@ -85,10 +86,27 @@ def count_questions(text: str) -> int:
     return count
 
 
-def _union_length(segments: Sequence[Segment], duration: float) -> float:
-    """Seconds of [0, duration] covered by at least one segment."""
+def talk_seconds(
+    segments: Sequence[Segment], turns: Sequence[SpeakerTurn] = ()
+) -> dict[str, float]:
+    """Seconds each speaker of `segments` talks: from the speaker `turns` when there are any
+    (a speaker the transcript never names is left out), else from the segments' spans."""
+    talk = {_speaker(s): 0.0 for s in _ordered(segments)}
+    spans = (
+        [(t.start, t.end, t.speaker) for t in turns]
+        if turns
+        else [(s.start, s.end, _speaker(s)) for s in segments]
+    )
+    for start, end, speaker in spans:
+        if speaker in talk:
+            talk[speaker] += max(0.0, end - start)
+    return talk
+
+
+def _union_length(spans: Sequence[Segment | SpeakerTurn], duration: float) -> float:
+    """Seconds of [0, duration] covered by at least one segment or turn."""
     covered, reach = 0.0, 0.0
-    for segment in _ordered(segments):
+    for segment in sorted(spans, key=lambda s: (s.start, s.end)):
         start, end = max(segment.start, reach, 0.0), min(segment.end, duration)
         if end > start:
             covered += end - start
@@ -96,8 +114,15 @@ def _union_length(segments: Sequence[Segment], duration: float) -> float:
     return covered
 
 
-def conversation_metrics(segments: Sequence[Segment], *, duration: float) -> dict[str, Any]:
+def conversation_metrics(
+    segments: Sequence[Segment], *, duration: float, turns: Sequence[SpeakerTurn] = ()
+) -> dict[str, Any]:
     """The result's "metrics" block for speaker-labelled `segments` of a `duration`-second call.
+
+    `turns`, when given, is the diarization's speaker timeline (the speech actually heard, with
+    the same speaker names): talk time, and so talk_ratio, speaking_rate_wpm and silence_ratio,
+    are then measured on it rather than on the segments, which leave out short replies and run
+    on through pauses (``talk_seconds``).
 
     Per-speaker values are keyed by speaker in order of first appearance:
     - talk_ratio: share of all talk time (3 decimals; overlapping speech counts for both);
@@ -116,11 +141,12 @@ def conversation_metrics(segments: Sequence[Segment], *, duration: float) -> dic
     talk = dict.fromkeys(speakers, 0.0)
     words = dict.fromkeys(speakers, 0)
     fillers = dict.fromkeys(speakers, 0)
+    talk.update(talk_seconds(ordered, turns))
     for segment in ordered:
-        talk[_speaker(segment)] += max(0.0, segment.end - segment.start)
         words[_speaker(segment)] += _word_count(segment)
         fillers[_speaker(segment)] += count_fillers(segment.text)
     total_talk = sum(talk.values())
+    spoken: Sequence[Segment | SpeakerTurn] = turns or ordered
 
     turns = _turns(ordered)
     interruptions = sum(
@@ -148,7 +174,7 @@ def conversation_metrics(segments: Sequence[Segment], *, duration: float) -> dic
             for speaker in speakers
         },
         "silence_ratio": (
-            round(max(0.0, 1 - _union_length(ordered, duration) / duration), 3)
+            round(max(0.0, 1 - _union_length(spoken, duration) / duration), 3)
             if duration > 0
             else 0.0
         ),

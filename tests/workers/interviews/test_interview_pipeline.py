@@ -56,15 +56,24 @@ def test_a_recording_becomes_a_transcript_metrics_and_an_assessment(org):
     text = " ".join(line["text"] for line in result["transcript"]).lower()
     assert "ask not what your country can do for you" in text
     assert all(line["start"] < line["end"] for line in result["transcript"])
-    assert result["diarization"]["speaker_count"] == 1
     assert result["metrics"]["turns"] >= 1
-    # One voice: the interviewer cannot be told from the candidate, so nothing is scored
-    # silently; the reviewer is asked to confirm the roles.
+    # An interview has two voices, so one is split in two; but the split is not clear (one real
+    # voice), so the interviewer cannot be told from the candidate and nothing is scored
+    # silently: the reviewer is asked to confirm the roles.
+    diarization = result["diarization"]
+    assert diarization["method"] == "embeddings" and diarization["voices_clear"] is False
+    assert diarization["separation"] < 0.4
     assessment = result["assessment"]
     assert assessment["scored"] is False and assessment["recommendation"] is None
     assert assessment["scores"] == {}
     assert assessment["summary"] and assessment["submittal_note"]
+    assert any("could not be told apart clearly" in flag for flag in assessment["red_flags"])
     assert any("confirm the speakers' roles" in flag for flag in assessment["red_flags"])
+    # Who spoke when over the speech heard: Kennedy's 11 s, with his pauses left out.
+    turns = diarization["turns"]
+    heard = sum(end - start for start, end, _ in turns)
+    assert 6.0 < heard < 10.5 and all(start < end for start, end, _ in turns)
+    assert sum(s["talk_s"] for s in result["speakers"]) == pytest.approx(heard, abs=0.05)
 
 
 def test_inputs_are_deleted_after_processing_unless_the_organisation_keeps_them(org, tmp_path):

@@ -9,7 +9,9 @@ from workers.speech.metrics import (
     conversation_metrics,
     count_fillers,
     count_questions,
+    talk_seconds,
 )
+from workers.speech.speaker_timeline import SpeakerTurn
 from workers.speech.transcription import Segment
 
 METRIC_KEYS = {
@@ -150,3 +152,25 @@ def test_a_single_voice_is_the_candidate():
         "SPEAKER_00": "candidate"
     }
     assert assign_roles([]) == {}
+
+
+def test_talk_time_comes_from_the_speaker_timeline_when_there_is_one():
+    # The transcript's segments run on through pauses; the timeline holds only the speech heard
+    # (and the "Mm-hm" the transcript left out). Talk time, rates and silence follow it.
+    segments = [_seg("A", 0.0, 10.0, "Tell me about the outage."), _seg("B", 10.0, 30.0, "Sure.")]
+    turns = [
+        SpeakerTurn(0.0, 4.0, "A"),
+        SpeakerTurn(10.0, 16.0, "B"),
+        SpeakerTurn(17.0, 19.0, "A"),
+        SpeakerTurn(20.0, 28.0, "B"),
+        SpeakerTurn(30.0, 31.0, "C"),  # a voice the transcript never names: no one's talk
+    ]
+    by_segments = conversation_metrics(segments, duration=40.0)
+    by_turns = conversation_metrics(segments, duration=40.0, turns=turns)
+    assert by_segments["talk_ratio"] == {"A": pytest.approx(1 / 3, abs=1e-3), "B": 0.667}
+    assert by_turns["talk_ratio"] == {"A": 0.3, "B": 0.7}
+    assert by_turns["speaking_rate_wpm"]["B"] == pytest.approx(1 / (14 / 60), abs=0.05)
+    assert by_segments["silence_ratio"] == 0.25
+    assert by_turns["silence_ratio"] == pytest.approx(1 - 21 / 40, abs=1e-3)  # C was heard
+    assert talk_seconds(segments, turns) == {"A": 6.0, "B": 14.0}
+    assert talk_seconds(segments) == {"A": 10.0, "B": 20.0}

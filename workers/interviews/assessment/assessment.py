@@ -66,6 +66,7 @@ def assess(
     questions: Sequence[Mapping[str, Any]] | None = None,
     judge: Judge | None = None,
     roles_confirmed: bool = False,
+    speaker_doubt: str | None = None,
 ) -> dict[str, Any]:
     """The ``assessment`` block of an interview result (seed 004 plus ``rubric``,
     ``engine_version``, ``scored``, ``judge``, ``confidence`` and ``answers``).
@@ -78,6 +79,8 @@ def assess(
     ``questions`` is the job's question bank (``question_text`` or ``text``, ``key_points``,
     ``misconceptions``, ``levels``); ``judge`` replaces the default key-point judge.
     ``roles_confirmed``: a person confirmed ``roles``, so they are not second-guessed.
+    ``speaker_doubt``: why the recording's split into voices is uncertain; unless the roles are
+    confirmed, nothing is scored until a reviewer confirms them.
     """
     title = " ".join((role_title or "").split())
     the_role = f"the {title} role" if title else "the role"
@@ -86,7 +89,7 @@ def assess(
     judge = judge or EmbeddingJudge(embedder, model_name=_model_name(embedder))
     rubric_block = {"id": (rubric or {}).get("id"), "version": (rubric or {}).get("version")}
 
-    problem = role_problem(segments, role_of, confirmed=roles_confirmed)
+    problem = role_problem(segments, role_of, confirmed=roles_confirmed, doubt=speaker_doubt)
     if problem is not None:
         return _unscored(the_role, problem, rubric_block, judge)
 

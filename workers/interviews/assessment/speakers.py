@@ -1,7 +1,8 @@
 """Whether the transcript's speakers can be scored: an interview needs an interviewer and a
 candidate that can be told apart. When diarization found one voice, the interviewer's questions
-would be scored as the candidate's answers; when the roles are missing or look swapped, the wrong
-person would be scored. Either way the assessment is not scored and asks for the roles.
+would be scored as the candidate's answers; when the voices were not clearly apart, or the roles
+are missing or look swapped, the wrong person would be scored. Either way the assessment is not
+scored and asks for the roles.
 """
 
 from __future__ import annotations
@@ -15,11 +16,16 @@ SWAPPED_MIN_QUESTIONS = 2
 
 
 def role_problem(
-    segments: Sequence[Segment], role_of: Mapping[str, str], *, confirmed: bool = False
+    segments: Sequence[Segment],
+    role_of: Mapping[str, str],
+    *,
+    confirmed: bool = False,
+    doubt: str | None = None,
 ) -> str | None:
     """Why the speakers cannot be scored as they are, or None when they can (an empty transcript
     has nothing to mislabel and is scored as empty). ``confirmed``: a person confirmed the
-    roles, so they are not judged swapped."""
+    roles, so they are neither doubted nor judged swapped. ``doubt``: why the split into
+    voices itself is uncertain (diarization could not tell the voices clearly apart)."""
     speakers = sorted({s.speaker for s in segments})
     if not speakers:
         return None
@@ -33,6 +39,8 @@ def role_problem(
         return "The recording's speakers could not be assigned to interviewer and candidate."
     if confirmed:
         return None
+    if doubt:
+        return doubt
     asked = {"interviewer": 0, "candidate": 0}
     for segment in segments:
         role = "interviewer" if role_of.get(segment.speaker) == "interviewer" else "candidate"
