@@ -17,14 +17,14 @@ from truelevel_app.pages.evaluation_report import (
     FlagView,
     ReportView,
     ScorePoint,
-    _empty_report,
+    empty_report,
     read_report,
 )
 from truelevel_app.pages.evaluations import recommendation_badge
 
 
 class SharedReportState(rx.State):
-    report: rx.Field[ReportView] = rx.field(default_factory=_empty_report)
+    report: rx.Field[ReportView] = rx.field(default_factory=empty_report)
     scores: rx.Field[list[ScorePoint]] = rx.field(default_factory=list)
     categories: rx.Field[list[CategoryView]] = rx.field(default_factory=list)
     flags: rx.Field[list[FlagView]] = rx.field(default_factory=list)
@@ -43,7 +43,7 @@ class SharedReportState(rx.State):
                 self.expires = (iso(share.expires_at) or "")[:10]
         except NotFound:
             self.gone = report_shares.GONE
-            self.report, self.scores, self.categories, self.flags = _empty_report(), [], [], []
+            self.report, self.scores, self.categories, self.flags = empty_report(), [], [], []
         else:
             self.report = data.report
             self.scores = [s for s in data.scores if s["max_score"] > 0]

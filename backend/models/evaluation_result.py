@@ -1,0 +1,217 @@
+"""The automated result of a code evaluation (``Evaluation.automated_result``) as typed models,
+for the pages that show it.
+
+``workers.evaluation.scoring.score`` writes it: seed 000's verdict (``recommendation``,
+``confidence_score``, ``calibrated_seniority``, ``rubric_scores``, ``risk_flags``) plus ``engine``
+and more. Each rubric score lists observations that cite their evidence
+(``workers.evaluation.code.evidence``); seed 000's own example gives plain sentences instead,
+and a risk flag may be a plain sentence too. Reading is lenient: a part that does not fit is
+left out rather than failing the whole report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+# The excerpt of a rule's metric evidence, as ``workers.evaluation.scoring._rule_observation``
+# writes it: "quality.lint_findings_per_kloc = 0 (rule: <= 5 → +0.5 points)", where a capping
+# rule adds ", score capped at 2" before the parenthesis closes.
+_RULE_EXCERPT = re.compile(
+    r"^(?P<report>\w+)\.(?P<signal>\w+) = (?P<value>.*?) "
+    r"\(rule: (?P<op><=|>=|==|<|>) (?P<threshold>.+?) → (?P<points>[+-]?\d+(?:\.\d+)?) points"
+    r"(?:, score capped at (?P<cap>\d+))?\)$"
+)
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+def _valid(model: type[BaseModel], items: Any) -> list[Any]:
+    """The items of a list that fit ``model``; the rest (and a non-list) are left out."""
+    kept = []
+    for item in items if isinstance(items, list) else []:
+        try:
+            kept.append(model.model_validate(item))
+        except ValidationError:
+            continue
+    return kept
+
+
+class RuleArithmetic(_Lenient):
+    """How a scoring rule moved a category's score: ``report.signal`` measured ``value``, the rule
+    ``op threshold`` held, so it added ``points`` (and capped the score at ``cap``)."""
+
+    report: str
+    signal: str
+    value: str
+    op: str
+    threshold: str
+    points: float
+    cap: int | None = None
+
+
+class ResultEvidence(_Lenient):
+    """Where an observation can be checked: a file and lines, a commit, a quote or a figure."""
+
+    kind: str = ""  # file, commit, quote or metric; "" where the engine left it out
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    commit: str | None = None
+    excerpt: str | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _no_kind(cls, value: Any) -> Any:
+        return value or ""
+
+    @property
+    def shown_kind(self) -> str:
+        """The kind, else what the fields say it is (a file when one is named)."""
+        return self.kind or ("file" if self.file else "metric")
+
+    @property
+    def rule(self) -> RuleArithmetic | None:
+        """The scoring rule behind a measured figure, when the excerpt is one's."""
+        if self.shown_kind != "metric" or not self.excerpt:
+            return None
+        match = _RULE_EXCERPT.match(self.excerpt)
+        return RuleArithmetic.model_validate(match.groupdict()) if match else None
+
+
+class ResultObservation(_Lenient):
+    """One sentence a reviewer can verify; ``polarity`` +1 strengthens the category, -1 weakens."""
+
+    text: str = ""
+    polarity: int = 0
+    evidence: list[ResultEvidence] = []
+
+    @classmethod
+    def read(cls, raw: Any) -> ResultObservation:
+        if not isinstance(raw, dict):  # seed 000 prints observations as plain sentences
+            return cls(text=str(raw))
+        return cls.model_validate(raw)
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        return str(value or "")
+
+    @field_validator("polarity", mode="before")
+    @classmethod
+    def _polarity(cls, value: Any) -> Any:
+        return value or 0
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence(cls, value: Any) -> list[ResultEvidence]:
+        return _valid(ResultEvidence, value)
+
+
+class ResultCategory(_Lenient):
+    """One rubric category's automated score and the observations behind it."""
+
+    category: str = ""
+    score: float | None = None  # the engine's, before any reviewer adjustment
+    max_score: float = 5
+    observations: list[ResultObservation] = []
+
+    @field_validator("category", mode="before")
+    @classmethod
+    def _category(cls, value: Any) -> str:
+        return str(value or "")
+
+    @field_validator("max_score", mode="before")
+    @classmethod
+    def _max_score(cls, value: Any) -> Any:
+        return value or 5
+
+    @field_validator("observations", mode="before")
+    @classmethod
+    def _observations(cls, value: Any) -> list[ResultObservation]:
+        return [ResultObservation.read(item) for item in value or []]
+
+
+class ResultFlag(_Lenient):
+    """A risk a reviewer should check (a committed secret, a similar submission)."""
+
+    code: str = ""
+    severity: str = "medium"
+    message: str = ""
+    evidence: list[ResultEvidence] = []
+
+    @classmethod
+    def read(cls, raw: Any) -> ResultFlag:
+        return cls.model_validate(raw if isinstance(raw, dict) else {"message": str(raw)})
+
+    @field_validator("code", "message", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str:
+        return str(value or "")
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, value: Any) -> str:
+        return str(value or "medium")
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence(cls, value: Any) -> list[ResultEvidence]:
+        return _valid(ResultEvidence, value)
+
+
+class ResultEngine(_Lenient):
+    """Which engine, rubric and calibration produced the result."""
+
+    version: str | None = None
+    rubric_id: str | None = None
+    rubric_version: int | None = None
+    calibration_version: str | None = None
+
+
+class AutomatedResult(_Lenient):
+    recommendation: str = ""
+    confidence_score: float | None = None
+    calibrated_seniority: str | None = None
+    rubric_scores: list[ResultCategory] = []
+    risk_flags: list[ResultFlag] = []
+    engine: ResultEngine = ResultEngine()
+
+    @field_validator("recommendation", mode="before")
+    @classmethod
+    def _recommendation(cls, value: Any) -> str:
+        return str(value or "")
+
+    @field_validator("confidence_score", mode="before")
+    @classmethod
+    def _confidence(cls, value: Any) -> Any:
+        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    @field_validator("rubric_scores", mode="before")
+    @classmethod
+    def _rubric_scores(cls, value: Any) -> list[ResultCategory]:
+        return _valid(ResultCategory, value)
+
+    @field_validator("risk_flags", mode="before")
+    @classmethod
+    def _risk_flags(cls, value: Any) -> list[ResultFlag]:
+        return [ResultFlag.read(item) for item in value or []]
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _engine(cls, value: Any) -> Any:
+        return value if isinstance(value, dict) else {}
+
+
+def read_result(raw: dict[str, Any] | None) -> AutomatedResult | None:
+    """The typed result, or None while the evaluation has none."""
+    if not raw:
+        return None
+    try:
+        return AutomatedResult.model_validate(raw)
+    except ValidationError:  # a verdict that does not fit at all: shown as an empty one
+        return AutomatedResult()

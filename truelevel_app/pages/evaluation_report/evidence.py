@@ -1,0 +1,96 @@
+"""The evidence an observation or a risk flag cites: its short label on a chip, and what the
+evidence dialog shows once the chip is clicked. The full evidence stays server-side in an
+``EvidenceStore``; the browser only gets each chip's key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.models.evaluation_result import ResultEvidence
+from truelevel_app.pages.evaluation_report.views import (
+    EvidenceDetail,
+    EvidenceView,
+    ExcerptLine,
+)
+
+
+def evidence_label(item: ResultEvidence) -> str:
+    """ "app/handlers.py:12–15", "commit 3f2a9c1d", a quote's start, or the measured figure."""
+    kind = item.shown_kind
+    if kind == "commit":
+        return f"commit {(item.commit or '')[:8]}"
+    if kind == "quote":
+        text = item.excerpt or ""
+        return "“" + (text[:60] + "…" if len(text) > 60 else text) + "”"
+    if kind == "file" or item.file:
+        return (item.file or "") + _lines(item)
+    return item.excerpt or "measurement"
+
+
+def _lines(item: ResultEvidence) -> str:
+    if not item.line:
+        return ""
+    if item.end_line and item.end_line != item.line:
+        return f":{item.line}–{item.end_line}"
+    return f":{item.line}"
+
+
+def evidence_detail(item: ResultEvidence) -> EvidenceDetail:
+    """What the evidence dialog shows: a file excerpt numbered from its ``line``, a commit's sha
+    and subject, a quote as a quote, or a measured figure."""
+    kind = item.shown_kind
+    excerpt = item.excerpt or ""
+    if kind == "file":
+        return _file_detail(item, excerpt)
+    if kind == "commit":
+        return EvidenceDetail(
+            kind="commit", title=f"Commit {item.commit or ''}", lines=[], text=excerpt
+        )
+    if kind == "quote":
+        where = item.file or ""
+        if where and item.line:
+            where += f", line {item.line}"
+        return EvidenceDetail(
+            kind="quote",
+            title=f"The candidate wrote{' in ' + where if where else ''}",
+            lines=[],
+            text=excerpt,
+        )
+    return EvidenceDetail(kind="metric", title="Measured", lines=[], text=excerpt)
+
+
+def _file_detail(item: ResultEvidence, excerpt: str) -> EvidenceDetail:
+    first = item.line or 1
+    rows = excerpt.split("\n") if excerpt else []
+    title = item.file or "file"
+    if item.line:
+        last = item.end_line or (first + max(len(rows) - 1, 0))
+        title += f", line {first}" if last == first else f", lines {first}–{last}"
+    return EvidenceDetail(
+        kind="file",
+        title=title,
+        lines=[ExcerptLine(number=first + i, text=text) for i, text in enumerate(rows)],
+        text="" if rows else "The engine kept no excerpt of this file.",
+    )
+
+
+class EvidenceStore:
+    """The evidence behind every chip of one report, by the key its chip carries."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, Any]] = {}
+
+    def chips(self, evidence: list[ResultEvidence], prefix: str) -> list[EvidenceView]:
+        """One chip per piece of evidence, each keyed ``prefix-index`` and kept here."""
+        views = []
+        for index, item in enumerate(evidence):
+            key = f"{prefix}-{index}"
+            self.items[key] = item.model_dump(exclude_none=True)
+            views.append(EvidenceView(key=key, kind=item.kind, label=evidence_label(item)))
+        return views
+
+
+def stored_detail(items: dict[str, dict[str, Any]], key: str) -> EvidenceDetail | None:
+    """The dialog's content for a chip's key, or None for a key the report does not have."""
+    item = items.get(key)
+    return None if item is None else evidence_detail(ResultEvidence.model_validate(item))
