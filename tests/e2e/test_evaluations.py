@@ -23,6 +23,7 @@ SCREENSHOTS = REPO_ROOT / "test-results"
 ENGINE = "e2e-engine"  # the lease owner the seeded "engine" writes as
 ROLE = "Backend Engineer"
 SECRET_LINE = 'DATABASE_PASSWORD = "hunter2-not-a-real-secret"'
+LINT_RULE = "quality.lint_findings_per_kloc = 0 (rule: <= 5 → +0.5 points)"
 
 
 def _score(category: str, score: int, observations: list[dict] | None = None) -> dict:
@@ -66,6 +67,12 @@ def _result(
                 "polarity": -1,
                 "evidence": [{"kind": "metric", "excerpt": "max complexity 14 (lizard CCN)"}],
             },
+            {
+                "category": "Code Quality",
+                "text": "Few lint findings: 0 per 1,000 lines.",
+                "polarity": 1,
+                "evidence": [{"kind": "metric", "excerpt": LINT_RULE}],
+            },
         ]
         observations["Reasoning and Trade-offs"] = [
             {
@@ -81,22 +88,35 @@ def _result(
                         "on one machine.",
                     }
                 ],
-            }
-        ]
-        observations["Testing"] = [
+            },
             {
-                "category": "Testing",
-                "text": "Tests arrived in one late commit.",
+                "category": "Reasoning and Trade-offs",
+                "text": "No sentence anywhere explains why a choice was made.",
                 "polarity": -1,
                 "evidence": [
                     {
-                        "kind": "commit",
-                        "commit": "3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1",
-                        "excerpt": "Add tests for the retry logic",
+                        "kind": "metric",
+                        "excerpt": "documentation.tradeoff_statements = 0 "
+                        "(rule: == 0 → -0.5 points)",
                     }
                 ],
-            }
+            },
         ]
+        late_tests = {
+            "category": "Testing",
+            "text": "Tests arrived in one late commit.",
+            "polarity": -1,
+            "evidence": [
+                {
+                    "kind": "commit",
+                    "commit": "3f2a9c1d4e5b6a7980c1d2e3f4a5b6c7d8e9f0a1",
+                    "excerpt": "Add tests for the retry logic",
+                }
+            ],
+        }
+        # The same sentence under two categories: the report shows it once.
+        observations["Technical Depth"] = [{**late_tests, "category": "Technical Depth"}]
+        observations["Testing"] = [late_tests]
         flags = [
             {
                 "code": "committed_secret",
@@ -268,14 +288,49 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
         "one level below the target level (senior)"
     )
 
-    # Rubric scores as a chart, and observations grouped by category.
+    # The summary: whose verdict, the overall score, the three strongest and weakest points.
+    expect(page.locator("#decided-by")).to_have_text("Not reviewed yet")
+    expect(page.locator("#overall-score")).to_have_text("44")
+    strengths = page.locator("#strengths .summary-point")
+    expect(strengths).to_have_count(3)
+    expect(strengths.nth(0)).to_contain_text("keep validation apart from persistence")
+    expect(strengths.nth(1)).to_contain_text("The README explains the choice of storage.")
+    expect(strengths.nth(2)).to_contain_text("Few lint findings")
+    weaknesses = page.locator("#weaknesses .summary-point")
+    expect(weaknesses).to_have_count(3)
+    expect(weaknesses.nth(0)).to_contain_text("Tests arrived in one late commit.")
+    expect(weaknesses.nth(0)).to_contain_text("Also counts for Testing")  # shown once
+    expect(weaknesses.nth(1)).to_contain_text("far more complex")
+    expect(weaknesses.nth(2)).to_contain_text("No sentence anywhere explains")
+    # Evidence in plain words; the rule's arithmetic waits behind "why".
+    lint = strengths.nth(2)
+    expect(lint.locator(".evidence")).to_have_text("Adds 0.5 points")
+    expect(page.get_by_text(LINT_RULE)).to_have_count(0)
+    lint.locator(".why").click()
+    why = page.locator(".why-text")
+    expect(why).to_contain_text("Measured lint findings per kloc: 0.")
+    expect(why).to_contain_text(LINT_RULE)
+    page.keyboard.press("Escape")
+    expect(why).to_have_count(0)
+
+    # Rubric scores as a chart; the categories, after the summary, fold their observations.
     expect(page.locator("#rubric-chart .recharts-bar-rectangle")).to_have_count(5)
     expect(page.locator(".category-score")).to_have_text(
         ["3 / 5", "2 / 5", "3 / 5", "2 / 5", "1 / 5"]
     )
+    summary_box = page.locator("#verdict").bounding_box()
+    categories_box = page.locator("#observations").bounding_box()
+    assert summary_box and categories_box
+    assert summary_box["y"] + summary_box["height"] <= categories_box["y"]
     quality = page.locator(".observation-category", has_text="Code Quality")
-    expect(quality.locator(".observation")).to_have_count(2)
+    expect(quality.locator(".observation")).to_have_count(0)
+    quality.get_by_role("button", name=re.compile("Code Quality")).click()
+    expect(quality.locator(".observation")).to_have_count(3)
     expect(quality).to_contain_text("keep validation apart from persistence")
+    testing = page.locator(".observation-category", has_text="Testing")
+    testing.get_by_role("button", name=re.compile("Testing")).click()
+    expect(testing).to_contain_text("1 more observation listed under Technical Depth.")
+    expect(testing.locator(".observation")).to_have_count(0)
 
     # File evidence opens its excerpt, numbered from the line the engine cited.
     quality.locator(".evidence", has_text="app/handlers.py:12–15").click()
@@ -313,6 +368,13 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
     expect(page.locator("#cohort-rank")).to_have_text("4 of 4")
     expect(page.locator("#cohort-chart .recharts-bar-rectangle").first).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "evaluation-report.png"), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-report-1440x900.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.locator("#strengths .summary-point")).to_have_count(3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SCREENSHOTS / "evaluation-report-390x844.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # CSV export through the browser session.
     with page.expect_download() as download:
@@ -332,6 +394,7 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
     page.locator("#claim").click()
     expect(page.locator("#review-notice")).to_contain_text("You claimed this evaluation")
     expect(page.locator("#human-verdict")).to_contain_text(f"In review by {account.email}")
+    expect(page.locator("#decided-by")).to_contain_text(f"In review by {account.email} since ")
     expect(page.locator(".evaluation-status")).to_have_text("In progress")
     page.screenshot(path=str(SCREENSHOTS / "evaluation-review.png"), full_page=True)
 
@@ -351,6 +414,7 @@ def test_report_evidence_review_and_export(page: Page, app: RunningApp):
     final.get_by_role("button", name="Finalise").click()
     expect(page.locator("#review-notice")).to_contain_text("Finalised")
     expect(page.locator("#recommendation")).to_have_text("Hold")
+    expect(page.locator("#decided-by")).to_contain_text(f"Finalised by {account.email} on ")
     expect(page.locator("#reject-proposal")).to_have_count(0)
     human = page.locator("#human-verdict")
     expect(human).to_contain_text("Hold")

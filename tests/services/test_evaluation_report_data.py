@@ -115,3 +115,116 @@ def test_an_evaluation_without_a_result_shows_none(db):
     data = read_report(db, org_id=org.org_id, evaluation_id=evaluation.id)
     assert data.report["has_result"] is False
     assert data.categories == [] and data.flags == [] and not data.cohort["available"]
+
+
+def _rule(report_signal: str, value: str, rule: str) -> dict:
+    return {"kind": "metric", "excerpt": f"{report_signal} = {value} (rule: {rule})"}
+
+
+def _observation(text: str, polarity: int, *evidence: dict) -> dict:
+    return {"text": text, "polarity": polarity, "evidence": list(evidence)}
+
+
+def test_the_summary_weighs_points_and_each_sentence_is_shown_once(db):
+    org = make_org()
+    late = _observation("Tests arrived late.", -1, {"kind": "commit", "commit": "3f2a9c1d4e5b"})
+    result = _result()
+    result["rubric_scores"] = [
+        {
+            "category": "Code Quality",
+            "score": 4,
+            "max_score": 5,
+            "observations": [
+                _observation("Handlers are small.", 1, HANDLERS),
+                _observation(
+                    "Few lint findings.",
+                    1,
+                    _rule("quality.lint_findings_per_kloc", "0", "<= 5 → +0.5 points"),
+                ),
+                _observation(
+                    "A function is tangled.",
+                    -1,
+                    _rule("quality.max_complexity", "24", "> 20 → -0.5 points"),
+                ),
+            ],
+        },
+        {
+            "category": "Technical Depth",
+            "score": 2,
+            "max_score": 5,
+            "observations": [late, _observation("Types everywhere.", 1)],
+        },
+        {
+            "category": "Testing",
+            "score": 1,
+            "max_score": 5,
+            "observations": [
+                {**late, "text": " tests arrived  LATE. "},  # the same sentence again
+                _observation(
+                    "No tests ran.",
+                    -1,
+                    _rule(
+                        "tests.tests_present", "false", "== false → -2 points, score capped at 1"
+                    ),
+                ),
+                _observation("The tests are readable.", 1),
+            ],
+        },
+    ]
+    evaluation = _evaluation(db, org.org_id, result)
+    data = read_report(db, org_id=org.org_id, evaluation_id=evaluation.id)
+
+    depth, testing = data.categories[1], data.categories[2]
+    assert [o["text"] for o in depth["observations"]] == [
+        "Tests arrived late.",
+        "Types everywhere.",
+    ]
+    assert depth["observations"][0]["also"] == "Also counts for Testing"
+    assert [o["text"] for o in testing["observations"]] == [
+        "No tests ran.",
+        "The tests are readable.",
+    ]
+    assert testing["shared"] == "1 more observation listed under Technical Depth."
+    assert testing["tally"] == "1 strength · 1 weakness"
+
+    summary = data.summary
+    assert summary["overall"] == "46.7"  # 7 of 15
+    assert summary["decided_by"] == "Not reviewed yet"
+    # Strengths: the ones that moved the score most, the better-scored category first.
+    assert [p["text"] for p in summary["strengths"]] == [
+        "Handlers are small.",
+        "Types everywhere.",
+        "The tests are readable.",
+    ]
+    # Weaknesses: a capping 2-point rule, then the worst-scored category's, each once.
+    assert [p["text"] for p in summary["weaknesses"]] == [
+        "No tests ran.",
+        "Tests arrived late.",
+        "A function is tangled.",
+    ]
+    (chip,) = summary["weaknesses"][0]["evidence"]
+    assert chip["label"] == "Takes 2 points off, caps the score at 1"
+    assert chip["why"] == (
+        "Measured tests present: false. The rule “is false” applies: "
+        "takes 2 points off, caps the score at 1."
+    )
+    assert chip["arithmetic"].startswith("tests.tests_present = false (rule:")
+    lint = data.categories[0]["observations"][1]["evidence"][0]
+    assert (lint["label"], lint["kind"]) == ("Adds 0.5 points", "metric")
+    assert data.categories[0]["observations"][0]["evidence"][0]["why"] == ""  # a file: no rule
+
+
+def test_the_rule_excerpt_is_read_as_the_engine_writes_it():
+    from workers.evaluation.scoring import RULES, _rule_observation
+
+    capped = next(r for r in RULES if r.cap is not None)
+    for rule, value in ((RULES[0], 0), (capped, 2)):
+        observation = _rule_observation("Any", rule, value)
+        result = read_result(
+            {"rubric_scores": [{"category": "Any", "observations": [observation.to_dict()]}]}
+        )
+        assert result is not None
+        parsed = result.rubric_scores[0].observations[0].evidence[0].rule
+        assert parsed is not None
+        assert (parsed.report, parsed.signal, parsed.op) == (rule.report, rule.signal, rule.op)
+        assert parsed.points == rule.points and parsed.cap == rule.cap

@@ -9,13 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from backend.db import session_scope
-from backend.models.evaluation_result import (
-    AutomatedResult,
-    ResultCategory,
-    ResultEngine,
-    ResultObservation,
-    read_result,
-)
+from backend.models.evaluation_result import AutomatedResult, ResultEngine, read_result
 from backend.models.evaluations import (
     ENGINE_STAGES,
     Evaluation,
@@ -24,11 +18,19 @@ from backend.models.evaluations import (
 )
 from backend.services.candidate_names import CandidateName, evaluation_candidate
 from backend.services.candidate_profile import profile_href
-from backend.services.evaluations.cohort_position import cohort_position
+from backend.services.evaluations.cohort_position import cohort_position, overall_score
 from backend.services.evaluations.queries import final_scores, get_evaluation, turnaround_hours
 from truelevel_app.display import when
 from truelevel_app.pages.evaluation_report.evidence import EvidenceStore
 from truelevel_app.pages.evaluation_report.figures import level, number, versus_target
+from truelevel_app.pages.evaluation_report.observations import (
+    Point,
+    Scores,
+    counting_score,
+    gather,
+    strongest,
+    weakest,
+)
 from truelevel_app.pages.evaluation_report.views import (
     AdjustmentView,
     CandidateFacts,
@@ -36,14 +38,15 @@ from truelevel_app.pages.evaluation_report.views import (
     CohortBucket,
     CohortView,
     FlagView,
-    ObservationView,
     ProgressFacts,
     ReportView,
     ReviewFacts,
     ScorePoint,
+    SummaryView,
     VerdictFacts,
     empty_cohort,
     empty_report,
+    empty_summary,
 )
 from truelevel_app.pages.evaluations import (
     STATUS_LABELS,
@@ -54,7 +57,6 @@ from truelevel_app.pages.evaluations import (
 )
 
 ENGINE_STAGE_VALUES = tuple(s.value for s in ENGINE_STAGES)
-Scores = dict[str, int | float]  # category → the score that counts (the reviewer's, if adjusted)
 
 
 @dataclasses.dataclass
@@ -63,6 +65,7 @@ class ReportData:
     by the background event that follows the engine)."""
 
     report: ReportView
+    summary: SummaryView
     scores: list[ScorePoint]
     categories: list[CategoryView]
     flags: list[FlagView]
@@ -73,7 +76,7 @@ class ReportData:
 
     @classmethod
     def empty(cls) -> ReportData:
-        return cls(empty_report(), [], [], [], [], empty_cohort(), [], evidence={})
+        return cls(empty_report(), empty_summary(), [], [], [], [], empty_cohort(), [], {})
 
 
 def read_report(session: Session, *, org_id: str, evaluation_id: str) -> ReportData:
@@ -84,10 +87,12 @@ def read_report(session: Session, *, org_id: str, evaluation_id: str) -> ReportD
     adjusted = final_scores(evaluation)
     store = EvidenceStore()
     cohort, buckets = cohort_views(session, org_id, evaluation) if result else (empty_cohort(), [])
+    categories, points = gather(scored, adjusted, store)
     return ReportData(
         report=report_view(evaluation, result, evaluation_candidate(session, evaluation)),
+        summary=summary_view(evaluation, points),
         scores=score_points(scored, adjusted),
-        categories=category_views(scored, adjusted, store),
+        categories=categories,
         flags=flag_views(scored, store),
         adjustments=adjustment_views(scored, adjusted, evaluation.review_scores or {}),
         cohort=cohort,
@@ -212,42 +217,34 @@ def review_facts(evaluation: Evaluation) -> ReviewFacts:
 # -- scores, observations, flags -----------------------------------------------------------------
 
 
-def _counting(category: ResultCategory, adjusted: Scores) -> float:
-    """The category's score that counts: the reviewer's adjustment, else the engine's."""
-    return adjusted.get(category.category, float(category.score or 0))
+def summary_view(evaluation: Evaluation, points: list[Point]) -> SummaryView:
+    return SummaryView(
+        overall=number(overall_score(evaluation)),
+        decided_by=decided_by(evaluation),
+        strengths=strongest(points),
+        weaknesses=weakest(points),
+    )
+
+
+def decided_by(evaluation: Evaluation) -> str:
+    """Whose verdict the page shows, in a line."""
+    reviewer = evaluation.reviewer_id or "a reviewer"
+    if evaluation.status == EvaluationStatus.completed:
+        return f"Finalised by {reviewer} on {when(evaluation.finalised_at)}"
+    if evaluation.status == EvaluationStatus.in_progress:
+        return f"In review by {reviewer} since {when(evaluation.claimed_at)}"
+    return "Not reviewed yet"
 
 
 def score_points(result: AutomatedResult, adjusted: Scores) -> list[ScorePoint]:
     return [
-        ScorePoint(category=c.category, score=_counting(c, adjusted), max_score=float(c.max_score))
+        ScorePoint(
+            category=c.category,
+            score=counting_score(c.category, c.score, adjusted),
+            max_score=float(c.max_score),
+        )
         for c in result.rubric_scores
     ]
-
-
-def category_views(
-    result: AutomatedResult, adjusted: Scores, store: EvidenceStore
-) -> list[CategoryView]:
-    return [
-        CategoryView(
-            category=c.category,
-            score=f"{number(_counting(c, adjusted))} / {number(c.max_score)}",
-            observations=[
-                observation_view(o, store, f"c{c_index}o{o_index}")
-                for o_index, o in enumerate(c.observations)
-            ],
-        )
-        for c_index, c in enumerate(result.rubric_scores)
-    ]
-
-
-def observation_view(
-    observation: ResultObservation, store: EvidenceStore, prefix: str
-) -> ObservationView:
-    return ObservationView(
-        text=observation.text,
-        polarity=observation.polarity,
-        evidence=store.chips(observation.evidence, prefix),
-    )
 
 
 def flag_views(result: AutomatedResult, store: EvidenceStore) -> list[FlagView]:
@@ -270,7 +267,7 @@ def adjustment_views(
         AdjustmentView(
             category=c.category,
             automated=number(c.score),
-            score=number(_counting(c, adjusted)),
+            score=number(counting_score(c.category, c.score, adjusted)),
         )
         for c in result.rubric_scores
         if c.category in review_scores

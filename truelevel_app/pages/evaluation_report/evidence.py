@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.models.evaluation_result import ResultEvidence
+from backend.models.evaluation_result import ResultEvidence, RuleArithmetic
+from truelevel_app.pages.evaluation_report.figures import number
 from truelevel_app.pages.evaluation_report.views import (
     EvidenceDetail,
     EvidenceView,
     ExcerptLine,
 )
 
+_OPERATOR_WORDS = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "is"}
+
 
 def evidence_label(item: ResultEvidence) -> str:
-    """ "app/handlers.py:12–15", "commit 3f2a9c1d", a quote's start, or the measured figure."""
+    """ "app/handlers.py:12–15", "commit 3f2a9c1d", a quote's start, what a scoring rule did to
+    the score ("Adds 0.5 points"), or the measured figure."""
     kind = item.shown_kind
+    if item.rule is not None:
+        return rule_effect(item.rule)
     if kind == "commit":
         return f"commit {(item.commit or '')[:8]}"
     if kind == "quote":
@@ -25,6 +31,28 @@ def evidence_label(item: ResultEvidence) -> str:
     if kind == "file" or item.file:
         return (item.file or "") + _lines(item)
     return item.excerpt or "measurement"
+
+
+def rule_effect(rule: RuleArithmetic) -> str:
+    """What the rule did to the category's score, in words: "Adds 0.5 points", "Takes 1 point
+    off, caps the score at 2", "No points"."""
+    size = abs(rule.points)
+    amount = f"{number(size)} point{'' if size == 1 else 's'}"
+    effect = f"Adds {amount}" if rule.points > 0 else f"Takes {amount} off" if rule.points else ""
+    if rule.cap is not None:
+        effect += (", caps" if effect else "Caps") + f" the score at {rule.cap}"
+    return effect or "No points"
+
+
+def rule_reason(rule: RuleArithmetic) -> str:
+    """Why the rule fired: "Measured lint findings per kloc: 0. The rule “at most 5” applies:
+    adds 0.5 points." """
+    measured = rule.signal.replace("_", " ")
+    condition = f"{_OPERATOR_WORDS.get(rule.op, rule.op)} {rule.threshold}"
+    return (
+        f"Measured {measured}: {rule.value}. The rule “{condition}” applies: "
+        f"{rule_effect(rule)[0].lower()}{rule_effect(rule)[1:]}."
+    )
 
 
 def _lines(item: ResultEvidence) -> str:
@@ -86,7 +114,16 @@ class EvidenceStore:
         for index, item in enumerate(evidence):
             key = f"{prefix}-{index}"
             self.items[key] = item.model_dump(exclude_none=True)
-            views.append(EvidenceView(key=key, kind=item.kind, label=evidence_label(item)))
+            rule = item.rule
+            views.append(
+                EvidenceView(
+                    key=key,
+                    kind=item.shown_kind,
+                    label=evidence_label(item),
+                    why=rule_reason(rule) if rule else "",
+                    arithmetic=(item.excerpt or "") if rule else "",
+                )
+            )
         return views
 
 

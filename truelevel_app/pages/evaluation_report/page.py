@@ -1,4 +1,6 @@
 """The page ``/evaluations/[evaluation_id]``: one code evaluation as a recruiter reads it.
+The summary comes first (the verdict, the overall score, the strongest and weakest points),
+then the risk flags, the scores beside the cohort, the categories folded away, and the review.
 
 While the engine still works on it (stages queued … scoring) the page follows the stage without a
 reload: a background event reads the row every few seconds and stops once the engine is done or
@@ -14,14 +16,14 @@ from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import app_shell
 from truelevel_app.components.report import failure_callout
 from truelevel_app.pages.evaluation_report.evidence_view import evidence_dialog
-from truelevel_app.pages.evaluation_report.observations_view import flags_card, observations_card
+from truelevel_app.pages.evaluation_report.observations_view import categories_card, flags_card
 from truelevel_app.pages.evaluation_report.review_view import review_panel
 from truelevel_app.pages.evaluation_report.scores_view import cohort_card, scores_card
 from truelevel_app.pages.evaluation_report.state import EvaluationReportState, R, S
+from truelevel_app.pages.evaluation_report.summary_view import summary_card
 from truelevel_app.pages.evaluation_report.verdict_view import (
     engine_progress,
     header,
-    verdict,
     verdicts_card,
 )
 from truelevel_app.pages.report_sharing import ReportSharingState, share_card
@@ -37,7 +39,8 @@ def _report_body() -> rx.Component:
         rx.cond(
             R["has_result"],
             rx.vstack(
-                verdict(),
+                summary_card(),
+                flags_card(),
                 rx.grid(
                     scores_card(),
                     cohort_card(),
@@ -45,8 +48,7 @@ def _report_body() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                observations_card(),
-                flags_card(),
+                categories_card(),
                 verdicts_card(),
                 rx.cond(AuthState.can_edit, review_panel()),
                 rx.cond(AuthState.can_edit, share_card()),

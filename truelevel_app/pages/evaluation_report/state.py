@@ -30,9 +30,11 @@ from truelevel_app.pages.evaluation_report.views import (
     FlagView,
     ReportView,
     ScorePoint,
+    SummaryView,
     empty_cohort,
     empty_detail,
     empty_report,
+    empty_summary,
 )
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, ReviewedReportState
 
@@ -44,6 +46,7 @@ WEB_EXPORT = "/api/v1/web/evaluations/"
 
 class EvaluationReportState(ReviewedReportState, AuthState):
     report: rx.Field[ReportView] = rx.field(default_factory=empty_report)
+    summary: rx.Field[SummaryView] = rx.field(default_factory=empty_summary)
     scores: rx.Field[list[ScorePoint]] = rx.field(default_factory=list)
     categories: rx.Field[list[CategoryView]] = rx.field(default_factory=list)
     flags: rx.Field[list[FlagView]] = rx.field(default_factory=list)
@@ -62,6 +65,7 @@ class EvaluationReportState(ReviewedReportState, AuthState):
 
     def _apply(self, data: ReportData) -> None:
         self.report = data.report
+        self.summary = data.summary
         self.scores = data.scores
         self.categories = data.categories
         self.flags = data.flags

@@ -1,5 +1,5 @@
-"""The head of the report: who was evaluated, the exports, the engine's progress while it
-works, the verdict that counts now, and the engine's verdict beside the reviewer's."""
+"""The head of the report (who was evaluated, the exports), the engine's progress while it
+works, and the engine's verdict beside the reviewer's."""
 
 from __future__ import annotations
 
@@ -7,15 +7,9 @@ import reflex as rx
 
 from backend.models.evaluations import ENGINE_STAGES
 from truelevel_app.components.details import fact
-from truelevel_app.components.report import (
-    recommendation_figure,
-    reject_proposal_notice,
-    step_badges,
-    verdict_figure,
-)
+from truelevel_app.components.report import step_badges
 from truelevel_app.pages.evaluation_report.state import R, S
 from truelevel_app.pages.evaluations import (
-    recommendation_badge,
     stage_badge,
     stage_label,
     status_badge,
@@ -101,47 +95,6 @@ def engine_progress() -> rx.Component:
         ),
         width="100%",
         id="engine-progress",
-    )
-
-
-def verdict() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.grid(
-                recommendation_figure(
-                    recommendation_badge(
-                        R["recommendation"],
-                        R["recommendation_label"],
-                        size="3",
-                        id="recommendation",
-                    ),
-                    decided=R["finalised"],
-                    decided_by="Reviewer's verdict",
-                ),
-                verdict_figure(
-                    "Confidence",
-                    rx.hstack(
-                        rx.text(R["confidence"], size="6", weight="bold", id="confidence"),
-                        rx.text("/ 100", size="2", color_scheme="gray"),
-                        align="baseline",
-                        spacing="1",
-                    ),
-                ),
-                verdict_figure(
-                    "Calibrated seniority",
-                    rx.text(R["seniority"], size="6", weight="bold", id="seniority"),
-                    rx.text(R["seniority_vs_target"], size="1", id="seniority-vs-target"),
-                ),
-                columns=rx.breakpoints(initial="1", sm="3"),
-                spacing="5",
-                width="100%",
-            ),
-            reject_proposal_notice(R["reject_proposal"], proposed_by="engine"),
-            spacing="4",
-            width="100%",
-        ),
-        width="100%",
-        id="verdict",
     )
 
 

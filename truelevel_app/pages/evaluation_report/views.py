@@ -10,19 +10,35 @@ from typing import TypedDict
 class EvidenceView(TypedDict):
     key: str  # looks the full evidence up in EvaluationReportState._evidence
     kind: str
-    label: str
+    label: str  # in plain words: "app/handlers.py:12–15", "Adds 0.5 points"
+    why: str  # for a scoring rule's figure: what was measured and what the rule did; else ""
+    arithmetic: str  # the rule as the engine wrote it ("quality.x = 0 (rule: <= 5 → +0.5 …)")
 
 
 class ObservationView(TypedDict):
     text: str
     polarity: int
     evidence: list[EvidenceView]
+    category: str  # the first category that lists it
+    also: str  # the other categories that list the same sentence ("" for none)
 
 
 class CategoryView(TypedDict):
     category: str
     score: str
     observations: list[ObservationView]
+    tally: str  # "2 strengths · 1 weakness"
+    shared: str  # the observations listed under another category instead ("" for none)
+
+
+class SummaryView(TypedDict):
+    """What a reader needs first: the overall score, who decided, and the three strongest and
+    three weakest points."""
+
+    overall: str  # percent of the rubric maximum, "—" without a score
+    decided_by: str  # "Finalised by … on …", "In review by … since …", "Not reviewed yet"
+    strengths: list[ObservationView]
+    weaknesses: list[ObservationView]
 
 
 class ScorePoint(TypedDict):
@@ -143,6 +159,10 @@ def empty_report() -> ReportView:
 
 def empty_cohort() -> CohortView:
     return CohortView(available=False, group_label="", scored=0, score="", rank="")
+
+
+def empty_summary() -> SummaryView:
+    return SummaryView(overall="", decided_by="", strengths=[], weaknesses=[])
 
 
 def empty_detail() -> EvidenceDetail:
