@@ -93,15 +93,18 @@ def _token(credentials: HTTPAuthorizationCredentials | None) -> str:
 
 
 def _org_principal(session: Session, raw: str, needed: ApiScope) -> Principal:
-    key = api_keys.key_for_secret(session, raw=raw)
+    key = api_keys.verify_key(session, raw=raw)
     if key is None:
         raise Unauthorized("Invalid or revoked API key.", code="invalid_api_key")
+    return _scoped(key, needed)
+
+
+def _scoped(key: api_keys.VerifiedKey, needed: ApiScope) -> Principal:
     if not api_keys.scope_allows(key.scope, needed):
         raise Forbidden(
             f"This key is scoped to '{key.scope.value}'; this route needs '{needed.value}'.",
             code="insufficient_scope",
         )
-    api_keys.touch(session, api_key=key)
     return Principal(org_id=key.org_id, scope=key.scope, api_key_id=key.id)
 
 
@@ -129,11 +132,14 @@ def authenticate_org_key(
 
 
 def require_scope(needed: ApiScope) -> Callable[..., Awaitable[Principal]]:
-    """Dependency: an organisation API key allowed to use the ``needed`` product area, checked
-    in one thread hop. The session keeps its connection for the route that follows (the
-    request's session slot guarantees the pool has one for every slot)."""
+    """Dependency: an organisation API key allowed to use the ``needed`` product area. A key
+    verified a few seconds ago (``backend.services.verified_keys``) is checked on the event
+    loop; any other in one thread hop, whose session keeps its connection for the route that
+    follows (the request's session slot guarantees the pool has one for every slot)."""
 
     async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+        if (known := api_keys.recently_verified(bearer_token(credentials))) is not None:
+            return _scoped(known, needed)
         return await run_in_threadpool(authenticate_org_key, session, credentials, needed)
 
     return dependency
@@ -154,6 +160,8 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Awaitable[Prin
         return _org_principal(session, raw, needed)
 
     async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+        if (known := api_keys.recently_verified(bearer_token(credentials))) is not None:
+            return _scoped(known, needed)
         return await run_in_threadpool(authenticate, session, credentials)
 
     return dependency

@@ -1,4 +1,5 @@
-"""Organisation API keys: shown once, stored as SHA-256, scoped, revocable."""
+"""Organisation API keys: shown once, stored as SHA-256, scoped, revocable (a revoked key stops
+working at once in this process, within a few seconds in others: ``verified_keys``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from backend.services.errors import InvalidInput
 from backend.services.hashing import sha256_hex
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from backend.services.verified_keys import VerifiedKey, forget, recall, remember
 
 KEY_PREFIX = "tl_sk_"
 
@@ -50,14 +52,39 @@ def create_api_key(
     return api_key, raw
 
 
+def _well_formed(raw: str) -> bool:
+    return raw.startswith(KEY_PREFIX) and len(raw) <= 128
+
+
 def key_for_secret(session: Session, *, raw: str) -> ApiKey | None:
     """The live key with this secret, or None for unknown and revoked keys."""
-    if not raw.startswith(KEY_PREFIX) or len(raw) > 128:
+    if not _well_formed(raw):
         return None
     api_key = session.exec(select(ApiKey).where(ApiKey.key_hash == sha256_hex(raw))).first()
     if api_key is None or api_key.revoked_at is not None:
         return None
     return api_key
+
+
+def recently_verified(raw: str) -> VerifiedKey | None:
+    """The live key with this secret if this process read it from the database a few seconds
+    ago (``backend.services.verified_keys``); None means: ask ``verify_key``."""
+    return recall(sha256_hex(raw)) if _well_formed(raw) else None
+
+
+def verify_key(session: Session, *, raw: str) -> VerifiedKey | None:
+    """The live key with this secret, or None for unknown and revoked keys: recently verified,
+    or read from the database, its use recorded (``touch``) and remembered for a few seconds."""
+    if (known := recently_verified(raw)) is not None:
+        return known
+    api_key = key_for_secret(session, raw=raw)
+    if api_key is None:
+        return None
+    verified = VerifiedKey(id=api_key.id, org_id=api_key.org_id, scope=api_key.scope)
+    key_hash = api_key.key_hash
+    touch(session, api_key=api_key)
+    remember(key_hash, verified)
+    return verified
 
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -95,6 +122,7 @@ def revoke_api_key(session: Session, *, org_id: str, key_id: str) -> ApiKey:
         session.add(api_key)
         session.commit()
         session.refresh(api_key)
+    forget(api_key.id)  # at once here; other processes within verified_keys.VERIFIED_FOR_S
     return api_key
 
 

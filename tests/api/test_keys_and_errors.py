@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
+from sqlmodel import select
+
 from backend.db import session_scope
+from backend.models import ApiKey
+from backend.models.base import utcnow
+from backend.services import verified_keys
 from backend.services.api_keys import list_api_keys, revoke_api_key
 from tests.helpers import bearer, make_key, make_org
 
@@ -30,6 +37,36 @@ def test_missing_wrong_and_revoked_keys_answer_401(client):
         key = next(k for k in list_api_keys(session, org_id=org.org_id) if k.scope == "assessments")
         revoke_api_key(session, org_id=org.org_id, key_id=key.id)
     assert client.get("/api/v1/assessments", headers=bearer(raw)).status_code == 401
+
+
+def test_a_key_revoked_by_another_process_is_refused_within_seconds(client, monkeypatch):
+    """Keys verified a moment ago are not read again (``verified_keys``): a revocation this
+    process did not make (another API worker, the web app on another host) takes effect once
+    the key's few seconds are over."""
+    monkeypatch.setattr(verified_keys, "VERIFIED_FOR_S", 0.5)
+    org = make_org()
+    raw = make_key(org, "assessments")
+    assert client.get("/api/v1/assessments", headers=bearer(raw)).status_code == 200
+    with session_scope() as session:  # as another process would: no call to revoke_api_key
+        key = next(k for k in list_api_keys(session, org_id=org.org_id) if k.scope == "assessments")
+        key.revoked_at = utcnow()
+        session.add(key)
+        session.commit()
+    time.sleep(0.6)
+    refused = client.get("/api/v1/assessments", headers=bearer(raw))
+    assert refused.status_code == 401 and refused.json()["error"] == "invalid_api_key"
+
+
+def test_a_key_in_use_shows_when_it_was_last_used(client):
+    org = make_org()
+    raw = make_key(org, "assessments")
+    for _ in range(3):
+        assert client.get("/api/v1/assessments", headers=bearer(raw)).status_code == 200
+    with session_scope() as session:
+        used = session.exec(
+            select(ApiKey).where(ApiKey.org_id == org.org_id, ApiKey.scope == "assessments")
+        ).one()
+        assert used.last_used_at is not None
 
 
 def test_key_of_another_scope_answers_403_with_a_reason(client):

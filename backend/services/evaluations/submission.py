@@ -9,6 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlmodel import Session
 
+from backend.db import kept_loaded
 from backend.models.assessments import CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import (
@@ -186,12 +187,12 @@ def submit_evaluation(
         priority=dispatch.priority_for(sla_tier=data.sla_tier),
     )
     session.add(evaluation)
-    commit_or_conflict(
-        session,
-        message="This candidate session already has a submission.",
-        code="already_submitted",
-    )
-    session.refresh(evaluation)
+    with kept_loaded(session):  # the row is as written: no query to read it back
+        commit_or_conflict(
+            session,
+            message="This candidate session already has a submission.",
+            code="already_submitted",
+        )
     try:
         dispatch.enqueue_evaluation(evaluation.id, evaluation.priority)
     except Exception:  # the row is durable; a worker sweep picks up what was not enqueued
