@@ -141,9 +141,10 @@ class Settings(BaseSettings):
     upload_retention_days: int = Field(default=30, ge=1)
     # Kept interview recordings, browser-interview answers and resumes are deleted this many
     # days after their interview job finished (or their application was last updated); 0 keeps
-    # them (``backend.services.media_retention``).
+    # them (``backend.services.media_retention``). A browser interview's answers are always kept
+    # after processing (the report plays them), so they have a period by default.
     recording_retention_days: int = Field(default=0, ge=0)
-    answer_retention_days: int = Field(default=0, ge=0)
+    answer_retention_days: int = Field(default=90, ge=0)
     resume_retention_days: int = Field(default=0, ge=0)
     # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
     evaluation_allow_local_urls: bool = False

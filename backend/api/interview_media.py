@@ -10,6 +10,10 @@ player seek to a transcript line without downloading the whole file first.
 404 when the job is another organisation's, when it has no single recording (a browser
 interview's answers are separate files), and when the input was deleted after processing (the
 organisation's retention setting): the page then says so and the transcript still works.
+
+A browser interview's answers are served one by one the same way, with the same session and
+the same checks: ``GET /api/v1/web/interviews/{job_id}/answers/{index}/audio`` (index from 0;
+``backend.services.interviews.answer_playback``).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from backend.api.web_session import WebSessionToken
 from backend.models import InterviewJob, Member
 from backend.models.interviews import InterviewSource
 from backend.services.errors import NotFound, Unauthorized
+from backend.services.interviews.answer_playback import answer_file
 from backend.services.interviews.jobs import get_job, input_deleted_note, input_key
 from backend.services.organisations import member_for_token
 from backend.services.storage import ObjectMissing, get_storage
@@ -74,12 +79,27 @@ def recording_key(job: InterviewJob) -> str | None:
 
 def media_type_for(job: InterviewJob, path: FilePath) -> str:
     """The audio type from the original file name (the stored name may lack an extension)."""
-    for name in (job.input_filename or "", path.name):
+    return _media_type(job.input_filename or "", path.name)
+
+
+def _media_type(*names: str) -> str:
+    for name in names:
         suffix = FilePath(name).suffix.lower()
         if suffix in _AUDIO_TYPES:
             return _AUDIO_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(job.input_filename or path.name)
+    guessed, _ = mimetypes.guess_type(next((n for n in names if n), ""))
     return guessed or "application/octet-stream"
+
+
+def _stream(files: ExitStack, path: FilePath, media_type: str) -> FileResponse:
+    return FileResponse(
+        path,
+        media_type=media_type,
+        # Personal data: never kept by a shared cache.
+        headers={"Cache-Control": "private, no-store"},
+        content_disposition_type="inline",
+        background=BackgroundTask(files.close),  # a shared store's copy goes once it is sent
+    )
 
 
 @router.get("/{job_id}/audio")
@@ -98,11 +118,25 @@ def interview_audio(job_id: JobId, session: SessionDep, token: WebSessionToken):
             input_deleted_note(job) or "The recording is no longer stored (retention).",
             code="recording_deleted",
         )
-    return FileResponse(
-        path,
-        media_type=media_type_for(job, path),
-        # Personal data: never kept by a shared cache.
-        headers={"Cache-Control": "private, no-store"},
-        content_disposition_type="inline",
-        background=BackgroundTask(files.close),  # a shared store's copy goes once it is sent
-    )
+    return _stream(files, path, media_type_for(job, path))
+
+
+@router.get("/{job_id}/answers/{index}/audio")
+def interview_answer_audio(
+    job_id: JobId,
+    index: Annotated[int, Path(ge=0, le=1000)],
+    session: SessionDep,
+    token: WebSessionToken,
+):
+    """One answer of a browser interview, streamed with Range support; 404 once retention
+    deleted the answers (the message says when)."""
+    member = _signed_in_member(session, token)
+    key, name = answer_file(session, org_id=member.org_id, job_id=job_id, index=index)
+    files = ExitStack()
+    try:
+        path = files.enter_context(get_storage().local_copy(key))
+    except ObjectMissing:
+        raise NotFound(
+            "The answer is no longer stored (retention).", code="recording_deleted"
+        ) from None
+    return _stream(files, path, _media_type(name, path.name))

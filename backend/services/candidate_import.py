@@ -223,7 +223,7 @@ def preview_csv(data: bytes) -> ImportPreview:
     return ImportPreview(rows=rows)
 
 
-def _known_candidates(
+def known_candidates(
     session: Session, *, org_id: str, addresses: Sequence[str]
 ) -> dict[str, list[Candidate]]:
     """The organisation's candidates with any of ``addresses`` (compared case-folded)."""
@@ -262,9 +262,7 @@ def _save_people(
     session: Session, *, org_id: str, rows: Sequence[ImportRow], result: ImportResult
 ) -> None:
     """Add (not commit) a candidate per new address; fill in the missing names of known ones."""
-    known = _known_candidates(
-        session, org_id=org_id, addresses=[address_key(r.email) for r in rows]
-    )
+    known = known_candidates(session, org_id=org_id, addresses=[address_key(r.email) for r in rows])
     for row in rows:
         people = known.get(address_key(row.email))
         if not people:

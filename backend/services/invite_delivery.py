@@ -1,5 +1,6 @@
-"""Whether each candidate key's invite email actually left: read from the outbox (the
-``OutboundEmail`` rows about the key) and the key's ``invite_sent_at``, so a page can say
+"""Whether each candidate key's (or browser interview's) invite email actually left: read from
+the outbox (the ``OutboundEmail`` rows about the key) and the key's ``invite_sent_at``, so a page
+can say
 "queued", "sent", "failed" or "not sent" instead of assuming a queued email was delivered.
 With mail off (no SMTP host, the default) an invite waits in the outbox and never leaves:
 its state is ``not_sent``, with the reason "mail not configured"."""
@@ -24,7 +25,7 @@ class InviteDelivery(BaseModel):
     """One key's invite: ``none`` when the key has no candidate email (nothing to send);
     ``not_sent`` when it waits in the outbox of an installation that sends no mail."""
 
-    key_id: str
+    key_id: str  # the candidate key's id (a browser interview's: the call's id)
     state: InviteState
     attempts: int = 0
     last_error: str | None = None
@@ -36,14 +37,16 @@ def mail_enabled() -> bool:
     return get_settings().mail_enabled
 
 
-def _latest_invites(session: Session, key_ids: list[str]) -> dict[str, OutboundEmail]:
-    """The newest invite email per key id, in one query."""
+def _latest_invites(
+    session: Session, key_ids: list[str], purpose: str = mail.CANDIDATE_INVITE
+) -> dict[str, OutboundEmail]:
+    """The newest invite email (of ``purpose``) per related id, in one query."""
     if not key_ids:
         return {}
     rows = session.exec(
         select(OutboundEmail)
         .where(
-            col(OutboundEmail.purpose) == mail.CANDIDATE_INVITE,
+            col(OutboundEmail.purpose) == purpose,
             col(OutboundEmail.related_id).in_(key_ids),
         )
         .order_by(col(OutboundEmail.created_at), col(OutboundEmail.id))
@@ -59,14 +62,18 @@ def _delivery(key: CandidateKey, email: OutboundEmail | None, mail_on: bool) -> 
             attempts=email.attempts if email else 0,
             sent_at=key.invite_sent_at,
         )
+    return _email_delivery(key.id, email, mail_on)
+
+
+def _email_delivery(row_id: str, email: OutboundEmail | None, mail_on: bool) -> InviteDelivery:
     if email is None:
-        return InviteDelivery(key_id=key.id, state="none")
+        return InviteDelivery(key_id=row_id, state="none")
     state: InviteState = {mail.SENT: "sent", mail.FAILED: "failed"}.get(email.status, "queued")
     last_error = email.last_error
     if state == "queued" and not mail_on:
         state, last_error = "not_sent", mail.NOT_CONFIGURED
     return InviteDelivery(
-        key_id=key.id,
+        key_id=row_id,
         state=state,
         attempts=email.attempts,
         last_error=last_error,
@@ -81,3 +88,15 @@ def invite_deliveries(
     emails = _latest_invites(session, [k.id for k in keys if k.candidate_email])
     mail_on = mail_enabled()
     return {key.id: _delivery(key, emails.get(key.id), mail_on) for key in keys}
+
+
+def call_invite_deliveries(
+    session: Session, *, call_ids: Sequence[str]
+) -> dict[str, InviteDelivery]:
+    """Each browser interview's invite email (``calls.INTERVIEW_INVITE``), by call id (in
+    ``key_id``): ``none`` when the candidate has no email address to send the link to."""
+    from backend.services.interviews.calls import INTERVIEW_INVITE
+
+    emails = _latest_invites(session, list(call_ids), purpose=INTERVIEW_INVITE)
+    mail_on = mail_enabled()
+    return {call_id: _email_delivery(call_id, emails.get(call_id), mail_on) for call_id in call_ids}

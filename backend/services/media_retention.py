@@ -1,18 +1,21 @@
 """How long interview recordings, browser-interview answers and resumes are kept (the minute
 sweep calls ``delete_expired_media``), as uploaded zips have ``upload_retention``.
 
-- A recording (an interview job sent as a file) and a browser interview's answers are deleted
-  after processing unless the organisation keeps inputs (``Organization.keep_interview_inputs``,
-  ``workers.interviews.pipeline``). Kept ones are deleted ``TRUELEVEL_RECORDING_RETENTION_DAYS``
-  or ``TRUELEVEL_ANSWER_RETENTION_DAYS`` after their job finished (completed or failed).
+- A recording (an interview job sent as a file) is deleted after processing unless the
+  organisation keeps inputs (``Organization.keep_interview_inputs``,
+  ``workers.interviews.pipeline``); a kept one is deleted ``TRUELEVEL_RECORDING_RETENTION_DAYS``
+  after its job finished (completed or failed).
+- A browser interview's answers are always kept after processing, whatever the organisation's
+  setting: the report plays each answer beside its transcript. They are deleted
+  ``TRUELEVEL_ANSWER_RETENTION_DAYS`` (90 by default) after their job finished.
 - A resume of a candidate or an application is deleted ``TRUELEVEL_RESUME_RETENTION_DAYS``
   after the row was last updated (a candidate's only once none of their applications was
   updated since).
 
-0 (the default) keeps them. The row is marked before the object goes (``input_deleted_at``,
-``resume_deleted_at``), so the API and the report say "deleted on <date> (retention)" instead of
-failing to read it; a failure between the two leaves an object nothing names, never a row naming
-nothing.
+0 keeps them (the default for recordings and resumes). The row is marked before the object
+goes (``input_deleted_at``, ``resume_deleted_at``), so the API and the report say "deleted on
+<date> (retention)" instead of failing to read it; a failure between the two leaves an object
+nothing names, never a row naming nothing.
 """
 
 from __future__ import annotations

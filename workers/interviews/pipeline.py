@@ -424,24 +424,25 @@ def _voices_unclear(conversation: Conversation) -> str:
 
 
 def _dispose_inputs(job_id: str) -> None:
-    """Delete the recording after processing unless the organisation keeps inputs."""
+    """Delete an uploaded recording after processing unless the organisation keeps inputs.
+
+    A browser interview's answers are kept: the report plays each one beside its transcript,
+    and the retention sweep deletes them ``TRUELEVEL_ANSWER_RETENTION_DAYS`` after the job
+    finished (``backend.services.media_retention``)."""
     with session_scope() as session:
         job = session.get(InterviewJob, job_id)
-        if job is None or job.input_path is None:
+        if job is None or job.input_path is None or job.source == InterviewSource.call.value:
             return
         org = session.get(Organization, job.org_id)
         if org is not None and org.keep_interview_inputs:
             return
-        stored, is_call = job.input_path, job.source == InterviewSource.call.value
+        stored = job.input_path
         jobs.mark_input_deleted(session, job_id=job_id)
     try:
         key = stored_key(stored)
     except ObjectMissing:  # a path no store holds: nothing to delete
         return
-    if is_call:  # the call's folder of answers
-        get_storage().delete_prefix(key)
-    else:
-        get_storage().delete(key)
+    get_storage().delete(key)
 
 
 def _enqueue(job_id: str, priority: int) -> None:

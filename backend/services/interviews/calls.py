@@ -265,6 +265,21 @@ def list_calls(
     return paginate(session, statement, page=page, size=size)
 
 
+def latest_calls(
+    session: Session, *, org_id: str, application_ids: Iterable[str]
+) -> dict[str, InterviewCall]:
+    """The newest call of each of the applications that has one, by application id."""
+    ids = list(application_ids)
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(InterviewCall)
+        .where(InterviewCall.org_id == org_id, col(InterviewCall.application_id).in_(ids))
+        .order_by(col(InterviewCall.created_at), col(InterviewCall.id))
+    )
+    return {call.application_id: call for call in rows}  # the newest one wins
+
+
 def call_status(call: InterviewCall, job: InterviewJob | None) -> str:
     """The call's status as reported: a finished call follows its interview job."""
     if job is not None and call.status == CallStatus.processing.value:
