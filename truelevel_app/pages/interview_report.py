@@ -1,8 +1,9 @@
 """One interview job (``/interviews/[job_id]``): its states as they happen, then the report —
 the recording synced with the speaker-labelled transcript, the conversation metrics as charts,
 competency scores with their rationale and quotes, red flags, questions for the next round, the
-submittal note — the speakers (a recruiter corrects their roles to have the interview re-scored,
-``interview_speakers``) and the reviewer's confirm-or-override with a note.
+submittal note — a browser interview's answers, each to play beside its transcript
+(``interview_answers``) — the speakers (a recruiter corrects their roles to have the interview
+re-scored, ``interview_speakers``) and the reviewer's confirm-or-override with a note.
 
 While the job runs, a background event asks for new job events every second and the page follows
 without a reload; once an event says the job ended it reads the report once and stops (also when
@@ -25,6 +26,7 @@ from backend.services.candidate_names import interview_candidate
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import speaker_roles
+from backend.services.interviews.answer_playback import answer_playbacks
 from backend.services.storage import get_storage
 from truelevel_app.components.charts import bar_chart, score_bar
 from truelevel_app.components.details import detail_frame, figure, figures
@@ -41,6 +43,7 @@ from truelevel_app.components.report import (
 )
 from truelevel_app.display import when, when_iso
 from truelevel_app.pages.evaluations import coloured_badge
+from truelevel_app.pages.interview_answers import AnswerView, answer_views, answers_card
 from truelevel_app.pages.interview_speakers import (
     RolesView,
     SpeakerCard,
@@ -136,7 +139,7 @@ class JobSummary(TypedDict):
     duration: str
     has_result: bool
     # The recording: "available", "deleted" (retention) or "separate" (a browser interview's
-    # answers are kept one file per question, not one recording).
+    # answers are kept one file per question, played in the Answers card).
     audio: str
     audio_url: str
     # "Recording deleted on <date> (retention)." once deleted, else "".
@@ -374,6 +377,8 @@ class ReportData:
     review: ReviewView
     speakers: list[SpeakerCard]
     roles: RolesView
+    # A browser interview's questions with their answers to play (empty for other sources).
+    answers: list[AnswerView] = dataclasses.field(default_factory=list)
 
 
 def _strings(items: Any) -> list[str]:
@@ -482,6 +487,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         ),
         speakers=speaker_cards(result),
         roles=roles_view(result, confirmation),
+        answers=answer_views(answer_playbacks(session, job=job)),
     )
 
 
@@ -526,6 +532,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
     saving_review: bool = False
     speakers: rx.Field[list[SpeakerCard]] = rx.field(default_factory=list)
     roles: rx.Field[RolesView] = rx.field(default_factory=empty_roles)
+    answers: rx.Field[list[AnswerView]] = rx.field(default_factory=list)
     saving_speakers: bool = False
     speakers_error: str = ""
 
@@ -550,6 +557,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
         self.review = data.review
         self.speakers = data.speakers
         self.roles = data.roles
+        self.answers = data.answers
 
     def _clear(self) -> None:
         self._apply(
@@ -944,8 +952,8 @@ def _player() -> rx.Component:
         (
             "separate",
             rx.callout(
-                "The answers of this browser interview are kept one per question; there is no "
-                "single recording to play. The transcript keeps their times.",
+                "A browser interview has one recording per answer: play each one under "
+                "Answers, beside its transcript.",
                 icon="info",
                 color_scheme="gray",
                 size="1",
@@ -1253,6 +1261,7 @@ def _report() -> rx.Component:
     return rx.vstack(
         _verdict(),
         _speakers_card(),
+        answers_card(S.answers),
         _transcript_card(),
         _metrics_card(),
         _scores_card(),

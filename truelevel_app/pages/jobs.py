@@ -1,4 +1,5 @@
-"""Jobs: a paginated list with a create form, and one job with its questions and applications."""
+"""Jobs: a paginated list with a create form, and one job with its questions and applications
+(``job_applications``: add one, start its interview, open its report)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from typing import TypedDict
 
 import reflex as rx
 from pydantic import ValidationError
-from sqlmodel import Session, col, select
 
 from backend.db import session_scope
-from backend.models.pipeline import Application, Candidate, Job, JobCreate
+from backend.models.pipeline import Job, JobCreate
 from backend.services.errors import DomainError, NotFound
 from backend.services.pipeline.applications import list_applications
 from backend.services.pipeline.jobs import create_job, get_job, list_jobs
@@ -25,6 +25,15 @@ from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
 from truelevel_app.components.tables import data_table, paged_table, pagination
 from truelevel_app.display import when
+from truelevel_app.pages.job_applications import (
+    ApplicationRow,
+    JobApplicationsState,
+    add_application_dialog,
+    application_rows,
+    applications_error,
+    interview_cell,
+    started_notice,
+)
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
 from truelevel_app.validation import validation_message
 
@@ -78,15 +87,6 @@ class QuestionRow(TypedDict):
     generated: bool
 
 
-class ApplicationRow(TypedDict):
-    id: str
-    candidate: str
-    email: str
-    stage: str
-    status: str
-    created: str
-
-
 def _location(job: Job) -> str:
     return ", ".join(p for p in (job.city, job.state_name, job.country) if p) or "—"
 
@@ -132,14 +132,6 @@ def _job_view(job: Job) -> JobView:
         source_id=job.source_id or "—",
         created=when(job.created_at),
     )
-
-
-def _candidates_by_id(session: Session, ids: list[str]) -> dict[str, Candidate]:
-    """The candidates of one page of applications, in one query (a small read helper)."""
-    if not ids:
-        return {}
-    rows = session.exec(select(Candidate).where(col(Candidate.id).in_(ids)))
-    return {c.id: c for c in rows}
 
 
 class JobsState(PagedState, CreateDialogState, AuthState):
@@ -206,7 +198,7 @@ class JobsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/jobs/{new_id}")
 
 
-class JobDetailState(AuthState):
+class JobDetailState(JobApplicationsState, AuthState):
     job: rx.Field[JobView] = rx.field(default_factory=_empty_job)
     questions: rx.Field[list[QuestionRow]] = rx.field(default_factory=list)
     applications: rx.Field[list[ApplicationRow]] = rx.field(default_factory=list)
@@ -246,10 +238,9 @@ class JobDetailState(AuthState):
                 page=max(self.applications_page, 1),
                 size=APPLICATIONS_PAGE_SIZE,
             )
-            people = _candidates_by_id(session, [a.candidate_id for a in page.items])
-            self.applications = [
-                _application_row(a, people.get(a.candidate_id)) for a in page.items
-            ]
+            self.applications = application_rows(
+                session, org_id=org_id, applications=list(page.items)
+            )
             self.applications_total = page.total
             self.applications_pages = max(page.pages, 1)
 
@@ -271,6 +262,7 @@ class JobDetailState(AuthState):
         self.loading = True
         self.not_found = False
         self.error = self.questions_error = self.notice = ""
+        self._clear_applications_notices()
         self.applications_page = 1
         self.job = _empty_job()
         return self._refresh()
@@ -314,18 +306,6 @@ class JobDetailState(AuthState):
             self.questions_error = exc.message
         finally:
             self.generating = False
-
-
-def _application_row(application: Application, person: Candidate | None) -> ApplicationRow:
-    name = " ".join(p for p in (person.first_name, person.last_name) if p) if person else ""
-    return ApplicationRow(
-        id=application.id,
-        candidate=name or "—",
-        email=person.email if person else "—",
-        stage=application.application_stage,
-        status=application.source_application_status,
-        created=when(application.created_at),
-    )
 
 
 # -- list page ---------------------------------------------------------------------------------
@@ -434,8 +414,10 @@ def _application_view(row) -> rx.Component:
         rx.table.cell(row["email"]),
         rx.table.cell(rx.badge(row["stage"], variant="soft")),
         rx.table.cell(row["status"]),
+        rx.table.cell(interview_cell(row, JobDetailState)),
         rx.table.cell(row["created"], white_space="nowrap"),
         class_name="application-row",
+        custom_attrs={"data-application": row["id"]},
     )
 
 
@@ -501,15 +483,23 @@ def _job_details() -> rx.Component:
             ("Created", job["created"]),
         ),
         _questions_card(),
-        rx.heading("Applications", size="4"),
+        rx.hstack(
+            rx.heading("Applications", size="4"),
+            rx.spacer(),
+            new_button("Add application", on_click=JobDetailState.open_add, id="add-application"),
+            align="center",
+            width="100%",
+        ),
+        applications_error(JobDetailState),
+        started_notice(JobDetailState),
         data_table(
-            columns=["Candidate", "Email", "Stage", "Status", "Applied"],
+            columns=["Candidate", "Email", "Stage", "Status", "Interview", "Applied"],
             rows=JobDetailState.applications,
             render_row=_application_view,
             loading=JobDetailState.loading,
             error=rx.Var.create(""),
             empty_title="No applications yet",
-            empty_hint="Applications arrive through the pipeline API from your ATS.",
+            empty_hint="Add one here, or they arrive through the pipeline API from your ATS.",
             empty_icon="file-user",
             table_id="applications-table",
         ),
@@ -524,6 +514,7 @@ def _job_details() -> rx.Component:
                 on_next=JobDetailState.next_applications,
             ),
         ),
+        add_application_dialog(JobDetailState),
     )
 
 
