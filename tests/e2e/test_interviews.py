@@ -5,9 +5,10 @@ without reloading and reads the report. Also: an interview sent as text with its
 the wrong way round, which the recruiter swaps on the report to have it re-scored; the model
 status page.
 
-The job posting, its questions, the candidate, the application and the instant call are made
-through the real services in a subprocess on the app's own database (the app's environment),
-as an integrator's calls would make them.
+The job posting and its questions are made through the real services in a subprocess on the
+app's own database (the app's environment), as an integrator's calls would make them; the
+recruiter adds the application, starts the interview and copies its link on the job's page, and
+plays the candidate's first answer on the report.
 """
 
 from __future__ import annotations
@@ -36,22 +37,13 @@ ANSWER_SECONDS = 6
 # -- run inside the app's environment ------------------------------------------------------------
 
 
-def seed_instant_call(*, member_email: str, role: str, questions: list[str]) -> dict[str, str]:
-    """A job posting with ``questions``, a candidate who applied, and an instant call for the
-    application (the browser interview); returns the link's token."""
+def seed_job(*, member_email: str, role: str, questions: list[str]) -> dict[str, str]:
+    """A job posting with ``questions``; returns its id."""
     from sqlmodel import select
 
     from backend.db import session_scope
     from backend.models import Member
-    from backend.models.pipeline import (
-        ApplicationCreate,
-        CandidateCreate,
-        JobCreate,
-        QuestionCreate,
-    )
-    from backend.services.interviews.calls import instant_call
-    from backend.services.pipeline.applications import create_application
-    from backend.services.pipeline.candidates import create_candidate
+    from backend.models.pipeline import JobCreate, QuestionCreate
     from backend.services.pipeline.jobs import create_job
     from backend.services.pipeline.questions import create_question
 
@@ -82,34 +74,7 @@ def seed_instant_call(*, member_email: str, role: str, questions: list[str]) -> 
                 job_id=job.id,
                 data=QuestionCreate(question_text=text, source_id=f"e2e-q{index}"),
             )
-        candidate = create_candidate(
-            session,
-            org_id=org_id,
-            data=CandidateCreate.model_validate(
-                {
-                    "first_name": "Casey",
-                    "last_name": "Candidate",
-                    "email": "casey@example.com",
-                    "phone_no": "+351 91 000 0000",
-                    "source": "e2e",
-                    "source_id": "e2e-casey",
-                }
-            ),
-        )
-        application = create_application(
-            session,
-            org_id=org_id,
-            data=ApplicationCreate.model_validate(
-                {
-                    "candidate_id": candidate.id,
-                    "job_id": job.id,
-                    "source_application_status": "Applied",
-                    "application_stage": "Screening",
-                }
-            ),
-        )
-        call, _created = instant_call(session, org_id=org_id, application_id=application.id)
-        return {"token": call.token}
+        return {"job_id": job.id}
 
 
 def keep_interview_inputs(*, member_email: str) -> bool:
@@ -197,16 +162,39 @@ def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_re
     page: Page, microphone_context, worker, app: RunningApp
 ):
     account = sign_up(page)
-    token = app.call(
-        "tests.e2e.test_interviews:seed_instant_call",
+    job_id = app.call(
+        "tests.e2e.test_interviews:seed_job",
         member_email=account.email,
         role=ROLE,
         questions=QUESTIONS,
-    )["token"]
+    )["job_id"]
 
-    # The candidate learns what is recorded and how it is evaluated before anything starts.
+    # The recruiter adds the application on the job's page and starts the interview.
+    page.goto(f"/jobs/{job_id}")
+    expect(page.get_by_text("No applications yet")).to_be_visible()
+    page.locator("#add-application").click()
+    page.locator("#applicant-name").fill("Casey Candidate")
+    page.locator("#applicant-email").fill("casey@example.com")
+    page.locator("#add-application-form").get_by_role("button", name="Add application").click()
+    row = page.locator(".application-row", has_text="Casey Candidate")
+    expect(row).to_contain_text("casey@example.com")
+    row.locator(".start-interview").click()
+    started = page.locator("#interview-started")
+    expect(started).to_contain_text("Interview started for Casey Candidate")
+    # Mail is off by default: the page says no email went, and the link is there to copy.
+    expect(page.locator("#interview-invite")).to_contain_text("mail is off")
+    expect(row.locator(".call-status")).to_have_text("Not started")
+    expect(row.locator(".invite-delivery")).to_contain_text("mail is off")
+    link = page.locator("#interview-link").inner_text().strip()
+    assert re.fullmatch(re.escape(app.base_url) + r"/interview/[\w-]+", link), link
+    page.locator("#copy-interview-link").click()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "interview-started.png"), full_page=True)
+
+    # The candidate opens the link and learns what is recorded and how it is evaluated first.
     candidate = microphone_context().new_page()
-    candidate.goto(f"/interview/{token}")
+    candidate.goto(link)
     expect(candidate.locator("#interview-role")).to_have_text(ROLE)
     notice = candidate.locator("#recording-notice")
     expect(notice).to_contain_text("Only the audio of your answers")
@@ -239,13 +227,10 @@ def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_re
     candidate.locator("#finish-interview").click()
     expect(candidate.locator("#interview-done")).to_contain_text("your answers are sent")
 
-    # The recruiter finds the interview in the list and opens its page.
-    page.get_by_role("link", name="Interviews", exact=True).click()
-    row = page.locator(".interview-row", has_text=ROLE)
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("Browser interview")
-    # Headed by the person the call was for; the job title beneath.
-    row.get_by_role("link", name="Casey Candidate").click()
+    # The recruiter sees the interview on the application and opens its report from there.
+    page.reload()
+    expect(row.locator(".call-status")).to_have_text(re.compile("^(Processing|Completed)$"))
+    row.locator(".open-report").click()
     expect(page).to_have_url(re.compile(r"/interviews/job_[0-9a-f]{20}/?$"))
     expect(page.locator("#interview-heading")).to_have_text("Casey Candidate")
     expect(page.locator("#interview-role")).to_contain_text(ROLE)
@@ -266,9 +251,30 @@ def test_candidate_answers_through_the_microphone_and_the_recruiter_reads_the_re
     expect(answers.first.locator(".transcript-role")).to_have_text("Candidate")
     expect(answers.first).to_contain_text(re.compile(r"queue|request|service|worker", re.I))
     expect(lines.first).to_have_attribute("data-role", "interviewer")
-    # Inputs are deleted after processing (the default retention); the transcript stays.
-    expect(page.locator("#recording-deleted")).to_contain_text("retention")
-    # Clicking a line marks it, even without a recording to play.
+    # Each answer is kept (until retention deletes it) and plays beside its transcript.
+    expect(page.locator("#recording-unavailable")).to_contain_text("one recording per answer")
+    played = page.locator("#answers .interview-answer")
+    expect(played).to_have_count(2)
+    first = played.first
+    expect(first.locator(".answer-question")).to_have_text(QUESTIONS[0])
+    expect(first.locator(".answer-transcript")).to_contain_text(
+        re.compile(r"queue|request|service|worker", re.I)
+    )
+    audio = first.locator("audio.answer-audio")
+    src = audio.get_attribute("src")
+    assert src and src.endswith("/answers/0/audio"), src
+    heard = page.request.get(src)
+    assert heard.status == 200 and heard.headers["content-type"].startswith("audio/")
+    assert len(heard.body()) > 1000
+    assert httpx.get(app.base_url + src).status_code == 401  # without the session cookie
+    audio.click()  # the member's gesture; then play, as the player's button does
+    audio.evaluate("a => a.paused && a.play()")
+    page.wait_for_function(
+        "() => { const a = document.querySelector('#answers audio.answer-audio');"
+        " return a.readyState > 0 && !a.paused; }"
+    )
+    page.screenshot(path=str(SCREENSHOTS / "interview-answers.png"), full_page=True)
+    # Clicking a line marks it, even without a single recording to play.
     answers.first.click()
     expect(answers.first).to_have_class(re.compile(r"transcript-active"))
 
