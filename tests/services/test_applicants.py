@@ -137,3 +137,51 @@ def test_the_job_page_reads_each_applications_newest_call_and_its_invite():
     # Mail is off by default: the invite waits in the outbox and the page says it was not sent.
     assert invites[call.id].state == "not_sent"
     assert invites[call.id].last_error == "mail not configured"
+
+
+def test_the_job_page_rows_follow_the_interview_from_its_link_to_its_report():
+    from backend.models.interviews import CallStatus, InterviewCall, InterviewJob
+    from truelevel_app.pages.job_applications import application_rows
+
+    org = make_org()
+    job_id = _job(org)
+    application = _add(org, job_id, "Casey Candidate", "casey@example.com")
+
+    def row():
+        with session_scope() as session:
+            return application_rows(
+                session,
+                org_id=org.org_id,
+                applications=[session.get(Application, application.id)],
+            )[0]
+
+    before = row()
+    assert (before["candidate"], before["call_status"], before["can_start"]) == (
+        "Casey Candidate",
+        "",
+        True,
+    )
+    with session_scope() as session:
+        call, _ = calls.instant_call(session, org_id=org.org_id, application_id=application.id)
+        call_id, link = call.id, calls.interview_url(call.token)
+    waiting = row()
+    assert waiting["call_label"] == "Not started" and not waiting["can_start"]
+    assert waiting["interview_url"] == link
+    assert waiting["invite"] == "No invite email: mail is off. Send the link yourself."
+    assert waiting["report_url"] == ""
+
+    with session_scope() as session:  # the candidate sent the answers; the worker finished
+        job = InterviewJob(
+            org_id=org.org_id, source="call", role_title="Data Engineer", call_id=call_id
+        )
+        job.status = "completed"
+        session.add(job)
+        session.flush()
+        stored = session.get(InterviewCall, call_id)
+        stored.interview_job_id, stored.status = job.id, CallStatus.processing.value
+        session.add(stored)
+        session.commit()
+        job_id_done = job.id
+    done = row()
+    assert done["call_label"] == "Completed" and done["can_start"]
+    assert done["report_url"] == f"/interviews/{job_id_done}"

@@ -77,6 +77,13 @@ def _playbacks(job_id: str):
         return answer_playbacks(session, job=session.get(InterviewJob, job_id))
 
 
+def _report(org: OrgHandle, job_id: str):
+    from truelevel_app.pages.interview_report import read_report
+
+    with session_scope() as session:
+        return read_report(session, org_id=org.org_id, job_id=job_id)
+
+
 def test_each_answer_is_kept_and_plays_beside_its_transcript(client, org, spoken):
     job_id = _answered_and_processed(client, org, spoken)
 
@@ -88,6 +95,13 @@ def test_each_answer_is_kept_and_plays_beside_its_transcript(client, org, spoken
         f"/api/v1/web/interviews/{job_id}/answers/1/audio",
     ]
     assert all(a.unavailable is None and a.duration_s > 0 for a in answers)
+    report = _report(org, job_id)  # what the report page shows
+    assert report.summary["audio"] == "separate"
+    assert [(a["number"], a["transcript"]) for a in report.answers] == [
+        (1, "I built one."),
+        (2, "Measure."),
+    ]
+    assert report.answers[0]["audio_url"] == answers[0].audio_url
 
     # Only a signed-in member of the organisation may listen.
     assert client.get(answers[0].audio_url).status_code == 401
@@ -135,6 +149,9 @@ def test_answers_past_the_default_retention_are_deleted_and_each_says_so(client,
     assert [a.unavailable for a in answers] == [f"Answers deleted on {today} (retention)."] * 2
     assert [a.audio_url for a in answers] == [None, None]
     assert answers[0].transcript == "I built one."  # the transcript stays
+    report = _report(org, job_id)
+    assert report.summary["audio"] == "deleted"
+    assert [a["unavailable"] for a in report.answers] == [answers[0].unavailable] * 2
     _signed_in(client, org)
     try:
         gone = client.get(f"{API}/web/interviews/{job_id}/answers/0/audio")
