@@ -1,0 +1,147 @@
+"""The recruiter's report pages at scale: what each page's state reads when it opens, with the
+same service and data functions the state calls, median of 5, with the number of SQL statements.
+
+    .venv/bin/python -m bench.report_pages [--database URL]
+
+The data are ``bench.scale``'s: the lists' 30,000 rows plus 10,000 evaluations of ONE assessment
+(the worst case for a report's cohort figures). A fresh SQLite file by default; ``--database
+postgresql+psycopg://…`` is EMPTIED and migrated. Target from issue 13: a page ≤ 1.5 s to its
+first row; this measures the server's share (the browser's rendering comes on top).
+
+Pages: the evaluation report (``evaluation_report.data.read_report``: the evaluation, its
+candidate and its place in the assessment's cohort), the interview report
+(``interview_report.read_report``), the candidate profile (``candidate_profile``), the compare
+page (``compare_evaluations`` of six candidates) and the dashboard (``organisation_counts``,
+``attention_overview``, ``assessment_funnel``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+from bench.scale import (
+    Cohort,
+    ListOrgs,
+    Scenario,
+    prepare_database,
+    seed_cohort,
+    seed_lists,
+    time_scenarios,
+)
+
+
+def _an_interview(org_id: str) -> tuple[str, str]:
+    """(job id, candidate email) of a finished interview from a call with a known candidate."""
+    from sqlmodel import col, select
+
+    from backend.db import session_scope
+    from backend.models import Candidate, InterviewCall, InterviewJob
+
+    with session_scope() as session:
+        job_id, email = session.exec(
+            select(InterviewJob.id, Candidate.email)
+            .join(InterviewCall, col(InterviewCall.id) == col(InterviewJob.call_id))
+            .join(Candidate, col(Candidate.id) == col(InterviewCall.candidate_id))
+            .where(InterviewJob.org_id == org_id, InterviewJob.status == "completed")
+            .order_by(col(InterviewJob.created_at).desc())
+        ).first()
+        return job_id, str(email)
+
+
+def scenarios(orgs: ListOrgs, cohort: Cohort) -> list[Scenario]:
+    """The report pages as their states read them on open."""
+    from backend.db import session_scope
+    from backend.services.attention import attention_overview
+    from backend.services.candidate_profile import candidate_profile
+    from backend.services.evaluations.comparison import compare_evaluations
+    from backend.services.funnel import assessment_funnel
+    from backend.services.overview import organisation_counts
+    from truelevel_app.pages import assessment_compare, dashboard, interview_report
+    from truelevel_app.pages import candidate_profile as profile_page
+    from truelevel_app.pages.evaluation_report.data import read_report
+
+    def evaluation_report(evaluation_id: str) -> Callable[[], int]:
+        def run() -> int:
+            with session_scope() as session:
+                data = read_report(session, org_id=cohort.org_id, evaluation_id=evaluation_id)
+            return data.cohort["scored"]
+
+        return run
+
+    def interview(job_id: str) -> Callable[[], int]:
+        def run() -> int:
+            with session_scope() as session:
+                data = interview_report.read_report(session, org_id=orgs.interviews, job_id=job_id)
+            return len(data.events)
+
+        return run
+
+    def profile(org_id: str, email: str) -> Callable[[], int]:
+        def run() -> int:
+            with session_scope() as session:
+                found = candidate_profile(session, org_id=org_id, email=email)
+            return len([profile_page._event_row(e) for e in found.timeline])
+
+        return run
+
+    def compare() -> int:
+        with session_scope() as session:
+            comparison = compare_evaluations(
+                session,
+                org_id=cohort.org_id,
+                assessment_id=cohort.assessment_id,
+                evaluation_ids=cohort.scored_ids,
+            )
+        [assessment_compare._column(c, comparison.cohort_size) for c in comparison.candidates]
+        assessment_compare._lines(comparison)
+        return comparison.cohort_size
+
+    def dashboard_of(org_id: str) -> Callable[[], int]:
+        def run() -> int:
+            with session_scope() as session:
+                organisation_counts(session, org_id=org_id)
+                overview = attention_overview(session, org_id=org_id)
+                funnel = assessment_funnel(session, org_id=org_id)
+            [dashboard._review_row(item) for item in overview.awaiting_review.items]
+            [dashboard._interview_row(item) for item in overview.interviews_ready.items]
+            [dashboard._invite_row(item) for item in overview.invites_not_delivered.items]
+            [dashboard._expiring_row(item) for item in overview.keys_expiring.items]
+            panels = (
+                overview.awaiting_review,
+                overview.interviews_ready,
+                overview.invites_not_delivered,
+                overview.keys_expiring,
+            )
+            return sum(panel.total for panel in panels) + len(funnel)
+
+        return run
+
+    job_id, interviewee = _an_interview(orgs.interviews)
+    newest, oldest_shown = cohort.scored_ids[0], cohort.scored_ids[-1]
+    return [
+        Scenario("evaluation report, newest", evaluation_report(newest)),
+        Scenario("evaluation report, another", evaluation_report(oldest_shown)),
+        Scenario("interview report", interview(job_id)),
+        Scenario("candidate profile, take-home", profile(cohort.org_id, cohort.email)),
+        Scenario("candidate profile, interview", profile(orgs.interviews, interviewee)),
+        Scenario("compare six of the cohort", compare),
+        Scenario("dashboard, cohort's organisation", dashboard_of(cohort.org_id)),
+        Scenario("dashboard, interviews' organisation", dashboard_of(orgs.interviews)),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="a PostgreSQL URL (emptied); default a SQLite file")
+    args = parser.parse_args(argv)
+    url = prepare_database(args.database, prefix="reports")
+    started = time.perf_counter()
+    orgs, cohort = seed_lists(), seed_cohort()
+    print(f"{url.split('://')[0]}: 40,000 rows written in {time.perf_counter() - started:.1f} s")
+    return 0 if time_scenarios(scenarios(orgs, cohort)) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
