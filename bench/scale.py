@@ -120,6 +120,7 @@ def seed_cohort() -> Cohort:
     )
     from backend.models.base import utcnow
     from backend.models.evaluations import Evaluation
+    from backend.models.overall_score import stored_overall_score
     from tests.helpers import make_org
 
     org = make_org()
@@ -179,6 +180,8 @@ def seed_cohort() -> Cohort:
                 finalised_at=at + timedelta(hours=5) if finalised else None,
                 final_recommendation="hold" if finalised else None,
             )
+            # A bulk insert passes the ORM by, which keeps the stored score on other writes.
+            row.overall_score = stored_overall_score(result, row.review_scores)
             keys.append(key.model_dump())
             sessions.append(started.model_dump())
             evaluations.append(row.model_dump())

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, event, inspect
 from sqlmodel import Field, SQLModel
 
 from backend.models.assessments import (
@@ -38,6 +38,7 @@ from backend.models.assessments import (
     _url_check,
 )
 from backend.models.base import LeasedWork, dt_column, json_column, utcnow
+from backend.models.overall_score import stored_overall_score
 
 LEN_REF = 255
 LEN_URL = 2048
@@ -112,6 +113,12 @@ class Evaluation(LeasedWork, table=True):
     """One submitted artefact and everything that happened to it: the automated result, the
     human review and the callback. The lease columns belong to ``backend.services.leases``."""
 
+    # A cohort (``cohort_position``): the newest of an assessment's, or else of a role's.
+    __table_args__ = (
+        Index("ix_evaluation_assessment_cohort", "org_id", "assessment_id", "created_at"),
+        Index("ix_evaluation_role_cohort", "org_id", "target_role", "created_at"),
+    )
+
     id: str = Field(default_factory=new_evaluation_id, primary_key=True, max_length=32)
     org_id: str = Field(foreign_key="organization.id", index=True)
     candidate_ref: str = Field(max_length=LEN_REF, index=True)
@@ -156,6 +163,9 @@ class Evaluation(LeasedWork, table=True):
     claimed_at: datetime | None = Field(default=None, sa_column=dt_column())
     # {category: score} as the reviewer set it (categories not named keep the automated score)
     review_scores: dict[str, Any] | None = Field(default=None, sa_column=_nullable_json())
+    # ``overall_score.overall_score_of(automated_result, review_scores)``, kept by every write of
+    # either (see ``backend.models.overall_score``): what a cohort reads.
+    overall_score: float | None = Field(default=None)
     review_note: str | None = Field(default=None, max_length=LEN_NOTE)
     final_recommendation: str | None = Field(default=None, max_length=32)
     final_level: str | None = Field(default=None, max_length=16)
@@ -165,6 +175,20 @@ class Evaluation(LeasedWork, table=True):
     callback_attempts: int = Field(default=0)
     callback_next_at: datetime | None = Field(default=None, sa_column=dt_column())
     callback_last_error: str | None = Field(default=None, max_length=500)
+
+
+@event.listens_for(Evaluation, "before_insert")
+@event.listens_for(Evaluation, "before_update")
+def _keep_overall_score(_mapper: Any, _connection: Any, evaluation: Evaluation) -> None:
+    """An ORM write of an evaluation's result or adjustments refreshes its overall score."""
+    state = inspect(evaluation)
+    changed = any(
+        state.attrs[name].history.has_changes() for name in ("automated_result", "review_scores")
+    )
+    if changed or state.key is None:
+        evaluation.overall_score = stored_overall_score(
+            evaluation.automated_result, evaluation.review_scores
+        )
 
 
 class EvaluationUpload(SQLModel, table=True):

@@ -72,7 +72,7 @@ ExportedEvaluation = _exported(
     Evaluation,
     leave_out=_LEASE
     | {"callback_url", "callback_state", "callback_attempts", "callback_next_at"}
-    | {"callback_last_error", "result_revision"},
+    | {"callback_last_error", "result_revision", "overall_score"},
 )
 ExportedCandidate = _exported(Candidate, leave_out={"resume_path"})
 ExportedApplication = _exported(Application, leave_out={"resume_path"})

@@ -3,8 +3,10 @@ evaluations of the same assessment (or, without an assessment, of the same organ
 target role), with this candidate's bucket and rank.
 
 The overall score is the share of the rubric's maximum the candidate reached, 0–100, after the
-reviewer's adjustments (``queries.final_scores``), so a cohort reads the same numbers as the
-reports. Evaluations without a score (still with the engine, or failed) are not in the cohort.
+reviewer's adjustments (``backend.models.overall_score``), so a cohort reads the same numbers as
+the reports. Evaluations without a score (still with the engine, or failed) are not in the
+cohort. The others' scores are read from the copy each row keeps (``Evaluation.overall_score``),
+one small column per row rather than every engine result's JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from backend.models import Assessment
 from backend.models.evaluations import Evaluation, EvaluationStatus
-from backend.services.evaluations.queries import final_scores
+from backend.models.overall_score import overall_score_of
 
 BUCKET_WIDTH = 10  # percentage points per bar: 0–9, 10–19, …, 90–100
 # Enough for any real cohort; the newest are kept if an organisation ever has more.
@@ -24,13 +26,7 @@ COHORT_LIMIT = 5000
 
 def overall_score(evaluation: Evaluation) -> float | None:
     """Percent of the rubric maximum (one decimal), or None when there is no automated result."""
-    rubric = (evaluation.automated_result or {}).get("rubric_scores") or []
-    maximum = sum(float(s.get("max_score") or 0) for s in rubric)
-    if not rubric or maximum <= 0:
-        return None
-    adjusted = final_scores(evaluation)
-    total = sum(adjusted.get(s["category"], float(s.get("score") or 0)) for s in rubric)
-    return round(100 * min(total, maximum) / maximum, 1)
+    return overall_score_of(evaluation.automated_result, evaluation.review_scores)
 
 
 def _bucket_index(score: float) -> int:
@@ -44,17 +40,27 @@ def _bucket_label(index: int) -> str:
     return f"{low}–{high}"
 
 
-def _cohort_conditions(evaluation: Evaluation, org_id: str) -> list[Any]:
+def cohort_scores(
+    session: Session, *, org_id: str, assessment_id: str | None, target_role: str = ""
+) -> dict[str, float]:
+    """Evaluation id → overall score of the scored, not failed evaluations of the assessment (or,
+    without one, of the organisation's ``target_role``): the newest ``COHORT_LIMIT``."""
     conditions: list[Any] = [
         col(Evaluation.org_id) == org_id,
         col(Evaluation.automated_result).is_not(None),
         col(Evaluation.status) != EvaluationStatus.failed.value,
     ]
-    if evaluation.assessment_id:
-        conditions.append(col(Evaluation.assessment_id) == evaluation.assessment_id)
+    if assessment_id:
+        conditions.append(col(Evaluation.assessment_id) == assessment_id)
     else:
-        conditions.append(col(Evaluation.target_role) == evaluation.target_role)
-    return conditions
+        conditions.append(col(Evaluation.target_role) == target_role)
+    rows = session.exec(
+        select(Evaluation.id, Evaluation.overall_score)
+        .where(*conditions)
+        .order_by(col(Evaluation.created_at).desc())
+        .limit(COHORT_LIMIT)
+    ).all()
+    return {row_id: score for row_id, score in rows if score is not None}
 
 
 def cohort_position(session: Session, *, org_id: str, evaluation: Evaluation) -> dict[str, Any]:
@@ -66,17 +72,13 @@ def cohort_position(session: Session, *, org_id: str, evaluation: Evaluation) ->
     better rank) are None while this evaluation has no score. ``scored`` counts the cohort with
     this candidate; ``others`` without.
     """
-    rows = session.exec(
-        select(Evaluation)
-        .where(*_cohort_conditions(evaluation, org_id))
-        .order_by(col(Evaluation.created_at).desc())
-        .limit(COHORT_LIMIT)
-    ).all()
-    others = [
-        score
-        for row in rows
-        if row.id != evaluation.id and (score := overall_score(row)) is not None
-    ]
+    cohort = cohort_scores(
+        session,
+        org_id=org_id,
+        assessment_id=evaluation.assessment_id,
+        target_role=evaluation.target_role,
+    )
+    others = [score for row_id, score in cohort.items() if row_id != evaluation.id]
     mine = overall_score(evaluation)
     buckets = [
         {

@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 
 from backend.models import Assessment, CandidateKey, CandidateSession
 from backend.models.evaluations import Evaluation, EvaluationStatus
+from backend.models.overall_score import points
 from backend.services.errors import InvalidInput, NotFound
-from backend.services.evaluations.cohort_position import COHORT_LIMIT, overall_score
-from backend.services.evaluations.queries import final_scores, points
+from backend.services.evaluations.cohort_position import cohort_scores, overall_score
+from backend.services.evaluations.queries import final_scores
 from backend.services.ownership import find_owned
 
 MIN_COMPARED = 2
@@ -130,23 +131,6 @@ def _verdict(evaluation: Evaluation) -> tuple[str | None, str | None, str | None
     )
 
 
-def _cohort_scores(session: Session, *, org_id: str, assessment_id: str) -> dict[str, float]:
-    """Evaluation id → overall score, for the assessment's scored cohort (as cohort_position
-    counts it)."""
-    rows = session.exec(
-        select(Evaluation)
-        .where(
-            col(Evaluation.org_id) == org_id,
-            col(Evaluation.assessment_id) == assessment_id,
-            col(Evaluation.automated_result).is_not(None),
-            col(Evaluation.status) != EvaluationStatus.failed.value,
-        )
-        .order_by(col(Evaluation.created_at).desc())
-        .limit(COHORT_LIMIT)
-    ).all()
-    return {row.id: score for row in rows if (score := overall_score(row)) is not None}
-
-
 def _place(evaluation_id: str, cohort: dict[str, float]) -> tuple[int | None, int | None]:
     """(percentile, rank) of one evaluation in the cohort."""
     mine = cohort.get(evaluation_id)
@@ -235,7 +219,7 @@ def compare_evaluations(
             )
         evaluations.append(evaluation)
 
-    cohort = _cohort_scores(session, org_id=org_id, assessment_id=assessment.id)
+    cohort = cohort_scores(session, org_id=org_id, assessment_id=assessment.id)
     keys = _names(session, evaluations)
     candidates = []
     for evaluation in evaluations:

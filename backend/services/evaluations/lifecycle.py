@@ -24,6 +24,7 @@ from backend.models.evaluations import (
     EvaluationStage,
     EvaluationStatus,
 )
+from backend.models.overall_score import stored_overall_score
 from backend.services import leases
 from backend.services.errors import InvalidInput
 from backend.services.evaluations import callbacks
@@ -109,6 +110,8 @@ def complete_automated(
         owner=owner,
         values={
             "automated_result": stored,
+            # An evaluation with the engine has no reviewer's adjustments yet.
+            "overall_score": stored_overall_score(stored, None),
             "engine_version": engine_version,
             "rubric_id": rubric_id,
             "rubric_version": rubric_version,

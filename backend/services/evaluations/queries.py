@@ -21,6 +21,7 @@ from backend.models.evaluations import (
     ReviewScore,
     RubricScore,
 )
+from backend.models.overall_score import adjusted_scores, points
 from backend.services.ownership import get_owned
 
 DEFAULT_LIMIT = 50
@@ -60,20 +61,9 @@ def _automated(evaluation: Evaluation) -> EvaluationResult | None:
     )
 
 
-def points(value: float | int) -> int | float:
-    """A score as seed 000 prints it: ``4``, not ``4.0``; fractions stay fractions."""
-    number = float(value)
-    return int(number) if number.is_integer() else number
-
-
 def final_scores(evaluation: Evaluation) -> dict[str, int | float]:
     """Category → score after the reviewer's adjustments (automated score where none)."""
-    scores = {
-        s["category"]: points(s["score"])
-        for s in (evaluation.automated_result or {}).get("rubric_scores", [])
-    }
-    scores.update({k: points(v) for k, v in (evaluation.review_scores or {}).items()})
-    return scores
+    return adjusted_scores(evaluation.automated_result, evaluation.review_scores)
 
 
 def _final(evaluation: Evaluation, automated: EvaluationResult | None) -> EvaluationResult | None:

@@ -27,6 +27,7 @@ from backend.models.evaluations import (
     EvaluationStatus,
     ScoreAdjustment,
 )
+from backend.models.overall_score import stored_overall_score
 from backend.services.errors import Conflict, InvalidInput
 from backend.services.evaluations import callbacks
 from backend.services.evaluations.queries import get_evaluation
@@ -197,7 +198,11 @@ def adjust(
         session,
         evaluation,
         reviewer_id,
-        {"review_scores": adjusted, "review_note": _with_note(evaluation.review_note, note)},
+        {
+            "review_scores": adjusted,
+            "overall_score": stored_overall_score(evaluation.automated_result, adjusted),
+            "review_note": _with_note(evaluation.review_note, note),
+        },
     )
 
 

@@ -36,6 +36,7 @@ from backend.models.evaluations import (
     EvaluationStage,
     EvaluationStatus,
 )
+from backend.models.overall_score import stored_overall_score
 
 FLAG_CODE = "similar_submission"
 _MAX_TRIES = 5
@@ -128,6 +129,7 @@ def add_flag(
             )
             .values(
                 automated_result=updated,
+                overall_score=stored_overall_score(updated, evaluation.review_scores),
                 result_revision=evaluation.result_revision + 1,
                 attention=attention_note(other_id)[:2000],
                 **_back_to_review(evaluation),
