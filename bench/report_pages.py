@@ -53,12 +53,15 @@ def _an_interview(org_id: str) -> tuple[str, str]:
 def scenarios(orgs: ListOrgs, cohort: Cohort) -> list[Scenario]:
     """The report pages as their states read them on open."""
     from backend.db import session_scope
+    from backend.services.assessments import get_assessment
     from backend.services.attention import attention_overview
+    from backend.services.candidate_keys import page_of_keys, public_keys
     from backend.services.candidate_profile import candidate_profile
     from backend.services.evaluations.comparison import compare_evaluations
     from backend.services.funnel import assessment_funnel
+    from backend.services.invite_delivery import invite_deliveries
     from backend.services.overview import organisation_counts
-    from truelevel_app.pages import assessment_compare, dashboard, interview_report
+    from truelevel_app.pages import assessment_compare, assessments, dashboard, interview_report
     from truelevel_app.pages import candidate_profile as profile_page
     from truelevel_app.pages.evaluation_report.data import read_report
 
@@ -98,6 +101,30 @@ def scenarios(orgs: ListOrgs, cohort: Cohort) -> list[Scenario]:
         assessment_compare._lines(comparison)
         return comparison.cohort_size
 
+    def assessment_page() -> int:
+        # AssessmentDetailState._reload: the assessment and a page of its keys, each with its
+        # invite's delivery and the evaluation submitted from it.
+        with session_scope() as session:
+            assessment = get_assessment(
+                session, org_id=cohort.org_id, assessment_id=cohort.assessment_id
+            )
+            shown = page_of_keys(
+                session,
+                org_id=cohort.org_id,
+                assessment_id=assessment.id,
+                page=1,
+                size=assessments.PAGE_SIZE,
+            )
+            deliveries = invite_deliveries(session, keys=shown.items)
+            submitted = assessments._evaluations_by_session(session, cohort.org_id, shown.items)
+            [
+                assessments._key_row(
+                    k.model_dump(), deliveries[k.id], submitted.get(k.session_id or "", "")
+                )
+                for k in public_keys(session, keys=shown.items)
+            ]
+        return shown.total
+
     def dashboard_of(org_id: str) -> Callable[[], int]:
         def run() -> int:
             with session_scope() as session:
@@ -127,6 +154,7 @@ def scenarios(orgs: ListOrgs, cohort: Cohort) -> list[Scenario]:
         Scenario("candidate profile, take-home", profile(cohort.org_id, cohort.email)),
         Scenario("candidate profile, interview", profile(orgs.interviews, interviewee)),
         Scenario("compare six of the cohort", compare),
+        Scenario("assessment page, its keys", assessment_page),
         Scenario("dashboard, cohort's organisation", dashboard_of(cohort.org_id)),
         Scenario("dashboard, interviews' organisation", dashboard_of(orgs.interviews)),
     ]

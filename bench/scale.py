@@ -8,10 +8,10 @@ The data set:
 - the service tests' lists (``seed_lists``): 10,000 evaluations, 10,000 candidate keys and
   10,000 interviews, each in an organisation of its own;
 - one assessment's cohort (``seed_cohort``): 10,000 evaluations of ONE assessment of one more
-  organisation, each from a candidate key and session, with the scoring engine's own result
-  (``workers.evaluation.scoring.score``, about 7 KB of JSON each), scores spread over the
-  rubric, some finalised with a reviewer's adjustment, some still with the engine or failed:
-  the worst case for the cohort figures of a report.
+  organisation, each from a candidate key (its invite email sent) and session, with the scoring
+  engine's own result (``workers.evaluation.scoring.score``, about 7 KB of JSON each), scores
+  spread over the rubric, some finalised with a reviewer's adjustment, some still with the
+  engine or failed: the worst case for the cohort figures of a report.
 
 Bulk inserted and, on PostgreSQL, analysed (as autovacuum would after a bulk load).
 """
@@ -120,6 +120,7 @@ def seed_cohort() -> Cohort:
     )
     from backend.models.base import utcnow
     from backend.models.evaluations import Evaluation
+    from backend.models.mail import OutboundEmail
     from backend.models.overall_score import stored_overall_score
     from tests.helpers import make_org
 
@@ -132,7 +133,7 @@ def seed_cohort() -> Cohort:
         session.add(assessment)
         session.commit()
         assessment_id = assessment.id
-        keys, sessions, evaluations, scored = [], [], [], []
+        keys, invites, sessions, evaluations, scored = [], [], [], [], []
         for i in range(COHORT_SIZE):
             at = base + timedelta(minutes=5 * i)
             key = CandidateKey(
@@ -144,6 +145,18 @@ def seed_cohort() -> Cohort:
                 created_at=at,
                 expires_at=at + timedelta(days=60),
                 redeemed_at=at,
+                invite_sent_at=at,
+            )
+            invite = OutboundEmail(
+                org_id=org.org_id,
+                to_address=key.candidate_email,
+                subject="Your take-home for Platform take-home",
+                body_text=f"Your key is {key.key}.",
+                purpose="candidate_invite",
+                related_id=key.id,
+                status="sent",
+                created_at=at,
+                sent_at=at,
             )
             started = CandidateSession(
                 org_id=org.org_id,
@@ -183,12 +196,14 @@ def seed_cohort() -> Cohort:
             # A bulk insert passes the ORM by, which keeps the stored score on other writes.
             row.overall_score = stored_overall_score(result, row.review_scores)
             keys.append(key.model_dump())
+            invites.append(invite.model_dump())
             sessions.append(started.model_dump())
             evaluations.append(row.model_dump())
             if result is not None:
                 scored.append(row.id)
         for model, rows in (
             (CandidateKey, keys),
+            (OutboundEmail, invites),
             (CandidateSession, sessions),
             (Evaluation, evaluations),
         ):

@@ -29,6 +29,7 @@ from backend.services.candidate_key_search import CandidateKeyFilter, find_candi
 from backend.services.errors import Conflict, DomainError, NotFound, Unauthorized
 from backend.services.organisations import get_organisation
 from backend.services.ownership import find_owned
+from backend.services.pagination import Page, paginate
 from backend.settings import get_settings
 
 # No I, O, 0 or 1: a key read aloud or copied from paper cannot be mistyped between them.
@@ -176,6 +177,20 @@ def list_keys(session: Session, *, org_id: str, assessment_id: str) -> list[Cand
             .order_by(col(CandidateKey.created_at), col(CandidateKey.id))
         )
     )
+
+
+def page_of_keys(
+    session: Session, *, org_id: str, assessment_id: str, page: int, size: int
+) -> Page[CandidateKey]:
+    """One page of the assessment's keys that are not revoked, newest first (the web app's
+    table; past the last page, the last)."""
+    assessment = get_assessment(session, org_id=org_id, assessment_id=assessment_id)
+    newest_first = (
+        select(CandidateKey)
+        .where(CandidateKey.assessment_id == assessment.id, col(CandidateKey.revoked_at).is_(None))
+        .order_by(col(CandidateKey.created_at).desc(), col(CandidateKey.id).desc())
+    )
+    return paginate(session, newest_first, page=page, size=size, clamp=True)
 
 
 def revoke_key(session: Session, *, org_id: str, assessment_id: str, key_id: str) -> CandidateKey:

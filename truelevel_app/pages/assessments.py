@@ -28,7 +28,7 @@ from backend.services.assessments import (
 from backend.services.candidate_keys import (
     generate_keys,
     invite_link,
-    list_keys,
+    page_of_keys,
     public_keys,
     revoke_key,
 )
@@ -41,7 +41,7 @@ from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, new_button, page_header
-from truelevel_app.components.tables import data_table, paged_table
+from truelevel_app.components.tables import data_table, list_pagination, paged_table
 from truelevel_app.display import invite_text, minutes_text, when, when_iso
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
@@ -297,7 +297,7 @@ def _parse_candidates(text: str) -> tuple[list[str], list[str]]:
     return emails, names
 
 
-class AssessmentDetailState(AuthState):
+class AssessmentDetailState(PagedState, AuthState):
     assessment: rx.Field[AssessmentView] = rx.field(
         default_factory=lambda: AssessmentView(
             id="",
@@ -329,6 +329,24 @@ class AssessmentDetailState(AuthState):
         # The [assessment_id] segment of the route (a var Reflex adds to the root state).
         return str(getattr(self, "assessment_id", "") or "")
 
+    @rx.var
+    def total_pages(self) -> int:
+        return page_count(self.total, PAGE_SIZE)
+
+    def _refresh(self):
+        """Another page of the keys (PagedState's buttons)."""
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        self.keys_error = ""
+        try:
+            self._reload(member.org_id)
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = "The assessment could not be loaded. Try again in a moment."
+        return None
+
     def _reload(self, org_id: str) -> None:
         with session_scope() as session:
             a = get_assessment(session, org_id=org_id, assessment_id=self._current_id())
@@ -343,17 +361,18 @@ class AssessmentDetailState(AuthState):
                 target_level=a.target_level,
                 created=when(a.created_at),
             )
-            keys = list_keys(session, org_id=org_id, assessment_id=a.id)
+            # A page of keys, newest first, so freshly generated keys are at the top. The
+            # candidates chosen to compare stay chosen from page to page.
+            shown = page_of_keys(
+                session, org_id=org_id, assessment_id=a.id, page=self.page, size=PAGE_SIZE
+            )
+            self.total, self.page, keys = shown.total, shown.page, shown.items
             deliveries = invite_deliveries(session, keys=keys)
             self.mail_enabled = mail_enabled()
             submitted = _evaluations_by_session(session, org_id, keys)
-            # Newest first, so freshly generated keys are at the top.
             self.keys = [
                 _key_row(k.model_dump(), deliveries[k.id], submitted.get(k.session_id or "", ""))
-                for k in reversed(public_keys(session, keys=keys))
-            ]
-            self.compare_ids = [
-                i for i in self.compare_ids if i in {r["evaluation_id"] for r in self.keys}
+                for k in public_keys(session, keys=keys)
             ]
 
     @rx.event
@@ -382,6 +401,7 @@ class AssessmentDetailState(AuthState):
         self.confirm_delete = False
         self.keys = []
         self.compare_ids = []
+        self.page = 1
         try:
             self._reload(member.org_id)
         except NotFound:
@@ -424,6 +444,7 @@ class AssessmentDetailState(AuthState):
                 )
                 invited = sum(1 for k in made if k.candidate_email)
             self.notice = _generated_notice(len(made), invited, mail_on=mail_enabled())
+            self.page = 1  # where the new keys are
             self._reload(member.org_id)
         except DomainError as exc:
             self.keys_error = exc.message
@@ -816,6 +837,7 @@ def _assessment_details() -> rx.Component:
             empty_icon="key-round",
             table_id="candidate-keys-table",
         ),
+        list_pagination(AssessmentDetailState, "keys"),
         confirm_dialog(
             open=AssessmentDetailState.confirm_key_id != "",
             title="Revoke candidate key",
