@@ -11,7 +11,8 @@ Page states subclass :class:`AuthState`: their on_load handler calls ``_resolve_
 redirects to SIGNIN_ROUTE when it returns None; their changing handlers call
 ``_authorise(permission)`` first, so role checks happen on the server for every action.
 List pages add the mixins :class:`PagedState` and :class:`CreateDialogState`; pages that keep
-what they show up to date while open add :class:`FollowingState`, and the reports a reviewer
+what they show up to date while open add :class:`FollowingState` (a row until it ends) or
+:class:`LiveState` (every row, for as long as the page is shown), and the reports a reviewer
 decides on (an evaluation, an interview) :class:`ReviewedReportState`.
 """
 
@@ -342,6 +343,47 @@ class FollowingState(rx.State, mixin=True):
                 if apply(tick):
                     self.following = False
                     return
+
+
+# How often a live page re-reads what it shows.
+LIVE_SECONDS = 5.0
+
+
+class LiveState(FollowingState, mixin=True):
+    """A page whose rows change while it is open (lists of evaluations and interviews, an
+    assessment's keys, a job's applications): it re-reads them every ``LIVE_SECONDS`` for as
+    long as it is shown, so a status moves without a reload.
+
+    The page defines ``_refresh()`` (the same read its on_load does: signed-in check, query,
+    rows set), returns ``self._go_live()`` from on_load after its first read, and puts
+    :func:`truelevel_app.components.layout.live_marker` (or any ``on_unmount`` that calls
+    ``stop_following``) on the page, so leaving it ends the loop."""
+
+    def _refresh(self):
+        raise NotImplementedError
+
+    def _go_live(self):
+        """on_load: end any earlier loop of this state and start a new one."""
+        self._start_following()
+        return type(self).keep_live
+
+    @rx.event(background=True)
+    async def keep_live(self):
+        async with self:
+            generation = self._follow_generation
+        while True:
+            await asyncio.sleep(LIVE_SECONDS)
+            async with self:
+                if not self._still_following(generation):
+                    return
+                # Off the event loop (other pages keep answering); the page's own events
+                # wait for the lock, so they never see half of a refresh.
+                leave = await asyncio.to_thread(self._refresh)
+                if leave is not None:  # signed out meanwhile: the page's redirect
+                    self.following = False
+            if leave is not None:
+                yield leave
+                return
 
 
 class ReviewedReportState(FollowingState, mixin=True):

@@ -9,6 +9,16 @@ from playwright.sync_api import Page, expect
 from tests.e2e.flows import CANDIDATE_KEY, create_assessment, sign_up
 
 
+def start_session(*, key: str) -> bool:
+    """Run in the app's environment: the candidate redeems their key (their session starts)."""
+    from backend.db import session_scope
+    from backend.services.candidate_sessions import redeem_key
+
+    with session_scope() as session:
+        redeem_key(session, key=key)
+    return True
+
+
 def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
     sign_up(page)
     page.goto("/assessments")
@@ -80,6 +90,10 @@ def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
     expect(page.locator("#keys-notice")).to_contain_text(f"Key {revoked} was revoked")
     expect(keys).to_have_count(2)
     expect(page.locator(".candidate-key", has_text=revoked)).to_have_count(0)
+
+    # Grace starts her session: her key's status follows on the open page, without a reload.
+    app.call("tests.e2e.test_assessments:start_session", key=grace_key)
+    expect(grace).to_contain_text("active")
 
     page.goto("/candidates")
     rows = page.locator(".candidate-row")

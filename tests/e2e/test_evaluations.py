@@ -470,6 +470,24 @@ def test_list_queue_and_a_report_that_follows_the_engine(page: Page, app: Runnin
     expect(page.locator(".evaluation-stage")).to_have_text("Awaiting review")
     expect(page.locator("#cohort-rank")).to_have_text("1 of 2")
 
+    # The list follows too: a new evaluation appears and its stage moves, without a reload.
+    page.get_by_role("link", name="Evaluations", exact=True).click()
+    expect(rows).to_have_count(2)
+    [late_id] = app.call(
+        "tests.e2e.test_evaluations:seed_evaluations",
+        member_email=account.email,
+        evaluations=[{"candidate_ref": "CAND-LATE", "stage": "testing"}],
+    )
+    expect(rows).to_have_count(3)
+    late = page.locator(".evaluation-row", has_text="CAND-LATE")
+    expect(late.locator(".evaluation-stage")).to_have_text("Running tests")
+    app.call(
+        "tests.e2e.test_evaluations:complete_evaluation",
+        evaluation_id=late_id,
+        result=_result(_scores(3, 3, 3, 3, 3)),
+    )
+    expect(late.locator(".evaluation-stage")).to_have_text("Awaiting review")
+
 
 def test_candidate_submits_a_zip_after_the_time_limit(
     page: Page, new_context, app: RunningApp, tmp_path: Path

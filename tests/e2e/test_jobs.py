@@ -167,3 +167,12 @@ def test_job_page_generates_questions_and_lists_applications(page: Page, app):
     expect(questions.first).to_be_visible()
     assert questions.count() >= 5
     expect(questions.first).to_contain_text("generated")
+
+    # The ATS moves the application on while the page is open: the row follows, no reload.
+    moved = api.patch(
+        f"/applications/{application.json()['id']}",
+        json={"source_application_status": "Interviewing", "application_stage": "onsite"},
+    )
+    assert moved.status_code == 200, moved.text
+    expect(row).to_contain_text("onsite")
+    expect(row).to_contain_text("Interviewing")

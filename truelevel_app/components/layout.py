@@ -210,6 +210,12 @@ def new_button(label: str, *, on_click: Any, id: str) -> rx.Component:
     )
 
 
+def live_marker(state: Any) -> rx.Component:
+    """Put on a page whose state follows what it shows (``FollowingState``, ``LiveState``):
+    leaving the page ends the state's refresh loop."""
+    return rx.box(on_unmount=state.stop_following, display="none")
+
+
 def full_page_spinner() -> rx.Component:
     return rx.center(
         rx.hstack(rx.spinner(size="3"), rx.text("Loading…", color_scheme="gray")),

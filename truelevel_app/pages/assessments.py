@@ -40,11 +40,17 @@ from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
-from truelevel_app.components.layout import app_shell, new_button, page_header
+from truelevel_app.components.layout import app_shell, live_marker, new_button, page_header
 from truelevel_app.components.tables import data_table, list_pagination, paged_table
 from truelevel_app.display import invite_text, minutes_text, when, when_iso
 from truelevel_app.paging import page_count
-from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
+from truelevel_app.state import (
+    SIGNIN_ROUTE,
+    AuthState,
+    CreateDialogState,
+    LiveState,
+    PagedState,
+)
 from truelevel_app.validation import validation_message
 
 PAGE_SIZE = 20
@@ -297,7 +303,7 @@ def _parse_candidates(text: str) -> tuple[list[str], list[str]]:
     return emails, names
 
 
-class AssessmentDetailState(PagedState, AuthState):
+class AssessmentDetailState(LiveState, PagedState, AuthState):
     assessment: rx.Field[AssessmentView] = rx.field(
         default_factory=lambda: AssessmentView(
             id="",
@@ -332,20 +338,6 @@ class AssessmentDetailState(PagedState, AuthState):
     @rx.var
     def total_pages(self) -> int:
         return page_count(self.total, PAGE_SIZE)
-
-    def _refresh(self):
-        """Another page of the keys (PagedState's buttons)."""
-        member = self._resolve_member()
-        if member is None:
-            return rx.redirect(SIGNIN_ROUTE, replace=True)
-        self.keys_error = ""
-        try:
-            self._reload(member.org_id)
-        except NotFound:
-            self.not_found = True
-        except Exception:
-            self.error = "The assessment could not be loaded. Try again in a moment."
-        return None
 
     def _reload(self, org_id: str) -> None:
         with session_scope() as session:
@@ -389,11 +381,24 @@ class AssessmentDetailState(PagedState, AuthState):
             return rx.redirect(f"/assessments/{self._current_id()}/compare?ids={ids}")
         return None
 
-    @rx.event
-    def load(self):
+    def _refresh(self):
+        """Read the assessment and its page of keys (on load, on PagedState's buttons, then
+        every few seconds: each key's status follows its candidate)."""
         member = self._resolve_member()
         if member is None:
             return rx.redirect(SIGNIN_ROUTE, replace=True)
+        try:
+            self._reload(member.org_id)
+            self.error = ""
+        except NotFound:
+            self.not_found = True
+        except Exception:
+            self.error = "The assessment could not be loaded. Try again in a moment."
+        self.loading = False
+        return None
+
+    @rx.event
+    def load(self):
         self.loading = True
         self.not_found = False
         self.error = self.keys_error = self.count_error = self.notice = ""
@@ -402,14 +407,10 @@ class AssessmentDetailState(PagedState, AuthState):
         self.keys = []
         self.compare_ids = []
         self.page = 1
-        try:
-            self._reload(member.org_id)
-        except NotFound:
-            self.not_found = True
-        except Exception:
-            self.error = "The assessment could not be loaded. Try again in a moment."
-        self.loading = False
-        return None
+        leave = self._refresh()
+        if leave is not None or self.not_found:
+            return leave
+        return self._go_live()
 
     @rx.event
     def generate(self, form_data: dict[str, str]):
@@ -881,4 +882,5 @@ def assessment_detail_page() -> rx.Component:
             loading=AssessmentDetailState.loading & (AssessmentDetailState.assessment["id"] == ""),
             details=_assessment_details(),
         ),
+        live_marker(AssessmentDetailState),
     )

@@ -20,13 +20,13 @@ from backend.services.evaluations.search import (
     RecommendationFilter,
     find_evaluations,
 )
-from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
 from truelevel_app.list_query import ANY, FilteredListState, assessment_options
 from truelevel_app.paging import page_count
-from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, LiveState, PagedState
 
 PAGE_SIZE = 20
 ALL_TAB = "all"
@@ -182,7 +182,7 @@ SORT_LABELS: dict[str, str] = {
 }
 
 
-class EvaluationsState(FilteredListState, PagedState, AuthState):
+class EvaluationsState(FilteredListState, PagedState, LiveState, AuthState):
     FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
         "status": STATUS_CHOICES,
         "recommendation": RECOMMENDATION_CHOICES,
@@ -282,7 +282,7 @@ class EvaluationsState(FilteredListState, PagedState, AuthState):
         wanted = self.router.url.query_parameters.get("tab", ALL_TAB)
         self.tab = QUEUE_TAB if wanted == QUEUE_TAB else ALL_TAB
         self._read_query()
-        return self._refresh()
+        return self._refresh() or self._go_live()
 
     @rx.event
     def show_tab(self, tab: str):
@@ -479,4 +479,5 @@ def evaluations_page() -> rx.Component:
             empty_icon="file-code",
             table_id="evaluations-table",
         ),
+        live_marker(EvaluationsState),
     )

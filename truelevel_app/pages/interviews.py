@@ -23,7 +23,7 @@ from backend.services.interviews.search import (
     find_interviews,
 )
 from backend.settings import get_settings
-from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
@@ -35,7 +35,7 @@ from truelevel_app.pages.interview_report import (
     recommendation_label,
 )
 from truelevel_app.paging import page_count
-from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, LiveState, PagedState
 
 PAGE_SIZE = 20
 UPLOAD_ID = "interview-upload"
@@ -116,7 +116,7 @@ SORT_LABELS: dict[str, str] = {
 }
 
 
-class InterviewsState(FilteredListState, PagedState, AuthState):
+class InterviewsState(FilteredListState, PagedState, LiveState, AuthState):
     FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
         "status": (ANY, *[s.value for s in InterviewJobStatus]),
         "recommendation": (ANY, *[r.value for r in InterviewRecommendation]),
@@ -189,7 +189,7 @@ class InterviewsState(FilteredListState, PagedState, AuthState):
         self.upload_error = ""
         self.uploading = False
         self.upload_percent = 0
-        return self._refresh()
+        return self._refresh() or self._go_live()
 
     @rx.event
     def set_role_title(self, value: str):
@@ -434,4 +434,5 @@ def interviews_page() -> rx.Component:
             empty_icon="mic",
             table_id="interviews-table",
         ),
+        live_marker(InterviewsState),
     )

@@ -22,7 +22,7 @@ from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import form_dialog
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
-from truelevel_app.components.layout import app_shell, new_button, page_header
+from truelevel_app.components.layout import app_shell, live_marker, new_button, page_header
 from truelevel_app.components.tables import data_table, paged_table, pagination
 from truelevel_app.display import when
 from truelevel_app.pages.job_applications import (
@@ -34,7 +34,13 @@ from truelevel_app.pages.job_applications import (
     interview_cell,
     started_notice,
 )
-from truelevel_app.state import SIGNIN_ROUTE, AuthState, CreateDialogState, PagedState
+from truelevel_app.state import (
+    SIGNIN_ROUTE,
+    AuthState,
+    CreateDialogState,
+    LiveState,
+    PagedState,
+)
 from truelevel_app.validation import validation_message
 
 PAGE_SIZE = 20
@@ -198,7 +204,7 @@ class JobsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/jobs/{new_id}")
 
 
-class JobDetailState(JobApplicationsState, AuthState):
+class JobDetailState(JobApplicationsState, LiveState, AuthState):
     job: rx.Field[JobView] = rx.field(default_factory=_empty_job)
     questions: rx.Field[list[QuestionRow]] = rx.field(default_factory=list)
     applications: rx.Field[list[ApplicationRow]] = rx.field(default_factory=list)
@@ -265,7 +271,10 @@ class JobDetailState(JobApplicationsState, AuthState):
         self._clear_applications_notices()
         self.applications_page = 1
         self.job = _empty_job()
-        return self._refresh()
+        leave = self._refresh()
+        if leave is not None or self.not_found:
+            return leave
+        return self._go_live()
 
     @rx.event
     def next_applications(self):
@@ -531,4 +540,5 @@ def job_detail_page() -> rx.Component:
             loading=JobDetailState.loading & (JobDetailState.job["id"] == ""),
             details=_job_details(),
         ),
+        live_marker(JobDetailState),
     )
