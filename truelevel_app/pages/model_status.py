@@ -195,7 +195,8 @@ def model_status_page() -> rx.Component:
             loading=S.loading,
             error=S.error,
             empty_title="No worker has reported in the last ten minutes",
-            empty_hint="Workers report their models when they start (make worker).",
+            empty_hint="Workers report their models when they start (make worker), then every "
+            "two minutes while they run.",
             empty_icon="cpu",
             table_id="models-table",
         ),

@@ -4,13 +4,16 @@ sentence embeddings, each loaded once and shared by every job the process runs.
 The consumer starts loading them as it starts (``preload``, in the background, so it takes jobs
 at once); a job that arrives before they are warm waits for them under the ``loading_weights``
 state. Each state change is reported to the database (``WorkerModelState``), which is what the
-public model status reads: workers are other processes, possibly on other machines.
+public model status reads: workers are other processes, possibly on other machines. A thread of
+the process renews those reports every ``HEARTBEAT`` for as long as it runs, jobs or not, so a
+worker busy for longer than the status's live window still counts as alive.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +39,8 @@ class LoadedModels:
 
 _models = LoadedModels()
 _lock = threading.Lock()
+_heartbeat_lock = threading.Lock()
+_heartbeat: threading.Thread | None = None
 
 
 def is_warm(*, speech: bool = True) -> bool:
@@ -63,6 +68,30 @@ def _report(role: str, name: str, state: str, *, device: str | None = None, **ex
         log.exception("reporting the %s model state failed", role)
 
 
+def keep_saying_alive(interval_s: float | None = None) -> threading.Thread:
+    """Start, once per process, the thread that renews this worker's model reports every
+    ``interval_s`` (the status's HEARTBEAT by default); the running thread is returned."""
+    global _heartbeat
+    from backend.services.interviews.model_status import HEARTBEAT, worker_alive
+
+    seconds = HEARTBEAT.total_seconds() if interval_s is None else interval_s
+
+    def beat() -> None:
+        while True:
+            time.sleep(seconds)
+            try:
+                with session_scope() as session:
+                    worker_alive(session, worker_id=process_identity())
+            except Exception:  # the next beat tries again; the live window outlasts a few
+                log.exception("saying the worker is alive failed")
+
+    with _heartbeat_lock:
+        if _heartbeat is None or not _heartbeat.is_alive():
+            _heartbeat = threading.Thread(target=beat, name="model-heartbeat", daemon=True)
+            _heartbeat.start()
+        return _heartbeat
+
+
 def _footprint_mib(path: str | None) -> int | None:
     """Size of a model's files on disk, a fair stand-in for its memory footprint."""
     if not path:
@@ -81,6 +110,7 @@ def _footprint_mib(path: str | None) -> int | None:
 def load(*, speech: bool = True) -> LoadedModels:
     """Load whatever is not loaded yet (once per process, whichever thread asks first);
     ``speech=False`` loads only the sentence model (a transcript sent as text)."""
+    keep_saying_alive()
     with _lock:
         settings = get_settings()
         if speech and _models.asr is None:

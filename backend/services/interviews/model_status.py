@@ -2,8 +2,10 @@
 /models/status``, public).
 
 Workers are other processes, possibly on other machines: each reports its models here
-(``report_model_state``) as it loads them, and the web process only reads the table. A report
-older than ``LIVE_WINDOW`` is from a worker that stopped or died and is left out.
+(``report_model_state``) as it loads them, and the web process only reads the table. While it
+runs, busy with a job or idle, a worker also says every few minutes that it is still alive
+(``worker_alive``), so a report older than ``LIVE_WINDOW`` is from a worker that stopped or died
+and is left out.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -25,6 +27,9 @@ from backend.models.interviews import (
 from backend.services.errors import InvalidInput
 
 LIVE_WINDOW = timedelta(minutes=10)
+# How often a running worker says it is alive: several beats fit in LIVE_WINDOW, so a missed
+# one (a database hiccup) never makes a live worker look gone.
+HEARTBEAT = LIVE_WINDOW / 5
 # Queued work older than this means nobody is taking it: the service is degraded.
 WAIT_DEGRADED = timedelta(minutes=5)
 ROLES = ("asr", "diarization", "embeddings")
@@ -76,6 +81,18 @@ def model_status(session: Session) -> dict[str, Any]:
         "queue_depths": depths,
         "degraded": (not speech_ready) or waiting_too_long,
     }
+
+
+def worker_alive(session: Session, *, worker_id: str) -> int:
+    """The heartbeat of a running worker: what it reported stays current (its states are kept,
+    their time is now). Returns how many of its reports there were."""
+    result = session.exec(  # type: ignore[call-overload]
+        update(WorkerModelState)
+        .where(col(WorkerModelState.worker_id) == worker_id[:128])
+        .values(updated_at=utcnow())
+    )
+    session.commit()
+    return int(result.rowcount or 0)
 
 
 def report_model_state(
