@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import reflex as rx
+from pydantic import ValidationError
 from sqlmodel import Session
 from starlette.requests import cookie_parser
 
@@ -35,6 +36,7 @@ from backend.services.errors import NotFound
 from backend.services.organisations import end_web_session, get_organisation, member_for_token
 from backend.services.sign_in_tickets import issue_ticket
 from truelevel_app.display import show_times_in
+from truelevel_app.validation import field_errors
 
 SIGNIN_ROUTE = "/signin"
 HOME_ROUTE = "/dashboard"
@@ -260,15 +262,27 @@ class PagedState(rx.State, mixin=True):
 
 
 class CreateDialogState(rx.State, mixin=True):
-    """A list page's "create" dialog: whether it is open, its submit spinner and its error."""
+    """A list page's "create" dialog: whether it is open, its submit spinner, what to fix on
+    each field (``field_errors``, shown under the fields) and an error about the whole form."""
 
     form_error: str = ""
+    field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     show_create: bool = False
     creating: bool = False
 
+    def _clear_form_errors(self) -> None:
+        self.form_error = ""
+        self.field_errors = {}
+
+    def _refuse(self, exc: ValidationError, labels: dict[str, str]) -> None:
+        """Show a rejected form's problems under their fields (one naming no field above)."""
+        errors = field_errors(exc, labels)
+        self.form_error = errors.pop("", "")
+        self.field_errors = errors
+
     @rx.event
     def open_create(self):
-        self.form_error = ""
+        self._clear_form_errors()
         self.show_create = True
 
     @rx.event
@@ -277,7 +291,7 @@ class CreateDialogState(rx.State, mixin=True):
 
     def _reset_create_dialog(self) -> None:
         """On page load: a reload (the state outlives it) must not reopen the dialog."""
-        self.form_error = ""
+        self._clear_form_errors()
         self.show_create = False
         self.creating = False
 

@@ -1,22 +1,62 @@
-"""Turn a rejected form into one sentence a person can act on."""
+"""Turn a rejected form into words a person can act on: one message per field, shown under that
+field (``components.forms``)."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from pydantic import ValidationError
 
+# A rule of the shared models that names no field, in the API's camelCase words: the form field
+# it is about, and what the form says instead (the web form has no issue library to pick from).
+_RULES: dict[str, tuple[str, str]] = {
+    "taskBrief is required when no issueId is given": (
+        "task_brief",
+        "Write a task brief: what the candidate builds and how it is judged.",
+    ),
+}
 
-def validation_message(exc: ValidationError, labels: dict[str, str]) -> str:
-    """``"Title: this field is required. Recruiter email: must be an email address."``
 
-    ``labels`` maps field names (snake_case or the camelCase alias) to the form's labels."""
-    parts: list[str] = []
+def form_name(field: str) -> str:
+    """A model field's name (snake_case or its camelCase alias) as the form's input names it."""
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", field).lower()
+
+
+def _plain(error: dict[str, Any], label: str) -> str:
+    """One pydantic error as a sentence about the field ``label``."""
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    message = str(error.get("msg", "")).removeprefix("Value error, ").rstrip(".")
+    if message in _RULES:
+        return _RULES[message][1]
+    noun = label.lower() if label else "a value"
+    if kind in {"missing", "string_too_short"}:
+        return f"Enter the {noun}." if label else "This is required."
+    if kind == "string_too_long":
+        return f"Keep it to {context.get('max_length')} characters or fewer."
+    if kind.startswith("url_") or " url" in f" {message.lower()}":
+        return "Enter a full web address, such as https://git.example.com/team/repo.git."
+    if "email" in message.lower():
+        return "Enter an email address, such as ada@example.com."
+    if kind in {"int_parsing", "int_from_float", "int_type"}:
+        return "Enter a whole number."
+    if kind in {"greater_than", "greater_than_equal"}:
+        return f"Enter a number of at least {context.get('ge', context.get('gt'))}."
+    if kind in {"less_than", "less_than_equal"}:
+        return f"Enter a number of at most {context.get('le', context.get('lt'))}."
+    return (message[:1].upper() + message[1:] + ".") if message else "Check this value."
+
+
+def field_errors(exc: ValidationError, labels: dict[str, str]) -> dict[str, str]:
+    """``{form field name: what to fix}`` (the first problem of each field; ``""`` for a
+    problem that names no field). ``labels`` maps field names (snake_case or the camelCase
+    alias) to the form's labels."""
+    found: dict[str, str] = {}
     for error in exc.errors():
         location = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
         field = location[0] if location else ""
-        label = labels.get(field, field.replace("_", " ").capitalize())
-        message = str(error.get("msg", "is not valid"))
-        message = message.removeprefix("Value error, ").rstrip(".")
-        if error.get("type") in {"missing", "string_too_short"}:
-            message = "this field is required"
-        parts.append(f"{label}: {message}." if label else f"{message}.")
-    return " ".join(dict.fromkeys(parts)) or "Check the form and try again."
+        rule = _RULES.get(str(error.get("msg", "")).removeprefix("Value error, "))
+        name = rule[0] if rule else form_name(field) if field in labels else ""
+        found.setdefault(name, _plain(error, labels.get(field, "")))
+    return found

@@ -7,6 +7,9 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.e2e.flows import CANDIDATE_KEY, create_assessment, sign_up
+from tests.e2e.server import REPO_ROOT
+
+SCREENSHOTS = REPO_ROOT / "test-results"
 
 
 def start_session(*, key: str) -> bool:
@@ -58,6 +61,12 @@ def test_generate_copy_and_revoke_candidate_keys(page: Page, new_context, app):
     expect(page.locator(".candidate-key-row", has_not_text="grace").first).to_contain_text(
         "No email"
     )
+
+    # A line that is not an email is refused under the candidates field; nothing is made.
+    form.locator("textarea[name=candidates]").fill("ada-at-example, Ada")
+    form.get_by_role("button", name="Generate keys").click()
+    expect(page.locator("#candidates-error")).to_contain_text("“ada-at-example” is not an email")
+    expect(keys).to_have_count(3)
 
     # Asking for 0 (or more than 50) keys is refused on the field; nothing is made.
     for refused in ("0", "51"):
@@ -132,13 +141,19 @@ def test_assessment_form_and_unknown_assessment(page: Page):
     form.locator("input[name=title]").fill("No brief")
     form.locator("input[name=role]").fill("Engineer")
     form.get_by_role("button", name="Create assessment").click()
-    expect(page.locator("#assessment-error")).to_have_text(
-        "Task brief: this field is required. Describe what the candidate builds."
+    # What to fix is said on its field, in the form's words (not the API's "taskBrief …").
+    expect(page.locator("#task_brief-error")).to_have_text(
+        "Write a task brief: what the candidate builds and how it is judged."
     )
+    expect(form.locator("textarea[name=task_brief]")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#assessment-error")).to_have_count(0)
     form.locator("textarea[name=task_brief]").fill("Build it.")
     form.locator("input[name=repo_url]").fill("not a url")
     form.get_by_role("button", name="Create assessment").click()
-    expect(page.locator("#assessment-error")).to_contain_text("Repository URL")
+    expect(page.locator("#repo_url-error")).to_contain_text("Enter a full web address")
+    expect(page.locator("#task_brief-error")).to_have_count(0)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "assessment-form-errors.png"))
 
     # The dialog closes on Escape and on a click outside it, and a reload does not reopen it.
     dialog = page.get_by_role("dialog")

@@ -30,7 +30,12 @@ def test_create_a_job_and_open_it(page: Page):
     form.locator("input[name=recruiter_work_phone_no]").fill("+351 21 000 0000")
     form.locator("input[name=source_id]").fill("ats-job-42")
     form.get_by_role("button", name="Create job").click()
-    expect(page.locator("#job-error")).to_contain_text("Recruiter email")
+    # Said on the field, in plain words; nothing at the top of the form.
+    expect(page.locator("#recruiter_email-error")).to_have_text(
+        "Enter an email address, such as ada@example.com."
+    )
+    expect(form.locator("input[name=recruiter_email]")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#job-error")).to_have_count(0)
 
     form.locator("input[name=recruiter_email]").fill("rita@example.com")
     form.get_by_role("button", name="Create job").click()

@@ -51,7 +51,7 @@ from truelevel_app.state import (
     LiveState,
     PagedState,
 )
-from truelevel_app.validation import validation_message
+from truelevel_app.validation import field_errors
 
 PAGE_SIZE = 20
 READ_ONLY = "Viewers cannot change assessments. Ask an admin for the reviewer role."
@@ -69,7 +69,6 @@ ASSESSMENT_LABELS = {
     "target_level": "Target level",
     "targetLevel": "Target level",
 }
-BRIEF_REQUIRED = "Task brief: this field is required. Describe what the candidate builds."
 COUNT_ERROR = f"Enter how many keys to make: a whole number from {MIN_KEYS} to {MAX_KEYS}."
 COUNT_ERROR_EMAILS = f"One key is made per candidate line: at most {MAX_KEYS} candidates at a time."
 KEY_LABELS = {
@@ -138,14 +137,16 @@ def _whole_number(raw: str) -> int | None:
         return None
 
 
-def _optional_int(raw: str, label: str) -> int | None:
+def _optional_int(raw: str) -> int | str | None:
+    """An optional number field: None when empty; what is not a number goes to validation
+    as typed, which says so on its field."""
     raw = raw.strip()
     if not raw:
         return None
     try:
         return int(raw)
     except ValueError:
-        raise ValueError(f"{label} must be a whole number.") from None
+        return raw
 
 
 def _assessment_row(a: Assessment, keys: int) -> AssessmentRow:
@@ -195,15 +196,10 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
 
     @rx.event
     def create(self, form_data: dict[str, str]):
-        self.form_error = ""
+        self._clear_form_errors()
         member = self._authorise("edit")
         if member is None:
             self.form_error = READ_ONLY
-            return
-        if not form_data.get("task_brief", "").strip():
-            # This form has no issue to stand in for a brief (the API's "taskBrief is required
-            # when no issueId is given"): say it in the form's own words.
-            self.form_error = BRIEF_REQUIRED
             return
         try:
             data = AssessmentCreate.model_validate(
@@ -212,20 +208,13 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
                     "role": form_data.get("role", ""),
                     "task_brief": form_data.get("task_brief", ""),
                     "repo_url": form_data.get("repo_url", "").strip() or None,
-                    "time_limit_minutes": _optional_int(
-                        form_data.get("time_limit_minutes", ""), "Time limit"
-                    ),
-                    "expires_in_days": _optional_int(
-                        form_data.get("expires_in_days", ""), "Key expiry"
-                    ),
+                    "time_limit_minutes": _optional_int(form_data.get("time_limit_minutes", "")),
+                    "expires_in_days": _optional_int(form_data.get("expires_in_days", "")),
                     "target_level": form_data.get("target_level") or DEFAULT_TARGET_LEVEL,
                 }
             )
         except ValidationError as exc:
-            self.form_error = validation_message(exc, ASSESSMENT_LABELS)
-            return
-        except ValueError as exc:
-            self.form_error = str(exc)
+            self._refuse(exc, ASSESSMENT_LABELS)
             return
         self.creating = True
         yield
@@ -303,6 +292,18 @@ def _parse_candidates(text: str) -> tuple[list[str], list[str]]:
     return emails, names
 
 
+def _candidates_problem(exc: ValidationError, emails: list[str]) -> str:
+    """The first refused candidate line, in the words of the field."""
+    for error in exc.errors():
+        where = [p for p in error.get("loc", ()) if isinstance(p, int)]
+        if where and where[0] < len(emails):
+            return (
+                f"“{emails[where[0]]}” is not an email address. Write one candidate per line "
+                "as “email, name”."
+            )
+    return " ".join(field_errors(exc, KEY_LABELS).values()) or "Check the candidates."
+
+
 class AssessmentDetailState(LiveState, PagedState, AuthState):
     assessment: rx.Field[AssessmentView] = rx.field(
         default_factory=lambda: AssessmentView(
@@ -323,6 +324,8 @@ class AssessmentDetailState(LiveState, PagedState, AuthState):
     error: str = ""
     keys_error: str = ""
     count_error: str = ""
+    # What to fix in the candidates field (under it): {"candidates": message}.
+    candidate_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     notice: str = ""
     generating: bool = False
     confirm_key_id: str = ""
@@ -415,6 +418,7 @@ class AssessmentDetailState(LiveState, PagedState, AuthState):
     @rx.event
     def generate(self, form_data: dict[str, str]):
         self.keys_error = self.count_error = self.notice = ""
+        self.candidate_errors = {}
         member = self._authorise("edit")
         if member is None:
             self.keys_error = READ_ONLY
@@ -434,7 +438,7 @@ class AssessmentDetailState(LiveState, PagedState, AuthState):
                 }
             )
         except ValidationError as exc:
-            self.keys_error = validation_message(exc, KEY_LABELS)
+            self.candidate_errors = {"candidates": _candidates_problem(exc, emails)}
             return
         self.generating = True
         yield
@@ -522,19 +526,30 @@ def _assessment_row_view(row) -> rx.Component:
 
 
 def _create_dialog() -> rx.Component:
+    errors = AssessmentsState.field_errors
     return form_dialog(
-        text_field("Title", "title", required=True, placeholder="Backend take-home: rate limiter"),
-        text_field("Role", "role", required=True, placeholder="Senior Backend Engineer"),
+        text_field(
+            "Title",
+            "title",
+            required=True,
+            placeholder="Backend take-home: rate limiter",
+            errors=errors,
+        ),
+        text_field(
+            "Role", "role", required=True, placeholder="Senior Backend Engineer", errors=errors
+        ),
         text_area(
             "Task brief",
             "task_brief",
             rows="6",
             placeholder="What the candidate builds, and what good looks like.",
+            errors=errors,
         ),
         text_field(
             "Repository URL",
             "repo_url",
             placeholder="https://github.com/acme/starter (optional)",
+            errors=errors,
         ),
         rx.hstack(
             text_field(
@@ -545,6 +560,7 @@ def _create_dialog() -> rx.Component:
                 min="1",
                 max="10080",
                 hint="Empty: no limit.",
+                errors=errors,
             ),
             text_field(
                 "Keys expire after (days)",
@@ -553,6 +569,7 @@ def _create_dialog() -> rx.Component:
                 default_value="7",
                 min="1",
                 max="365",
+                errors=errors,
             ),
             spacing="3",
             width="100%",
@@ -564,6 +581,7 @@ def _create_dialog() -> rx.Component:
             default=DEFAULT_TARGET_LEVEL,
             hint="Every take-home submitted for this assessment is judged against this level.",
             id="target-level",
+            errors=errors,
         ),
         open=AssessmentsState.show_create,
         title="New assessment",
@@ -742,6 +760,8 @@ def _generate_card() -> rx.Component:
                                 "candidates",
                                 rows="3",
                                 placeholder="ada@example.com, Ada Lovelace\ngrace@example.com",
+                                errors=AssessmentDetailState.candidate_errors,
+                                error_id="candidates-error",
                             ),
                             flex="1",
                         ),

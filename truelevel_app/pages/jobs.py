@@ -41,7 +41,6 @@ from truelevel_app.state import (
     LiveState,
     PagedState,
 )
-from truelevel_app.validation import validation_message
 
 PAGE_SIZE = 20
 APPLICATIONS_PAGE_SIZE = 20
@@ -175,7 +174,7 @@ class JobsState(PagedState, CreateDialogState, AuthState):
 
     @rx.event
     def create(self, form_data: dict[str, str]):
-        self.form_error = ""
+        self._clear_form_errors()
         member = self._authorise("edit")
         if member is None:
             self.form_error = READ_ONLY
@@ -187,7 +186,7 @@ class JobsState(PagedState, CreateDialogState, AuthState):
         try:
             data = JobCreate.model_validate(values)
         except ValidationError as exc:
-            self.form_error = validation_message(exc, JOB_LABELS)
+            self._refuse(exc, JOB_LABELS)
             return
         self.creating = True
         yield
@@ -334,29 +333,50 @@ def _job_row_view(row) -> rx.Component:
 
 
 def _create_dialog() -> rx.Component:
+    errors = JobsState.field_errors
     return form_dialog(
-        text_field("Title *", "title", required=True, placeholder="Senior Backend Engineer"),
+        text_field(
+            "Title *", "title", required=True, placeholder="Senior Backend Engineer", errors=errors
+        ),
         text_area(
             "Description *",
             "desc",
             rows="5",
             required=True,
             placeholder="What the role involves and what you look for.",
+            errors=errors,
         ),
         rx.grid(
-            text_field("Industry *", "industry", required=True, placeholder="Software"),
+            text_field(
+                "Industry *", "industry", required=True, placeholder="Software", errors=errors
+            ),
             select_field("Status *", "status", JOB_STATUSES, default="Active"),
-            text_field("City", "city", placeholder="Berlin"),
-            text_field("State or region *", "state_name", required=True, placeholder="Berlin"),
-            text_field("Country *", "country", required=True, placeholder="Germany"),
+            text_field("City", "city", placeholder="Berlin", errors=errors),
+            text_field(
+                "State or region *",
+                "state_name",
+                required=True,
+                placeholder="Berlin",
+                errors=errors,
+            ),
+            text_field("Country *", "country", required=True, placeholder="Germany", errors=errors),
             text_field(
                 "Source id",
                 "source_id",
                 hint="The job's id in your ATS. Empty: one is generated.",
+                errors=errors,
             ),
-            text_field("Recruiter name *", "recruiter_name", required=True),
-            text_field("Recruiter email *", "recruiter_email", type="email", required=True),
-            text_field("Recruiter phone *", "recruiter_work_phone_no", type="tel", required=True),
+            text_field("Recruiter name *", "recruiter_name", required=True, errors=errors),
+            text_field(
+                "Recruiter email *", "recruiter_email", type="email", required=True, errors=errors
+            ),
+            text_field(
+                "Recruiter phone *",
+                "recruiter_work_phone_no",
+                type="tel",
+                required=True,
+                errors=errors,
+            ),
             columns="2",
             spacing="3",
             width="100%",
