@@ -519,6 +519,17 @@ def test_candidate_submits_a_zip_after_the_time_limit(
     candidate.reload()
     expect(candidate.locator("#countdown")).to_have_text("Time is up")
 
+    # The limit is said before choosing, and a zip over it is refused in the browser, unsent.
+    expect(candidate.locator("#zip-limit")).to_contain_text("Up to 50 MB")
+    too_big = tmp_path / "everything.zip"
+    with too_big.open("wb") as blob:
+        blob.truncate(51 * 1024 * 1024)
+    candidate.locator("#submission-zip input[type=file]").set_input_files(str(too_big))
+    expect(candidate.locator("#submit-error")).to_contain_text(
+        "everything.zip is larger than 50 MB"
+    )
+    expect(candidate.locator(".selected-zip")).to_have_count(0)
+
     work = tmp_path / "take-home.zip"
     with zipfile.ZipFile(work, "w") as archive:
         archive.writestr("README.md", "# Orders\nRun `pytest`.\n")

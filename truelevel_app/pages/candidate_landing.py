@@ -27,12 +27,25 @@ from backend.services.candidate_keys import KeyExpired, usable_candidate_key
 from backend.services.errors import Conflict, DomainError
 from backend.services.organisations import get_organisation
 from backend.services.throttle import Throttled
+from backend.settings import get_settings
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.layout import public_frame
+from truelevel_app.components.uploads import (
+    limit_props,
+    percent_sent,
+    refused_file,
+    upload_progress,
+)
 from truelevel_app.display import minutes_text, when
 
 UNKNOWN_KEY = "We could not find that key. Check it against your invite and try again."
 ZIP_UPLOAD_ID = "submission-zip"
+
+
+def _zip_limit_mb() -> int:
+    return get_settings().evaluation_max_zip_mb
+
+
 SESSION_STATUS_TEXT = {
     "active": "In progress",
     "completed": "Completed",
@@ -122,6 +135,8 @@ class CandidateLandingState(rx.State):
     starting: bool = False
     submitting: bool = False
     submit_error: str = ""
+    # 0–100 while the browser sends the zip; 100 while the server stores it.
+    zip_percent: int = 0
 
     def _look_up(self, raw: str) -> None:
         self.invite = None
@@ -201,6 +216,19 @@ class CandidateLandingState(rx.State):
         self._look_up(self._current_key())
 
     @rx.event
+    def zip_progress(self, progress: dict):
+        """on_upload_progress: the browser's count of the zip's bytes sent."""
+        self.submitting = True
+        self.zip_percent = percent_sent(progress)
+
+    @rx.event
+    def refuse_zip(self, codes: str, name: str):
+        """on_drop_rejected: the browser refused the file (too big, not a zip) unsent."""
+        self.submit_error = refused_file(
+            codes, name, limit_mb=_zip_limit_mb(), wanted="a .zip file of your work"
+        )
+
+    @rx.event
     async def submit_zip(self, files: list[rx.UploadFile]):
         self.submit_error = ""
         if not files:
@@ -208,6 +236,7 @@ class CandidateLandingState(rx.State):
             return
         upload = files[0]
         self.submitting = True
+        self.zip_percent = 100
         yield
 
         def save_then_data(session: Session, key: CandidateKey) -> SubmissionIn:
@@ -227,6 +256,7 @@ class CandidateLandingState(rx.State):
             self.submit_error = exc.message
         finally:
             self.submitting = False
+            self.zip_percent = 0
         self._look_up(self._current_key())
         yield rx.clear_selected_files(ZIP_UPLOAD_ID)
 
@@ -467,6 +497,13 @@ def _submission_forms() -> rx.Component:
     )
     zip_upload = rx.vstack(
         rx.text("Or a zip file", weight="medium", size="2"),
+        rx.text(
+            f"Up to {_zip_limit_mb()} MB. Leave out dependencies and build output "
+            "(node_modules, .venv, dist).",
+            size="1",
+            color_scheme="gray",
+            id="zip-limit",
+        ),
         rx.upload(
             rx.vstack(
                 rx.icon("file-archive", size=20),
@@ -481,6 +518,7 @@ def _submission_forms() -> rx.Component:
             },
             max_files=1,
             multiple=False,
+            **limit_props(_zip_limit_mb(), state.refuse_zip),
             border=f"1px dashed {rx.color('gray', 7)}",
             border_radius="var(--radius-3)",
             padding="1rem",
@@ -495,8 +533,16 @@ def _submission_forms() -> rx.Component:
             "Upload and submit",
             variant="soft",
             loading=state.submitting,
-            on_click=state.submit_zip(rx.upload_files(upload_id=ZIP_UPLOAD_ID)),
+            on_click=state.submit_zip(
+                rx.upload_files(upload_id=ZIP_UPLOAD_ID, on_upload_progress=state.zip_progress)
+            ),
             id="submit-zip",
+        ),
+        rx.cond(
+            state.zip_percent > 0,
+            upload_progress(
+                state.zip_percent, received="Uploaded. Storing your work…", id="zip-progress"
+            ),
         ),
         spacing="2",
         width="100%",

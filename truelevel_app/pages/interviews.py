@@ -23,9 +23,16 @@ from backend.services.interviews.search import (
     find_interviews,
 )
 from backend.settings import get_settings
+from truelevel_app.components.forms import field_error
 from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
+from truelevel_app.components.uploads import (
+    limit_props,
+    percent_sent,
+    refused_file,
+    upload_progress,
+)
 from truelevel_app.display import when
 from truelevel_app.list_query import ANY, FilteredListState
 from truelevel_app.pages.interview_report import (
@@ -134,6 +141,7 @@ class InterviewsState(FilteredListState, PagedState, LiveState, AuthState):
     error: str = ""
     role_title: str = ""
     upload_error: str = ""
+    role_title_error: str = ""
     uploading: bool = False
     # 0–100 while the browser sends the file; 100 while the server checks it.
     upload_percent: int = 0
@@ -186,7 +194,7 @@ class InterviewsState(FilteredListState, PagedState, LiveState, AuthState):
     @rx.event
     def load(self):
         self._read_query()
-        self.upload_error = ""
+        self.upload_error = self.role_title_error = ""
         self.uploading = False
         self.upload_percent = 0
         return self._refresh() or self._go_live()
@@ -194,13 +202,23 @@ class InterviewsState(FilteredListState, PagedState, LiveState, AuthState):
     @rx.event
     def set_role_title(self, value: str):
         self.role_title = value
+        self.role_title_error = ""
 
     @rx.event
     def upload_progress(self, progress: dict):
         """on_upload_progress: the browser's count of bytes sent."""
         self.uploading = True
-        fraction = float(progress.get("progress") or 0.0)
-        self.upload_percent = max(0, min(100, round(fraction * 100)))
+        self.upload_percent = percent_sent(progress)
+
+    @rx.event
+    def refuse_recording(self, codes: str, name: str):
+        """on_drop_rejected: the browser refused the file before sending it."""
+        self.upload_error = refused_file(
+            codes,
+            name,
+            limit_mb=get_settings().interview_max_upload_mb,
+            wanted="a recording (mp3, m4a, wav, flac, ogg, webm or mp4)",
+        )
 
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
@@ -208,9 +226,10 @@ class InterviewsState(FilteredListState, PagedState, LiveState, AuthState):
         if member is None:
             self.upload_error = "Viewers cannot upload interviews. Ask an admin for the role."
             return
+        self.upload_error = self.role_title_error = ""
         role_title = self.role_title.strip()
         if not role_title:
-            self.upload_error = "Enter the role the interview was for."
+            self.role_title_error = "Enter the role the interview was for."
             return
         if not files:
             self.upload_error = "Choose a recording to upload."
@@ -296,13 +315,20 @@ def _upload_card() -> rx.Component:
                 color_scheme="gray",
             ),
             rx.hstack(
-                rx.input(
-                    placeholder="Role, e.g. Backend Engineer",
-                    value=S.role_title,
-                    on_change=S.set_role_title,
-                    width="18rem",
-                    id="interview-role-title",
-                    name="role_title",
+                rx.vstack(
+                    rx.input(
+                        placeholder="Role, e.g. Backend Engineer",
+                        value=S.role_title,
+                        on_change=S.set_role_title,
+                        width="18rem",
+                        id="interview-role-title",
+                        name="role_title",
+                        aria_label="Role",
+                        aria_invalid=S.role_title_error != "",
+                        aria_describedby="interview-role-title-error",
+                    ),
+                    field_error(S.role_title_error, id="interview-role-title-error"),
+                    spacing="1",
                 ),
                 rx.upload.root(
                     rx.button(
@@ -316,6 +342,7 @@ def _upload_card() -> rx.Component:
                     multiple=False,
                     accept=ACCEPTED_TYPES,
                     disabled=S.uploading,
+                    **limit_props(get_settings().interview_max_upload_mb, S.refuse_recording),
                     border="none",
                     padding="0",
                 ),
@@ -339,20 +366,10 @@ def _upload_card() -> rx.Component:
             ),
             rx.cond(
                 S.uploading,
-                rx.vstack(
-                    rx.progress(value=S.upload_percent, width="100%", id="upload-progress"),
-                    rx.text(
-                        rx.cond(
-                            S.upload_percent < 100,
-                            "Uploading… " + S.upload_percent.to_string() + " %",
-                            "Uploaded. Checking the recording…",
-                        ),
-                        size="1",
-                        color_scheme="gray",
-                        id="upload-progress-text",
-                    ),
-                    spacing="1",
-                    width="100%",
+                upload_progress(
+                    S.upload_percent,
+                    received="Uploaded. Checking the recording…",
+                    id="upload-progress",
                 ),
             ),
             rx.cond(
