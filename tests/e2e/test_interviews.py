@@ -398,6 +398,21 @@ def test_the_recruiter_swaps_the_speakers_roles_and_the_report_is_rescored(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "interview-speakers.png"), full_page=True)
 
+    # Overriding without a note is refused on the note, and the chosen recommendation stays.
+    page.get_by_role("radio", name="Override it").click()
+    page.locator("#review-recommendation").click()
+    page.get_by_role("option", name="Hold").click()
+    page.locator("#save-review").click()
+    expect(page.locator("#review-note-error")).to_have_text(
+        "Say why you override the recommendation."
+    )
+    expect(page.locator("#review-recommendation")).to_have_text("Hold")
+    page.locator("#review-form textarea[name=note]").fill("Strong on idempotency; check scale.")
+    page.locator("#save-review").click()
+    expect(page.locator("#review-decision")).to_contain_text("Hold")
+    expect(page.locator("#review-decision")).to_contain_text("Strong on idempotency")
+    expect(page.locator("#review-note-error")).to_have_count(0)
+
 
 def test_model_status_page(page: Page):
     sign_up(page)

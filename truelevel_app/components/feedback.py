@@ -61,7 +61,7 @@ def empty_state(title: str, hint: str = "", icon: str = "inbox") -> rx.Component
     )
 
 
-def unless_empty(items: Var[list], content: rx.Component, empty: str) -> rx.Component:
+def unless_empty(items: Var[list], content: rx.Component, empty: str | Var[str]) -> rx.Component:
     """``content`` while ``items`` has any, else a quiet line saying there is none."""
     return rx.cond(
         items.length() > 0,  # type: ignore[attr-defined]

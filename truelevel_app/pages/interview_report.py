@@ -71,6 +71,7 @@ _RECOMMENDATION_COLOURS = [("advance", "green"), ("hold", "amber"), ("reject", "
 AUDIO_ROUTE = "/api/v1/web/interviews/{job_id}/audio"
 READ_ONLY = "Viewers cannot record a decision. Ask an admin for the reviewer role."
 CONFIRM, OVERRIDE = "confirm", "override"
+NOTE_REQUIRED = "Say why you override the recommendation."
 FAILED_TEXT = "The recording could not be processed."
 
 
@@ -226,6 +227,14 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def interview_length(job: Any, result: dict[str, Any] | None = None) -> str:
+    """How long the interview is, the same on the list and the report: the recording's length
+    as measured when it was accepted (what its credits are charged for); for a transcript sent
+    as text, which has no recording, the span of its transcript."""
+    seconds = job.duration_s or (result or {}).get("duration_s")
+    return clock(float(seconds)) if seconds else "—"
+
+
 def recommendation_label(value: str | None) -> str:
     if not value:
         return "—"
@@ -369,6 +378,8 @@ class ReportData:
     speaking_rate: list[ChartRow]
     monologue: list[ChartRow]
     filler_rate: list[ChartRow]
+    # Fillers were measured and nobody used any (the chart would have no bars).
+    no_fillers: bool
     facts: list[FactView]
     highlights: list[str]
     red_flags: list[str]
@@ -412,7 +423,6 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
     error = view.get("error") or {}
     if not isinstance(error, dict):
         error = {"message": str(error)}
-    duration = result.get("duration_s") or view.get("duration_s")
     audio = _audio_state(job)
     candidate = interview_candidate(session, job)
     summary = JobSummary(
@@ -436,7 +446,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         created=_timestamp(view.get("created_at")),
         finished=_timestamp(view.get("finished_at")),
         credits=int(view.get("credits_charged") or 0),
-        duration=clock(float(duration)) if duration else "—",
+        duration=interview_length(job, result),
         has_result=status == "completed" and bool(result),
         audio=audio,
         audio_url=AUDIO_ROUTE.format(job_id=job.id) if audio == "available" else "",
@@ -448,6 +458,8 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
     assessment = result.get("assessment") or {}
     automated = str(assessment.get("recommendation") or "")
     reviewed = bool(job.review_recommendation)
+    fillers = per_speaker_chart(metrics.get("filler_rate"), roles)
+    no_fillers = bool(fillers) and not any(row["value"] for row in fillers)
     versions = [f"{k} {v}" for k, v in sorted((result.get("models") or {}).items())]
     if assessment.get("engine_version"):
         versions.append(f"engine {assessment['engine_version']}")
@@ -462,7 +474,8 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         talk_ratio=per_speaker_chart(metrics.get("talk_ratio"), roles, scale=100, digits=0),
         speaking_rate=per_speaker_chart(metrics.get("speaking_rate_wpm"), roles, digits=0),
         monologue=per_speaker_chart(metrics.get("longest_monologue_s"), roles, digits=0),
-        filler_rate=per_speaker_chart(metrics.get("filler_rate"), roles),
+        filler_rate=[] if no_fillers else fillers,
+        no_fillers=no_fillers,
         facts=metric_facts(metrics, roles),
         highlights=_strings(assessment.get("highlights")),
         red_flags=_strings(assessment.get("red_flags")),
@@ -522,6 +535,9 @@ class InterviewReportState(ReviewedReportState, AuthState):
     speaking_rate: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
     monologue: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
     filler_rate: rx.Field[list[ChartRow]] = rx.field(default_factory=list)
+    no_fillers: bool = False
+    # What to fix on the decision's fields: {"note": …}.
+    review_field_errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     facts: rx.Field[list[FactView]] = rx.field(default_factory=list)
     highlights: rx.Field[list[str]] = rx.field(default_factory=list)
     red_flags: rx.Field[list[str]] = rx.field(default_factory=list)
@@ -549,6 +565,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
         self.speaking_rate = data.speaking_rate
         self.monologue = data.monologue
         self.filler_rate = data.filler_rate
+        self.no_fillers = data.no_fillers
         self.facts = data.facts
         self.highlights = data.highlights
         self.red_flags = data.red_flags
@@ -570,6 +587,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
                 [],
                 [],
                 [],
+                False,
                 [],
                 [],
                 [],
@@ -719,6 +737,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
         member = self._reviewer(READ_ONLY)
         if member is None:
             return
+        self.review_field_errors = {}
         automated = self.assessment["recommendation"]
         note = str(form_data.get("note") or "").strip()
         if self.decision == OVERRIDE:
@@ -727,7 +746,8 @@ class InterviewReportState(ReviewedReportState, AuthState):
                 self.review_error = "Choose the recommendation that replaces the automated one."
                 return
             if not note:
-                self.review_error = "Say why you override the recommendation: add a note."
+                # Said on the note; the chosen recommendation stays chosen (the form keeps it).
+                self.review_field_errors = {"note": NOTE_REQUIRED}
                 return
         else:
             recommendation = automated
@@ -753,6 +773,8 @@ class InterviewReportState(ReviewedReportState, AuthState):
         finally:
             self.saving_review = False
         self._refresh(member.org_id)
+        if not self.review_error:  # saved: the form starts empty for the next decision
+            yield rx.call_script("document.getElementById('review-form')?.reset()")
 
 
 # -- components ----------------------------------------------------------------------------------
@@ -1002,7 +1024,7 @@ def _transcript_card() -> rx.Component:
     )
 
 
-def _chart(title: str, data, *, unit: str, id: str) -> rx.Component:
+def _chart(title: str, data, *, unit: str, id: str, empty: Any = "Not measured.") -> rx.Component:
     return rx.vstack(
         rx.text(title, size="2", weight="medium"),
         unless_empty(
@@ -1017,7 +1039,7 @@ def _chart(title: str, data, *, unit: str, id: str) -> rx.Component:
                 height=110,
                 id=id,
             ),
-            "Not measured.",
+            empty,
         ),
         spacing="1",
         width="100%",
@@ -1037,7 +1059,13 @@ def _metrics_card() -> rx.Component:
                     id="speaking-rate-chart",
                 ),
                 _chart("Longest monologue (seconds)", S.monologue, unit="s", id="monologue-chart"),
-                _chart("Fillers (per 100 words)", S.filler_rate, unit="per 100", id="filler-chart"),
+                _chart(
+                    "Fillers (per 100 words)",
+                    S.filler_rate,
+                    unit="per 100",
+                    id="filler-chart",
+                    empty=rx.cond(S.no_fillers, "No fillers.", "Not measured."),
+                ),
                 columns=rx.breakpoints(initial="1", md="2"),
                 spacing="4",
                 width="100%",
@@ -1215,6 +1243,8 @@ def _review_card() -> rx.Component:
                     "Why you override it (required).",
                     "Optional: kept with the report.",
                 ),
+                errors=S.review_field_errors,
+                error_id="review-note-error",
             ),
             rx.button("Save decision", type="submit", loading=S.saving_review, id="save-review"),
             spacing="3",
@@ -1222,7 +1252,7 @@ def _review_card() -> rx.Component:
             align="start",
         ),
         on_submit=S.save_review,
-        reset_on_submit=True,
+        reset_on_submit=False,
         id="review-form",
         width="100%",
     )

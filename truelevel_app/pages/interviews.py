@@ -37,6 +37,7 @@ from truelevel_app.display import when
 from truelevel_app.list_query import ANY, FilteredListState
 from truelevel_app.pages.interview_report import (
     STATE_LABELS,
+    interview_length,
     job_state_badge,
     recommendation_badge,
     recommendation_label,
@@ -71,13 +72,6 @@ class InterviewRow(TypedDict):
     created: str
 
 
-def _duration(seconds: float | None) -> str:
-    if not seconds:
-        return "—"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}:{secs:02d}"
-
-
 def interview_row(job: InterviewJob, candidate: CandidateName) -> InterviewRow:
     """One table row: the reviewer's decision once recorded, the automated proposal before."""
     automated = interview_jobs.automated_recommendation(job) or ""
@@ -90,7 +84,7 @@ def interview_row(job: InterviewJob, candidate: CandidateName) -> InterviewRow:
         status=job.status,
         status_label=STATE_LABELS.get(job.status, job.status),
         source="Browser interview" if job.source == InterviewSource.call.value else "Upload",
-        duration=_duration(job.duration_s),
+        duration=interview_length(job),
         credits=job.credits_charged,
         recommendation=recommendation,
         recommendation_label=recommendation_label(recommendation),
