@@ -13,11 +13,18 @@ from tests.helpers import make_org
 
 def test_the_web_apps_password_handlers_are_async():
     # Reflex runs a plain (sync) handler on its event loop; these await a worker thread.
+    from truelevel_app.pages.account import AccountState
     from truelevel_app.pages.auth import SignInState, SignUpState
-    from truelevel_app.pages.members import MembersState
+    from truelevel_app.pages.password_links import ForgotPasswordState, SetPasswordState
 
-    for handler in (SignInState.submit, SignUpState.submit, MembersState.add):
-        assert inspect.isasyncgenfunction(handler.fn)
+    for handler in (
+        SignInState.submit,
+        SignUpState.submit,
+        SetPasswordState.submit,
+        ForgotPasswordState.submit,
+        AccountState.submit_password,
+    ):
+        assert inspect.isasyncgenfunction(handler.fn) or inspect.iscoroutinefunction(handler.fn)
 
 
 def test_sign_ins_in_flight_leave_the_event_loop_responsive():

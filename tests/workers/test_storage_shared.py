@@ -161,6 +161,10 @@ def test_a_worker_on_another_host_processes_a_recording_and_a_browser_interview(
         assert job.status == "completed", (job.error_code, job.error)
         words = " ".join(row["text"] for row in job.result["transcript"]).lower()
         assert "ask not what your country can do for you" in words
-    # Retention: inputs are deleted after processing, through the store, on the worker's side.
-    assert s3.names(shared_store) == set()
+    # Retention, through the store, on the worker's side: the uploaded recording is deleted
+    # after processing; the browser interview's answers are kept for the report's playback
+    # until the answer retention period ends (media_retention).
+    assert s3.names(shared_store) == {
+        f"cluster/interviews/calls/{call['id']}/answer-{i}.flac" for i in (0, 1)
+    }
     assert local_files(tmp_path / "gpu-host-data") == []
