@@ -240,9 +240,7 @@ async def get_evaluation(
     before), ``automated_result`` and ``human_review`` side by side."""
     return await in_thread(
         db,
-        lambda: queries.evaluation_view(
-            queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-        ),
+        lambda: queries.read_evaluation_view(db, org_id=who.org_id, evaluation_id=evaluation_id),
     )
 
 
