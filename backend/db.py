@@ -66,19 +66,6 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
-@contextmanager
-def kept_loaded(session: Session) -> Iterator[None]:
-    """Commits inside leave the session's objects loaded instead of expiring them: for rows the
-    session has just written in full (no server-side defaults), so their values are not read
-    back by a query of their own."""
-    before = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = before
-
-
 def alembic_config(url: str | None = None):
     from alembic.config import Config
 

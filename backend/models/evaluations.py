@@ -336,6 +336,27 @@ class FinaliseRequest(EvaluationInput):
 # --------------------------------------------------------------------------------------------
 
 
+class SubmittedEvaluation(BaseModel):
+    """A submission as it was recorded (``submission.submit_evaluation``): the new row's values,
+    without reading the row back or building an ORM object of its 45 columns."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    org_id: str
+    status: str
+    candidate_ref: str
+    target_role: str
+    target_level: str
+    sla_tier: str
+    created_at: datetime
+    estimated_completion: datetime
+    assessment_id: str | None
+    session_id: str | None
+    submitted_late: bool
+    priority: int
+
+
 class EvaluationAccepted(BaseModel):
     id: str
     status: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -58,10 +60,20 @@ class PaymentRequired(DomainError):
     code = "payment_required"
 
 
-def commit_or_conflict(session: Session, *, message: str, code: str = "conflict") -> None:
-    """Commit; a unique-constraint race (two requests creating the same thing) becomes 409."""
+@contextmanager
+def conflict_on_duplicate(
+    session: Session, *, message: str, code: str = "conflict"
+) -> Iterator[None]:
+    """Writes inside that break a unique constraint (two requests creating the same thing at
+    once) become 409, the transaction rolled back."""
     try:
-        session.commit()
+        yield
     except IntegrityError as exc:
         session.rollback()
         raise Conflict(message, code=code) from exc
+
+
+def commit_or_conflict(session: Session, *, message: str, code: str = "conflict") -> None:
+    """Commit; a unique-constraint race (two requests creating the same thing) becomes 409."""
+    with conflict_on_duplicate(session, message=message, code=code):
+        session.commit()

@@ -20,6 +20,7 @@ from backend.models.evaluations import (
     Progress,
     ReviewScore,
     RubricScore,
+    SubmittedEvaluation,
 )
 from backend.models.overall_score import adjusted_scores, points
 from backend.services.ownership import get_owned, get_owned_columns, owned_columns_query
@@ -134,7 +135,7 @@ def progress(evaluation: Evaluation) -> Progress:
     return Progress(stage=evaluation.stage, started_at=iso(evaluation.stage_started_at))
 
 
-def _accepted_fields(evaluation: Evaluation) -> dict[str, Any]:
+def _accepted_fields(evaluation: Evaluation | SubmittedEvaluation) -> dict[str, Any]:
     # What a submission is answered with; the full view starts with the same fields.
     return {
         "id": evaluation.id,
@@ -148,7 +149,7 @@ def _accepted_fields(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
-def accepted_view(evaluation: Evaluation) -> EvaluationAccepted:
+def accepted_view(evaluation: Evaluation | SubmittedEvaluation) -> EvaluationAccepted:
     """The body seed 000 answers a submission with."""
     return EvaluationAccepted(**_accepted_fields(evaluation))
 

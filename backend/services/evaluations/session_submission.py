@@ -32,6 +32,7 @@ from backend.models.evaluations import (
     RepoArtefact,
     SubmissionIn,
     SubmissionPublic,
+    SubmittedEvaluation,
     ZipArtefact,
 )
 from backend.services.errors import Conflict, NotFound
@@ -54,7 +55,7 @@ def submission_for_session(session: Session, *, session_id: str) -> Evaluation |
 
 def submit_from_session(
     session: Session, *, candidate_key_id: str, session_id: str, data: SubmissionIn
-) -> Evaluation:
+) -> SubmittedEvaluation:
     """Create the evaluation of the session's artefact (see the module docstring for the
     rules). NotFound for another candidate's session; Conflict for a second submission or a
     hired candidate's session; InvalidInput for an upload that is not the candidate's own."""
@@ -99,7 +100,7 @@ def submit_from_session(
     )
 
 
-def public_submission(evaluation: Evaluation) -> SubmissionPublic:
+def public_submission(evaluation: Evaluation | SubmittedEvaluation) -> SubmissionPublic:
     """The submission as the candidate's client sees it."""
     return SubmissionPublic(
         evaluation_id=evaluation.id,

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from typing import BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from backend.db import kept_loaded
 from backend.models.assessments import CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import (
@@ -17,17 +17,23 @@ from backend.models.evaluations import (
     CallbackState,
     Evaluation,
     EvaluationCreate,
+    EvaluationStage,
+    EvaluationStatus,
     EvaluationUpload,
     RepoArtefact,
+    SubmittedEvaluation,
+    new_evaluation_id,
     new_upload_id,
 )
-from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, commit_or_conflict
+from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, conflict_on_duplicate
 from backend.services.storage import discard, get_storage, stored_key
 from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
 from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+_INSERT = insert(Evaluation.__table__)  # the other columns take their defaults
 
 # Local file headers start "PK\x03\x04"; an empty archive is only the end record "PK\x05\x06".
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -151,7 +157,7 @@ def submit_evaluation(
     submitted_late: bool = False,
     candidate_key_id: str | None = None,
     rubric_id: str | None = None,
-) -> Evaluation:
+) -> SubmittedEvaluation:
     """Record a new evaluation (status pending, stage queued) and hand it to the queue with its
     SLA tier's priority, after the commit so the worker always finds the row."""
     from backend.services import dispatch
@@ -166,35 +172,44 @@ def submit_evaluation(
             session, org_id=org_id, upload_id=artefact.upload_id, candidate_key_id=candidate_key_id
         ).id
     now = utcnow()
-    evaluation = Evaluation(
+    submitted = SubmittedEvaluation(
+        id=new_evaluation_id(),
         org_id=org_id,
+        status=EvaluationStatus.pending.value,
         candidate_ref=data.candidate_ref,
         target_role=data.target_role,
         target_level=data.target_level,
-        artefact_type=artefact.type,
-        artefact_url=url,
-        upload_id=upload_id,
         sla_tier=data.sla_tier,
-        callback_url=data.callback_url,
-        callback_state=CallbackState.none.value,
+        created_at=now,
+        estimated_completion=estimated_completion(now, data.sla_tier),
         assessment_id=assessment_id,
         session_id=session_id,
         submitted_late=submitted_late,
-        rubric_id=rubric_id,
-        created_at=now,
-        stage_started_at=now,
-        estimated_completion=estimated_completion(now, data.sla_tier),
         priority=dispatch.priority_for(sla_tier=data.sla_tier),
     )
-    session.add(evaluation)
-    with kept_loaded(session):  # the row is as written: no query to read it back
-        commit_or_conflict(
-            session,
-            message="This candidate session already has a submission.",
-            code="already_submitted",
+    conflict = conflict_on_duplicate(
+        session,
+        message="This candidate session already has a submission.",
+        code="already_submitted",
+    )
+    with conflict:  # Core: the ORM's object and flush would cost three times the insert
+        session.connection().execute(
+            _INSERT,
+            {
+                **submitted.model_dump(),
+                "artefact_type": artefact.type,
+                "artefact_url": url,
+                "upload_id": upload_id,
+                "callback_url": data.callback_url,
+                "callback_state": CallbackState.none.value,
+                "rubric_id": rubric_id,
+                "stage": EvaluationStage.queued.value,
+                "stage_started_at": now,
+            },
         )
+        session.commit()
     try:
-        dispatch.enqueue_evaluation(evaluation.id, evaluation.priority)
+        dispatch.enqueue_evaluation(submitted.id, submitted.priority)
     except Exception:  # the row is durable; a worker sweep picks up what was not enqueued
-        log.exception("enqueueing evaluation %s failed", evaluation.id)
-    return evaluation
+        log.exception("enqueueing evaluation %s failed", submitted.id)
+    return submitted
