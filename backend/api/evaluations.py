@@ -41,6 +41,7 @@ from backend.api.deps import (
     Principal,
     SessionDep,
     in_thread,
+    read_by_key,
     require_scope,
     require_scope_or_candidate,
 )
@@ -238,7 +239,7 @@ async def get_evaluation(
 ) -> EvaluationView:
     """The full report: ``result`` (the final verdict once completed, the automated one
     before), ``automated_result`` and ``human_review`` side by side."""
-    return await in_thread(
+    return await read_by_key(
         db,
         lambda: queries.read_evaluation_view(db, org_id=who.org_id, evaluation_id=evaluation_id),
     )
