@@ -37,7 +37,7 @@ from backend.models.assessments import (
     _text_problem,
     _url_check,
 )
-from backend.models.base import LeasedWork, dt_column, json_column, utcnow
+from backend.models.base import LeasedWork, UTCDateTime, dt_column, json_column, utcnow
 from backend.models.overall_score import stored_overall_score
 
 LEN_REF = 255
@@ -118,12 +118,16 @@ class Evaluation(LeasedWork, table=True):
         Index("ix_evaluation_assessment_cohort", "org_id", "assessment_id", "created_at"),
         Index("ix_evaluation_role_cohort", "org_id", "target_role", "created_at"),
     )
+    # Indexed only where a query needs it: each index is written by every submission
+    # (migration 0018 dropped status, target_level, priority and lease_expires_at).
+    priority: int = Field(default=0)  # higher runs first
+    lease_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     id: str = Field(default_factory=new_evaluation_id, primary_key=True, max_length=32)
     org_id: str = Field(foreign_key="organization.id", index=True)
     candidate_ref: str = Field(max_length=LEN_REF, index=True)
     target_role: str = Field(max_length=LEN_REF)
-    target_level: str = Field(max_length=16, index=True)
+    target_level: str = Field(max_length=16)
     artefact_type: str = Field(max_length=16)
     artefact_url: str | None = Field(default=None, max_length=LEN_URL)  # credentials removed
     upload_id: str | None = Field(default=None, foreign_key="evaluationupload.id")
@@ -136,7 +140,7 @@ class Evaluation(LeasedWork, table=True):
     )
     submitted_late: bool = Field(default=False)
 
-    status: str = Field(default=EvaluationStatus.pending.value, max_length=16, index=True)
+    status: str = Field(default=EvaluationStatus.pending.value, max_length=16)
     stage: str = Field(default=EvaluationStage.queued.value, max_length=32, index=True)
     stage_started_at: datetime = Field(default_factory=utcnow, sa_column=dt_column(nullable=False))
     failure_code: str | None = Field(default=None, max_length=64)
