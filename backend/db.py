@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,6 +66,24 @@ def session_scope() -> Iterator[Session]:
     """A session for scripts, workers and Reflex event handlers."""
     with Session(get_engine()) as session:
         yield session
+
+
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+
+
+def one_writer_at_a_time(session: Session) -> threading.Lock | nullcontext[None]:
+    """Around a write transaction of ``session`` (its first write to its commit), on SQLite: the
+    threads of this process writing the same file take turns on a mutex. SQLite lets one writer
+    in at a time and has the others sleep and retry (1, 2, 5 … 100 ms), so under concurrent
+    submissions some waited hundreds of milliseconds while the lock was already free."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return nullcontext()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    lock = _sqlite_writers.get(engine)
+    if lock is None:
+        lock = _sqlite_writers.setdefault(engine, threading.Lock())
+    return lock
 
 
 def alembic_config(url: str | None = None):

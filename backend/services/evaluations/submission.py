@@ -10,6 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from backend.db import one_writer_at_a_time
 from backend.models.assessments import CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import (
@@ -192,7 +193,8 @@ def submit_evaluation(
         message="This candidate session already has a submission.",
         code="already_submitted",
     )
-    with conflict:  # Core: the ORM's object and flush would cost three times the insert
+    # Core: the ORM's object and flush would cost three times the insert.
+    with one_writer_at_a_time(session), conflict:
         session.connection().execute(
             _INSERT,
             {
