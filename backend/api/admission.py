@@ -21,6 +21,11 @@ from backend.settings import get_settings
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary()
 )
+_key_checks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+# Keys checked against the database at once (``key_check_slot``).
+KEY_CHECKS_AT_ONCE = 4
 
 
 def slot_count() -> int:
@@ -30,16 +35,29 @@ def slot_count() -> int:
     return max(1, min(get_settings().db_pool_size, threads))
 
 
-def _semaphore() -> asyncio.Semaphore:
+def _semaphore(
+    held: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore], size: int
+) -> asyncio.Semaphore:
     loop = asyncio.get_running_loop()
-    semaphore = _slots.get(loop)
+    semaphore = held.get(loop)
     if semaphore is None:
-        semaphore = _slots[loop] = asyncio.Semaphore(slot_count())
+        semaphore = held[loop] = asyncio.Semaphore(size)
     return semaphore
 
 
 @asynccontextmanager
 async def session_slot() -> AsyncIterator[None]:
     """Hold one of this event loop's session slots (first come, first served)."""
-    async with _semaphore():
+    async with _semaphore(_slots, slot_count()):
+        yield
+
+
+@asynccontextmanager
+async def key_check_slot() -> AsyncIterator[None]:
+    """Hold one of the few turns to check a caller's key against the database, on a session of
+    its own. Not a session slot: the request may already hold one (its ``SessionDep``, still
+    without a connection) and waiting for a second could deadlock once every slot is held that
+    way. Checks take their connections from the pool's overflow and their threads from the
+    pool's spare ones (``slot_count`` leaves them), a few at a time, so neither runs dry."""
+    async with _semaphore(_key_checks, KEY_CHECKS_AT_ONCE):
         yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
@@ -17,19 +18,22 @@ from fastapi.security import (
 )
 from sqlmodel import Session
 
-from backend.api.admission import session_slot
-from backend.db import get_engine
+from backend.api.admission import key_check_slot, session_slot
+from backend.db import get_engine, session_scope
 from backend.models import ApiScope
 from backend.services import api_keys
 from backend.services.candidate_keys import usable_candidate_key
 from backend.services.errors import Forbidden, Unauthorized
 
 
-async def get_session() -> AsyncIterator[Session]:
-    """One session per request, opened once the request holds one of the process's session
-    slots (waiting for one costs no thread and no connection) and closed before the slot is given
+@asynccontextmanager
+async def request_session() -> AsyncIterator[Session]:
+    """A request's session, opened once the request holds one of the process's session slots
+    (waiting for one costs no thread and no connection) and closed before the slot is given
     back, so a request never waits for a pooled connection that only a waiting request could
-    release. The close runs in a thread of its own when it has a transaction to end."""
+    release. The close runs in a thread of its own when it has a transaction to end. Async
+    routes open it where they need it (FastAPI's dependency with ``yield`` costs more than the
+    session); sync routes take ``SessionDep``."""
     async with session_slot():
         session = Session(get_engine())
         try:
@@ -40,6 +44,12 @@ async def get_session() -> AsyncIterator[Session]:
                     await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
                 else:
                     session.close()
+
+
+async def get_session() -> AsyncIterator[Session]:
+    """One session per request (``request_session``)."""
+    async with request_session() as session:
+        yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
@@ -144,16 +154,28 @@ def authenticate_org_key(
     return _org_principal(session, _token(credentials), needed)
 
 
+async def _checked(check: Callable[[Session], Principal]) -> Principal:
+    """A key the cache could not answer, checked in one thread hop on a session of its own,
+    closed there (``admission.key_check_slot``): the principal needs no session of the
+    request's, so a route that opens its own (``request_session``) costs no dependency for it."""
+
+    def run() -> Principal:
+        with session_scope() as session:
+            return check(session)
+
+    async with key_check_slot():
+        return await run_in_threadpool(run)
+
+
 def require_scope(needed: ApiScope) -> Callable[..., Awaitable[Principal]]:
     """Dependency: an organisation API key allowed to use the ``needed`` product area. A key
     verified a few seconds ago (``backend.services.verified_keys``) is checked on the event
-    loop; any other in one thread hop, whose session keeps its connection for the route that
-    follows (the request's session slot guarantees the pool has one for every slot)."""
+    loop; any other against the database (``_checked``)."""
 
-    async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+    async def dependency(credentials: BearerCredentials) -> Principal:
         if (known := api_keys.recently_verified(bearer_token(credentials))) is not None:
             return _scoped(known, needed)
-        return await run_in_threadpool(authenticate_org_key, session, credentials, needed)
+        return await _checked(lambda session: authenticate_org_key(session, credentials, needed))
 
     return dependency
 
@@ -172,10 +194,10 @@ def require_scope_or_candidate(needed: ApiScope) -> Callable[..., Awaitable[Prin
                 return candidate
         return _org_principal(session, raw, needed)
 
-    async def dependency(session: SessionDep, credentials: BearerCredentials) -> Principal:
+    async def dependency(credentials: BearerCredentials) -> Principal:
         if (known := api_keys.recently_verified(bearer_token(credentials))) is not None:
             return _scoped(known, needed)
-        return await run_in_threadpool(authenticate, session, credentials)
+        return await _checked(lambda session: authenticate(session, credentials))
 
     return dependency
 

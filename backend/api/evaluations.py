@@ -42,6 +42,7 @@ from backend.api.deps import (
     SessionDep,
     in_thread,
     read_by_key,
+    request_session,
     require_scope,
     require_scope_or_candidate,
 )
@@ -107,18 +108,21 @@ def _reviewer(principal: Principal, named: str | None) -> str:
 
 @router.post("/evaluations", status_code=202, summary="Submit a candidate artefact")
 async def submit(
-    body: EvaluationCreate, db: SessionDep, who: EvaluationsPrincipal, response: Response
+    body: EvaluationCreate, who: EvaluationsPrincipal, response: Response
 ) -> EvaluationAccepted:
     """Accept the artefact at once; the engine runs in the workers. ``estimated_completion`` is
     the creation time plus the tier's turnaround (standard 24 h, priority 12 h, express 2 h).
     A ``callback_url`` that delivery would refuse (a loopback, private, link-local or otherwise
     non-public address) is refused now, 422."""
 
-    def accept() -> EvaluationAccepted:
-        _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
-        return queries.accepted_view(submission.submit_evaluation(db, org_id=who.org_id, data=body))
+    async with request_session() as db:
 
-    accepted = await in_thread(db, accept)
+        def accept() -> EvaluationAccepted:
+            _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
+            submitted = submission.submit_evaluation(db, org_id=who.org_id, data=body)
+            return queries.accepted_view(submitted)
+
+        accepted = await in_thread(db, accept)
     response.headers["Location"] = f"{_prefix()}/evaluations/{accepted.id}"
     return accepted
 
@@ -234,15 +238,16 @@ def callback_secret(who: EvaluationsPrincipal) -> CallbackSecret:
 
 
 @router.get("/evaluations/{evaluation_id}", summary="Retrieve an evaluation")
-async def get_evaluation(
-    evaluation_id: EvaluationId, db: SessionDep, who: EvaluationsPrincipal
-) -> EvaluationView:
+async def get_evaluation(evaluation_id: EvaluationId, who: EvaluationsPrincipal) -> EvaluationView:
     """The full report: ``result`` (the final verdict once completed, the automated one
     before), ``automated_result`` and ``human_review`` side by side."""
-    return await read_by_key(
-        db,
-        lambda: queries.read_evaluation_view(db, org_id=who.org_id, evaluation_id=evaluation_id),
-    )
+    async with request_session() as db:
+        return await read_by_key(
+            db,
+            lambda: queries.read_evaluation_view(
+                db, org_id=who.org_id, evaluation_id=evaluation_id
+            ),
+        )
 
 
 @router.get("/status/{evaluation_id}", summary="Check an evaluation's status")
