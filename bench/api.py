@@ -42,10 +42,12 @@ One Python process serves it all, so from 16 connections its rate is one over th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -158,6 +160,7 @@ class Server:
             env=os.environ,
             stdout=self._log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # stop() ends Granian's worker process with it
         )
         self._wait(probe)
 
@@ -175,11 +178,17 @@ class Server:
         raise RuntimeError(f"server for {probe} did not answer; see {self._log.name}")
 
     def stop(self) -> None:
-        self.process.terminate()
+        """Stop Granian and its worker. A worker serving PostgreSQL could hang in its shutdown
+        and, once its parent was killed, lived on holding its pooled connections, which the next
+        run then lacked ("too many clients"): the whole process group is killed."""
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
         self._log.close()
 
 
