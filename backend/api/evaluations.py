@@ -250,13 +250,11 @@ def callback_secret(who: EvaluationsPrincipal) -> CallbackSecret:
 async def get_evaluation(evaluation_id: EvaluationId, who: EvaluationsPrincipal) -> EvaluationView:
     """The full report: ``result`` (the final verdict once completed, the automated one
     before), ``automated_result`` and ``human_review`` side by side."""
-    async with request_session() as db:
-        return await read_by_key(
-            db,
-            lambda: queries.read_evaluation_view(
-                db, org_id=who.org_id, evaluation_id=evaluation_id
-            ),
+    return await read_by_key(
+        lambda connection: queries.read_evaluation_view(
+            connection, org_id=who.org_id, evaluation_id=evaluation_id
         )
+    )
 
 
 @router.get("/status/{evaluation_id}", summary="Check an evaluation's status")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 from sqlalchemy.engine import Row as ColumnsRow
 from sqlmodel import Session
 
@@ -47,7 +47,7 @@ def get_owned(
 
 
 def get_owned_columns(
-    session: Session,
+    connection: Connection,
     query: Select[Any],
     row_id: str | None,
     *,
@@ -56,10 +56,10 @@ def get_owned_columns(
     code: str = "not_found",
 ) -> ColumnsRow[Any]:
     """As ``get_owned``, for a hot read: ``query`` (built once by ``owned_columns_query``) reads
-    only the columns a view needs, through Core, with no ORM object to build."""
+    only the columns a view needs, through Core, with no ORM object (nor session) to build."""
     row = None
     if plausible_id(row_id):
-        row = session.connection().execute(query, {"row_id": row_id, "org_id": org_id}).first()
+        row = connection.execute(query, {"row_id": row_id, "org_id": org_id}).first()
     if row is None:
         raise NotFound(message, code=code)
     return row
