@@ -18,25 +18,44 @@ ratio to bare.
 
 Measured (issue 11: ≥ 0.5× bare at 1, 16 and 64 connections, no errors at 256) with
 ``--seconds 5`` on a 2-core machine shared with other work (load 3 to 12), so a ratio moves by
-±0.1 from run to run. Ratio ranges, 1 / 16 / 64 connections; no run had an error or a timeout at
-any number of connections, 256 included:
+±0.1 or more from run to run. Ratio ranges, 1 / 16 / 64 connections; no run had an error or a
+timeout at any number of connections, 256 included:
 
-    route              before (2 runs)                     after (4 runs)
-    SQLite GET         0.30-0.44 / 0.19-0.29 / 0.18-0.20   0.31-0.46 / 0.32-0.46 / 0.24-0.47
-    SQLite POST        0.06-0.08 / 0.07-0.10 / 0.05-0.11   0.14-0.27 / 0.13-0.21 / 0.13-0.25
-    PostgreSQL GET     0.10-0.34 / 0.16-0.27 / 0.20-0.33   0.41-0.47 / 0.29-0.50 / 0.33-0.54
-    PostgreSQL POST    0.08-0.17 / 0.09-0.12 / 0.11-0.16   0.16-0.28 / 0.18-0.32 / 0.22-0.33
+    SQLite              GET /evaluations/{id}               POST /evaluations
+    first (2 runs)      0.30-0.44 / 0.19-0.29 / 0.18-0.20   0.06-0.08 / 0.07-0.10 / 0.05-0.11
+    key cache (4 runs)  0.31-0.46 / 0.32-0.46 / 0.24-0.47   0.14-0.27 / 0.13-0.21 / 0.13-0.25
+    now (4 runs)        0.58-0.76 / 0.57-1.00 / 0.70-1.32   0.28-0.47 / 0.22-0.34 / 0.21-0.43
 
-In process (ASGI calls one after another, SQLite): GET 1053 → 425 µs a request, POST 7836 →
-1215 µs; bare 125 µs. Gone: the API key's query on every request (keys verified in the last 5 s,
-``backend.services.verified_keys``, and with it one thread hop), an fsync per queue message
-(the SQLite queue now commits with ``synchronous=NORMAL``) and reading a submission back after
-its commit. What is left keeps us under 0.5×: FastAPI with our middlewares, one thread hop and
-the session and key dependencies costs about 175 µs before any route code (an empty route,
-measured); loading the whole evaluation through the ORM (45 columns, two JSON) 140 µs against
-37 µs for the bare route's six columns through Core; a submission adds SQLModel's constructor
-(~95 µs), an insert touching about ten indexes and its commit (~250 µs) and the queue message.
-One Python process serves it all, so from 16 connections its rate is one over that CPU time.
+    PostgreSQL          GET /evaluations/{id}               POST /evaluations
+    first (2 runs)      0.10-0.34 / 0.16-0.27 / 0.20-0.33   0.08-0.17 / 0.09-0.12 / 0.11-0.16
+    key cache (4 runs)  0.41-0.47 / 0.29-0.50 / 0.33-0.54   0.16-0.28 / 0.18-0.32 / 0.22-0.33
+    now (4 runs)        0.61-0.81 / 0.49-0.62 / 0.44-0.56   0.30-0.53 / 0.40-0.53 / 0.35-0.43
+
+Earlier PostgreSQL runs may be low: a Granian worker that hung in its shutdown outlived its run
+with its 30 pooled connections (``Server.stop`` now kills the process group).
+
+In process, CPU time a request (ASGI calls one after another, best of 7 windows):
+
+    µs                  SQLite bare / GET / POST    PostgreSQL bare / GET / POST
+    key cache           125 / 450 / 820             270 / 720 / 1040
+    now                 120 / 190 / 490             275 / 515 / 730
+
+What changed: GET reads the 32 columns its view needs through one prebuilt Core query on a
+pooled connection of its own (``deps.read_by_key``: no ORM object, no session), on SQLite on
+the event loop (a WAL reader never waits; the thread hop cost more than the read); a submission
+is inserted through Core from its values (``SubmittedEvaluation``: no 45-column ORM object, no
+flush) and touches 7 indexes instead of 11 (migration 0017); keys the cache cannot answer are
+checked on a session of their own, so the key dependency needs no request session and both
+routes open theirs where they use it (``deps.request_session``: FastAPI's ``yield``
+dependency cost ~45 µs); SQLite submissions of one process take turns on a mutex rather than
+SQLite's sleep-and-retry (p99 at 16 connections 340 → ~110 ms).
+
+What keeps POST under 0.5×: FastAPI before route code (routing through the included routers
+~35 µs, solving the body, key and bearer dependencies ~60 µs, middlewares ~10 µs), one thread
+hop (~80 µs) and the submission itself (~230 µs: the session, the insert, its commit, and the
+queue message's own commit in the queue's SQLite file), against 120 µs for the whole bare
+route. Reaching 0.5× would take writing on the event loop (where a busy SQLite lock or a WAL
+checkpoint would stall every request) and answering outside FastAPI's request handling.
 """
 
 from __future__ import annotations
