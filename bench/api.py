@@ -44,7 +44,7 @@ What changed: GET reads the 32 columns its view needs through one prebuilt Core 
 pooled connection of its own (``deps.read_by_key``: no ORM object, no session), on SQLite on
 the event loop (a WAL reader never waits; the thread hop cost more than the read); a submission
 is inserted through Core from its values (``SubmittedEvaluation``: no 45-column ORM object, no
-flush) and touches 7 indexes instead of 11 (migration 0017); keys the cache cannot answer are
+flush) and touches 7 indexes instead of 11 (migration 0018); keys the cache cannot answer are
 checked on a session of their own, so the key dependency needs no request session and both
 routes open theirs where they use it (``deps.request_session``: FastAPI's ``yield``
 dependency cost ~45 µs); SQLite submissions of one process take turns on a mutex rather than
