@@ -68,3 +68,27 @@ def unless_empty(items: Var[list], content: rx.Component, empty: str | Var[str])
         content,
         rx.text(empty, size="2", color_scheme="gray"),
     )
+
+
+def copy_link_button(
+    link: Var[str] | str,
+    *,
+    copied: str,
+    aria_label: str,
+    class_name: str = "",
+    id: str | None = None,
+    tooltip: bool = True,
+) -> rx.Component:
+    """ "Copy link": puts `link` on the clipboard and says `copied`; with `tooltip`, hovering
+    shows the link itself."""
+    button = rx.button(
+        rx.icon("link", size=14),
+        "Copy link",
+        size="1",
+        variant="soft",
+        on_click=[rx.set_clipboard(link), rx.toast.success(copied)],
+        aria_label=aria_label,
+        class_name=class_name,
+        **({"id": id} if id else {}),
+    )
+    return rx.tooltip(button, content=link) if tooltip else button

@@ -38,7 +38,7 @@ from backend.services.invite_delivery import InviteDelivery, invite_deliveries, 
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
-from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.feedback import copy_link_button, error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, live_marker, new_button, page_header
 from truelevel_app.components.tables import data_table, list_pagination, paged_table
@@ -689,20 +689,11 @@ def _key_row_view(row) -> rx.Component:
         rx.table.cell(row["expires"], white_space="nowrap"),
         rx.table.cell(
             rx.hstack(
-                rx.tooltip(
-                    rx.button(
-                        rx.icon("link", size=14),
-                        "Copy link",
-                        size="1",
-                        variant="soft",
-                        on_click=[
-                            rx.set_clipboard(row["invite_link"]),
-                            rx.toast.success("Invite link copied to the clipboard."),
-                        ],
-                        aria_label="Copy invite link",
-                        class_name="copy-invite",
-                    ),
-                    content=row["invite_link"],
+                copy_link_button(
+                    row["invite_link"],
+                    copied="Invite link copied to the clipboard.",
+                    aria_label="Copy invite link",
+                    class_name="copy-invite",
                 ),
                 rx.cond(
                     AuthState.can_edit,

@@ -22,7 +22,7 @@ from backend.services.interviews import calls
 from backend.services.invite_delivery import InviteDelivery, call_invite_deliveries
 from backend.services.pipeline.applicants import NewApplicant, add_applicant
 from truelevel_app.components.dialogs import form_dialog
-from truelevel_app.components.feedback import error_callout
+from truelevel_app.components.feedback import copy_link_button, error_callout
 from truelevel_app.components.forms import text_field
 from truelevel_app.display import when
 from truelevel_app.state import AuthState
@@ -207,21 +207,12 @@ class JobApplicationsState(rx.State, mixin=True):
 
 
 def _copy_button(link, *, id: str | None = None, class_name: str = "") -> rx.Component:
-    return rx.tooltip(
-        rx.button(
-            rx.icon("link", size=14),
-            "Copy link",
-            size="1",
-            variant="soft",
-            on_click=[
-                rx.set_clipboard(link),
-                rx.toast.success("Interview link copied to the clipboard."),
-            ],
-            aria_label="Copy the candidate's interview link",
-            class_name=class_name,
-            id=id,
-        ),
-        content=link,
+    return copy_link_button(
+        link,
+        copied="Interview link copied to the clipboard.",
+        aria_label="Copy the candidate's interview link",
+        class_name=class_name,
+        id=id,
     )
 
 

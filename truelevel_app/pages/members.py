@@ -23,7 +23,7 @@ from backend.services.member_invites import (
 from backend.services.organisations import change_role, deactivate_member, page_of_members
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.dialogs import confirm_dialog
-from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.feedback import copy_link_button, error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_field
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table, pagination
@@ -309,17 +309,12 @@ def _admin_row(row) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     row["invite_link"] != "",
-                    rx.button(
-                        rx.icon("link", size=14),
-                        "Copy link",
-                        size="1",
-                        variant="soft",
-                        on_click=[
-                            rx.set_clipboard(row["invite_link"]),
-                            rx.toast.success("Invite link copied to the clipboard."),
-                        ],
+                    copy_link_button(
+                        row["invite_link"],
+                        copied="Invite link copied to the clipboard.",
                         aria_label="Copy invite link",
                         class_name="copy-member-invite",
+                        tooltip=False,
                     ),
                 ),
                 rx.cond(
