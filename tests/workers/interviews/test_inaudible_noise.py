@@ -6,16 +6,13 @@ as the clean recording."""
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
-
-import numpy as np
 
 from backend.db import session_scope
 from backend.models.pipeline import Job, Question
 from backend.services.interviews import jobs, submission
 from tests.helpers import make_org
-from tests.workers.speech.interviews import requires_espeak, synthesise_interview
+from tests.workers.speech.interviews import requires_espeak, synthesise_interview, with_lsb_noise
 from workers.interviews.pipeline import run_interview_job
 
 ROLE = "Payments Engineer"
@@ -55,21 +52,6 @@ QUESTIONS = (
 SEEDS = (1, 2, 3)
 
 pytestmark = requires_espeak
-
-
-def _with_noise(clean: Path, seed: int, directory: Path) -> Path:
-    """``clean`` with every 16-bit sample moved by -1, 0 or +1 at random."""
-    with wave.open(str(clean), "rb") as source:
-        params = source.getparams()
-        samples = np.frombuffer(source.readframes(params.nframes), dtype="<i2").astype(np.int32)
-    noise = np.random.default_rng(seed).integers(-1, 2, size=samples.size)
-    noisy = np.clip(samples + noise, -32768, 32767).astype("<i2")
-    assert np.abs(noisy.astype(np.int32) - samples).max() == 1
-    path = directory / f"noisy_{seed}.wav"
-    with wave.open(str(path), "wb") as out:
-        out.setparams(params)
-        out.writeframes(noisy.tobytes())
-    return path
 
 
 def _assess(org_id: str, path: Path) -> dict:
@@ -119,5 +101,5 @@ def test_inaudible_noise_changes_no_competency_score_and_no_recommendation(tmp_p
     assert clean["answers"], "the answers were judged against the job's questions"
     expected = _verdict(clean)
     for seed in SEEDS:
-        noisy = _assess(org.org_id, _with_noise(interview.stereo_path, seed, tmp_path))
+        noisy = _assess(org.org_id, with_lsb_noise(interview.stereo_path, seed, tmp_path))
         assert _verdict(noisy) == expected, f"seed {seed}"

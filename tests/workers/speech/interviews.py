@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
+import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,3 +189,19 @@ def synthesise_monologue(directory: Path, text: str, voice: Voice, *, name: str)
     samples = synthesise(text, voice, directory / "voices")
     silence = np.zeros(SAMPLE_RATE // 2, np.float32)
     return write_wav(directory / f"{name}.wav", np.concatenate([silence, samples, silence]))
+
+
+def with_lsb_noise(clean: Path, seed: int, directory: Path) -> Path:
+    """A copy of the 16-bit WAV ``clean`` with every sample moved by -1, 0 or +1 at random
+    (``seed``): noise no one can hear, written to ``directory``."""
+    with wave.open(str(clean), "rb") as source:
+        params = source.getparams()
+        samples = np.frombuffer(source.readframes(params.nframes), dtype="<i2").astype(np.int32)
+    noise = np.random.default_rng(seed).integers(-1, 2, size=samples.size)
+    noisy = np.clip(samples + noise, -32768, 32767).astype("<i2")
+    assert np.abs(noisy.astype(np.int32) - samples).max() == 1
+    path = directory / f"noisy_{seed}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setparams(params)
+        out.writeframes(noisy.tobytes())
+    return path
