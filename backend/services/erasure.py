@@ -41,6 +41,7 @@ from backend.models import (
 )
 from backend.models.email_addresses import normalised_email
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
+from backend.services.evaluations.cited_files import cited_key
 from backend.services.hashing import sha256_hex
 from backend.services.organisations import get_organisation
 from backend.services.person_records import find_person
@@ -122,6 +123,9 @@ def erase_candidate(
     session.commit()
 
     _delete_files(files, prefixes)
+    # The cited files an engine kept (``cited_files``); most evaluations have them, older and
+    # failed ones do not, so they are not counted among the stored files the rows name.
+    _delete_files([cited_key(evaluation_id) for evaluation_id in evaluation_ids], [])
     return ErasureResult(
         erasure_id=record.id, org_id=org_id, email_sha256=record.email_sha256, deleted=counts
     )

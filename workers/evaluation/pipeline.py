@@ -2,7 +2,8 @@
 
 ``run_evaluation`` claims the evaluation's lease (so exactly one worker runs it, and a dead
 worker's evaluation is taken over once its lease lapses), fetches or unpacks the artefact into a
-scratch folder, runs the engine, records each stage as it is reached, stores the submission's
+scratch folder, runs the engine, records each stage as it is reached, keeps the files the result
+cites (``cited_snapshot``, for the report's code viewer), stores the submission's
 fingerprints (before comparing, so copies evaluated at the same time still meet) and hands the
 result to the reviewers; then every earlier submission it matches gains the similarity flag too
 (``similar_pairs``). A candidate's own other submissions are never compared. A refusal at
@@ -32,7 +33,7 @@ from backend.services.evaluations import lifecycle, queries, similar_submissions
 from backend.services.rubrics import ensure_default_rubric
 from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
-from workers.evaluation import calibration, similar_pairs
+from workers.evaluation import calibration, cited_snapshot, similar_pairs
 from workers.evaluation.code import engine, intake
 from workers.evaluation.scratch import scratch_folder
 
@@ -119,6 +120,8 @@ def _run(evaluation_id: str, owner: str, scratch: Path) -> str:
         evaluation_id,
         ", ".join(f"{k} {v:.2f}s" for k, v in sorted(outcome.seconds_by_analyser.items())),
     )
+    # Before the result is stored, so a report that shows it can open the files it cites.
+    cited_snapshot.keep_cited_files(evaluation_id, root, outcome.result)
     with session_scope() as session:
         evaluation = session.get(Evaluation, evaluation_id)
         assert evaluation is not None
