@@ -1,6 +1,12 @@
 """The read-only report behind a share link (``/shared/<token>``), for a hiring manager without
 an account: the verdict, the rubric scores with their observations, and the risk flags. Nothing
-here needs a session; an expired, revoked or altered link says so and shows nothing else."""
+here needs a session; an expired, revoked or altered link says so and shows nothing else.
+
+No code viewer here, by choice: a share link grants the verdict and its reasons, not the
+candidate's source code, which a link forwarded beyond the hiring team would otherwise carry.
+Observations are listed without their evidence chips, and the viewer reads the kept files only
+for a signed-in member of the evaluation's organisation (``cited_files.read_cited_file``,
+through ``evaluation_report.code_viewer``); nothing on this page calls it."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """The evidence an observation or a risk flag cites: its short label on a chip, and what the
-evidence dialog shows once the chip is clicked. The full evidence stays server-side in an
+evidence dialog shows once the chip is clicked (for a file, the code viewer: the candidate's
+file around the cited lines, when the worker kept it). The full evidence stays server-side in an
 ``EvidenceStore``; the browser only gets each chip's key."""
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from truelevel_app.pages.evaluation_report.views import (
     ExcerptLine,
 )
 
+# How much of a file the viewer shows around the cited lines, and from its top when it cites
+# none; "Show all N lines" shows the rest.
+CONTEXT_LINES = 6
+OPENING_LINES = 40
 _OPERATOR_WORDS = {"<=": "at most", ">=": "at least", "<": "below", ">": "above", "==": "is"}
 
 
@@ -63,6 +68,14 @@ def _lines(item: ResultEvidence) -> str:
     return f":{item.line}"
 
 
+def _detail(
+    kind: str, title: str, text: str = "", lines: list[ExcerptLine] | None = None
+) -> EvidenceDetail:
+    return EvidenceDetail(
+        kind=kind, title=title, lines=lines or [], text=text, notice="", more="", key=""
+    )
+
+
 def evidence_detail(item: ResultEvidence) -> EvidenceDetail:
     """What the evidence dialog shows: a file excerpt numbered from its ``line``, a commit's sha
     and subject, a quote as a quote, or a measured figure."""
@@ -71,35 +84,56 @@ def evidence_detail(item: ResultEvidence) -> EvidenceDetail:
     if kind == "file":
         return _file_detail(item, excerpt)
     if kind == "commit":
-        return EvidenceDetail(
-            kind="commit", title=f"Commit {item.commit or ''}", lines=[], text=excerpt
-        )
+        return _detail("commit", f"Commit {item.commit or ''}", excerpt)
     if kind == "quote":
         where = item.file or ""
         if where and item.line:
             where += f", line {item.line}"
-        return EvidenceDetail(
-            kind="quote",
-            title=f"The candidate wrote{' in ' + where if where else ''}",
-            lines=[],
-            text=excerpt,
-        )
-    return EvidenceDetail(kind="metric", title="Measured", lines=[], text=excerpt)
+        return _detail("quote", f"The candidate wrote{' in ' + where if where else ''}", excerpt)
+    return _detail("metric", "Measured", excerpt)
+
+
+def _file_title(item: ResultEvidence, rows: int) -> str:
+    title = item.file or "file"
+    if item.line:
+        first = item.line
+        last = item.end_line or (first + max(rows - 1, 0))
+        title += f", line {first}" if last == first else f", lines {first}–{last}"
+    return title
 
 
 def _file_detail(item: ResultEvidence, excerpt: str) -> EvidenceDetail:
     first = item.line or 1
     rows = excerpt.split("\n") if excerpt else []
-    title = item.file or "file"
-    if item.line:
-        last = item.end_line or (first + max(len(rows) - 1, 0))
-        title += f", line {first}" if last == first else f", lines {first}–{last}"
-    return EvidenceDetail(
-        kind="file",
-        title=title,
-        lines=[ExcerptLine(number=first + i, text=text) for i, text in enumerate(rows)],
-        text="" if rows else "The engine kept no excerpt of this file.",
+    return _detail(
+        "file",
+        _file_title(item, len(rows)),
+        "" if rows else "The engine kept no excerpt of this file.",
+        [ExcerptLine(number=first + i, text=text, cited=False) for i, text in enumerate(rows)],
     )
+
+
+def file_view(item: ResultEvidence, lines: list[str], *, whole: bool = False) -> EvidenceDetail:
+    """The code viewer: the candidate's file with its line numbers, the cited lines marked,
+    ``CONTEXT_LINES`` around them (the file's first lines when none is cited), or the whole
+    file; ``more`` offers the rest while part of it is shown."""
+    count = len(lines)
+    first = min(item.line or 0, count)
+    last = min(max(item.end_line or first, first), count)
+    if whole or count <= OPENING_LINES:
+        start, end = 1, count
+    elif first:
+        start, end = max(1, first - CONTEXT_LINES), min(count, last + CONTEXT_LINES)
+    else:
+        start, end = 1, OPENING_LINES
+    shown = [
+        ExcerptLine(number=n, text=lines[n - 1], cited=bool(first) and first <= n <= last)
+        for n in range(start, end + 1)
+    ]
+    detail = _detail("file", _file_title(item, 1), "" if count else "The file is empty.", shown)
+    if (start, end) != (1, count):
+        detail["more"] = f"Show all {count} lines"
+    return detail
 
 
 class EvidenceStore:
@@ -127,7 +161,13 @@ class EvidenceStore:
         return views
 
 
+def stored_evidence(items: dict[str, dict[str, Any]], key: str) -> ResultEvidence | None:
+    """The evidence behind a chip's key, or None for a key the report does not have."""
+    item = items.get(key)
+    return None if item is None else ResultEvidence.model_validate(item)
+
+
 def stored_detail(items: dict[str, dict[str, Any]], key: str) -> EvidenceDetail | None:
     """The dialog's content for a chip's key, or None for a key the report does not have."""
-    item = items.get(key)
-    return None if item is None else evidence_detail(ResultEvidence.model_validate(item))
+    item = stored_evidence(items, key)
+    return None if item is None else evidence_detail(item)

@@ -1,4 +1,7 @@
-"""The evidence dialog: a file excerpt with its line numbers, a commit, a quote or a figure."""
+"""The evidence dialog: a commit, a quote or a figure, and for a file the code viewer (the
+candidate's file with its line numbers, the cited lines highlighted and scrolled to) or, when
+the file is not kept, why not and the excerpt the engine cited. Radix's dialog gives the keyboard
+its due: focus moves into it, Tab stays inside, Escape closes it."""
 
 from __future__ import annotations
 
@@ -30,7 +33,12 @@ def evidence_dialog() -> rx.Component:
                         class_name="line-text",
                         style={"white_space": "pre", "vertical_align": "top"},
                     ),
-                    class_name="excerpt-line",
+                    class_name=rx.cond(line["cited"], "excerpt-line cited-line", "excerpt-line"),
+                    custom_attrs={"data-cited": line["cited"].to_string()},
+                    background=rx.cond(line["cited"], rx.color("amber", 4), "transparent"),
+                    box_shadow=rx.cond(
+                        line["cited"], f"inset 3px 0 0 {rx.color('amber', 9)}", "none"
+                    ),
                 ),
             )
         ),
@@ -47,6 +55,12 @@ def evidence_dialog() -> rx.Component:
             "file",
             rx.vstack(
                 rx.cond(
+                    detail["notice"] != "",
+                    rx.callout(
+                        detail["notice"], icon="info", color_scheme="gray", id="file-notice"
+                    ),
+                ),
+                rx.cond(
                     detail["lines"].length() > 0,
                     rx.box(
                         excerpt,
@@ -54,8 +68,23 @@ def evidence_dialog() -> rx.Component:
                         border=f"1px solid {rx.color('gray', 5)}",
                         border_radius="var(--radius-2)",
                         padding="0.5rem",
-                        overflow_x="auto",
+                        overflow="auto",
+                        max_height="60vh",
                         width="100%",
+                        # Focusable, so the arrow keys scroll a long file.
+                        tab_index=0,
+                        aria_label=detail["title"],
+                        id="code-lines",
+                    ),
+                ),
+                rx.cond(
+                    detail["more"] != "",
+                    rx.button(
+                        detail["more"],
+                        variant="ghost",
+                        size="1",
+                        on_click=S.show_whole_file,
+                        id="show-whole-file",
                     ),
                 ),
                 rx.cond(detail["text"] != "", rx.text(detail["text"], size="2")),
@@ -74,7 +103,7 @@ def evidence_dialog() -> rx.Component:
                 justify="end",
                 margin_top="1rem",
             ),
-            max_width="48rem",
+            max_width="60rem",
             id="evidence-dialog",
         ),
         open=S.show_evidence,

@@ -1,5 +1,6 @@
 """The report's state: the view models of one evaluation, the report following the engine
-while it works, the evidence dialog, and the reviewer's claim, adjustments and finalising.
+while it works, the evidence dialog (the code viewer for a file), and the reviewer's claim,
+adjustments and finalising.
 
 State keeps small view models only; the evidence a click opens is kept server-side
 (``_evidence``) and sent when asked for.
@@ -13,13 +14,15 @@ import reflex as rx
 from pydantic import ValidationError
 
 from backend.db import session_scope
+from backend.models.evaluation_result import ResultEvidence
 from backend.services.errors import DomainError
+from truelevel_app.pages.evaluation_report.code_viewer import SCROLL_TO_CITED, code_view
 from truelevel_app.pages.evaluation_report.data import (
     ReportData,
     read_in_new_session,
     read_report,
 )
-from truelevel_app.pages.evaluation_report.evidence import stored_detail
+from truelevel_app.pages.evaluation_report.evidence import evidence_detail, stored_evidence
 from truelevel_app.pages.evaluation_report.figures import number
 from truelevel_app.pages.evaluation_report.views import (
     AdjustmentView,
@@ -127,11 +130,33 @@ class EvaluationReportState(ReviewedReportState, AuthState):
 
     @rx.event
     def open_evidence(self, key: str):
-        detail = stored_detail(self._evidence, key)
-        if detail is None:
-            return
+        item = stored_evidence(self._evidence, key)
+        if item is None:
+            return None
+        if item.shown_kind != "file" or not item.file:
+            self.evidence = evidence_detail(item)
+            self.show_evidence = True
+            return None
+        return self._open_file(key, item, whole=False)
+
+    @rx.event
+    def show_whole_file(self):
+        item = stored_evidence(self._evidence, self.evidence["key"])
+        return None if item is None else self._open_file(self.evidence["key"], item, whole=True)
+
+    def _open_file(self, key: str, item: ResultEvidence, *, whole: bool):
+        """The code viewer on the file ``item`` cites, its first cited line scrolled to. The
+        candidate's code is read for the member's organisation, the session checked again."""
+        member = self._resolve_member()
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        detail = code_view(
+            org_id=member.org_id, evaluation_id=self._current_id(), item=item, whole=whole
+        )
+        detail["key"] = key
         self.evidence = detail
         self.show_evidence = True
+        return rx.call_script(SCROLL_TO_CITED)
 
     @rx.event
     def close_evidence(self):

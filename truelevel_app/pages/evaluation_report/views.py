@@ -77,6 +77,7 @@ class CohortView(TypedDict):
 class ExcerptLine(TypedDict):
     number: int
     text: str
+    cited: bool  # one of the lines the evidence cites (highlighted in the code viewer)
 
 
 class EvidenceDetail(TypedDict):
@@ -84,6 +85,9 @@ class EvidenceDetail(TypedDict):
     title: str
     lines: list[ExcerptLine]
     text: str
+    notice: str  # why the file itself is not shown (not kept, binary...), over its excerpt
+    more: str  # "Show all 240 lines" while the viewer shows only the cited lines' surroundings
+    key: str  # the chip it opened from
 
 
 class CandidateFacts(TypedDict):
@@ -166,4 +170,4 @@ def empty_summary() -> SummaryView:
 
 
 def empty_detail() -> EvidenceDetail:
-    return EvidenceDetail(kind="", title="", lines=[], text="")
+    return EvidenceDetail(kind="", title="", lines=[], text="", notice="", more="", key="")
