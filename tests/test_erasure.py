@@ -18,12 +18,15 @@ from backend.db import session_scope
 from backend.models import CandidateKey, ErasureRecord
 from backend.models.base import utcnow
 from backend.services.erasure import email_hash
+from backend.services.evaluations.cited_files import cited_key
+from backend.services.storage import get_storage
 from backend.settings import get_settings
 from tests.api.assessments.helpers import create_assessment, generate_keys, redeem
 from tests.api.evaluations.helpers import API, zip_bytes
 from tests.api.pipeline.builders import PDF_BASE64, create_application, create_candidate
 from tests.helpers import bearer, make_org
 from tests.test_cli import cli
+from workers.evaluation.cited_snapshot import keep_cited_files
 
 
 def _database_dump() -> str:
@@ -51,7 +54,7 @@ def _traces(*needles: str) -> list[str]:
     return found
 
 
-def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client):
+def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client, tmp_path):
     suffix = uuid.uuid4().hex[:8]
     name, email = f"Zelda Quartermain{suffix}", f"Zelda.Q-{suffix}@Example.com"
     other_email = f"other-{suffix}@example.com"
@@ -85,6 +88,13 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client):
     )
     assert submitted.status_code == 201, submitted.text
     evaluation_id = submitted.json()["submission"]["evaluationId"]
+    # The files its result cites, as the engine keeps them for the report's code viewer.
+    notes = tmp_path / "submission"
+    notes.mkdir()
+    (notes / "NOTES.md").write_text(f"by {name} <{email}>\n")
+    cites = {"risk_flags": [{"code": "x", "evidence": [{"kind": "file", "file": "NOTES.md"}]}]}
+    assert keep_cited_files(evaluation_id, notes, cites)
+    assert get_storage().exists(cited_key(evaluation_id))
 
     candidate = create_candidate(
         client, org, email=email.lower(), first_name="Zelda", last_name=f"Quartermain{suffix}"
@@ -100,6 +110,7 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client):
     assert out["deleted"]["stored_files"] >= 2  # the zip and the resume
 
     assert _traces(email, f"Quartermain{suffix}", name) == []
+    assert not get_storage().exists(cited_key(evaluation_id))
     headers = org.headers
     assert client.get(f"{API}/evaluations/{evaluation_id}", headers=headers).status_code == 404
     assert client.get(f"{API}/candidates/{candidate['id']}", headers=headers).status_code == 404

@@ -122,3 +122,29 @@ def test_an_object_without_an_upload_row_is_left_alone(org):
         delete_spent_uploads(session, now=utcnow() + timedelta(days=365))
     assert _stored(key)
     get_storage().delete(key)
+
+
+def test_once_the_zip_is_swept_the_files_the_result_cites_still_open(org):
+    """The engine keeps the files its evidence cites (``cited_snapshot``): the report's code
+    viewer opens them after the zip itself is gone."""
+    from backend.services.evaluations.cited_files import read_cited_file
+    from workers.evaluation.cited_snapshot import cited_paths
+
+    handlers = "def create_order(request):\n    order = dict(request)\n    return request\n"
+    upload_id, key = _upload(org, {"app/handlers.py": handlers, "README.md": "# Orders\n"})
+    evaluation_id = _submit(org, upload_id)
+    assert run_evaluation(evaluation_id) == "awaiting_review"
+    tasks.every_minute.call_local()
+    assert not _stored(key)
+
+    with session_scope() as session:
+        result = session.get(Evaluation, evaluation_id).automated_result
+    cited = cited_paths(result)
+    assert cited, "the engine cites at least one file of the submission"
+    files = {"app/handlers.py": handlers, "README.md": "# Orders\n"}
+    with session_scope() as session:
+        for path in cited:
+            kept = read_cited_file(
+                session, org_id=org.org_id, evaluation_id=evaluation_id, path=path
+            )
+            assert "\n".join(kept.lines) + "\n" == files[path]
