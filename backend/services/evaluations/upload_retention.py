@@ -3,7 +3,8 @@
 
 Only the engine reads a zip: the pipeline unpacks it into a scratch folder while the evaluation
 is with the engine (``ENGINE_STAGES``); the review screens, the report and the exports read the
-stored result, never the archive. So a zip is spent:
+stored result, never the archive (the code viewer reads the few files the result cites, which
+the worker keeps apart: ``cited_files``). So a zip is spent:
 
 - as soon as every evaluation naming it has left the engine (awaiting review, in review,
   finalised or failed): a reviewer still has everything they need;
