@@ -36,7 +36,7 @@ router = APIRouter(
 EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def _signed_in_member(session: Session, token: str) -> Member:
+def signed_in_member(session: Session, token: str) -> Member:
     member = member_for_token(session, token=token)
     if member is None:
         raise Unauthorized("Sign in to download reports.", code="not_signed_in")
@@ -50,22 +50,23 @@ def report_view(session: Session, *, org_id: str, evaluation_id: str) -> dict[st
     return export_view(session, evaluation)
 
 
+def download_headers(filename: str) -> dict[str, str]:
+    """Headers of a file the browser saves as ``filename``."""
+    return {
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        # A report is personal data: never kept by a shared cache.
+        "Cache-Control": "private, no-store",
+    }
+
+
 def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            # A report is personal data: never kept by a shared cache.
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return Response(content=content, media_type=media_type, headers=download_headers(filename))
 
 
 @router.get("/{evaluation_id}/report.csv")
 def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: WebSessionToken):
     """The report as CSV: a summary row, one row per observation and one per risk flag."""
-    member = _signed_in_member(session, token)
+    member = signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
     return _download(
         evaluation_csv(view),
@@ -77,7 +78,7 @@ def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
 @router.get("/{evaluation_id}/report.pdf")
 def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessionToken):
     """The report as a PDF, verdicts first."""
-    member = _signed_in_member(session, token)
+    member = signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
     return _download(
         evaluation_pdf(view),

@@ -9,6 +9,7 @@ written here once more as SQL so that filtering and counting stay in the databas
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -90,17 +91,9 @@ def _order(sort: CandidateKeySort) -> tuple[Any, ...]:
     return newest
 
 
-def find_candidate_keys(
-    session: Session,
-    *,
-    org_id: str,
-    where: CandidateKeyFilter | None = None,
-    limit: int,
-    offset: int,
-) -> tuple[list[tuple[CandidateKey, Assessment]], int]:
-    """One page of the organisation's live keys matching ``where`` (each with its assessment),
-    in its order, and the count of all matches."""
-    where = where or CandidateKeyFilter()
+def _live(statement: Any, org_id: str, where: CandidateKeyFilter) -> Any:
+    """``statement`` (a select from CandidateKey) narrowed to the organisation's live keys
+    matching ``where``, in its order."""
     conditions: list[Any] = [
         col(CandidateKey.org_id) == org_id,
         col(CandidateKey.revoked_at).is_(None),
@@ -118,15 +111,53 @@ def find_candidate_keys(
     )
     if found is not None:
         conditions.append(found)
+    joined = statement.join(Assessment, col(Assessment.id) == col(CandidateKey.assessment_id))
+    if where.status:
+        joined = joined.outerjoin(
+            CandidateSession, col(CandidateSession.candidate_key_id) == col(CandidateKey.id)
+        )
+    return joined.where(*conditions).order_by(*_order(where.sort))
 
-    def live(statement: Any) -> Any:
-        joined = statement.join(Assessment, col(Assessment.id) == col(CandidateKey.assessment_id))
-        if where.status:
-            joined = joined.outerjoin(
-                CandidateSession, col(CandidateSession.candidate_key_id) == col(CandidateKey.id)
-            )
-        return joined.where(*conditions)
 
-    statement = live(select(CandidateKey, Assessment)).order_by(*_order(where.sort))
+def find_candidate_keys(
+    session: Session,
+    *,
+    org_id: str,
+    where: CandidateKeyFilter | None = None,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[CandidateKey, Assessment]], int]:
+    """One page of the organisation's live keys matching ``where`` (each with its assessment),
+    in its order, and the count of all matches."""
+    statement = _live(select(CandidateKey, Assessment), org_id, where or CandidateKeyFilter())
     rows, total = counted_slice(session, statement, offset=offset, limit=limit)
     return [(key, assessment) for key, assessment in rows], total
+
+
+def matching_key_ids(
+    session: Session,
+    *,
+    org_id: str,
+    where: CandidateKeyFilter | None = None,
+    among: Collection[str] | None = None,
+    limit: int,
+) -> list[str]:
+    """The ids of the organisation's live keys matching ``where`` (and among ``among`` when
+    given: rows a recruiter selected), in the filter's order, at most ``limit`` of them."""
+    statement = _live(select(CandidateKey.id), org_id, where or CandidateKeyFilter())
+    if among is not None:
+        statement = statement.where(col(CandidateKey.id).in_(list(among)))
+    return list(session.exec(statement.limit(limit)).all())
+
+
+def keys_with_assessments(
+    session: Session, *, org_id: str, ids: Collection[str]
+) -> list[tuple[CandidateKey, Assessment]]:
+    """The organisation's keys of ``ids`` with their assessments, in the order of ``ids``."""
+    rows = session.exec(
+        select(CandidateKey, Assessment)
+        .join(Assessment, col(Assessment.id) == col(CandidateKey.assessment_id))
+        .where(col(CandidateKey.org_id) == org_id, col(CandidateKey.id).in_(list(ids)))
+    ).all()
+    by_id = {key.id: (key, assessment) for key, assessment in rows}
+    return [by_id[i] for i in ids if i in by_id]

@@ -247,7 +247,7 @@ def usable_candidate_key(session: Session, *, raw: str) -> tuple[CandidateKey, A
     return key, assessment
 
 
-def _sessions_by_key(session: Session, keys: Sequence[CandidateKey]) -> dict[str, CandidateSession]:
+def sessions_by_key(session: Session, keys: Sequence[CandidateKey]) -> dict[str, CandidateSession]:
     key_ids = [k.id for k in keys if k.session_id]
     if not key_ids:
         return {}
@@ -274,7 +274,7 @@ def _key_fields(key: CandidateKey, status: str) -> dict[str, Any]:
 
 def public_keys(session: Session, *, keys: Sequence[CandidateKey]) -> list[KeyPublic]:
     """Keys as the REST contract shows them, each with its derived status."""
-    sessions = _sessions_by_key(session, keys)
+    sessions = sessions_by_key(session, keys)
     now = utcnow()
     return [
         KeyPublic(**_key_fields(key, key_status(key, sessions.get(key.id), now))) for key in keys
@@ -324,7 +324,7 @@ def list_candidate_keys(
     rows, total = find_candidate_keys(
         session, org_id=org_id, where=where, limit=limit, offset=offset
     )
-    sessions = _sessions_by_key(session, [key for key, _ in rows])
+    sessions = sessions_by_key(session, [key for key, _ in rows])
     now = utcnow()
     candidates = [
         CandidateListItem(

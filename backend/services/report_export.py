@@ -112,16 +112,19 @@ def _verdict_text(result: dict[str, Any]) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-class _SpreadsheetSafeWriter:
-    """csv.writer whose text cells cannot start a formula (prefixed with an apostrophe)."""
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that would start a formula, prefixed with an apostrophe; anything else as is."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+class SpreadsheetSafeWriter:
+    """csv.writer whose text cells cannot start a formula (:func:`spreadsheet_safe`)."""
 
     def __init__(self, out: io.StringIO) -> None:
         self._writer = csv.writer(out, lineterminator="\n")
 
     def writerow(self, row: list[Any]) -> None:
-        self._writer.writerow(
-            [f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row]
-        )
+        self._writer.writerow([spreadsheet_safe(v) for v in row])
 
 
 def evaluation_csv(view: dict[str, Any]) -> str:
@@ -141,7 +144,7 @@ def evaluation_csv(view: dict[str, Any]) -> str:
         view.get("target_level", ""),
     ]
     out = io.StringIO()
-    writer = _SpreadsheetSafeWriter(out)
+    writer = SpreadsheetSafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow([*base, "automated_verdict", "", "", "", "", "", _verdict_text(automated), ""])
     if review:

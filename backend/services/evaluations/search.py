@@ -15,6 +15,7 @@ of the evaluation's session, else the organisation's key whose string is the eva
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -135,6 +136,14 @@ def current_recommendation() -> Any:
     )
 
 
+def recommendation_now(evaluation: Evaluation) -> str:
+    """:func:`current_recommendation` of one loaded evaluation ("" when there is none yet)."""
+    automated = (evaluation.automated_result or {}).get("recommendation") or ""
+    if evaluation.status == EvaluationStatus.completed and evaluation.final_recommendation:
+        return evaluation.final_recommendation
+    return automated
+
+
 def _risk_flag_count() -> Any:
     return func.coalesce(func.json_array_length(col(Evaluation.automated_result)["risk_flags"]), 0)
 
@@ -200,14 +209,33 @@ def find_evaluations(
         raise InvalidInput("offset must be 0 or more.")
     where = where or EvaluationFilter()
     limit = max(1, min(limit, MAX_LIMIT))
-    conditions = _conditions(org_id, where)
+    statement = _statement(select(Evaluation), org_id, where)
+    return counted_slice(session, statement, offset=offset, limit=limit)
+
+
+def _statement(statement: Any, org_id: str, where: EvaluationFilter) -> Any:
+    """``statement`` (a select from Evaluation) narrowed to ``where`` and in its order."""
     needs_candidates = bool(clean_search(where.search)) or where.sort in (
         EvaluationSort.candidate,
         EvaluationSort.candidate_desc,
     )
-
-    statement = select(Evaluation)
     if needs_candidates:
         statement = _with_candidates(statement)
-    statement = statement.where(*conditions).order_by(*_order(where.sort))
-    return counted_slice(session, statement, offset=offset, limit=limit)
+    return statement.where(*_conditions(org_id, where)).order_by(*_order(where.sort))
+
+
+def matching_evaluation_ids(
+    session: Session,
+    *,
+    org_id: str,
+    where: EvaluationFilter | None = None,
+    among: Collection[str] | None = None,
+    limit: int,
+) -> list[str]:
+    """The ids of the organisation's evaluations matching ``where`` (and among ``among`` when
+    given: rows a recruiter selected), in the filter's order, at most ``limit`` of them: what
+    an export of the list goes through, a batch at a time."""
+    statement = _statement(select(Evaluation.id), org_id, where or EvaluationFilter())
+    if among is not None:
+        statement = statement.where(col(Evaluation.id).in_(list(among)))
+    return list(session.exec(statement.limit(limit)).all())
