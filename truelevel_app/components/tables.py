@@ -14,7 +14,7 @@ from truelevel_app.state import PagedState
 
 def data_table(
     *,
-    columns: list[str],
+    columns: list[str | rx.Component],
     rows: Var[list[Any]],
     render_row: Callable[[Var], rx.Component],
     loading: Var[bool],
@@ -154,7 +154,7 @@ def paged_table(
     state: type[PagedState],
     *,
     noun: str,
-    columns: list[str],
+    columns: list[str | rx.Component],
     render_row: Callable[[Var], rx.Component],
     empty_title: str | Var[str],
     empty_hint: str = "",

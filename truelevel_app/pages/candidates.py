@@ -13,11 +13,13 @@ from backend.services.candidate_key_search import CandidateKeyFilter, CandidateK
 from backend.services.candidate_keys import list_candidate_keys
 from backend.services.candidate_profile import profile_href
 from truelevel_app.components.badges import status_badge
+from truelevel_app.components.bulk_actions import bulk_bar, page_tick_box, row_tick_box
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when_iso
 from truelevel_app.list_query import ANY, FilteredListState, assessment_options
+from truelevel_app.list_selection import SelectableListState
 from truelevel_app.pages.candidate_import import import_button, import_dialog
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, PagedState
@@ -62,7 +64,8 @@ SORT_LABELS: dict[str, str] = {
 }
 
 
-class CandidatesState(FilteredListState, PagedState, AuthState):
+class CandidatesState(SelectableListState, FilteredListState, PagedState, AuthState):
+    EXPORT_PATH: ClassVar[str] = "/api/v1/web/candidates/export.csv"
     FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
         "status": (ANY, *[s.value for s in KeyStatus]),
         "assessment": None,
@@ -117,6 +120,7 @@ class CandidatesState(FilteredListState, PagedState, AuthState):
     @rx.event
     def load(self):
         self._read_query()
+        self._keep_selection()
         return self._refresh()
 
 
@@ -148,6 +152,7 @@ def _filters() -> rx.Component:
 
 def _row_view(row) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(row_tick_box(CandidatesState, row, row["candidate"])),
         rx.table.row_header_cell(rx.code(row["key"], variant="ghost", class_name="candidate-key")),
         rx.table.cell(
             rx.cond(
@@ -176,10 +181,19 @@ def candidates_page() -> rx.Component:
         ),
         import_dialog(on_imported=CandidatesState.load),
         _filters(),
+        bulk_bar(CandidatesState, noun="candidates"),
         paged_table(
             CandidatesState,
             noun="candidate keys",
-            columns=["Key", "Candidate", "Assessment", "Status", "Expires", "Created"],
+            columns=[
+                page_tick_box(CandidatesState),
+                "Key",
+                "Candidate",
+                "Assessment",
+                "Status",
+                "Expires",
+                "Created",
+            ],
             render_row=_row_view,
             empty_title=rx.cond(
                 CandidatesState.filtered,

@@ -9,22 +9,27 @@ from typing import Any, ClassVar, TypedDict
 
 import reflex as rx
 
-from backend.db import session_scope
+from backend.db import get_engine, session_scope
 from backend.models.base import utcnow
 from backend.models.evaluations import LEVELS, Evaluation, EvaluationStage, EvaluationStatus
 from backend.services.candidate_names import CandidateName, evaluation_candidates
-from backend.services.evaluations.review import REVIEW_QUEUE
+from backend.services.errors import InvalidInput
+from backend.services.evaluations.bulk_review import decide_many
+from backend.services.evaluations.review import RECOMMENDATIONS, REVIEW_QUEUE
 from backend.services.evaluations.search import (
     EvaluationFilter,
     EvaluationSort,
     RecommendationFilter,
     find_evaluations,
+    recommendation_now,
 )
+from truelevel_app.components.bulk_actions import bulk_bar, page_tick_box, row_tick_box
 from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
 from truelevel_app.display import when
 from truelevel_app.list_query import ANY, FilteredListState, assessment_options
+from truelevel_app.list_selection import SelectableListState
 from truelevel_app.paging import page_count
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, LiveState, PagedState
 
@@ -137,9 +142,8 @@ def candidate_detail(candidate: CandidateName) -> str:
 
 def evaluation_row(evaluation: Evaluation, candidate: CandidateName) -> EvaluationRow:
     """One table row: the verdict that counts now (the reviewer's once finalised)."""
-    automated = (evaluation.automated_result or {}).get("recommendation") or ""
     finalised = evaluation.status == EvaluationStatus.completed
-    recommendation = (evaluation.final_recommendation if finalised else None) or automated
+    recommendation = recommendation_now(evaluation)
     return EvaluationRow(
         id=evaluation.id,
         candidate=candidate.display,
@@ -182,7 +186,8 @@ SORT_LABELS: dict[str, str] = {
 }
 
 
-class EvaluationsState(FilteredListState, PagedState, LiveState, AuthState):
+class EvaluationsState(SelectableListState, FilteredListState, PagedState, LiveState, AuthState):
+    EXPORT_PATH: ClassVar[str] = "/api/v1/web/evaluations/export.csv"
     FILTERS: ClassVar[dict[str, tuple[str, ...] | None]] = {
         "status": STATUS_CHOICES,
         "recommendation": RECOMMENDATION_CHOICES,
@@ -282,7 +287,35 @@ class EvaluationsState(FilteredListState, PagedState, LiveState, AuthState):
         wanted = self.router.url.query_parameters.get("tab", ALL_TAB)
         self.tab = QUEUE_TAB if wanted == QUEUE_TAB else ALL_TAB
         self._read_query()
+        self._keep_selection()
         return self._refresh() or self._go_live()
+
+    @rx.event
+    def decide(self, recommendation: str):
+        """The reviewer's decision on every ticked evaluation that can take it; those that
+        cannot stay ticked, and the notice says why they were skipped."""
+        self.bulk_notice = self.bulk_error = ""
+        member = self._authorise("edit")
+        if member is None:
+            self.bulk_error = "Only reviewers and admins can decide on evaluations."
+            return None
+        try:
+            outcome = decide_many(
+                get_engine(),
+                org_id=member.org_id,
+                evaluation_ids=self.selected,
+                reviewer_id=member.email,
+                recommendation=recommendation,
+            )
+        except InvalidInput as refused:
+            self.bulk_error = refused.message
+            return None
+        except Exception:
+            self.bulk_error = "The decisions could not be saved. Try again in a moment."
+            return None
+        self.bulk_notice = f"{recommendation_label(recommendation)}: {outcome.summary}"
+        self.selected = [s.evaluation_id for s in outcome.skipped]
+        return self._refresh()
 
     @rx.event
     def show_tab(self, tab: str):
@@ -356,6 +389,27 @@ def _filters() -> rx.Component:
     )
 
 
+def _decision_buttons() -> rx.Component:
+    """Proceed, hold or reject every ticked evaluation: for those who may review."""
+    colours = {"proceed": "green", "hold": "amber", "reject": "red"}
+    return rx.cond(
+        EvaluationsState.can_edit,
+        rx.hstack(
+            *[
+                rx.button(
+                    recommendation_label(choice),
+                    color_scheme=colours[choice],
+                    variant="soft",
+                    on_click=EvaluationsState.decide(choice),
+                    id=f"decide-{choice}",
+                )
+                for choice in RECOMMENDATIONS
+            ],
+            spacing="2",
+        ),
+    )
+
+
 def _marks(row) -> rx.Component:
     """What asks for a reviewer's eye: risk flags, and "look again" after a later match."""
     return rx.hstack(
@@ -380,6 +434,7 @@ def _marks(row) -> rx.Component:
 
 def _row_view(row) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(row_tick_box(EvaluationsState, row, row["candidate"])),
         rx.table.row_header_cell(
             rx.vstack(
                 rx.link(
@@ -443,6 +498,7 @@ def evaluations_page() -> rx.Component:
             width="100%",
         ),
         _filters(),
+        bulk_bar(EvaluationsState, noun="evaluations", actions=[_decision_buttons()]),
         rx.cond(
             EvaluationsState.tab == QUEUE_TAB,
             rx.text(
@@ -455,6 +511,7 @@ def evaluations_page() -> rx.Component:
             EvaluationsState,
             noun="evaluations",
             columns=[
+                page_tick_box(EvaluationsState),
                 "Candidate",
                 "Role",
                 "Level",
