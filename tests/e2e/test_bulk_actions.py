@@ -45,6 +45,7 @@ def test_tick_two_evaluations_proceed_and_export_them(page: Page, app: RunningAp
     page.get_by_role("checkbox", name="Select CAND-BOB").click()
     expect(page.locator("#selected-count")).to_have_text("2 selected")
     page.locator("#decide-proceed").click()
+    page.locator("#confirm-decision").click()
     expect(page.locator("#bulk-notice")).to_have_text("Proceed: 2 decided")
     for ref in ("CAND-ADA", "CAND-BOB"):
         row = page.locator(".evaluation-row", has_text=ref)
@@ -56,6 +57,8 @@ def test_tick_two_evaluations_proceed_and_export_them(page: Page, app: RunningAp
     page.get_by_role("checkbox", name="Select all on this page").click()
     expect(page.locator("#selected-count")).to_have_text("3 selected")
     page.locator("#decide-reject").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("Reject the ticked evaluations?")
+    page.locator("#confirm-decision").click()
     expect(page.locator("#bulk-notice")).to_have_text(
         "Reject: 0 decided, 3 skipped: 2 already decided, 1 still running"
     )

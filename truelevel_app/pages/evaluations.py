@@ -24,6 +24,7 @@ from backend.services.evaluations.search import (
     recommendation_now,
 )
 from truelevel_app.components.bulk_actions import bulk_bar, page_tick_box, row_tick_box
+from truelevel_app.components.dialogs import confirm_dialog
 from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.list_filters import any_of, filter_bar, filter_select, search_box
 from truelevel_app.components.tables import paged_table
@@ -211,6 +212,8 @@ class EvaluationsState(SelectableListState, FilteredListState, PagedState, LiveS
     total_pages: int = 1
     loading: bool = True
     error: str = ""
+    # The decision a reviewer clicked, waiting for their confirmation ("" when none is).
+    pending_decision: str = ""
 
     def _defaults(self) -> dict[str, str]:
         # The review queue is read longest waiting first.
@@ -291,7 +294,25 @@ class EvaluationsState(SelectableListState, FilteredListState, PagedState, LiveS
         return self._refresh() or self._go_live()
 
     @rx.event
-    def decide(self, recommendation: str):
+    def ask_to_decide(self, recommendation: str):
+        """A decision on many evaluations is final for each: ask first."""
+        if recommendation in RECOMMENDATIONS:
+            self.pending_decision = recommendation
+
+    @rx.event
+    def cancel_decision(self):
+        self.pending_decision = ""
+
+    @rx.var
+    def pending_decision_label(self) -> str:
+        return recommendation_label(self.pending_decision) if self.pending_decision else ""
+
+    @rx.event
+    def confirm_decision(self):
+        recommendation, self.pending_decision = self.pending_decision, ""
+        return self._decide(recommendation) if recommendation else None
+
+    def _decide(self, recommendation: str):
         """The reviewer's decision on every ticked evaluation that can take it; those that
         cannot stay ticked, and the notice says why they were skipped."""
         self.bulk_notice = self.bulk_error = ""
@@ -400,13 +421,32 @@ def _decision_buttons() -> rx.Component:
                     recommendation_label(choice),
                     color_scheme=colours[choice],
                     variant="soft",
-                    on_click=EvaluationsState.decide(choice),
+                    on_click=EvaluationsState.ask_to_decide(choice),
                     id=f"decide-{choice}",
                 )
                 for choice in RECOMMENDATIONS
             ],
             spacing="2",
         ),
+    )
+
+
+def _confirm_decision() -> rx.Component:
+    state = EvaluationsState
+    return confirm_dialog(
+        open=state.pending_decision != "",
+        title=state.pending_decision_label + " the ticked evaluations?",
+        description=rx.text(
+            "Each of the ",
+            state.selected_count,
+            " ticked evaluations that can take it gets this as the reviewer's final decision, "
+            "recorded under your name. Those still running, failed or already decided are "
+            "skipped.",
+        ),
+        confirm_label="Decide",
+        on_confirm=state.confirm_decision,
+        on_cancel=state.cancel_decision,
+        confirm_id="confirm-decision",
     )
 
 
@@ -499,6 +539,7 @@ def evaluations_page() -> rx.Component:
         ),
         _filters(),
         bulk_bar(EvaluationsState, noun="evaluations", actions=[_decision_buttons()]),
+        _confirm_decision(),
         rx.cond(
             EvaluationsState.tab == QUEUE_TAB,
             rx.text(
