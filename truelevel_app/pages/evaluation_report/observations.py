@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from backend.models.evaluation_result import AutomatedResult, ResultObservation
+from backend.models.evaluation_result import AutomatedResult
+from backend.services.evaluations import strongest_points
+from backend.services.evaluations.strongest_points import observation_weight, sentence_key
 from truelevel_app.pages.evaluation_report.evidence import EvidenceStore
 from truelevel_app.pages.evaluation_report.figures import number
 from truelevel_app.pages.evaluation_report.views import CategoryView, ObservationView
 
-POINTS_SHOWN = 3  # strongest and weakest points in the summary
 Scores = dict[str, int | float]  # category → the score that counts (the reviewer's, if adjusted)
 
 
@@ -26,21 +27,14 @@ class Point:
     standing: float  # its category's score as a share of the maximum
     order: int  # as the engine listed it
 
+    @property
+    def polarity(self) -> int:
+        return self.view["polarity"]
+
 
 def counting_score(category: str, automated: float | None, adjusted: Scores) -> float:
     """The category's score that counts: the reviewer's adjustment, else the engine's."""
     return adjusted.get(category, float(automated or 0))
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _weight(observation: ResultObservation) -> float:
-    rules = [e.rule for e in observation.evidence if e.rule is not None]
-    if not rules:
-        return 1.0
-    return max(abs(r.points) + (1 if r.cap is not None else 0) for r in rules)
 
 
 def _tally(points: list[Point]) -> str:
@@ -74,7 +68,7 @@ def gather(
         own: list[Point] = []
         elsewhere: list[str] = []
         for o_index, observation in enumerate(category.observations):
-            earlier = seen.get(_key(observation.text))
+            earlier = seen.get(sentence_key(observation.text))
             if earlier is not None:
                 if name not in earlier.categories:
                     earlier.categories.append(name)
@@ -91,11 +85,11 @@ def gather(
             point = Point(
                 view=view,
                 categories=[name],
-                weight=_weight(observation),
+                weight=observation_weight(observation),
                 standing=score / float(category.max_score or 5),
                 order=len(seen),
             )
-            seen[_key(observation.text)] = point
+            seen[sentence_key(observation.text)] = point
             own.append(point)
         categories.append(
             CategoryView(
@@ -110,18 +104,10 @@ def gather(
 
 
 def strongest(points: list[Point]) -> list[ObservationView]:
-    """The strengths that moved the score most, from the best-scored categories first."""
-    ranked = sorted(
-        (p for p in points if p.view["polarity"] > 0),
-        key=lambda p: (-p.weight, -p.standing, p.order),
-    )
-    return [p.view for p in ranked[:POINTS_SHOWN]]
+    """The strengths that moved the score most (``strongest_points``)."""
+    return [p.view for p in strongest_points.strongest(points)]
 
 
 def weakest(points: list[Point]) -> list[ObservationView]:
-    """The weaknesses that cost most, from the worst-scored categories first."""
-    ranked = sorted(
-        (p for p in points if p.view["polarity"] < 0),
-        key=lambda p: (-p.weight, p.standing, p.order),
-    )
-    return [p.view for p in ranked[:POINTS_SHOWN]]
+    """The weaknesses that cost most (``strongest_points``)."""
+    return [p.view for p in strongest_points.weakest(points)]
