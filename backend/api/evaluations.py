@@ -64,9 +64,10 @@ from backend.models.evaluations import (
     UploadAccepted,
 )
 from backend.services import webhook_adapter
+from backend.services.evaluation_pdf import evaluation_pdf
 from backend.services.evaluations import queries, review, submission
 from backend.services.evaluations import search as search_module
-from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
+from backend.services.report_export import evaluation_csv, export_view
 from backend.services.search_words import MAX_SEARCH
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]

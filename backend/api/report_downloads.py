@@ -24,7 +24,8 @@ from backend.models import Member
 from backend.services.errors import Unauthorized
 from backend.services.evaluations.queries import get_evaluation
 from backend.services.organisations import member_for_token
-from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
+from backend.services.evaluation_pdf import evaluation_pdf
+from backend.services.report_export import evaluation_csv, export_view
 
 router = APIRouter(
     prefix="/web/evaluations",

@@ -207,6 +207,11 @@ class AutomatedResult(_Lenient):
         return value if isinstance(value, dict) else {}
 
 
+def read_evidence(items: Any) -> list[ResultEvidence]:
+    """The evidence items of a raw list that fit (the exports read flags and observations)."""
+    return _valid(ResultEvidence, items)
+
+
 def read_result(raw: dict[str, Any] | None) -> AutomatedResult | None:
     """The typed result, or None while the evaluation has none."""
     if not raw:

@@ -17,7 +17,8 @@ from backend.services.candidate_names import (
     evaluation_candidates,
     interview_candidates,
 )
-from backend.services.report_export import evaluation_csv, evaluation_pdf, export_view
+from backend.services.evaluation_pdf import evaluation_pdf
+from backend.services.report_export import evaluation_csv, export_view
 from tests.helpers import make_org
 from truelevel_app.pages.evaluation_report import read_report
 from truelevel_app.pages.evaluations import evaluation_row
