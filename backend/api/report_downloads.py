@@ -1,11 +1,12 @@
 """Report exports for the browser: ``GET /api/v1/web/evaluations/{id}/report.csv`` and
-``report.pdf``.
+``report.pdf``, and an interview's ``GET /api/v1/web/interviews/{job_id}/report.pdf``.
 
 The integrator routes under ``/api/v1/evaluations`` take an organisation API key, which a browser
 never holds. These two routes take the signed-in member's web session instead (the HttpOnly
 ``tl_session`` cookie of backend/api/web_session.py), so the report page can link to
 them directly. Any active member of the organisation may download: a viewer can already read the
-report on screen. They are left out of the OpenAPI document because they are not part of the
+report on screen. Another organisation's evaluation or interview is a 404, exactly like a missing
+one. They are left out of the OpenAPI document because they are not part of the
 integrator contract.
 """
 
@@ -22,9 +23,10 @@ from backend.api.errors import FlatErrorRoute
 from backend.api.web_session import WebSessionToken
 from backend.models import Member
 from backend.services.errors import Unauthorized
-from backend.services.evaluations.queries import get_evaluation
-from backend.services.organisations import member_for_token
 from backend.services.evaluation_pdf import evaluation_pdf
+from backend.services.evaluations.queries import get_evaluation
+from backend.services.interviews.interview_pdf import interview_export, interview_pdf
+from backend.services.organisations import member_for_token
 from backend.services.report_export import evaluation_csv, export_view
 
 router = APIRouter(
@@ -34,7 +36,15 @@ router = APIRouter(
     include_in_schema=False,
 )
 
+interview_router = APIRouter(
+    prefix="/web/interviews",
+    tags=["Web session"],
+    route_class=FlatErrorRoute,
+    include_in_schema=False,
+)
+
 EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
+JobId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 def signed_in_member(session: Session, token: str) -> Member:
@@ -85,4 +95,16 @@ def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
         evaluation_pdf(view),
         media_type="application/pdf",
         filename=f"{view['id']}-report.pdf",
+    )
+
+
+@interview_router.get("/{job_id}/report.pdf")
+def interview_report_pdf(job_id: JobId, session: SessionDep, token: WebSessionToken):
+    """The interview's report as a PDF, verdict first."""
+    member = _signed_in_member(session, token)
+    export = interview_export(session, org_id=member.org_id, job_id=job_id)
+    return _download(
+        interview_pdf(export),
+        media_type="application/pdf",
+        filename=f"{export.job_id}-interview-report.pdf",
     )

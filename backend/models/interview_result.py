@@ -25,6 +25,14 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
+def interview_length(job: Any, result: dict[str, Any] | None = None) -> str:
+    """How long the interview is, the same on the list, the report and its PDF: the recording's
+    length as measured when it was accepted (what its credits are charged for); for a transcript
+    sent as text, which has no recording, the span of its transcript."""
+    seconds = job.duration_s or (result or {}).get("duration_s")
+    return clock(float(seconds)) if seconds else "—"
+
+
 def _valid(model: type[BaseModel], items: Any) -> list[Any]:
     kept = []
     for item in items if isinstance(items, list) else []:

@@ -2,10 +2,10 @@
 (``views``), reading a job into them (``data``), its state (``state``) and its view (``page`` and
 the ``*_view`` modules it assembles). Importing the package registers the page."""
 
+from backend.models.interview_result import interview_length
 from truelevel_app.pages.interview_report.data import ReportData, read_report
 from truelevel_app.pages.interview_report.labels import (
     STATE_LABELS,
-    interview_length,
     recommendation_label,
 )
 from truelevel_app.pages.interview_report.page import interview_report_page

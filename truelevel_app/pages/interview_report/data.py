@@ -12,6 +12,7 @@ from backend.models.interview_result import (
     InterviewAssessment,
     InterviewResult,
     clock,
+    interview_length,
     read_interview_result,
 )
 from backend.models.interviews import InterviewSource
@@ -27,7 +28,6 @@ from truelevel_app.pages.interview_report.labels import (
     FAILED_TEXT,
     STATE_LABELS,
     TERMINAL,
-    interview_length,
     recommendation_label,
 )
 from truelevel_app.pages.interview_report.views import (

@@ -26,6 +26,7 @@ from truelevel_app.pages.interview_report.labels import (
     POLL_SECONDS,
     READ_ONLY,
     RECOMMENDATIONS,
+    REPORT_PDF_ROUTE,
     STATE_ORDER,
     TERMINAL,
     recommendation_label,
@@ -126,6 +127,11 @@ class InterviewReportState(ReviewedReportState, AuthState):
             self._apply,
             failed="The interview could not be loaded. Try again in a moment.",
         )
+
+    @rx.var
+    def report_pdf_href(self) -> str:
+        """The report as a PDF (backend/api/report_downloads.py)."""
+        return REPORT_PDF_ROUTE.format(job_id=self.job["id"])
 
     @rx.var
     def current_step(self) -> int:

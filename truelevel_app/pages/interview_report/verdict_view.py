@@ -63,8 +63,21 @@ def header() -> rx.Component:
             spacing="1",
             align="start",
         ),
+        rx.spacer(),
+        rx.cond(
+            J["has_result"],
+            rx.el.a(
+                rx.button(rx.icon("file-text", size=14), "Download PDF", variant="soft"),
+                href=S.report_pdf_href,
+                download="",
+                id="interview-pdf",
+                # A file from the API, not a page: the browser fetches it, not the router.
+                custom_attrs={"reloadDocument": True},
+            ),
+        ),
         width="100%",
         align="center",
+        wrap="wrap",
     )
 
 
