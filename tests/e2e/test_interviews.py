@@ -13,9 +13,11 @@ plays the candidate's first answer on the report.
 
 from __future__ import annotations
 
+import io
 import re
 
 import httpx
+import pypdf
 from playwright.sync_api import Page, expect
 
 from tests.e2e.flows import sign_up
@@ -326,6 +328,16 @@ def test_an_uploaded_recording_plays_in_step_with_its_transcript(
     assert part.status == 206 and len(part.body()) == 100
     assert part.body().startswith(b"RIFF")
     assert httpx.get(app.base_url + src).status_code == 401  # without the session cookie
+
+    # "Download PDF" hands over the report as a PDF, to members only.
+    pdf_href = page.locator("#interview-pdf").get_attribute("href")
+    assert pdf_href == f"/api/v1/web/interviews/{job_id}/report.pdf"
+    pdf = page.request.get(pdf_href)
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    assert "Support Engineer" in " ".join(
+        p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.body())).pages
+    )
+    assert httpx.get(app.base_url + pdf_href).status_code == 401
 
     # Clicking a line seeks the recording to it, plays from there and marks the line.
     lines = page.locator(".transcript-line")
