@@ -101,7 +101,7 @@ def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
 @interview_router.get("/{job_id}/report.pdf")
 def interview_report_pdf(job_id: JobId, session: SessionDep, token: WebSessionToken):
     """The interview's report as a PDF, verdict first."""
-    member = _signed_in_member(session, token)
+    member = signed_in_member(session, token)
     export = interview_export(session, org_id=member.org_id, job_id=job_id)
     return _download(
         interview_pdf(export),
