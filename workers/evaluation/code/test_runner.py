@@ -7,10 +7,10 @@ the counts, coverage how much of the candidate's own code the tests executed), w
 third-party packages the project declares downloaded and installed beforehand, outside the
 sandbox (``dependencies``): an install that fails is reported as "could not install", and a
 module the suite needs that is still missing as a missing dependency, never as failing tests.
-JavaScript and TypeScript projects with a ``test`` script and a lockfile have the packages it
-pins installed (``npm ci --ignore-scripts``, outside the sandbox) and that script run, its
-counts read from the runner's summary (``node_project``); other JavaScript runs with Node's
-built-in runner (``node --test``). Go with ``go test`` when the toolchain is installed. Java
+JavaScript and TypeScript projects with a ``test`` script and a lockfile (npm, pnpm or yarn 1)
+have the packages it pins installed by that package manager (scripts off, outside the sandbox)
+and that script run, its counts read from the runner's summary (``node_project``); other
+JavaScript runs with Node's built-in runner (``node --test``). Go with ``go test`` when the toolchain is installed. Java
 tests, and TypeScript or framework tests without a lockfile, are detected and reported as not
 run.
 

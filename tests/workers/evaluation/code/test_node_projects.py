@@ -175,7 +175,7 @@ def test_test_runner_summaries_are_read(output: str, counts: tuple | None) -> No
         (
             {"is-odd": "3.0.1"},
             {**IS_ODD, "resolved": "http://169.254.169.254/latest/is-odd.tgz"},
-            "node_modules/is-odd: resolved from http://169.254.169.254/latest/is-odd.tgz",
+            "is-odd: resolved from http://169.254.169.254/latest/is-odd.tgz",
         ),
         # ... or copy a folder of the worker's into node_modules.
         ({"secrets": "file:/etc"}, {"resolved": "/etc", "link": True}, "secrets@file:/etc"),
