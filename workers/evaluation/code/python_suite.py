@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from pathlib import Path, PurePosixPath
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,15 +27,21 @@ PYTEST_COV = "pytest_cov.plugin"
 
 
 class CoverageFigures(BaseModel):
-    """How much of the candidate's own (non-test) Python code the suite executed."""
+    """How much of the candidate's own (non-test) code a suite executed: Python statements
+    measured by coverage.py, or JavaScript/TypeScript lines measured by V8 (``js_coverage``)."""
 
     model_config = ConfigDict(frozen=True)
 
-    files: int  # own Python files that parse
-    statements: int
+    files: int  # own files that parse (Python) or hold code (JavaScript/TypeScript)
+    statements: int  # statements (coverage.py) or lines of code (V8)
     executed: int  # by anything, imports included
     executed_by_tests: int  # reached from a test function (see ``python_driver``)
     tests_reaching_code: int = 0  # test functions that executed any own line
+    measured_with: Literal["coverage.py", "V8"] = "coverage.py"
+
+    @property
+    def unit(self) -> str:
+        return "statements" if self.measured_with == "coverage.py" else "lines"
 
     @property
     def share(self) -> float | None:

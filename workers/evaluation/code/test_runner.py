@@ -10,7 +10,9 @@ module the suite needs that is still missing as a missing dependency, never as f
 JavaScript and TypeScript projects with a ``test`` script and a lockfile (npm, pnpm or yarn 1)
 have the packages it pins installed by that package manager (scripts off, outside the sandbox)
 and that script run, its counts read from the runner's summary (``node_project``); other
-JavaScript runs with Node's built-in runner (``node --test``). Go with ``go test`` when the toolchain is installed. Java
+JavaScript runs with Node's built-in runner (``node --test``). Either way V8's own coverage
+(``NODE_V8_COVERAGE``) says how much of the candidate's own scripts ran (``js_coverage``), in the
+same figures as Python's. Go with ``go test`` when the toolchain is installed. Java
 tests, and TypeScript or framework tests without a lockfile, are detected and reported as not
 run.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import sys
 import time
@@ -32,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from backend.settings import Settings, get_settings
-from workers.evaluation.code import dependencies, node_project, python_suite
+from workers.evaluation.code import dependencies, js_coverage, node_project, python_suite
 from workers.evaluation.code.dependencies import PreparedDependencies
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.code.python_suite import CoverageFigures, MissingDependencies
@@ -136,7 +139,10 @@ class TestRunReport:
     contained_violations: tuple[str, ...] = ()
     output_tail: str = ""
     seconds: float = 0.0
-    coverage: CoverageFigures | None = None  # Python only
+    # How much of the candidate's own code the tests executed (coverage.py, or V8 for
+    # JavaScript/TypeScript); None where not measured, and ``coverage_note`` says why.
+    coverage: CoverageFigures | None = None
+    coverage_note: str = ""
     missing: MissingDependencies | None = None  # when status is "dependencies_missing"
     dependencies: PreparedDependencies | None = None  # Python: what the project declares
 
@@ -231,9 +237,10 @@ def to_analyser_report(
     """The "tests" analyser report: counts and flags as signals, observations citing the test
     files, risk flags for failing runs and for anything the sandbox had to stop.
 
-    ``tests_line_coverage`` is the share of the candidate's own Python statements the tests
-    executed (None where not measured); ``tests_trivial`` is true when the tests ran and
-    executed none of it (``assert 1 + 1 == 2``), which scoring treats as no tests at all.
+    ``tests_line_coverage`` is the share of the candidate's own Python statements and
+    JavaScript/TypeScript lines the tests executed (None where not measured); ``tests_trivial``
+    is true when the tests ran and executed none of it (``assert 1 + 1 == 2``), which scoring
+    treats as no tests at all.
     ``sandbox_violation`` is true for anything the sandbox stopped, a time limit included;
     ``sandbox_escape_attempt`` only for what a test suite never needs to do (reach the network,
     write outside the workspace, fork without end, exhaust memory or the disk), which is what
@@ -359,12 +366,20 @@ def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> T
     ]
     toolchain = (Path(node).resolve().parent.parent,)
     result = _sandboxed(
-        "javascript", files, argv, root, settings, keep=_NODE_TAP, toolchain=toolchain
+        "javascript",
+        files,
+        js_coverage.command(shlex.join(argv), Path(node).resolve()),
+        root,
+        settings,
+        keep=(_NODE_TAP, js_coverage.FIGURES),
+        toolchain=toolchain,
+        env=js_coverage.environment(),
     )
     if isinstance(result, TestRunReport):
         return result
     passed, failed, errors, skipped = _tap_counts(result.files.get(_NODE_TAP, ""))
-    return _report("javascript", argv, files, result, passed, failed, errors, skipped)
+    report = _report("javascript", argv, files, result, passed, failed, errors, skipped)
+    return _with_js_coverage(report, root, result)
 
 
 def _run_npm_test(
@@ -392,12 +407,12 @@ def _run_npm_test(
         result = _sandboxed(
             language,
             files,
-            ["/bin/sh", "-c", script],
+            js_coverage.command(script, node_home / "node"),
             work,
             settings,
-            keep=(),
+            keep=(js_coverage.FIGURES,),
             toolchain=(node_home.parent,),
-            env=node_project.environment(node_home),
+            env={**node_project.environment(node_home), **js_coverage.environment()},
         )
     if isinstance(result, TestRunReport):
         return replace(result, dependencies=prepared)
@@ -407,7 +422,15 @@ def _run_npm_test(
         tail = (result.stdout_tail + result.stderr_tail)[-4000:]
         return replace(_not_run(language, files, reason), dependencies=prepared, output_tail=tail)
     report = _report(language, ["npm", "test", f"({script})"], files, result, *counts)
-    return replace(report, dependencies=prepared)
+    return replace(_with_js_coverage(report, root, result), dependencies=prepared)
+
+
+def _with_js_coverage(report: TestRunReport, root: Path, result: SandboxResult) -> TestRunReport:
+    """``report`` with what V8 measured of the candidate's own scripts, or why it could not."""
+    coverage, note = js_coverage.coverage_figures(
+        root, result.files.get(js_coverage.FIGURES), report.passed
+    )
+    return replace(report, coverage=coverage, coverage_note=note)
 
 
 def _run_go(root: Path, files: tuple[str, ...], settings: Settings) -> TestRunReport:
@@ -452,7 +475,7 @@ def _coverage_signals(ran: list[TestRunReport]) -> dict[str, float | int | bool 
         # case), never more than the passing tests.
         passing_own = min(passed, sum(c.tests_reaching_code for c in measured))
     else:
-        passing_own = passed  # not measured for every suite (JavaScript, Go): all passing
+        passing_own = passed  # not measured for every suite (Go, a transformed run): all passing
     return {
         "tests_own_statements": statements if measured else None,
         "tests_passing_own_code": passing_own,
@@ -642,7 +665,7 @@ def _observation(run: TestRunReport) -> Observation:
     if run.timed_out:
         text = f"{files}; the test run did not finish within the time limit."
         return Observation(CATEGORY, text, polarity=-1, evidence=ran + output + evidence)
-    text = f"{files}: {counts}." + _coverage_sentence(run.coverage)
+    text = f"{files}: {counts}." + _coverage_sentence(run.coverage, run.coverage_note)
     trivial = run.coverage is not None and run.coverage.share == 0
     polarity = 1 if run.ran_ok and not trivial else -1
     return Observation(CATEGORY, text, polarity=polarity, evidence=ran + output + evidence)
@@ -660,17 +683,18 @@ def _dependency_observations(run: TestRunReport) -> list[Observation]:
     return [Observation(CATEGORY, text, polarity=0, evidence=sources)]
 
 
-def _coverage_sentence(coverage: CoverageFigures | None) -> str:
+def _coverage_sentence(coverage: CoverageFigures | None, note: str = "") -> str:
     if coverage is None or coverage.share is None:
-        return ""
+        return f" Coverage could not be measured: {note}." if note else ""
     if coverage.share == 0:
         return (
             f" The tests execute none of the candidate's own code (0 of {coverage.statements} "
-            "statements): they test nothing that was built and earn no Testing points."
+            f"{coverage.unit}): they test nothing that was built and earn no Testing points."
         )
     return (
         f" They execute {coverage.share:.0%} of the candidate's own code "
-        f"({coverage.executed_by_tests} of {coverage.statements} statements, coverage.py)."
+        f"({coverage.executed_by_tests} of {coverage.statements} {coverage.unit}, "
+        f"{coverage.measured_with})."
     )
 
 

@@ -149,6 +149,9 @@ def test_the_lockfile_s_packages_are_installed_by_its_manager_and_the_tests_run(
     assert report.signals["tests_run_ok"] is True, report.observations[0].evidence
     assert (report.signals["tests_passed"], report.signals["tests_failed"]) == (2, 0)
     assert report.signals["tests_dependencies_installed"] == 2
+    # V8's coverage of the candidate's own script (the installed packages left out).
+    assert report.signals["tests_line_coverage"] == 1.0
+    assert report.signals["tests_own_statements"] == 2
     assert report.risk_flags == []
     installed = report.observations[1]
     assert installed.text.endswith(": is-number 6.0.0, is-odd 3.0.1.")

@@ -253,9 +253,12 @@ def test_javascript_tests_run_with_node_test(
     report = to_analyser_report([run])
     assert report.signals["tests_passed"] == 3 and report.signals["tests_failed"] == 1
     assert [flag.code for flag in report.risk_flags] == ["tests_failing"]
+    # V8's coverage, with either Node: the one line of the candidate's own code ran.
     assert report.observations[0].text == (
-        "2 javascript test files: 3 passed, 1 failed, 0 errors, 1 skipped."
+        "2 javascript test files: 3 passed, 1 failed, 0 errors, 1 skipped. They execute 100% "
+        "of the candidate's own code (1 of 1 lines, V8)."
     )
+    assert report.signals["tests_line_coverage"] == 1.0
 
 
 def test_java_tests_are_detected_but_not_run(tmp_path: Path) -> None:
