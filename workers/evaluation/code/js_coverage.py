@@ -122,7 +122,10 @@ def coverage_figures(
     except ValueError:
         return None, "the coverage V8 recorded could not be read"
     if not isinstance(entries, list) or not entries:
-        return None, "V8 recorded none of the submission's scripts (not run by Node)"
+        return None, (
+            "V8 recorded none of the submission's scripts (the test runner did not run them in "
+            "Node, or kept the coverage for itself, as c8 does)"
+        )
     by_file: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {}
     for entry in entries:
         url, functions = entry.get("url"), entry.get("functions")
