@@ -72,14 +72,13 @@ def render(candidate: Candidate, turns: list[tuple[str, str]]) -> Path:
 
 
 def vocabulary(candidate: Candidate) -> tuple[str, ...]:
-    """The job's vocabulary as ``job_vocabulary.interview_vocabulary`` builds it for a browser
-    interview: technical skills in the role title and the questions asked. For the held-out
-    questions of the three roles it is empty: neither names a skill the extractor knows."""
-    from backend.services.pipeline.job_vocabulary import MAX_TERMS
-    from backend.services.pipeline.skills import extract_skills
+    """The job's vocabulary as ``job_vocabulary.interview_vocabulary`` builds it: technical
+    terms of the role title, the job posting and the questions asked with their key points,
+    misconceptions and level descriptors."""
+    from backend.services.pipeline.job_vocabulary import job_vocabulary
 
-    skills = extract_skills(candidate.role.title, "\n".join(q.text for q in candidate.questions))
-    return tuple(skill.name for skill in skills if skill.technical)[:MAX_TERMS]
+    questions = [q.guide() for q in candidate.questions]
+    return job_vocabulary(candidate.role.title, candidate.role.job_posting, questions)
 
 
 def load_models():

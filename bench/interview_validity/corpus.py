@@ -56,6 +56,9 @@ class ScriptQuestion:
 class Role:
     title: str
     questions: tuple[ScriptQuestion, ...]
+    # The job's posting, as a recruiter writes it (written for the vocabulary measurement after
+    # the answers: it names the role's stack, terms that some answers use and many they do not).
+    job_posting: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,9 @@ def load_roles() -> list[Role]:
             )
             for q in data["questions"]
         )
-        roles.append(Role(title=data["role"], questions=questions))
+        roles.append(
+            Role(title=data["role"], questions=questions, job_posting=data.get("job_posting", ""))
+        )
     return roles
 
 

@@ -129,7 +129,9 @@ def _process(job_id: str, owner: str) -> dict[str, Any]:
         source, role_title, call_id = job.source, job.role_title, job.call_id
         input_key = jobs.input_key(job)
         inputs = assessment_inputs(session, job)
-        vocabulary = interview_vocabulary(session, role_title=role_title, call_id=call_id)
+        vocabulary = interview_vocabulary(
+            session, role_title=role_title, call_id=call_id, questions=inputs.questions
+        )
     speech = source != InterviewSource.transcript.value
     if not loaded_models.is_warm(speech=speech):
         what = "speech models" if speech else "sentence model"
@@ -216,7 +218,8 @@ def recording_conversation(
     loaded: loaded_models.LoadedModels, path: Path, vocabulary: Sequence[str] = ()
 ) -> Conversation:
     """An uploaded recording: speakers by channel when stereo, by voice when mono.
-    `vocabulary`: the job's terms, for the speech model (``job_vocabulary``)."""
+    `vocabulary`: the job's terms, for the speech model and the correction of its output
+    (``job_vocabulary``, ``term_correction``)."""
     from workers.speech.channels import transcribe_channels
     from workers.speech.diarization import diarize
 
@@ -358,10 +361,7 @@ def report(
             "speaker": s.speaker or INTERVIEWER,
             "role": roles.get(s.speaker or INTERVIEWER, "candidate"),
             "text": s.text.strip(),
-            "words": [
-                {"start": round(w.start, 2), "end": round(w.end, 2), "text": w.text.strip()}
-                for w in s.words
-            ],
+            "words": [_word_row(w) for w in s.words],
         }
         for s in segments
     ]
@@ -399,6 +399,19 @@ def report(
         "assessment": assessment,
         "models": dict(sorted(names.items())),
     }
+
+
+def _word_row(word: Word) -> dict[str, Any]:
+    """A transcript word as stored; a job's term put back in its spelling keeps what the speech
+    model heard (``heard``), so quoted evidence can be traced to the recognition."""
+    row: dict[str, Any] = {
+        "start": round(word.start, 2),
+        "end": round(word.end, 2),
+        "text": word.text.strip(),
+    }
+    if word.heard is not None:
+        row["heard"] = word.heard
+    return row
 
 
 def _diarization(conversation: Conversation, speaker_count: int) -> dict[str, Any]:

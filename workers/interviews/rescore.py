@@ -119,7 +119,7 @@ def relabelled_conversation(
         label = str(row.get("speaker") or INTERVIEWER)
         label = labelling.merged_into.get(label, label)
         words = tuple(
-            Word(float(w["start"]), float(w["end"]), str(w["text"]), 1.0)
+            Word(float(w["start"]), float(w["end"]), str(w["text"]), 1.0, w.get("heard"))
             for w in row.get("words") or []
             if isinstance(w, dict)
         )

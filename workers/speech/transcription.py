@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -29,6 +29,8 @@ SAMPLE_RATE = 16000  # what Whisper expects
 # Whisper's own "this window was silence" rule, applied per segment: both conditions must hold.
 NO_SPEECH_THRESHOLD = 0.6
 LOGPROB_THRESHOLD = -1.0
+# Speech this long (s) that a prompted recognition left out is recognised again without it.
+DROPOUT_S = 2.0
 # Below this peak amplitude (about -60 dBFS) there is nothing to transcribe.
 SILENCE_PEAK = 1e-3
 # A segment repeated this many times in a row is a decoding loop, not speech.
@@ -67,6 +69,9 @@ class Word:
     end: float
     text: str
     probability: float
+    # What the model heard when `text` is a job's term put back in its spelling
+    # (``term_correction``): the recognised words, kept so that quoted evidence stays auditable.
+    heard: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,7 @@ def transcribe(
     no_speech_threshold: float = NO_SPEECH_THRESHOLD,
     logprob_threshold: float = LOGPROB_THRESHOLD,
     vocabulary: Sequence[str] = (),
+    correct_terms: bool = True,
 ) -> Transcript:
     """Transcribe 16 kHz audio (mixed to mono) into timestamped segments.
 
@@ -184,7 +190,8 @@ def transcribe(
 
     `vocabulary`: terms the speakers are likely to use (the job's technologies), given to the
     model with every 30 s window so they are spelled as the job spells them (see
-    `vocabulary_prompt`).
+    `vocabulary_prompt`), and, unless `correct_terms` is False, put back afterwards where the
+    model misheard them (``term_correction``: each replaced word keeps what was heard).
     """
     samples = _mono_16k(audio)
     duration = samples.size / SAMPLE_RATE
@@ -200,7 +207,26 @@ def transcribe(
         "log_prob_threshold": logprob_threshold,
         "hotwords": vocabulary_prompt(vocabulary),
     }
-    if model.batch_size > 0 and vad_filter:
+    segments, info = _recognise(model, samples, options, no_speech_threshold, logprob_threshold)
+    if options["hotwords"]:
+        segments = _without_dropouts(model, samples, segments, options, no_speech_threshold)
+    transcript = Transcript(tuple(collapse_loops(segments)), info.language, duration)
+    if vocabulary and correct_terms:
+        from workers.speech.term_correction import correct_transcript
+
+        transcript = correct_transcript(transcript, vocabulary)
+    return transcript
+
+
+def _recognise(
+    model: SpeechModel,
+    samples: np.ndarray,
+    options: dict,
+    no_speech_threshold: float,
+    logprob_threshold: float,
+) -> tuple[list[Segment], Any]:
+    """The model's segments for `samples`, less those it judges non-speech, and its info."""
+    if model.batch_size > 0 and options["vad_filter"]:
         raw_segments, info = _batched(model).transcribe(
             samples,
             batch_size=model.batch_size,
@@ -222,7 +248,48 @@ def transcribe(
         if normalise_text(raw.text)
         and not (raw.no_speech_prob > no_speech_threshold and raw.avg_logprob < logprob_threshold)
     ]
-    return Transcript(tuple(collapse_loops(segments)), info.language, duration)
+    return segments, info
+
+
+def _without_dropouts(
+    model: SpeechModel,
+    samples: np.ndarray,
+    segments: list[Segment],
+    options: dict,
+    no_speech_threshold: float,
+) -> list[Segment]:
+    """`segments` recognised with the vocabulary in the prompt, with the speech they left out
+    recognised again without it.
+
+    A prompt can make the small model end a window early: on an espeak-ng interview of the
+    tuning set it stopped at each change of voice and dropped three quarters of the words. The
+    voice activity detector's speech that no segment covers (`DROPOUT_S` or more at a stretch)
+    is therefore recognised again without the prompt, and those segments fill the gaps."""
+    from workers.speech.speech_regions import speech_regions
+
+    gaps = _uncovered(speech_regions(samples), segments)
+    if not gaps:
+        return segments
+    bare = {**options, "hotwords": None}
+    again, _ = _recognise(model, samples, bare, no_speech_threshold, options["log_prob_threshold"])
+    filled = [s for s in again if any(start <= (s.start + s.end) / 2 <= end for start, end in gaps)]
+    return sorted([*segments, *filled], key=lambda s: s.start)
+
+
+def _uncovered(regions, segments: list[Segment]) -> list[tuple[float, float]]:
+    """Stretches of speech regions, `DROPOUT_S` or longer, that no segment overlaps."""
+    gaps = []
+    for region in regions:
+        start = region.start
+        for segment in sorted(segments, key=lambda s: s.start):
+            if segment.end <= start or segment.start >= region.end:
+                continue
+            if segment.start - start >= DROPOUT_S:
+                gaps.append((start, segment.start))
+            start = max(start, segment.end)
+        if region.end - start >= DROPOUT_S:
+            gaps.append((start, region.end))
+    return gaps
 
 
 def _batched(model: SpeechModel) -> BatchedInferencePipeline:

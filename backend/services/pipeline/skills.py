@@ -478,6 +478,17 @@ def _alias_pattern(alias: str, *, exact: bool) -> str:
 
 
 @cache
+def known_names() -> frozenset[str]:
+    """Every name and alias of a technical skill, lower case ("postgres" for PostgreSQL)."""
+    return frozenset(
+        alias.lstrip("=").lower()
+        for category, entries in _VOCABULARY.items()
+        if category != SOFT
+        for name, aliases in entries.items()
+        for alias in (name, *aliases)
+    )
+
+
 def _matchers() -> tuple[_Matcher, ...]:
     matchers = []
     for category, entries in _VOCABULARY.items():
