@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     stripe_price_scale: str = ""
     # The price of one interview credit: Checkout sells packs of it (quantity = credits).
     stripe_price_credit: str = ""
+    # Days of free trial a plan bought through Checkout starts with (0: none). Only an
+    # organisation's first subscription gets one; no card is asked for, and a trial that ends
+    # without one is cancelled (402 trial_expired until a plan is paid for).
+    stripe_trial_days: int = Field(default=0, ge=0, le=730)
     # Where the stripe library sends API calls; empty: Stripe's own (a test server otherwise).
     stripe_api_base: str = ""
 

@@ -18,6 +18,9 @@ class SubscriptionStatus(StrEnum):
     active = "active"
     past_due = "past_due"
     canceled = "canceled"
+    # The trial ended unpaid (no card at its end, or a declined one); Stripe says past_due or
+    # canceled. Stays so until a plan is paid for.
+    trial_expired = "trial_expired"
 
 
 class BillingAccount(SQLModel, table=True):

@@ -74,7 +74,7 @@ def test_a_trial_says_when_it_ends_and_an_ended_one_is_not_ok(db):
     )
     view = billing_overview(db, org_id=org.org_id)
     end = utcnow() + timedelta(days=3)
-    assert view.status_text == f"Trial ends {end.day} {end:%b}" and view.status_ok
+    assert view.status_text == f"Trial — ends {end.day} {end:%b}" and view.status_ok
     assert view.assessment_quota == 50 and view.credit_balance == 600
 
     assert status_text(SubscriptionStatus.trialing, utcnow() - timedelta(days=1)).startswith(

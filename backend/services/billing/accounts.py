@@ -89,16 +89,25 @@ def get_or_create(session: Session, *, org_id: str) -> BillingAccount:
 
 
 def start_period(
-    session: Session, account: BillingAccount, *, start: datetime, end: datetime, key: str
+    session: Session,
+    account: BillingAccount,
+    *,
+    start: datetime,
+    end: datetime,
+    key: str,
+    included: bool = True,
 ) -> None:
-    """Begin the period ``start``–``end``: the quota is unused again and the plan's included
-    credits are granted, once for ``key`` (an invoice id, or the period an admin started).
-    Not committed."""
+    """Begin the period ``start``–``end``: the quota is unused again and (``included``) the
+    plan's included credits are granted, once for ``key`` (an invoice id, or the period an admin
+    started). Not committed."""
     account.period_start, account.period_end = start, end
     account.assessments_used = 0
     account.updated_at = utcnow()
     session.add(account)
-    grant_included(session, account, key=key)
+    if included:
+        grant_included(session, account, key=key)
+    else:
+        credits.turn_on(session, org_id=account.org_id)
 
 
 def grant_included(session: Session, account: BillingAccount, *, key: str) -> None:

@@ -84,6 +84,7 @@ def start_checkout(session: Session, *, org_id: str, request: CheckoutRequest) -
             "line_items": [{"price": price, "quantity": 1}],
             "subscription_data": {"metadata": {"org_id": org_id}},
         }
+        params |= _trial(session, org_id=org_id)
     else:
         params |= {
             "mode": "payment",
@@ -91,6 +92,24 @@ def start_checkout(session: Session, *, org_id: str, request: CheckoutRequest) -
             "metadata": {"org_id": org_id, "credits": str(request.credits)},
         }
     return Redirect(url=stripe_adapter.create_checkout(params))
+
+
+def _trial(session: Session, *, org_id: str) -> dict:
+    """Checkout's trial parameters: ``TRUELEVEL_STRIPE_TRIAL_DAYS`` for an organisation that
+    never had a trial, no card asked for, and a trial that ends without one cancelled (the
+    webhook then makes it ``trial_expired``). Nothing when trials are off or were had."""
+    days = get_settings().stripe_trial_days
+    account = accounts.find(session, org_id=org_id)
+    if days <= 0 or (account is not None and account.trial_end is not None):
+        return {}
+    return {
+        "payment_method_collection": "if_required",
+        "subscription_data": {
+            "metadata": {"org_id": org_id},
+            "trial_period_days": days,
+            "trial_settings": {"end_behavior": {"missing_payment_method": "cancel"}},
+        },
+    }
 
 
 def open_portal(session: Session, *, org_id: str) -> Redirect:

@@ -32,6 +32,10 @@ def require_subscription(session: Session, *, org_id: str) -> BillingAccount | N
                 TRIAL_EXPIRED_MESSAGE, code="trial_expired", upgrade_url=upgrade_url()
             )
         return account
+    if status == SubscriptionStatus.trial_expired:
+        raise PaymentRequired(
+            TRIAL_EXPIRED_MESSAGE, code="trial_expired", upgrade_url=upgrade_url()
+        )
     if status != SubscriptionStatus.active:
         raise PaymentRequired(
             INACTIVE_MESSAGE, code="subscription_inactive", upgrade_url=upgrade_url()

@@ -50,7 +50,7 @@ class BillingOverview(BaseModel):
     stripe_on: bool  # Checkout and the Billing Portal are offered
     plan: str | None
     status: SubscriptionStatus
-    status_text: str  # "Active", "Trial ends 12 Dec", "Payment failed — update your card", …
+    status_text: str  # "Active", "Trial — ends 12 Dec", "Payment failed — update your card", …
     status_ok: bool
     period_start: datetime | None
     period_end: datetime | None
@@ -70,12 +70,12 @@ def day_month(moment: datetime) -> str:
 
 def status_text(status: SubscriptionStatus, trial_end: datetime | None) -> str:
     """The subscription status as a person reads it."""
+    if status == SubscriptionStatus.trial_expired or (
+        status == SubscriptionStatus.trialing and trial_end is not None and trial_end <= utcnow()
+    ):
+        return f"Trial ended {day_month(trial_end)}" if trial_end else "Trial ended"
     if status == SubscriptionStatus.trialing:
-        if trial_end is None:
-            return "Trial"
-        if trial_end <= utcnow():
-            return f"Trial ended {day_month(trial_end)}"
-        return f"Trial ends {day_month(trial_end)}"
+        return f"Trial — ends {day_month(trial_end)}" if trial_end else "Trial"
     return {
         SubscriptionStatus.active: "Active",
         SubscriptionStatus.past_due: "Payment failed — update your card",

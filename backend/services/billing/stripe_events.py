@@ -5,13 +5,18 @@ Handled: ``checkout.session.completed`` and ``async_payment_succeeded`` (a paid 
 purchase, granted once per session), ``customer.subscription.created|updated|deleted`` (status,
 trial, period, plan by the price's lookup key), ``invoice.paid`` (a subscription's new period:
 the quota starts unused and the plan's included credits are granted, keyed by the invoice so a
-repeat grants nothing), ``invoice.payment_failed`` (past due) and
+repeat grants nothing; a trial's own free invoice grants none), ``invoice.payment_failed`` (past
+due) and
 ``customer.subscription.trial_will_end`` (an email to each active admin, saying when the trial
 ends and where to subscribe). Any other event is acknowledged and recorded.
 
 An event finds its organisation by the Stripe customer already linked to one, or by the
 organisation id it carries: ``metadata.org_id`` on a subscription (and so on its invoices), or a
 Checkout session's ``client_reference_id``.
+
+A trial that ends unpaid (cancelled for want of a card, or its first invoice declined) is
+``trial_expired`` rather than past due or cancelled, so that seed 001's 402 says so; it stays so
+until a paid period begins.
 """
 
 from __future__ import annotations
@@ -163,8 +168,13 @@ def _apply_subscription(session: Session, account: BillingAccount, sub: dict[str
     end = _time(sub.get("current_period_end") or item.get("current_period_end"))
     if start and end and account.period_start is None:
         account.period_start, account.period_end = start, end
-    account.status = _STATUSES.get(sub.get("status", ""), SubscriptionStatus.none).value
-    account.trial_end = _time(sub.get("trial_end"))
+    trial_end = _time(sub.get("trial_end"))
+    # Kept once the subscription has none: an organisation has one trial (checkout._trial).
+    account.trial_end = trial_end or account.trial_end
+    status = _STATUSES.get(sub.get("status", ""), SubscriptionStatus.none)
+    if trial_end is not None and _trial_lapsed(account, status, _reached(sub, start)):
+        status = SubscriptionStatus.trial_expired
+    account.status = status.value
     account.stripe_subscription_id = sub.get("id")
     account.updated_at = utcnow()
     session.add(account)
@@ -172,11 +182,38 @@ def _apply_subscription(session: Session, account: BillingAccount, sub: dict[str
     credits.turn_on(session, org_id=account.org_id)
 
 
+def _reached(sub: dict[str, Any], start: datetime | None) -> datetime | None:
+    """How far the subscription got: the start of its current period, or when it ended."""
+    moments = [m for m in (start, _time(sub.get("ended_at"))) if m is not None]
+    return max(moments) if moments else None
+
+
+def _trial_lapsed(
+    account: BillingAccount, status: SubscriptionStatus, reached: datetime | None
+) -> bool:
+    """Whether ``status`` (past due or cancelled) is the end of an unpaid trial: the
+    subscription ``reached`` its trial's end, and no paid period began after the trial (a paid
+    invoice moves the account's period past it)."""
+    trial_end = account.trial_end
+    if status not in (SubscriptionStatus.past_due, SubscriptionStatus.canceled):
+        return False
+    if trial_end is None or reached is None or reached < trial_end:
+        return False  # no trial, or cancelled while it ran
+    return account.period_start is None or account.period_start < trial_end
+
+
 def _subscription_deleted(session: Session, event: Event) -> None:
-    account = _subscription_account(session, event.data.object)
+    sub = event.data.object
+    account = _subscription_account(session, sub)
     if account is None or not _newest(account, event):
         return
-    account.status = SubscriptionStatus.canceled.value
+    item = _first_item(sub)
+    start = _time(sub.get("current_period_start") or item.get("current_period_start"))
+    lapsed = sub.get("trial_end") is not None and _trial_lapsed(
+        account, SubscriptionStatus.canceled, _reached(sub, start)
+    )
+    status = SubscriptionStatus.trial_expired if lapsed else SubscriptionStatus.canceled
+    account.status = status.value
     account.updated_at = utcnow()
     session.add(account)
 
@@ -235,19 +272,26 @@ def _invoice_paid(session: Session, event: Event) -> None:
         if account.stripe_status_at is None or account.stripe_status_at < event.created_at:
             account.stripe_status_at = event.created_at
     key = f"invoice:{invoice['id']}"
+    # A trial's own invoice (free, for the trial period) includes no credits: they come with
+    # the first paid period.
+    included = account.trial_end is None or end > account.trial_end
     if (account.period_start, account.period_end) == (start, end):
         # The period already started (the subscription's event named it, or another event for
         # this invoice came first): its usage stands, its credits are granted at most once.
-        accounts.grant_included(session, account, key=key)
+        if included:
+            accounts.grant_included(session, account, key=key)
         return
-    accounts.start_period(session, account, start=start, end=end, key=key)
+    accounts.start_period(session, account, start=start, end=end, key=key, included=included)
 
 
 def _payment_failed(session: Session, event: Event) -> None:
-    account = _invoice_account(session, event.data.object)
+    invoice = event.data.object
+    account = _invoice_account(session, invoice)
     if account is None or not _newest(account, event):
         return
-    account.status = SubscriptionStatus.past_due.value
+    lapsed = _trial_lapsed(account, SubscriptionStatus.past_due, _invoice_period(invoice)[0])
+    status = SubscriptionStatus.trial_expired if lapsed else SubscriptionStatus.past_due
+    account.status = status.value
     account.updated_at = utcnow()
     session.add(account)
 

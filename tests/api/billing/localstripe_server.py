@@ -65,7 +65,8 @@ class LocalStripe:
         self.call("POST", "/_config/webhooks/truelevel", url=url, secret=secret)
 
     def pay(self, checkout_url: str, *, card: str = GOOD_CARD) -> httpx.Response:
-        """The customer pays on the Checkout page and is sent back to ``success_url``."""
+        """The customer pays on the Checkout page and is sent back to ``success_url``; an empty
+        ``card`` gives none (a trial that asks for none)."""
         assert checkout_url.startswith(self.url + "/_checkout/"), checkout_url
         return httpx.post(checkout_url, data={"card": card}, timeout=30)
 
@@ -73,6 +74,13 @@ class LocalStripe:
         """The customer cancels their subscription in the Customer Portal."""
         assert portal_url.startswith(self.url + "/_portal/"), portal_url
         return httpx.post(portal_url, timeout=30)
+
+    def switch_in_portal(self, portal_url: str, lookup_key: str) -> httpx.Response:
+        """The customer moves their subscription to the plan priced ``lookup_key`` in the
+        Customer Portal."""
+        assert portal_url.startswith(self.url + "/_portal/"), portal_url
+        (price,) = self.call("GET", f"/v1/prices?lookup_keys[]={lookup_key}")["data"]
+        return httpx.post(portal_url, data={"price": price["id"]}, timeout=30)
 
     def change_card(self, customer: str, number: str) -> None:
         """The customer's card is now ``number`` (what the Portal's card form does)."""
@@ -94,7 +102,8 @@ class LocalStripe:
         return self.call("GET", f"/v1/subscriptions?customer={customer}&status=all")["data"]
 
     def advance(self, subscription_id: str) -> dict[str, Any]:
-        """The test clock reaches the period's end: the renewal invoice is charged."""
+        """The test clock reaches the period's end: the renewal invoice is charged (a trialing
+        subscription: the trial's end, with what Stripe does there)."""
         return self.call("POST", f"/_test/subscriptions/{subscription_id}/advance")
 
     def events(self, customer: str) -> list[dict[str, Any]]:
