@@ -131,3 +131,28 @@ def test_choosing_a_plan_through_checkout_makes_it_active(admin: Page, localstri
     reload_until(admin, admin.locator("#billing-credits"), "120")
     expect(admin.locator(".ledger-row").first).to_contain_text("Included with the plan")
     expect(admin.locator("#billing-period")).not_to_have_text("No period yet")
+
+
+def test_changing_plan_in_the_customer_portal_shows_the_new_plan_and_quota(
+    admin: Page, localstripe
+):
+    admin.locator(".plan-offer", has_text="Starter").get_by_role(
+        "button", name="Choose a plan"
+    ).click()
+    pay_on_checkout(admin, localstripe, shows="subscription: 19.00 EUR")
+    reload_until(admin, admin.locator("#billing-status"), "Active")
+    expect(admin.locator("#billing-plan")).to_have_text("starter")
+    period = admin.locator("#billing-period").inner_text()
+
+    # Stripe's Customer Portal: the customer moves to the team plan and comes back.
+    admin.locator("#manage-billing").click()
+    expect(admin).to_have_url(re.compile(rf"^{re.escape(localstripe.url)}/_portal/bps_\w+$"))
+    expect(admin.locator("body")).to_contain_text("active on truelevel_starter_monthly")
+    admin.locator("#switch-to-truelevel_team_monthly").click()
+    expect(admin).to_have_url(re.compile(r"/billing/?$"))
+
+    # customer.subscription.updated brings the new plan and its quota; the period runs on.
+    reload_until(admin, admin.locator("#billing-plan"), "team")
+    expect(admin.locator("#billing-usage")).to_have_text("0 of 50 used")
+    expect(admin.locator("#billing-status")).to_have_text("Active")
+    expect(admin.locator("#billing-period")).to_have_text(period)

@@ -131,3 +131,23 @@ def test_an_invoice_paid_before_its_subscription_event_still_grants_the_plan(
         assert redeliver(client, event)["applied"] is True
     now = status(org)
     assert (now["plan"], now["status"], now["credits_remaining"]) == ("team", "active", 600)
+
+
+def test_a_plan_change_in_the_portal_reaches_the_app_as_its_subscription_update(
+    client, org, stripe_live
+):
+    customer = subscribe(client, org, stripe_live)
+    assert post_assessment(client, org).status_code == 201
+    before = status(org)
+    portal = client.post(PORTAL, headers=org.headers)
+    switched = stripe_live.switch_in_portal(portal.json()["url"], "truelevel_team_monthly")
+    assert (switched.status_code, switched.headers["location"]) == (303, BILLING_PAGE)
+    events = settle(stripe_live, customer)
+    assert [e["type"] for e in events].count("customer.subscription.updated") == 1
+    (sub,) = stripe_live.subscriptions(customer)
+    assert sub["items"]["data"][0]["price"]["lookup_key"] == "truelevel_team_monthly"
+    now = status(org)
+    assert (now["plan"], now["status"], now["assessment_quota"]) == ("team", "active", 50)
+    # The period runs on with its usage; the team plan's credits come with its next invoice.
+    assert (now["period_start"], now["assessments_used"]) == (before["period_start"], 1)
+    assert now["credits_remaining"] == before["credits_remaining"]
