@@ -131,6 +131,10 @@ def test_choosing_a_plan_through_checkout_makes_it_active(admin: Page, localstri
     reload_until(admin, admin.locator("#billing-credits"), "120")
     expect(admin.locator(".ledger-row").first).to_contain_text("Included with the plan")
     expect(admin.locator("#billing-period")).not_to_have_text("No period yet")
+    # One subscription per organisation: its plan now changes in the Portal, not by a second
+    # Checkout.
+    expect(admin.locator(".plan-offer")).to_have_count(0)
+    expect(admin.locator("#plan-changes-in-portal")).to_be_visible()
 
 
 def test_changing_plan_in_the_customer_portal_shows_the_new_plan_and_quota(

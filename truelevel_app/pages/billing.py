@@ -75,6 +75,7 @@ class BillingState(AuthState):
     plans: rx.Field[list[PlanCard]] = rx.field(default_factory=list)
     sells_credits: bool = False
     can_open_portal: bool = False
+    plan_changes_in_portal: bool = False
     set_plan_command: str = ""
     working: bool = False
 
@@ -104,6 +105,7 @@ class BillingState(AuthState):
         ]
         self.plans = [_plan_card(offer) for offer in view.plans_for_sale]
         self.sells_credits, self.can_open_portal = view.sells_credits, view.can_open_portal
+        self.plan_changes_in_portal = view.plan_changes_in_portal
         self.set_plan_command = view.set_plan_command
 
     @rx.event
@@ -251,6 +253,15 @@ def _stripe_actions() -> rx.Component:
                 rx.hstack(rx.foreach(BillingState.plans, _plan_choice), wrap="wrap", spacing="3"),
                 spacing="3",
                 width="100%",
+            ),
+        ),
+        rx.cond(
+            BillingState.plan_changes_in_portal,
+            rx.text(
+                "To change plan, update the card or cancel, use Manage billing.",
+                size="2",
+                color_scheme="gray",
+                id="plan-changes-in-portal",
             ),
         ),
         rx.hstack(

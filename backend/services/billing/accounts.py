@@ -38,6 +38,7 @@ class BillingSummary(BaseModel):
     included_credits: int
     credits_remaining: int | None  # None: unlimited
     stripe_customer_id: str | None
+    subscription_running: bool = False  # a Stripe subscription that has not ended
 
 
 def find(session: Session, *, org_id: str) -> BillingAccount | None:
@@ -48,6 +49,20 @@ def by_customer(session: Session, *, customer_id: str) -> BillingAccount | None:
     return session.exec(
         select(BillingAccount).where(col(BillingAccount.stripe_customer_id) == customer_id)
     ).first()
+
+
+# Statuses of a Stripe subscription that is still running: a second Checkout for a plan would
+# start a second subscription beside it, so plan changes go through the Billing Portal.
+RUNNING = (SubscriptionStatus.trialing, SubscriptionStatus.active, SubscriptionStatus.past_due)
+
+
+def subscription_running(account: BillingAccount | None) -> bool:
+    """Whether ``account`` has a Stripe subscription that has not ended."""
+    return (
+        account is not None
+        and account.stripe_subscription_id is not None
+        and SubscriptionStatus(account.status) in RUNNING
+    )
 
 
 def applies(account: BillingAccount | None) -> bool:
@@ -74,6 +89,7 @@ def summary(session: Session, *, org_id: str) -> BillingSummary:
         included_credits=shown.included_credits,
         credits_remaining=remaining,
         stripe_customer_id=shown.stripe_customer_id,
+        subscription_running=subscription_running(account),
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 from sqlmodel import Session
 
 from backend.services.billing import accounts, stripe_adapter
-from backend.services.errors import InvalidInput, NotFound
+from backend.services.errors import Conflict, InvalidInput, NotFound
 from backend.services.organisations import get_organisation
 from backend.settings import get_settings
 
@@ -70,6 +70,12 @@ def start_checkout(session: Session, *, org_id: str, request: CheckoutRequest) -
     if not configured:
         offered = f"the {request.plan} plan" if request.plan else "interview credits"
         raise InvalidInput(f"This installation does not sell {offered} through Stripe.")
+    if request.plan and accounts.subscription_running(accounts.find(session, org_id=org_id)):
+        raise Conflict(
+            "This organisation already has a subscription. Change its plan, card or "
+            "cancellation under Manage billing.",
+            code="subscription_exists",
+        )
     price = stripe_adapter.price_id(configured)
     params: dict = {
         "customer": _customer(session, org_id=org_id),

@@ -58,7 +58,10 @@ class BillingOverview(BaseModel):
     assessment_quota: int | None  # None: unlimited
     credit_balance: int | None  # None: unlimited
     ledger: list[LedgerLine]
-    plans_for_sale: list[PlanOffer]
+    plans_for_sale: list[
+        PlanOffer
+    ]  # empty while a subscription runs: its plan changes in the Portal
+    plan_changes_in_portal: bool
     sells_credits: bool
     can_open_portal: bool
     set_plan_command: str
@@ -143,7 +146,8 @@ def billing_overview(session: Session, *, org_id: str) -> BillingOverview:
         assessment_quota=summary.assessment_quota,
         credit_balance=summary.credits_remaining,
         ledger=_ledger(session, org_id),
-        plans_for_sale=_for_sale(),
+        plans_for_sale=[] if summary.subscription_running else _for_sale(),
+        plan_changes_in_portal=summary.subscription_running and settings.billing_enabled,
         sells_credits=settings.billing_enabled and bool(settings.stripe_price_credit),
         can_open_portal=settings.billing_enabled and bool(summary.stripe_customer_id),
         set_plan_command=SET_PLAN_COMMAND.format(org_id=org_id),

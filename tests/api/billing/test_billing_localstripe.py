@@ -35,6 +35,10 @@ def test_subscribing_through_checkout_opens_the_gate(client, org, stripe_live):
     assert shown["credits_remaining"] == 120  # the plan's, granted with its paid invoice
     assert shown["period_start"] == status(org)["period_start"]
     assert post_assessment(client, org).status_code == 201
+    # A second plan through Checkout would be a second subscription: refused, Portal instead.
+    again = client.post(CHECKOUT, json={"plan": "team"}, headers=org.headers)
+    assert again.status_code == 409 and again.json()["error"] == "subscription_exists"
+    assert len(stripe_live.subscriptions(customer)) == 1
 
 
 def test_a_credit_top_up_is_granted_once_even_when_its_event_comes_again(client, org, stripe_live):
@@ -69,6 +73,8 @@ def test_cancelling_in_the_portal_closes_the_gate_with_402(client, org, stripe_l
         assert refused.status_code == 402
         assert refused.json()["error"] == "subscription_inactive"
         assert refused.json()["upgrade_url"] == BILLING_PAGE
+    # A cancelled subscription has ended: a new plan goes through Checkout again.
+    assert client.post(CHECKOUT, json={"plan": "starter"}, headers=org.headers).status_code == 200
 
 
 def test_a_renewal_starts_a_new_period_with_the_quota_unused(client, org, stripe_live):
