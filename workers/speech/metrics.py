@@ -6,11 +6,13 @@ exactly reproducible and can be explained to a recruiter ("the candidate spoke 6
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from workers.interviews.assessment.transcript import questions_asked
 from workers.speech.speaker_timeline import SpeakerTurn
 from workers.speech.transcription import Segment
 
@@ -69,7 +71,8 @@ def count_fillers(text: str) -> int:
 
 def count_questions(text: str) -> int:
     """Sentences that end with "?", open with a request ("could you", "tell me"), or open with a
-    wh-word and have no closing punctuation."""
+    wh-word and have no closing punctuation: how ``assign_roles`` tells who interviews. The
+    questions a speaker asked, as reports give them, are ``questions_asked``."""
     count = 0
     for sentence in _SENTENCE.findall(text):
         stripped = sentence.strip()
@@ -133,7 +136,8 @@ def conversation_metrics(
       MONOLOGUE_GAP_S included (seconds, 1 decimal);
     - filler_rate: fillers per 100 words (2 decimals);
     - silence_ratio: share of `duration` in which nobody speaks (3 decimals);
-    - question_count: questions asked (see `count_questions`), sentences joined across a turn;
+    - question_count: questions asked (``questions_asked``, the count the assessment's summary
+      gives for the interviewer): turns that ask something, a closing "any questions?" left out;
     - turns: speaker changes + 1 (0 without speech).
     """
     ordered = _ordered(segments)
@@ -154,9 +158,7 @@ def conversation_metrics(
         max(s.end for s in previous) - current[0].start >= INTERRUPTION_OVERLAP_S - 1e-9
         for previous, current in itertools.pairwise(turns)
     )
-    questions = dict.fromkeys(speakers, 0)
-    for turn in turns:
-        questions[_speaker(turn[0])] += count_questions(" ".join(s.text for s in turn))
+    questions = questions_asked([dataclasses.replace(s, speaker=_speaker(s)) for s in ordered])
 
     return {
         "talk_ratio": {

@@ -439,6 +439,28 @@ def test_the_metrics_block_figures_are_the_ones_cited(embedder):
     assert any("12.5 per 100 words" in flag for flag in result["red_flags"])
 
 
+def test_the_summary_and_the_metrics_count_the_same_questions_asked(embedder):
+    """Five questions, one of them two sentences in one breath ("Tell me about ... What did you
+    do?"), then the closing "any questions for us?": a recruiter counts five, and so do the
+    summary and the metrics block (the sentence count said 7, the turn count 6)."""
+    from workers.speech.metrics import conversation_metrics
+    from workers.speech.transcription import Segment
+
+    closing = [(INTERVIEWER, "Do you have any questions for us?"), (CANDIDATE, "No, thank you.")]
+    turns = []
+    for question, answer in zip(QUESTIONS, STRONG, strict=True):
+        turns += [(INTERVIEWER, question), (CANDIDATE, answer)]
+    transcript = build(turns + closing)
+    spoken = [
+        Segment(s["start"], s["end"], s["text"], (), -0.2, 0.01, s["speaker"]) for s in transcript
+    ]
+    metrics = conversation_metrics(spoken, duration=transcript[-1]["end"])
+    result = run(embedder, transcript, metrics=metrics)
+
+    assert metrics["question_count"] == {INTERVIEWER: 5, CANDIDATE: 0}
+    assert "5 questions asked, 5 answered" in result["summary"]
+
+
 # --- correctness against the question ---------------------------------------------------------
 
 INDEX_QUESTION = "What does adding a database index cost, and when would you not add one?"

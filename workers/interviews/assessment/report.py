@@ -287,7 +287,7 @@ def summary(
     talk = f"{signals.talk_ratio:.0%}" if signals.talk_ratio is not None else "an unknown share"
     results = [(r.competency, r.score) for r in scored]
     parts = [
-        f"Interview for {the_role}: {len(signals.questions)} questions asked, "
+        f"Interview for {the_role}: {signals.asked} questions asked, "
         f"{signals.answered} answered; the candidate spoke {talk} of the time "
         f"({signals.candidate_words} words)."
     ]
@@ -333,7 +333,7 @@ def submittal_note(
     elif signals.answered:
         median = signals.median_answer_words or 0
         sentences.append(
-            f"The candidate answered {signals.answered} of {len(signals.questions)} questions, "
+            f"The candidate answered {signals.answered} of {signals.asked} questions, "
             f"with a median answer of {median:g} words."
         )
     else:

@@ -26,7 +26,13 @@ from typing import Any
 from workers.evaluation import rules
 from workers.interviews.assessment.answer_style import strip_fillers
 from workers.interviews.assessment.competencies import Family
-from workers.interviews.assessment.transcript import Question, Segment, Unit
+from workers.interviews.assessment.transcript import (
+    Question,
+    Segment,
+    Unit,
+    is_closing,
+    questions_asked,
+)
 from workers.interviews.assessment.transcript import questions as find_questions
 
 MIN_EVIDENCE_WORDS = 4
@@ -95,10 +101,6 @@ _EVASIVE = re.compile(
     r"pass|not really|no comment|hard to say)\b",
     re.I,
 )
-# A closing "any questions for us?" expects no answer about the candidate's competencies.
-_CLOSING_QUESTION = re.compile(
-    r"\bany (?:other |more )?questions\b|\bquestions for (?:me|us)\b", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,11 @@ class Signals:
 
     candidate_words: int
     talk_ratio: float | None
+    # Every interviewer question with its answer, a closing "any questions for us?" included.
     questions: tuple[Question, ...]
+    # The questions the interviewer asked (``questions_asked``: the closing one left out), the
+    # number the summary and the metrics block both give.
+    asked: int
     answered: int
     short_answer_share: float | None
     median_answer_words: float | None
@@ -225,7 +231,7 @@ def measure(
     candidate_text = " ".join(s.text for s in segments if s.speaker in candidates)
     words = candidate_text.split()
     questions = find_questions(segments, role_of, candidates)
-    scored = [q for q in questions if not _CLOSING_QUESTION.search(q.text)]
+    scored = [q for q in questions if not is_closing(q.text)]
     answered = [q for q in scored if q.answer_words > 0]
     unanswered = tuple(q for q in scored if q.answer_words == 0)
     # Answer length without fillers and stutters, so a disfluency does not lengthen an answer.
@@ -241,6 +247,11 @@ def measure(
         candidate_words=len(words),
         talk_ratio=talk_ratio(segments, candidates, metrics),
         questions=tuple(questions),
+        asked=sum(
+            count
+            for speaker, count in questions_asked(segments).items()
+            if role_of.get(speaker) == "interviewer" and speaker not in candidates
+        ),
         answered=len(answered),
         short_answer_share=(
             round(sum(1 for n in lengths if n < SHORT_ANSWER_WORDS) / len(lengths), 3)

@@ -1,9 +1,14 @@
 """A speaker-labelled transcript as the assessment reads it: clean segments, who is the candidate,
 the candidate's sentences (evidence units) and the interviewer's questions with their answers.
 
-A question is an interviewer turn with a question mark or whose last sentence opens like one
-("Tell me about…", "How did…"); an interviewer's segments form one turn unless
-``NO_ANSWER_GAP_S`` of silence separates them (room the candidate left unused).
+A question is an interviewer turn with a question mark or whose last sentence is a request
+("Tell me about…") or opens like a question without a full stop ("How did…"); an interviewer's
+segments form one turn unless ``NO_ANSWER_GAP_S`` of silence separates them (room the candidate
+left unused).
+
+``questions_asked`` is the one count of questions asked, per speaker: the report's summary says
+how many the interviewer asked, the metrics block (``workers.speech.metrics``) lists every
+speaker's, and both read it, so the two always agree.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 # Silence after an interviewer's segment long enough that the candidate could have answered.
 NO_ANSWER_GAP_S = 2.0
@@ -21,7 +26,17 @@ _QUESTION_START = re.compile(
     r"is|are|tell me|walk me|talk me|describe|explain|give me)\b",
     re.I,
 )
+# Requests are questions however they are punctuated.
+_REQUEST_START = re.compile(
+    r"^(?:can you|could you|would you|will you|tell me|walk me|talk me|describe|explain|"
+    r"give me)\b",
+    re.I,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A closing "any questions for us?" expects no answer about the candidate's competencies.
+_CLOSING_QUESTION = re.compile(
+    r"\bany (?:other |more )?questions\b|\bquestions for (?:me|us)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -174,21 +189,42 @@ def candidate_units(segments: Sequence[Segment], candidates: frozenset[str]) -> 
 
 
 def is_question(text: str) -> bool:
+    """A turn asks something when it has a question mark, or its last sentence is a request
+    ("Tell me about…", "Could you…", however punctuated) or opens like a question and has no
+    full stop (speech recognition may drop the "?"; "When the caller is slow." answers)."""
     if "?" in text:
         return True
     parts = sentences(text)
-    return bool(parts) and bool(_QUESTION_START.match(parts[-1]))
+    if not parts:
+        return False
+    last = parts[-1]
+    if _REQUEST_START.match(last):
+        return True
+    return bool(_QUESTION_START.match(last)) and last[-1] not in ".!"
 
 
-def questions(
-    segments: Sequence[Segment], role_of: Mapping[str, str], candidates: frozenset[str]
-) -> list[Question]:
-    """Interviewer turns that ask something, each with the candidate's sentences until the
-    next."""
-    turns: list[tuple[str, float, float, list[Segment]]] = []
+class Spoken(Protocol):
+    """A timed line of speech by one speaker (this module's ``Segment``, or speech
+    recognition's with its speaker set)."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def speaker(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
+
+Spoke = TypeVar("Spoke", bound=Spoken)
+
+
+def _turns(segments: Sequence[Spoke]) -> list[tuple[str, float, float, list[Spoke]]]:
+    """Consecutive segments of one speaker form a turn, unless the silence between them left
+    the other side room to answer: then the next segment is a turn of its own."""
+    turns: list[tuple[str, float, float, list[Spoke]]] = []
     for segment in segments:
-        # Consecutive segments of one speaker form a turn, unless the silence between them left
-        # the candidate room to answer: then the next segment is a turn of its own.
         if (
             turns
             and turns[-1][0] == segment.speaker
@@ -198,6 +234,33 @@ def questions(
             turns[-1] = (speaker, start, segment.end, [*parts, segment])
         else:
             turns.append((segment.speaker, segment.start, segment.end, [segment]))
+    return turns
+
+
+def is_closing(question: str) -> bool:
+    """A closing "any questions for us?": asked, but not about the candidate's work."""
+    return bool(_CLOSING_QUESTION.search(question))
+
+
+def questions_asked(segments: Sequence[Spoken]) -> dict[str, int]:
+    """The questions each speaker asked, in order of first appearance: their turns that ask
+    something (``is_question``; two questions in one breath are one, answered together), less
+    a closing "any questions for us?". ``segments`` in time order."""
+    asked = dict.fromkeys((s.speaker for s in segments), 0)
+    for speaker, _, _, parts in _turns(segments):
+        text = " ".join(p.text for p in parts)
+        if is_question(text) and not is_closing(question_text(text)):
+            asked[speaker] += 1
+    return asked
+
+
+def questions(
+    segments: Sequence[Segment], role_of: Mapping[str, str], candidates: frozenset[str]
+) -> list[Question]:
+    """Interviewer turns that ask something (a closing "any questions for us?" included, so
+    the reply to it is not read as the previous answer), each with the candidate's sentences
+    until the next."""
+    turns = _turns(segments)
     found: list[Question] = []
     current: tuple[float, float, str] | None = None
     answer: list[Unit] = []
