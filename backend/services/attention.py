@@ -15,6 +15,11 @@ from backend.models import Assessment, CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import Evaluation, EvaluationStage, EvaluationStatus
 from backend.models.interviews import InterviewJob, InterviewJobStatus
+from backend.services.candidate_names import (
+    CandidateName,
+    evaluation_candidates,
+    interview_candidates,
+)
 from backend.services.invite_delivery import InviteDelivery, invite_deliveries
 
 PANEL_LIMIT = 10
@@ -24,6 +29,7 @@ EXPIRY_WINDOW = timedelta(hours=48)
 class ReviewItem(BaseModel):
     evaluation_id: str
     candidate_ref: str
+    candidate: CandidateName  # the invited person when known (``candidate_names``)
     target_role: str
     sla_tier: str
     created_at: datetime
@@ -35,6 +41,7 @@ class ReviewItem(BaseModel):
 class InterviewItem(BaseModel):
     job_id: str
     role_title: str
+    candidate: CandidateName  # the call's candidate when known, else the job title
     finished_at: datetime | None
 
 
@@ -106,12 +113,14 @@ def awaiting_review(session: Session, *, org_id: str, now: datetime) -> ReviewPa
             marked_first, col(Evaluation.estimated_completion), col(Evaluation.created_at)
         ).limit(PANEL_LIMIT)
     ).all()
+    names = evaluation_candidates(session, rows)
     return ReviewPanel(
         total=_count(session, waiting),
         items=[
             ReviewItem(
                 evaluation_id=row.id,
                 candidate_ref=row.candidate_ref,
+                candidate=names[row.id],
                 target_role=row.target_role,
                 sla_tier=row.sla_tier,
                 created_at=row.created_at,
@@ -136,10 +145,16 @@ def interviews_ready(session: Session, *, org_id: str) -> InterviewPanel:
             PANEL_LIMIT
         )
     ).all()
+    names = interview_candidates(session, rows)
     return InterviewPanel(
         total=_count(session, ready),
         items=[
-            InterviewItem(job_id=row.id, role_title=row.role_title, finished_at=row.finished_at)
+            InterviewItem(
+                job_id=row.id,
+                role_title=row.role_title,
+                candidate=names[row.id],
+                finished_at=row.finished_at,
+            )
             for row in rows
         ],
     )

@@ -67,6 +67,24 @@ def test_review_queue_puts_marked_then_overdue_first_and_stays_in_its_organisati
     assert queue.items[0].attention == "A later submission matched this one."
 
 
+def test_a_submission_from_an_invite_waits_under_the_invited_persons_name(db):
+    org = make_org()
+    assessment_id = _assessment(db, org.org_id, "Queue service")
+    [key] = generate_keys(
+        db,
+        org_id=org.org_id,
+        assessment_id=assessment_id,
+        data=KeysCreate(
+            count=1, candidate_emails=["grace@example.com"], candidate_names=["Grace Hopper"]
+        ),
+    )
+    _evaluation(db, org.org_id, key.key, "standard")
+    _evaluation(db, org.org_id, "CAND-API", "standard")
+
+    items = attention_overview(db, org_id=org.org_id).awaiting_review.items
+    assert {item.candidate.display for item in items} == {"Grace Hopper", "CAND-API"}
+
+
 def test_finished_interviews_without_a_decision_are_ready(db):
     org = make_org()
     done = InterviewJob(

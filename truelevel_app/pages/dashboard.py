@@ -19,10 +19,10 @@ from backend.services.attention import (
 from backend.services.funnel import FunnelRow, assessment_funnel
 from backend.services.overview import OrganisationCounts, organisation_counts
 from truelevel_app.components.feedback import error_callout, unless_empty
-from truelevel_app.components.layout import app_shell, page_header
+from truelevel_app.components.layout import app_shell, live_marker, page_header
 from truelevel_app.components.tables import data_table
 from truelevel_app.display import invite_text, when
-from truelevel_app.state import AuthState
+from truelevel_app.state import SIGNIN_ROUTE, AuthState, LiveState
 
 TIER_WORDS = {
     "standard": "Standard (24 h)",
@@ -40,7 +40,10 @@ class AttentionRow(TypedDict):
     flag: str  # a short red badge ("Overdue", "Look again") or ""
 
 
-class DashboardState(AuthState):
+class DashboardState(LiveState, AuthState):
+    """The dashboard's figures, read again every few seconds while it is open (``LiveState``):
+    a submission scored meanwhile lands in "Awaiting your review" without a reload."""
+
     counts: rx.Field[OrganisationCounts] = rx.field(default_factory=OrganisationCounts)
     reviews: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
     reviews_total: int = 0
@@ -68,11 +71,10 @@ class DashboardState(AuthState):
     def is_empty(self) -> bool:
         return self.counts.jobs == 0 and self.counts.assessments == 0
 
-    @rx.event
-    def load(self):
+    def _refresh(self):
         member = self._resolve_member()
         if member is None:
-            return rx.redirect("/signin", replace=True)
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
         self.error = ""
         try:
             with session_scope() as session:
@@ -84,6 +86,10 @@ class DashboardState(AuthState):
         self.loading = False
         return None
 
+    @rx.event
+    def load(self):
+        return self._refresh() or self._go_live()
+
 
 def _review_row(item: ReviewItem) -> AttentionRow:
     tier = TIER_WORDS.get(item.sla_tier, item.sla_tier)
@@ -93,7 +99,7 @@ def _review_row(item: ReviewItem) -> AttentionRow:
         detail = f"{detail} · {item.attention}"
     return AttentionRow(
         href=f"/evaluations/{item.evaluation_id}",
-        title=item.candidate_ref,
+        title=item.candidate.display,
         detail=detail,
         flag=" · ".join(flags),
     )
@@ -102,8 +108,12 @@ def _review_row(item: ReviewItem) -> AttentionRow:
 def _interview_row(item: InterviewItem) -> AttentionRow:
     return AttentionRow(
         href=f"/interviews/{item.job_id}",
-        title=item.role_title,
-        detail=f"Finished {when(item.finished_at)}",
+        title=item.candidate.display,
+        detail=(
+            f"{item.role_title} · finished {when(item.finished_at)}"
+            if item.candidate.known
+            else f"Finished {when(item.finished_at)}"
+        ),
         flag="",
     )
 
@@ -365,6 +375,7 @@ def getting_started() -> rx.Component:
 @rx.page(route="/dashboard", title="Dashboard · truelevel", on_load=DashboardState.load)
 def dashboard_page() -> rx.Component:
     return app_shell(
+        live_marker(DashboardState),
         page_header("Dashboard", "What needs your attention, and your organisation at a glance."),
         error_callout(DashboardState.error),
         rx.cond(~DashboardState.loading, attention_panels()),
