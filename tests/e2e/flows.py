@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+import sys
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.server import REPO_ROOT
 
 PASSWORD = "correct horse battery staple"
 CANDIDATE_KEY = re.compile(r"^TL-[A-Z2-9]{4}-[A-Z2-9]{4}$")
+# Screenshots a reviewer looks at, kept after the run (failures go to test-results/e2e/).
+SCREENSHOTS = REPO_ROOT / "test-results"
+DESKTOP, PHONE = (1440, 900), (390, 844)
 
 
 def unique_email(who: str) -> str:
@@ -87,9 +94,10 @@ def invite_member(page: Page, *, email: str, role: str, name: str = ""):
     return row
 
 
-def copied_invite_link(row) -> str:
-    """The invite link a member row's "Copy link" puts on the clipboard (mail is off)."""
-    row.locator(".copy-member-invite").click()
+def copied_invite_link(row, button: str = ".copy-member-invite") -> str:
+    """The invite link a row's "Copy link" (``button``: a member's, or ``.copy-invite`` of a
+    candidate key) puts on the clipboard (mail is off)."""
+    row.locator(button).click()
     return row.page.evaluate("navigator.clipboard.readText()")
 
 
@@ -162,3 +170,54 @@ def create_api_key(page: Page, *, name: str, scope: str) -> str:
     shown = page.locator("#new-api-key")
     expect(shown).to_have_text(re.compile(rf"^tl_sk_{scope}_"))
     return shown.inner_text()
+
+
+def save_screenshots(page: Page, name: str, sizes=(DESKTOP, PHONE)) -> list[Path]:
+    """Full-page screenshots of what ``page`` shows at each of ``sizes``, saved as
+    test-results/{name}-{width}x{height}.png for a reviewer; then the page has its size back."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    before = page.viewport_size
+    saved = []
+    for width, height in sizes:
+        page.set_viewport_size({"width": width, "height": height})
+        path = SCREENSHOTS / f"{name}-{width}x{height}.png"
+        page.screenshot(path=str(path), full_page=True)
+        print(f"screenshot: {path}", file=sys.stderr)
+        saved.append(path)
+    if before is not None:
+        page.set_viewport_size(before)
+    return saved
+
+
+def open_candidate_import(page: Page, csv_file: Path) -> Locator:
+    """On the candidates page, "Import CSV" with ``csv_file`` chosen: the dialog showing its
+    preview."""
+    page.locator("#import-csv").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("#candidate-csv input[type=file]").set_input_files(str(csv_file))
+    expect(dialog.locator(".import-row").first).to_be_visible()
+    return dialog
+
+
+def confirm_candidate_import(page: Page, dialog: Locator, *, invite_to: str) -> None:
+    """In the import dialog, invite the candidates to the assessment titled ``invite_to`` and
+    import them (the dialog then shows its summary)."""
+    dialog.locator("#import-assessment").click()
+    page.get_by_role("option", name=invite_to, exact=True).click()
+    expect(dialog.locator("#import-assessment")).to_have_text(invite_to)
+    dialog.locator("#confirm-import").click()
+    expect(dialog.locator("#import-summary")).to_be_visible()
+
+
+def submit_take_home(candidate: Page, link: str, archive: Path) -> str:
+    """As the candidate, open the invite ``link``, start the assessment, upload the ``archive``
+    (a zip) and submit it: the evaluation id the page shows."""
+    candidate.goto(link)
+    candidate.locator("#start-assessment").click()
+    expect(candidate.locator("#session-status")).to_have_text("In progress")
+    candidate.locator("#submission-zip input[type=file]").set_input_files(str(archive))
+    expect(candidate.locator(".selected-zip")).to_have_text(archive.name)
+    candidate.locator("#submit-zip").click()
+    expect(candidate.locator("#submitted")).to_have_text("Submitted")
+    return candidate.locator("#submitted-evaluation-id").inner_text()

@@ -13,7 +13,12 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import create_assessment, sign_up
+from tests.e2e.flows import (
+    confirm_candidate_import,
+    create_assessment,
+    open_candidate_import,
+    sign_up,
+)
 from tests.e2e.server import REPO_ROOT, RunningApp
 
 SCREENSHOTS = REPO_ROOT / "test-results"
@@ -50,10 +55,7 @@ def test_a_recruiter_imports_candidates_from_csv_and_invites_them(
 
     page.goto("/candidates")
     expect(page.locator(".candidate-row")).to_have_count(0)
-    page.locator("#import-csv").click()
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_be_visible()
-    dialog.locator("#candidate-csv input[type=file]").set_input_files(str(csv_file))
+    dialog = open_candidate_import(page, csv_file)
 
     rows = dialog.locator(".import-row")
     expect(rows).to_have_count(3)
@@ -97,12 +99,9 @@ def test_a_recruiter_imports_candidates_from_csv_and_invites_them(
     _save(page, "listed")
 
     # The same file again: nobody is added or invited twice. Escape closes the dialog.
-    page.locator("#import-csv").click()
-    dialog.locator("#candidate-csv input[type=file]").set_input_files(str(csv_file))
+    dialog = open_candidate_import(page, csv_file)
     expect(dialog.locator(".import-row")).to_have_count(3)
-    dialog.locator("#import-assessment").click()
-    page.get_by_role("option", name=TITLE, exact=True).click()
-    dialog.locator("#confirm-import").click()
+    confirm_candidate_import(page, dialog, invite_to=TITLE)
     expect(dialog.locator("#import-summary")).to_have_text(
         f"0 candidates added, 2 already in your candidates, 0 invited to {TITLE}."
     )
