@@ -225,7 +225,7 @@ def attention_panels() -> rx.Component:
             "Invites not delivered",
             DashboardState.invites_total,
             DashboardState.invites,
-            empty="Every invite email has been sent.",
+            empty="No invite is waiting to be delivered.",
             panel_id="invites-not-delivered",
             more_href="/candidates",
             icon="mail-warning",

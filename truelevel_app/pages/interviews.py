@@ -36,6 +36,7 @@ from truelevel_app.components.uploads import (
 from truelevel_app.display import when
 from truelevel_app.list_query import ANY, FilteredListState
 from truelevel_app.pages.interview_report import (
+    SOURCE_LABELS,
     STATE_LABELS,
     interview_length,
     job_state_badge,
@@ -83,7 +84,7 @@ def interview_row(job: InterviewJob, candidate: CandidateName) -> InterviewRow:
         role_title=job.role_title,
         status=job.status,
         status_label=STATE_LABELS.get(job.status, job.status),
-        source="Browser interview" if job.source == InterviewSource.call.value else "Upload",
+        source=SOURCE_LABELS.get(job.source, job.source),
         duration=interview_length(job),
         credits=job.credits_charged,
         recommendation=recommendation,
@@ -106,10 +107,6 @@ def _accept_upload(org_id: str, upload: rx.UploadFile, role_title: str) -> str:
         return job.id
 
 
-SOURCE_LABELS: dict[str, str] = {
-    InterviewSource.upload: "Uploaded recording",
-    InterviewSource.call: "Browser interview",
-}
 SORT_LABELS: dict[str, str] = {
     InterviewSort.newest: "Newest first",
     InterviewSort.oldest: "Oldest first",

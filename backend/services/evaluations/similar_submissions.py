@@ -91,8 +91,8 @@ def names(flag: dict[str, Any], evaluation_id: str) -> bool:
 
 def attention_note(other_id: str) -> str:
     return (
-        f"Evaluation {other_id} matches this submission: review the similar_submission flag "
-        "before relying on this verdict."
+        f"Evaluation {other_id} matches this submission: compare the two (see the similar "
+        "submission flag) before relying on this verdict."
     )
 
 

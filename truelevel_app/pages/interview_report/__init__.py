@@ -5,6 +5,7 @@ the ``*_view`` modules it assembles). Importing the package registers the page."
 from backend.models.interview_result import interview_length
 from truelevel_app.pages.interview_report.data import ReportData, read_report
 from truelevel_app.pages.interview_report.labels import (
+    SOURCE_LABELS,
     STATE_LABELS,
     recommendation_label,
 )
@@ -13,6 +14,7 @@ from truelevel_app.pages.interview_report.state import InterviewReportState
 from truelevel_app.pages.interview_report.verdict_view import job_state_badge, recommendation_badge
 
 __all__ = [
+    "SOURCE_LABELS",
     "STATE_LABELS",
     "InterviewReportState",
     "ReportData",

@@ -26,6 +26,7 @@ from truelevel_app.pages.interview_answers import AnswerView, answer_views
 from truelevel_app.pages.interview_report.labels import (
     AUDIO_ROUTE,
     FAILED_TEXT,
+    SOURCE_LABELS,
     STATE_LABELS,
     TERMINAL,
     recommendation_label,
@@ -217,6 +218,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         status_label=STATE_LABELS.get(status, status),
         detail=str(view.get("detail") or ""),
         source=job.source,
+        source_label=SOURCE_LABELS.get(job.source, job.source),
         terminal=status in TERMINAL,
         failed=status == "failed",
         failure=(

@@ -19,6 +19,12 @@ AUDIO_ROUTE = "/api/v1/web/interviews/{job_id}/audio"
 REPORT_PDF_ROUTE = "/api/v1/web/interviews/{job_id}/report.pdf"
 READ_ONLY = "Viewers cannot record a decision. Ask an admin for the reviewer role."
 CONFIRM, OVERRIDE = "confirm", "override"
+# How an interview reached us (``InterviewSource``), in the report and the interviews list.
+SOURCE_LABELS: dict[str, str] = {
+    "upload": "Uploaded recording",
+    "call": "Browser interview",
+    "transcript": "Transcript",
+}
 NOTE_REQUIRED = "Say why you override the recommendation."
 FAILED_TEXT = "The recording could not be processed."
 

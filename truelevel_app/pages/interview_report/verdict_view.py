@@ -51,7 +51,7 @@ def header() -> rx.Component:
                 ),
             ),
             rx.text(
-                rx.cond(J["source"] == "call", "Browser interview", "Uploaded recording"),
+                J["source_label"],
                 " · submitted ",
                 J["created"],
                 " · ",

@@ -58,6 +58,7 @@ class JobSummary(TypedDict):
     status_label: str
     detail: str
     source: str
+    source_label: str
     terminal: bool
     failed: bool
     failure: str
@@ -105,6 +106,7 @@ def empty_summary() -> JobSummary:
         status_label="",
         detail="",
         source="",
+        source_label="",
         terminal=False,
         failed=False,
         failure="",
