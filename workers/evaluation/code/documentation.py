@@ -194,6 +194,14 @@ def analyse(root: Path) -> AnalyserReport:
         for line, sentence in sentences(d)
         if _TRADEOFF_SENTENCE.search(sentence) and is_grounded(sentence, names)
     ]
+    # Reasons read but not credited: they name nothing of this submission (stock prose, or a
+    # reason about the task rather than the code). Quoted so a reviewer sees they were read.
+    ungrounded = [
+        Evidence(kind="quote", file=d.relative, line=line, excerpt=sentence[:_QUOTE_CHARS])
+        for d in documents
+        for line, sentence in sentences(d)
+        if _TRADEOFF_SENTENCE.search(sentence) and not is_grounded(sentence, names)
+    ]
     grounded_files = {s.file for s in statements}
     tradeoff_headings = [
         Evidence(kind="quote", file=d.relative, line=b.line, excerpt=b.text[:_QUOTE_CHARS])
@@ -225,6 +233,7 @@ def analyse(root: Path) -> AnalyserReport:
         setup_evidence,
         tradeoff_headings,
         statements,
+        ungrounded,
         documented,
         units,
     )
@@ -323,6 +332,7 @@ def _observations(
     setup: Evidence | None,
     headings: list[Evidence],
     statements: list[Evidence],
+    ungrounded: list[Evidence],
     documented: int,
     units: int,
 ) -> list[Observation]:
@@ -367,6 +377,14 @@ def _observations(
             f"trade-offs" + (f", under '{headings[0].excerpt}'." if headings else ".")
         )
         found.append(Observation(REASONING, text, 1, tuple((headings + statements)[:_MAX_QUOTES])))
+    elif ungrounded:
+        count = len(ungrounded)
+        text = (
+            f"{count} sentence{'s' if count != 1 else ''} give{'' if count != 1 else 's'} a "
+            "reason, but none names a module, function, class or library of this submission, "
+            "so no decision about this code is credited."
+        )
+        found.append(Observation(REASONING, text, -1, tuple(ungrounded[:_MAX_QUOTES])))
     else:
         text = "The candidate does not explain any decision, trade-off or limitation."
         metric = (

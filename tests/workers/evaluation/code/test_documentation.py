@@ -107,6 +107,23 @@ def test_a_documented_project_explains_itself_and_a_bare_one_does_not(tmp_path: 
     assert limitation[1] == 16
 
 
+def test_reasons_that_name_nothing_in_the_code_are_quoted_but_not_credited(tmp_path: Path):
+    report = documentation.analyse(
+        write(
+            tmp_path,
+            {
+                "README.md": "# Orders\nI round to cents because the invoices are in euros.\n",
+                "orders/service.py": SERVICE,
+            },
+        )
+    )
+    assert report.signals["tradeoff_statements"] == 0
+    (reasons,) = [o for o in report.observations if "reason" in o.text]
+    assert reasons.category == documentation.REASONING and reasons.polarity == -1
+    assert reasons.text.startswith("1 sentence gives a reason, but none names a module")
+    assert [(e.kind, e.file, e.line) for e in reasons.evidence] == [("quote", "README.md", 2)]
+
+
 def test_rst_readme_in_any_case_with_setext_headings(tmp_path: Path) -> None:
     readme = (
         "Shop\n====\n\nInstallation\n------------\n\n"
