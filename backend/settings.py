@@ -160,6 +160,10 @@ class Settings(BaseSettings):
     install_dependencies: bool = True
     dependency_timeout_s: int = Field(default=120, ge=1)
     dependency_max_mb: int = Field(default=200, ge=1)
+    # The built dependency sets (Python and Node together) are cached for the next submission
+    # that declares the same; past this size the least recently used ones no worker is using
+    # are removed (workers/evaluation/code/build_cache.py).
+    dependency_cache_max_mb: int = Field(default=5120, ge=1)
 
     @property
     def sqlalchemy_url(self) -> str:

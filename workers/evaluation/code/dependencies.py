@@ -22,8 +22,10 @@ test run, outside the worker's own virtual environment.
 Both steps are cached under ``<data_dir>/cache/python-dependencies/<key>``, where the key hashes
 the normalised requirement list, the interpreter, the platform and the index: a second
 submission with the same requirements downloads and installs nothing. A failure is not cached
-(the next evaluation tries again). What this module reports holds no timings and no cache state,
-so the same submission always reads the same.
+(the next evaluation tries again). The cache is kept under ``TRUELEVEL_DEPENDENCY_CACHE_MAX_MB``
+by removing the least recently used sets no worker is using (``build_cache``). What this
+module reports holds no timings and no cache state, so the same submission always reads the
+same.
 """
 
 from __future__ import annotations
@@ -37,9 +39,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -47,6 +47,7 @@ from packaging.utils import canonicalize_name
 from pydantic import BaseModel, ConfigDict
 
 from backend.settings import Settings
+from workers.evaluation.code.build_cache import cached_build
 from workers.evaluation.code.declared_requirements import (
     DeclaredRequirements,
     declared_requirements,
@@ -101,37 +102,11 @@ def prepare_python(root: Path, settings: Settings) -> PreparedDependencies:
         base,
         _cache_key(declared.requirements),
         lambda building: _download_and_install(declared.requirements, building, settings),
+        max_mb=settings.dependency_cache_max_mb,
     )
     if excerpt is not None:
         return PreparedDependencies(status="failed", declared=declared, excerpt=excerpt)
     return _installed(declared, target / "site", from_cache=from_cache)
-
-
-def cached_build(
-    base: Path, key: str, build: Callable[[Path], str | None]
-) -> tuple[Path, bool, str | None]:
-    """``base/key``, built by ``build`` (given an empty folder; it returns None when done, else
-    why it failed) unless a finished one is there already. Returns the folder, whether it came
-    from the cache, and the failure (nothing is cached then). A folder is renamed into place
-    once complete, so a half-built one is never used, even by another worker."""
-    target = base / key
-    if target.is_dir():
-        return target, True, None
-    base.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=".building-", dir=base))
-    try:
-        excerpt = build(building)
-        if excerpt is not None:
-            return target, False, excerpt
-        _make_readable(building)
-        try:
-            building.rename(target)
-        except OSError:  # another worker finished the same set first
-            if not target.is_dir():
-                raise
-    finally:
-        shutil.rmtree(building, ignore_errors=True)
-    return target, False, None
 
 
 def _cache_key(requirements: tuple[str, ...]) -> str:
@@ -272,16 +247,6 @@ def _pytest_plugins(entry_points: Path) -> list[str]:
         return []
     modules = [value.split(":")[0].strip() for value in parser["pytest11"].values()]
     return [m for m in modules if _MODULE.fullmatch(m)]
-
-
-def _make_readable(folder: Path) -> None:
-    """The sandbox's user (``nobody`` when the worker runs as root) must read the packages."""
-    for current, _dirs, files in os.walk(folder):
-        os.chmod(current, 0o755)
-        for name in files:
-            path = os.path.join(current, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o644 if not os.access(path, os.X_OK) else 0o755)
 
 
 # --- wording --------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from typing import Literal
 
 from backend.settings import Settings, get_settings
 from workers.evaluation.code import dependencies, js_coverage, node_project, python_suite
+from workers.evaluation.code.build_cache import holding_cached_builds
 from workers.evaluation.code.dependencies import PreparedDependencies
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
 from workers.evaluation.code.python_suite import CoverageFigures, MissingDependencies
@@ -192,6 +193,7 @@ def _is_unittest_file(file: SubmissionFile) -> bool:
     return any(marker in text for marker in _UNITTEST_MARKERS)
 
 
+@holding_cached_builds
 def run_tests(root: Path, *, settings: Settings | None = None) -> list[TestRunReport]:
     """Run every language's tests found under ``root`` in the sandbox, one report each (an empty
     list when the submission has no tests)."""

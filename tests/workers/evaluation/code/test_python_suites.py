@@ -12,6 +12,7 @@ from backend.services.rubrics import default_rubric_categories
 from backend.settings import Settings
 from workers.evaluation.calibration import default_model
 from workers.evaluation.code import dependencies
+from workers.evaluation.code.build_cache import builds_in_use, evict
 from workers.evaluation.code.test_runner import analyse_tests, run_tests
 from workers.evaluation.scoring import score
 
@@ -393,6 +394,25 @@ def test_the_same_requirements_are_downloaded_once(tmp_path: Path) -> None:
     assert second.site == first.site and second.installed == ("attrs 23.2.0",)
     assert cached_sets(settings) == [cached]
     assert (cached.stat().st_mtime_ns, wheel.stat().st_mtime_ns) == before
+
+
+def test_a_dependency_set_in_use_is_never_evicted_and_an_evicted_one_is_rebuilt(
+    tmp_path: Path,
+) -> None:
+    settings = with_data(tmp_path)
+    cache = settings.data_dir / "cache"
+    root = write(tmp_path / "sub", ATTRS_PROJECT)
+    with builds_in_use():  # as during a test run
+        first = dependencies.prepare_python(root, settings)
+        assert evict(cache, 0) == []
+        assert (first.site / "attrs" / "__init__.py").is_file()
+    (cached,) = cached_sets(settings)
+    assert evict(cache, 0) == [cached]
+    assert cached_sets(settings) == []
+    with builds_in_use():
+        again = dependencies.prepare_python(root, settings)
+    assert (again.from_cache, again.installed) == (False, ("attrs 23.2.0",))
+    assert (again.site / "attrs" / "__init__.py").is_file()
 
 
 def test_a_dependency_that_cannot_be_installed_is_said_and_not_scored_as_failing(
