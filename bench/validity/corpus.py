@@ -94,10 +94,11 @@ def materialise(item: Item, dest: Path) -> list[str]:
             continue
         content = stream.read(int(header[2]))
         stream.read(1)  # the newline after each object
-        if mode == "120000":  # a symbolic link: left out, as intake does
-            continue
         target = dest / path
         target.parent.mkdir(parents=True, exist_ok=True)
+        if mode == "120000":  # a symbolic link, zipped as one (as GitHub's zip holds it)
+            target.symlink_to(content.decode("utf-8", "replace"))
+            continue
         target.write_bytes(content)
         if mode == "100755":
             target.chmod(0o755)

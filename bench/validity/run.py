@@ -6,7 +6,9 @@ mid and the prior calibration, exactly as ``workers.evaluation.pipeline`` does f
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import stat
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -57,12 +59,16 @@ class Evaluated:
 
 
 def zip_tree(tree: Path, dest: Path) -> Path:
-    """A zip of ``tree`` with sorted entries and fixed dates, like a candidate's upload."""
+    """A zip of ``tree`` with sorted entries and fixed dates, like a candidate's upload (GitHub's
+    "Download ZIP": links are link entries holding their text)."""
     with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(tree.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), _ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
+            info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), _ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if path.is_symlink():
+                info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                archive.writestr(info, os.readlink(path))
+            elif path.is_file():
                 archive.writestr(info, path.read_bytes())
     return dest
 

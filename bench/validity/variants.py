@@ -131,7 +131,7 @@ def delete_tests(root: Path) -> None:
             continue
         name = path.name
         if path.is_dir() and name in _TEST_DIRS:
-            shutil.rmtree(path)
+            path.unlink() if path.is_symlink() else shutil.rmtree(path)
         elif path.is_file() and (
             name.startswith("test_")
             or name.endswith("_test.py")

@@ -193,6 +193,18 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
+def link_paths(repo: Path) -> list[str]:
+    """The paths git records as symbolic links in the checked-out tree (checked out as small
+    files holding the link's text, ``core.symlinks=false``)."""
+    listing = _git_in(repo, "ls-files", "--stage", "-z", check=False).stdout
+    paths = []
+    for line in listing.split("\0"):
+        meta, _, path = line.partition("\t")
+        if meta.startswith("120000 ") and path:
+            paths.append(path)
+    return paths
+
+
 def has_commits(repo: Path) -> bool:
     """True when the repository's HEAD points at a commit."""
     result = _git_in(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)

@@ -5,7 +5,9 @@ Everything a candidate sends is hostile until checked. A repository URL must nam
 credentials; the clone runs through ``git_adapter`` with a time limit and a size cap. A zip is
 checked entry by entry before a single byte is written (names, links, device files, declared
 sizes, compression ratio, file count), then extracted as plain files only while the real
-unpacked sizes are counted again.
+unpacked sizes are counted again. A link is never written as a link, by either path: one that
+names a place inside the submission is replaced by a copy of it (``tree_links``), so a suite
+importing a file its project links from elsewhere still runs.
 
 Every refusal is an ``IntakeRefused`` with a stable ``code`` and a ``reason`` a recruiter or
 candidate can read on the failed evaluation.
@@ -27,8 +29,8 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from backend.settings import Settings, get_settings
-from workers.evaluation.code import git_adapter
-from workers.evaluation.scratch import remove_tree
+from workers.evaluation.code import git_adapter, tree_links
+from workers.evaluation.scratch import remove_tree, tree_size
 
 RefusalCode = Literal[
     "url_not_allowed",
@@ -149,7 +151,24 @@ def fetch_repository(url: str, dest: Path, *, settings: Settings | None = None) 
     if not git_adapter.has_commits(Path(dest)):
         shutil.rmtree(dest, ignore_errors=True)
         raise IntakeRefused("empty_submission", f"The repository at {shown} has no commits.")
+    _replace_checked_out_links(Path(dest), max_mb * _MB)
     return Path(dest)
+
+
+def _replace_checked_out_links(repo: Path, max_bytes: int) -> None:
+    """Each link git checked out as a file holding its text becomes a copy of what it names
+    when that is inside the repository, and is left out otherwise (``tree_links``)."""
+    links = []
+    for relative in git_adapter.link_paths(repo):
+        placeholder = repo / relative
+        if placeholder.is_symlink() or not placeholder.is_file():
+            continue
+        with open(placeholder, "rb") as handle:
+            text = handle.read(tree_links.MAX_TARGET_CHARS + 1)
+        placeholder.unlink()
+        links.append(tree_links.TreeLink(PurePosixPath(relative), text.decode("utf-8", "replace")))
+    if links:
+        tree_links.replace_links(repo, links, max_bytes=max_bytes - tree_size(repo))
 
 
 def _git_reason(detail: str) -> str:
@@ -254,12 +273,14 @@ def unpack_zip(zip_path: Path, dest: Path, *, settings: Settings | None = None) 
     except _UNREADABLE:
         raise IntakeRefused("zip_corrupt", "The upload is not a readable zip file.") from None
     with archive:
-        entries = _checked_entries(archive, settings, archive_bytes=zip_path.stat().st_size)
+        entries, links = _checked_entries(archive, settings, archive_bytes=zip_path.stat().st_size)
         dest.mkdir(parents=True, exist_ok=True)
         if any(dest.iterdir()):
             raise ValueError(f"{dest} is not empty")
         try:
             _extract(archive, entries, dest, settings, zip_path=zip_path)
+            room = settings.evaluation_max_unpacked_mb * _MB - tree_size(dest)
+            tree_links.replace_links(dest, links, max_bytes=room)
         except IntakeRefused:
             _empty_folder(dest)
             raise
@@ -268,9 +289,10 @@ def unpack_zip(zip_path: Path, dest: Path, *, settings: Settings | None = None) 
 
 def _checked_entries(
     archive: zipfile.ZipFile, settings: Settings, *, archive_bytes: int
-) -> list[tuple[zipfile.ZipInfo, PurePosixPath]]:
-    """Every entry to extract with its safe relative path, or ``IntakeRefused`` for the first
-    entry that breaks a rule. Reads only the central directory."""
+) -> tuple[list[tuple[zipfile.ZipInfo, PurePosixPath]], list[tree_links.TreeLink]]:
+    """Every entry to extract with its safe relative path, and the links to replace by copies
+    of what they name, or ``IntakeRefused`` for the first entry that breaks a rule. Reads only
+    the central directory and the links' short texts."""
     infos = archive.infolist()
     max_files = settings.evaluation_max_files
     if len(infos) > max_files:
@@ -281,6 +303,7 @@ def _checked_entries(
     max_total = settings.evaluation_max_unpacked_mb * _MB
     max_ratio = settings.evaluation_max_compression_ratio
     entries: list[tuple[zipfile.ZipInfo, PurePosixPath]] = []
+    links: list[tree_links.TreeLink] = []
     declared_total = 0
     max_depth = settings.evaluation_max_zip_depth
     for info in infos:
@@ -295,9 +318,8 @@ def _checked_entries(
             )
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise IntakeRefused(
-                "zip_link", f"'{info.filename}' is a symbolic link; links are not accepted."
-            )
+            links.append(_link(archive, info, path))
+            continue
         # No file-type bits (Windows archivers, zipfile.writestr) means a plain entry.
         if stat.S_IFMT(mode) and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
             raise IntakeRefused(
@@ -335,7 +357,33 @@ def _checked_entries(
         )
     if not any(not info.is_dir() for info, _ in entries):
         raise IntakeRefused("empty_submission", "The zip contains no files.")
-    return entries
+    return entries, links
+
+
+def _link(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: PurePosixPath
+) -> tree_links.TreeLink:
+    """A link entry, accepted only when it names a place inside the submission (it is then
+    replaced by a copy of what it names, ``tree_links``)."""
+    outside = IntakeRefused(
+        "zip_link",
+        f"'{info.filename}' is a symbolic link to a place outside the submission; such links "
+        "are not accepted.",
+    )
+    if info.file_size > tree_links.MAX_TARGET_CHARS:
+        raise outside
+    try:
+        target = archive.read(info).decode("utf-8")
+    except UnicodeDecodeError:
+        raise outside from None
+    except _UNREADABLE:
+        raise IntakeRefused(
+            "zip_corrupt", f"'{info.filename}' cannot be read from the zip (damaged data)."
+        ) from None
+    link = tree_links.TreeLink(path, target)
+    if tree_links.inside(link) is None:
+        raise outside
+    return link
 
 
 def _safe_path(name: str) -> PurePosixPath | None:

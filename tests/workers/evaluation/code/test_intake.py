@@ -242,17 +242,20 @@ def test_the_clone_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert not list(tmp_path.rglob("*.ran"))
 
 
-def test_links_in_a_repository_are_checked_out_as_plain_files(tmp_path: Path) -> None:
+def test_links_in_a_repository_never_reach_outside_it(tmp_path: Path) -> None:
     source = make_repo(tmp_path / "source", [{"README.md": "hi\n"}])
     (source / "leak").symlink_to("/etc/passwd")
     (source / "host-root").symlink_to("/")
+    (source / "climb").symlink_to("../../etc/passwd")
+    (source / "readme-again.md").symlink_to("README.md")
     _git(source, "add", "-A")
     _git(source, "commit", "-q", "-m", "link")
     dest = fetch_repository(f"file://{source}", tmp_path / "clone", settings=LOCAL)
-    for name, target in (("leak", "/etc/passwd"), ("host-root", "/")):
-        assert not (dest / name).is_symlink()
-        assert (dest / name).is_file()
-        assert (dest / name).read_text() == target  # the link's text, not the file it names
+    for name in ("leak", "host-root", "climb"):  # left out: neither a link nor its text
+        assert not os.path.lexists(dest / name)
+    # A link inside the repository becomes a copy of what it names.
+    assert not (dest / "readme-again.md").is_symlink()
+    assert (dest / "readme-again.md").read_text() == "hi\n"
 
 
 @pytest.mark.parametrize("settings", [LOCAL, REMOTE_ONLY], ids=["local allowed", "remote only"])
