@@ -175,5 +175,7 @@ def test_interviews_are_headed_by_the_calls_candidate_else_the_job_title(db):
     assert summary["heading"] == "Casey Candidate"
     assert summary["candidate_email"] == "casey@example.com"
     assert summary["role_title"] == "Support Engineer"
+    assert summary["profile_href"] == "/candidates/profile?email=casey@example.com"
     summary = read_interview_report(db, org_id=org.org_id, job_id=upload.id).summary
     assert (summary["heading"], summary["known_candidate"]) == ("Data Engineer", False)
+    assert summary["profile_href"] == ""

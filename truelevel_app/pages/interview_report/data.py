@@ -17,6 +17,7 @@ from backend.models.interview_result import (
 )
 from backend.models.interviews import InterviewSource
 from backend.services.candidate_names import interview_candidate
+from backend.services.candidate_profile import profile_href
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import speaker_roles
 from backend.services.interviews.answer_playback import answer_playbacks
@@ -212,6 +213,7 @@ def read_report(session, *, org_id: str, job_id: str) -> ReportData:
         id=job.id,
         heading=candidate.display,
         candidate_email=(candidate.email or "") if candidate.name else "",
+        profile_href=profile_href(candidate.email),
         known_candidate=candidate.known,
         role_title=str(view.get("role_title") or job.role_title),
         status=status,

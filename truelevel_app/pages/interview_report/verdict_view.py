@@ -50,6 +50,10 @@ def header() -> rx.Component:
                     id="interview-role",
                 ),
             ),
+            rx.cond(
+                J["profile_href"] != "",
+                rx.link("Candidate profile", href=J["profile_href"], size="2", id="profile-link"),
+            ),
             rx.text(
                 J["source_label"],
                 " · submitted ",

@@ -59,6 +59,7 @@ class JobSummary(TypedDict):
     detail: str
     source: str
     source_label: str
+    profile_href: str  # the candidate's profile page ("" when their email is not known)
     terminal: bool
     failed: bool
     failure: str
@@ -107,6 +108,7 @@ def empty_summary() -> JobSummary:
         detail="",
         source="",
         source_label="",
+        profile_href="",
         terminal=False,
         failed=False,
         failure="",
