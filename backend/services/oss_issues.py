@@ -7,6 +7,8 @@ from sqlmodel import Session, col, select
 from backend.models.assessments import IssueCreate, IssuePublic, OssIssue
 from backend.models.base import iso
 from backend.services.ownership import find_owned, get_owned
+from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
+from backend.services.search_words import contains_words
 
 
 def create_issue(session: Session, *, org_id: str, data: IssueCreate) -> OssIssue:
@@ -35,6 +37,31 @@ def list_issues(session: Session, *, org_id: str) -> list[OssIssue]:
             .order_by(col(OssIssue.created_at), col(OssIssue.id))
         )
     )
+
+
+def page_of_issues(
+    session: Session,
+    *,
+    org_id: str,
+    search: str | None = None,
+    page: int,
+    size: int = DEFAULT_PAGE_SIZE,
+) -> Page[OssIssue]:
+    """One page of the organisation's issues, newest first (the web app's library): with
+    ``search``, those whose title, text, language or repository contains the words."""
+    statement = select(OssIssue).where(OssIssue.org_id == org_id)
+    matching = contains_words(
+        search,
+        OssIssue.title,
+        OssIssue.body,
+        OssIssue.language,
+        OssIssue.repo_url,
+        OssIssue.issue_url,
+    )
+    if matching is not None:
+        statement = statement.where(matching)
+    newest_first = statement.order_by(col(OssIssue.created_at).desc(), col(OssIssue.id).desc())
+    return paginate(session, newest_first, page=page, size=size, clamp=True)
 
 
 def find_issue(session: Session, *, org_id: str, issue_id: str | None) -> OssIssue | None:

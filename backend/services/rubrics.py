@@ -6,12 +6,15 @@ the old row readable, so a report can always name the exact version that scored 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from backend.models.assessments import (
+    Assessment,
     Rubric,
     RubricCreate,
     RubricPublic,
@@ -247,6 +250,55 @@ def list_rubrics(session: Session, *, org_id: str) -> list[Rubric]:
             .order_by(col(Rubric.name), col(Rubric.family_id))
         )
     )
+
+
+def rubric_versions(session: Session, *, org_id: str, family_id: str) -> list[Rubric]:
+    """Every version of the organisation's rubric family, newest first (empty for a family
+    that is another organisation's)."""
+    return list(
+        session.exec(
+            select(Rubric)
+            .where(Rubric.org_id == org_id, Rubric.family_id == family_id)
+            .order_by(col(Rubric.version).desc())
+        )
+    )
+
+
+class RubricUse(BaseModel):
+    """An assessment scored with a rubric, and the version it was created with (it keeps that
+    version when the rubric is edited)."""
+
+    assessment_id: str
+    title: str
+    rubric_id: str
+    version: int
+
+
+def rubric_uses(
+    session: Session, *, org_id: str, family_ids: list[str]
+) -> dict[str, list[RubricUse]]:
+    """The organisation's live assessments using any version of each family, by family id
+    (oldest assessment first); a family no assessment uses is absent."""
+    if not family_ids:
+        return {}
+    rows = session.exec(
+        select(Assessment.id, Assessment.title, Rubric.id, Rubric.version, Rubric.family_id)
+        .join(Rubric, col(Assessment.rubric_id) == col(Rubric.id))
+        .where(
+            Assessment.org_id == org_id,
+            col(Assessment.deleted_at).is_(None),
+            col(Rubric.family_id).in_(family_ids),
+        )
+        .order_by(col(Assessment.created_at), col(Assessment.id))
+    )
+    uses: dict[str, list[RubricUse]] = defaultdict(list)
+    for assessment_id, title, rubric_id, version, family_id in rows.all():
+        uses[family_id].append(
+            RubricUse(
+                assessment_id=assessment_id, title=title, rubric_id=rubric_id, version=version
+            )
+        )
+    return dict(uses)
 
 
 def update_rubric(session: Session, *, org_id: str, rubric_id: str, data: RubricUpdate) -> Rubric:
