@@ -20,10 +20,13 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     interview_report,
     interview_session,
     interviews,
+    issues,
     jobs,
     members,
     model_status,
     password_links,
+    rubric_page,
+    rubrics,
     shared_report,
     webhooks,
 )

@@ -23,6 +23,11 @@ def form_name(field: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", field).lower()
 
 
+def _bound(value: Any) -> str:
+    """A limit as people write it: 0.0 → "0", 1000 → "1000"."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _plain(error: dict[str, Any], label: str) -> str:
     """One pydantic error as a sentence about the field ``label``."""
     kind = str(error.get("type", ""))
@@ -33,6 +38,10 @@ def _plain(error: dict[str, Any], label: str) -> str:
     noun = label.lower() if label else "a value"
     if kind in {"missing", "string_too_short"}:
         return f"Enter the {noun}." if label else "This is required."
+    if kind == "too_short":  # a list
+        return f"Add at least {context.get('min_length')} {label.lower() or 'item'}."
+    if kind == "too_long":
+        return f"Keep it to {context.get('max_length')} or fewer; remove some."
     if kind == "string_too_long":
         return f"Keep it to {context.get('max_length')} characters or fewer."
     if kind.startswith("url_") or " url" in f" {message.lower()}":
@@ -41,10 +50,14 @@ def _plain(error: dict[str, Any], label: str) -> str:
         return "Enter an email address, such as ada@example.com."
     if kind in {"int_parsing", "int_from_float", "int_type"}:
         return "Enter a whole number."
-    if kind in {"greater_than", "greater_than_equal"}:
-        return f"Enter a number of at least {context.get('ge', context.get('gt'))}."
+    if kind in {"float_parsing", "float_type", "finite_number"}:
+        return "Enter a number, such as 1 or 2.5."
+    if kind == "greater_than":
+        return f"Enter a number greater than {_bound(context.get('gt'))}."
+    if kind == "greater_than_equal":
+        return f"Enter a number of at least {_bound(context.get('ge'))}."
     if kind in {"less_than", "less_than_equal"}:
-        return f"Enter a number of at most {context.get('le', context.get('lt'))}."
+        return f"Enter a number of at most {_bound(context.get('le', context.get('lt')))}."
     return (message[:1].upper() + message[1:] + ".") if message else "Check this value."
 
 
@@ -59,4 +72,18 @@ def field_errors(exc: ValidationError, labels: dict[str, str]) -> dict[str, str]
         rule = _RULES.get(str(error.get("msg", "")).removeprefix("Value error, "))
         name = rule[0] if rule else form_name(field) if field in labels else ""
         found.setdefault(name, _plain(error, labels.get(field, "")))
+    return found
+
+
+def located_errors(
+    exc: ValidationError, labels: dict[str, str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every problem of a form with repeated parts (a rubric's categories and criteria) with
+    its whole location, list positions included, and what to fix; the words name the field by
+    the last part of the location found in ``labels``."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for error in exc.errors():
+        location = tuple(error.get("loc", ()))
+        named = [p for p in location if isinstance(p, str) and p in labels]
+        found.append((location, _plain(error, labels[named[-1]] if named else "")))
     return found

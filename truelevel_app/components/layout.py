@@ -13,6 +13,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Jobs", "/jobs", "briefcase"),
     ("Assessments", "/assessments", "clipboard-list"),
+    ("Rubrics", "/rubrics", "list-checks"),
+    ("Issue library", "/issues", "bug"),
     ("Candidates", "/candidates", "users"),
     ("Evaluations", "/evaluations", "file-code"),
     ("Interviews", "/interviews", "mic"),
