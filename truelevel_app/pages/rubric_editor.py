@@ -131,27 +131,29 @@ class RubricEditorState(rx.State, mixin=True):
         member = self._authorise("edit")  # type: ignore[attr-defined]
         if member is None:
             if self._resolve_member() is None:  # type: ignore[attr-defined]
-                return rx.redirect(SIGNIN_ROUTE, replace=True)
+                yield rx.redirect(SIGNIN_ROUTE, replace=True)
+                return
             self.problems = RubricProblems(**{**no_problems(), "form": READ_ONLY})
-            return None
+            return
         try:
             data = rubric_input(self.rubric_name, self.rubric_description, drafts)
         except ValidationError as exc:
             problems = place_problems(exc, drafts)
             self.draft = drafts
             self.problems = RubricProblems(**{**problems, "form": problems["form"] or FIX_FIELDS})
-            return None
+            return
         self.draft = drafts
         self.saving = True
+        yield
         try:
             with session_scope() as session:
                 saved = self._save_rubric(session, member.org_id, data).id
         except DomainError as exc:
             self.problems = RubricProblems(**{**no_problems(), "form": exc.message})
-            return None
+            return
         finally:
             self.saving = False
-        return rx.redirect(rubric_route(saved))
+        yield rx.redirect(rubric_route(saved))
 
 
 # -- view --------------------------------------------------------------------------------------
@@ -216,6 +218,7 @@ def _criterion_editor(state: type[RubricEditorState], c: Any):
                             placeholder="e.g. Readability",
                             name=f"criterion_{c}_{k}_name",
                             class_name="criterion-name",
+                            width="100%",
                             **_marks(criterion["name_error"], f"criterion-{c}-{k}-name-error"),
                         ),
                         criterion["name_error"],
@@ -230,6 +233,7 @@ def _criterion_editor(state: type[RubricEditorState], c: Any):
                             input_mode="decimal",
                             name=f"criterion_{c}_{k}_weight",
                             class_name="criterion-weight",
+                            width="100%",
                             **_marks(criterion["weight_error"], f"criterion-{c}-{k}-weight-error"),
                         ),
                         criterion["weight_error"],
@@ -295,6 +299,7 @@ def _category_editor(state: type[RubricEditorState]):
                             size="3",
                             name=f"category_{c}_name",
                             class_name="category-name",
+                            width="100%",
                             **_marks(category["name_error"], f"category-{c}-name-error"),
                         ),
                         category["name_error"],
@@ -310,6 +315,7 @@ def _category_editor(state: type[RubricEditorState]):
                             size="3",
                             name=f"category_{c}_weight",
                             class_name="category-weight",
+                            width="100%",
                             **_marks(category["weight_error"], f"category-{c}-weight-error"),
                         ),
                         category["weight_error"],
@@ -377,6 +383,7 @@ def rubric_editor(
                             size="3",
                             name="rubric_name",
                             id="rubric-name",
+                            width="100%",
                             **_marks(problems["name"], "rubric-name-error"),
                         ),
                         problems["name"],
@@ -392,6 +399,7 @@ def rubric_editor(
                             placeholder="When to use this rubric (optional)",
                             name="rubric_description",
                             id="rubric-description",
+                            width="100%",
                             **_marks(problems["description"], "rubric-description-error"),
                         ),
                         problems["description"],

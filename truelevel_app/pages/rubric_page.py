@@ -169,8 +169,13 @@ class RubricPageState(RubricEditorState, AuthState):
         """Cancel: the fields go back to the saved version."""
         self.editing = False
         member = self._resolve_member()
-        if member is not None and self.rubric["id"]:
+        if member is None:
+            return rx.redirect(SIGNIN_ROUTE, replace=True)
+        try:
             self._read(member.org_id)
+        except Exception:
+            self.error = "The rubric could not be loaded. Try again in a moment."
+        return None
 
 
 # -- view --------------------------------------------------------------------------------------
@@ -354,8 +359,8 @@ def _details() -> rx.Component:
                     rx.text(rubric["description"], color_scheme="gray", size="2"),
                 ),
                 rx.text("Saved ", rubric["saved"], size="1", color_scheme="gray"),
-                rx.foreach(rubric["categories"], _category_view),
                 _history(),
+                rx.foreach(rubric["categories"], _category_view),
                 spacing="4",
                 width="100%",
             ),
