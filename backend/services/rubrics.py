@@ -301,12 +301,27 @@ def rubric_uses(
     return dict(uses)
 
 
-def update_rubric(session: Session, *, org_id: str, rubric_id: str, data: RubricUpdate) -> Rubric:
+def update_rubric(
+    session: Session,
+    *,
+    org_id: str,
+    rubric_id: str,
+    data: RubricUpdate,
+    editing_version: int | None = None,
+) -> Rubric:
     """Save an edit as a new version of the rubric's family (any version's id may be given);
-    earlier versions stop being latest but stay readable."""
+    earlier versions stop being latest but stay readable. ``editing_version``: the latest
+    version the editor started from; if another version was saved since, the edit is refused
+    (Conflict) rather than silently replacing that version's changes."""
     current = get_rubric(session, org_id=org_id, rubric_id=rubric_id)
     family = list(session.exec(select(Rubric).where(Rubric.family_id == current.family_id)))
     newest = max(family, key=lambda r: r.version)
+    if editing_version is not None and newest.version != editing_version:
+        raise Conflict(
+            f"Version {newest.version} of this rubric was saved while you were editing version "
+            f"{editing_version}. Open version {newest.version} and make your changes there.",
+            code="rubric_changed",
+        )
     for row in family:
         if row.is_latest:
             row.is_latest = False

@@ -3,8 +3,11 @@ edit is a new version; an assessment keeps the version it was created with."""
 
 from __future__ import annotations
 
+import pytest
+
 from backend.models.assessments import AssessmentCreate, RubricCreate, RubricUpdate
 from backend.services.assessments import create_assessment, delete_assessment
+from backend.services.errors import Conflict
 from backend.services.rubrics import (
     create_rubric,
     rubric_uses,
@@ -72,3 +75,28 @@ def test_assessments_are_counted_under_the_version_they_were_created_with(db):
     assert unused.family_id not in uses
     assert rubric_uses(db, org_id=make_org().org_id, family_ids=[backend.family_id]) == {}
     assert rubric_uses(db, org_id=org.org_id, family_ids=[]) == {}
+
+
+def test_an_edit_started_on_an_older_latest_version_is_refused_not_lost(db):
+    org = make_org()
+    first = create_rubric(db, org_id=org.org_id, data=RubricCreate(**_rubric("Backend", "Code")))
+    # Two reviewers open version 1; the first saves version 2.
+    update_rubric(
+        db,
+        org_id=org.org_id,
+        rubric_id=first.id,
+        data=RubricUpdate(**_rubric("Backend", "Code", "Tests")),
+        editing_version=1,
+    )
+    # The second, still editing version 1, is told rather than overwriting version 2's changes.
+    with pytest.raises(Conflict, match="Version 2 of this rubric was saved"):
+        update_rubric(
+            db,
+            org_id=org.org_id,
+            rubric_id=first.id,
+            data=RubricUpdate(**_rubric("Backend", "Docs")),
+            editing_version=1,
+        )
+    assert [
+        v.version for v in rubric_versions(db, org_id=org.org_id, family_id=first.family_id)
+    ] == [2, 1]

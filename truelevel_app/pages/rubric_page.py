@@ -120,7 +120,13 @@ class RubricPageState(RubricEditorState, AuthState):
 
     def _save_rubric(self, session: Session, org_id: str, data: RubricCreate) -> Rubric:
         update = RubricUpdate.model_validate(data.model_dump())
-        return update_rubric(session, org_id=org_id, rubric_id=self._current_id(), data=update)
+        return update_rubric(
+            session,
+            org_id=org_id,
+            rubric_id=self._current_id(),
+            data=update,
+            editing_version=self.latest_version,
+        )
 
     def _read(self, org_id: str) -> None:
         with session_scope() as session:
