@@ -36,6 +36,10 @@ class NewQuestion:
     levels: dict[str, str] = field(default_factory=dict)
 
 
+# The order questions are asked and listed in (ties, as after a regeneration, by age).
+_ORDER = (col(Question.position), col(Question.created_at), col(Question.id))
+
+
 def list_questions(
     session: Session,
     *,
@@ -58,12 +62,7 @@ def list_questions(
         )
     else:
         statement = statement.where(col(Question.application_id).is_(None))
-    statement = statement.order_by(
-        col(Question.application_id).is_not(None),
-        col(Question.position),
-        col(Question.created_at),
-        col(Question.id),
-    )
+    statement = statement.order_by(col(Question.application_id).is_not(None), *_ORDER)
     return paginate(session, statement, page=page, size=size)
 
 
@@ -73,7 +72,7 @@ def application_questions(session: Session, *, org_id: str, application_id: str)
         session.exec(
             select(Question)
             .where(Question.org_id == org_id, Question.application_id == application_id)
-            .order_by(col(Question.position), col(Question.created_at), col(Question.id))
+            .order_by(*_ORDER)
         ).all()
     )
 
@@ -134,6 +133,37 @@ def update_question(
     session.commit()
     session.refresh(question)
     return question
+
+
+def move_question(
+    session: Session, *, org_id: str, job_id: str, question_id: str, by: int
+) -> list[Question]:
+    """Move one question ``by`` places (-1: one up, 1: one down) among its siblings (the
+    job's own questions, or those of its application), which interviews ask in this order;
+    at either end it stays. The siblings are numbered 0, 1, … afresh and returned in order."""
+    question = get_question(session, org_id=org_id, job_id=job_id, question_id=question_id)
+    siblings = list(
+        session.exec(
+            select(Question)
+            .where(
+                Question.org_id == org_id,
+                Question.job_id == job_id,
+                _same_owner(question.application_id),
+            )
+            .order_by(*_ORDER)
+        ).all()
+    )
+    index = next(i for i, row in enumerate(siblings) if row.id == question.id)
+    target = min(max(index + by, 0), len(siblings) - 1)
+    siblings.insert(target, siblings.pop(index))
+    for position, row in enumerate(siblings):
+        if row.position != position:
+            row.position = position
+            session.add(row)
+    session.commit()
+    for row in siblings:
+        session.refresh(row)
+    return siblings
 
 
 def delete_question(session: Session, *, org_id: str, job_id: str, question_id: str) -> None:
@@ -225,11 +255,17 @@ def _application_of_job(
     return application
 
 
-def _next_position(session: Session, *, job_id: str, application_id: str | None) -> int:
-    statement = select(func.max(Question.position)).where(Question.job_id == job_id)
+def _same_owner(application_id: str | None):
+    """Questions of the same application, or the job's own ones when ``application_id`` is
+    None or empty."""
     if application_id:
-        statement = statement.where(Question.application_id == application_id)
-    else:
-        statement = statement.where(col(Question.application_id).is_(None))
+        return col(Question.application_id) == application_id
+    return col(Question.application_id).is_(None)
+
+
+def _next_position(session: Session, *, job_id: str, application_id: str | None) -> int:
+    statement = select(func.max(Question.position)).where(
+        Question.job_id == job_id, _same_owner(application_id)
+    )
     current = session.exec(statement).one()
     return 0 if current is None else int(current) + 1
