@@ -44,6 +44,8 @@ def _plain(error: dict[str, Any], label: str) -> str:
         return f"Keep it to {context.get('max_length')} or fewer; remove some."
     if kind == "string_too_long":
         return f"Keep it to {context.get('max_length')} characters or fewer."
+    if kind == "too_long":  # a list, entered one item per line
+        return f"Keep it to {context.get('max_length')} lines or fewer."
     if kind.startswith("url_") or " url" in f" {message.lower()}":
         return "Enter a full web address, such as https://git.example.com/team/repo.git."
     if "email" in message.lower():

@@ -6,8 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from backend.models.assessments import AssessmentCreate
-from backend.models.pipeline import JobCreate
+from backend.models.pipeline import JobCreate, QuestionUpdate
 from truelevel_app.pages.assessments import ASSESSMENT_LABELS
+from truelevel_app.pages.job_questions import QUESTION_LABELS, answer_guide_values
 from truelevel_app.pages.jobs import JOB_LABELS
 from truelevel_app.validation import field_errors
 
@@ -63,3 +64,27 @@ def test_a_job_with_a_bad_email_says_so_on_the_email_field():
         JOB_LABELS,
     )
     assert errors == {"recruiter_email": "Enter an email address, such as ada@example.com."}
+
+
+def test_a_question_form_says_what_to_fix_on_each_of_its_fields():
+    """Key points and misconceptions are entered one per line; blank lines do not count."""
+    values = answer_guide_values(
+        {
+            "question_text": "  ",
+            "key_points": "\n".join(f"Point {n}" for n in range(13)) + "\n\n",
+            "misconceptions": "Indexes never slow writes\n" + "x" * 501,
+            "level_1": "Names no tool",
+            "level_5": "x" * 501,
+        }
+    )
+    assert len(values["key_points"]) == 13
+    assert values["levels"].keys() == {"1", "5"}
+
+    errors = _refused(QuestionUpdate, values, QUESTION_LABELS)
+
+    assert errors == {
+        "question_text": "Enter the question.",
+        "key_points": "Keep it to 12 lines or fewer.",
+        "misconceptions": "Keep it to 500 characters or fewer.",
+        "levels": "Keep it to 500 characters or fewer.",
+    }

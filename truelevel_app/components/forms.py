@@ -88,6 +88,7 @@ def text_area(
     *,
     placeholder: str | Var[str] = "",
     rows: str = "4",
+    hint: str = "",
     errors: Var | None = None,
     error_id: str | None = None,
     **props,
@@ -96,7 +97,8 @@ def text_area(
     return labelled(
         label,
         rx.text_area(name=name, placeholder=placeholder, rows=rows, width="100%", **marks, **props),
-        error=error,
+        hint,
+        error,
     )
 
 

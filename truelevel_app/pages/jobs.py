@@ -1,9 +1,9 @@
-"""Jobs: a paginated list with a create form, and one job with its questions and applications
+"""Jobs: a paginated list with a create form, and one job with its interview questions
+(``job_questions``: the question bank with what a good answer contains) and its applications
 (``job_applications``: add one, start its interview, open its report)."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import TypedDict
 
@@ -15,12 +15,10 @@ from backend.models.pipeline import Job, JobCreate
 from backend.services.errors import DomainError, NotFound
 from backend.services.pipeline.applications import list_applications
 from backend.services.pipeline.jobs import create_job, get_job, list_jobs
-from backend.services.pipeline.question_generation import generate_questions
-from backend.services.pipeline.questions import list_questions
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import form_dialog
-from truelevel_app.components.feedback import error_callout, success_callout
+from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.forms import select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, live_marker, new_button, page_header
 from truelevel_app.components.tables import data_table, paged_table, pagination
@@ -34,6 +32,11 @@ from truelevel_app.pages.job_applications import (
     interview_cell,
     started_notice,
 )
+from truelevel_app.pages.job_questions import (
+    JobQuestionsState,
+    question_dialogs,
+    questions_section,
+)
 from truelevel_app.state import (
     SIGNIN_ROUTE,
     AuthState,
@@ -44,7 +47,6 @@ from truelevel_app.state import (
 
 PAGE_SIZE = 20
 APPLICATIONS_PAGE_SIZE = 20
-QUESTIONS_SHOWN = 100
 JOB_STATUSES = ["Active", "Draft", "On hold", "Closed"]
 READ_ONLY = "Viewers cannot change jobs. Ask an admin for the reviewer role."
 JOB_LABELS = {
@@ -83,13 +85,6 @@ class JobView(TypedDict):
     recruiter_phone: str
     source_id: str
     created: str
-
-
-class QuestionRow(TypedDict):
-    id: str
-    text: str
-    category: str
-    generated: bool
 
 
 def _location(job: Job) -> str:
@@ -203,9 +198,8 @@ class JobsState(PagedState, CreateDialogState, AuthState):
         yield rx.redirect(f"/jobs/{new_id}")
 
 
-class JobDetailState(JobApplicationsState, LiveState, AuthState):
+class JobDetailState(JobQuestionsState, JobApplicationsState, LiveState, AuthState):
     job: rx.Field[JobView] = rx.field(default_factory=_empty_job)
-    questions: rx.Field[list[QuestionRow]] = rx.field(default_factory=list)
     applications: rx.Field[list[ApplicationRow]] = rx.field(default_factory=list)
     applications_page: int = 1
     applications_total: int = 0
@@ -213,9 +207,6 @@ class JobDetailState(JobApplicationsState, LiveState, AuthState):
     loading: bool = True
     not_found: bool = False
     error: str = ""
-    questions_error: str = ""
-    notice: str = ""
-    generating: bool = False
 
     def _current_id(self) -> str:
         # The [job_id] segment of the route (a var Reflex adds to the root state).
@@ -225,17 +216,7 @@ class JobDetailState(JobApplicationsState, LiveState, AuthState):
         job_id = self._current_id()
         with session_scope() as session:
             self.job = _job_view(get_job(session, org_id=org_id, job_id=job_id))
-            self.questions = [
-                QuestionRow(
-                    id=q.id,
-                    text=q.question_text,
-                    category=(q.category or "").replace("_", " "),
-                    generated=q.generated,
-                )
-                for q in list_questions(
-                    session, org_id=org_id, job_id=job_id, size=QUESTIONS_SHOWN
-                ).items
-            ]
+            self._read_questions(session, org_id)
             page = list_applications(
                 session,
                 org_id=org_id,
@@ -266,7 +247,8 @@ class JobDetailState(JobApplicationsState, LiveState, AuthState):
     def load(self):
         self.loading = True
         self.not_found = False
-        self.error = self.questions_error = self.notice = ""
+        self.error = ""
+        self._clear_questions_notices()
         self._clear_applications_notices()
         self.applications_page = 1
         self.job = _empty_job()
@@ -284,36 +266,6 @@ class JobDetailState(JobApplicationsState, LiveState, AuthState):
     def previous_applications(self):
         self.applications_page = max(1, self.applications_page - 1)
         return self._refresh()
-
-    @rx.event
-    async def generate(self):
-        self.questions_error = self.notice = ""
-        member = self._authorise("edit")
-        if member is None:
-            self.questions_error = READ_ONLY
-            return
-        self.generating = True
-        yield
-        job_id = self._current_id()
-
-        def work() -> str:
-            with session_scope() as session:
-                made = generate_questions(session, org_id=member.org_id, job_id=job_id)
-                skills = ", ".join(made.skills[:5])
-                return (
-                    f"Generated {len(made.questions)} questions for a {made.level} "
-                    f"{made.role} role" + (f" ({skills})." if skills else ".")
-                )
-
-        try:
-            # With a language model configured this waits on the network: keep the event
-            # loop free meanwhile.
-            self.notice = await asyncio.to_thread(work)
-            self._reload(member.org_id)
-        except DomainError as exc:
-            self.questions_error = exc.message
-        finally:
-            self.generating = False
 
 
 # -- list page ---------------------------------------------------------------------------------
@@ -421,22 +373,6 @@ def jobs_page() -> rx.Component:
 # -- detail page -------------------------------------------------------------------------------
 
 
-def _question_view(row) -> rx.Component:
-    return rx.el.li(
-        rx.hstack(
-            rx.text(row["text"], size="2"),
-            rx.spacer(),
-            rx.cond(row["category"] != "", rx.badge(row["category"], variant="soft", size="1")),
-            rx.cond(row["generated"], rx.badge("generated", variant="outline", size="1")),
-            align="start",
-            spacing="2",
-            width="100%",
-        ),
-        class_name="question",
-        style={"padding": "0.5rem 0", "border_bottom": f"1px solid {rx.color('gray', 4)}"},
-    )
-
-
 def _application_view(row) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(row["candidate"]),
@@ -447,50 +383,6 @@ def _application_view(row) -> rx.Component:
         rx.table.cell(row["created"], white_space="nowrap"),
         class_name="application-row",
         custom_attrs={"data-application": row["id"]},
-    )
-
-
-def _questions_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading("Screening questions", size="3"),
-                rx.spacer(),
-                rx.cond(
-                    AuthState.can_edit,
-                    rx.button(
-                        rx.icon("sparkles", size=14),
-                        "Generate questions",
-                        size="2",
-                        variant="soft",
-                        loading=JobDetailState.generating,
-                        on_click=JobDetailState.generate,
-                        id="generate-questions",
-                    ),
-                ),
-                align="center",
-                width="100%",
-            ),
-            error_callout(JobDetailState.questions_error, id="questions-error"),
-            success_callout(JobDetailState.notice, id="questions-notice"),
-            rx.cond(
-                JobDetailState.questions.length() > 0,
-                rx.el.ol(
-                    rx.foreach(JobDetailState.questions, _question_view),
-                    style={"padding_left": "1.25rem", "margin": "0", "width": "100%"},
-                    id="questions",
-                ),
-                rx.text(
-                    "No questions yet — generate them from the job description, or add them "
-                    "through the pipeline API.",
-                    size="2",
-                    color_scheme="gray",
-                ),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
     )
 
 
@@ -511,7 +403,7 @@ def _job_details() -> rx.Component:
             ("Source id", rx.code(job["source_id"], variant="ghost")),
             ("Created", job["created"]),
         ),
-        _questions_card(),
+        questions_section(JobDetailState),
         rx.hstack(
             rx.heading("Applications", size="4"),
             rx.spacer(),
@@ -544,6 +436,7 @@ def _job_details() -> rx.Component:
             ),
         ),
         add_application_dialog(JobDetailState),
+        question_dialogs(JobDetailState),
     )
 
 
