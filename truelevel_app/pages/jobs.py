@@ -32,11 +32,8 @@ from truelevel_app.pages.job_applications import (
     interview_cell,
     started_notice,
 )
-from truelevel_app.pages.job_questions import (
-    JobQuestionsState,
-    question_dialogs,
-    questions_section,
-)
+from truelevel_app.pages.job_questions import JobQuestionsState
+from truelevel_app.pages.job_questions_view import question_dialogs, questions_section
 from truelevel_app.state import (
     SIGNIN_ROUTE,
     AuthState,
