@@ -161,6 +161,7 @@ def test_the_job_page_rows_follow_the_interview_from_its_link_to_its_report():
         "",
         True,
     )
+    assert before["profile_href"] == "/candidates/profile?email=casey@example.com"
     with session_scope() as session:
         call, _ = calls.instant_call(session, org_id=org.org_id, application_id=application.id)
         call_id, link = call.id, calls.interview_url(call.token)

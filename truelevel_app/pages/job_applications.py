@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from backend.db import session_scope
 from backend.models.pipeline import Application, Candidate
+from backend.services.candidate_profile import profile_href
 from backend.services.errors import DomainError
 from backend.services.interviews import calls
 from backend.services.invite_delivery import InviteDelivery, call_invite_deliveries
@@ -64,6 +65,7 @@ class ApplicationRow(TypedDict):
     invite: str
     invite_state: str
     report_url: str  # the interview report once the answers were sent, else ""
+    profile_href: str  # the candidate's profile page ("" without an email)
 
 
 def _candidates_by_id(session: Session, ids: list[str]) -> dict[str, Candidate]:
@@ -112,6 +114,7 @@ def application_rows(
                 invite=invite if view else "",
                 invite_state=invite_state if view else "",
                 report_url=f"/interviews/{job_id}" if job_id else "",
+                profile_href=profile_href(person.email if person else None),
             )
         )
     return rows

@@ -372,7 +372,13 @@ def jobs_page() -> rx.Component:
 
 def _application_view(row) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row["candidate"]),
+        rx.table.row_header_cell(
+            rx.cond(
+                row["profile_href"] != "",
+                rx.link(row["candidate"], href=row["profile_href"], class_name="profile-link"),
+                rx.text(row["candidate"]),
+            )
+        ),
         rx.table.cell(row["email"]),
         rx.table.cell(rx.badge(row["stage"], variant="soft")),
         rx.table.cell(row["status"]),
