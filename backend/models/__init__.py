@@ -29,6 +29,7 @@ from backend.models.interviews import (
     WorkerModelState,
 )
 from backend.models.mail import OutboundEmail
+from backend.models.organisation_settings import OrganisationSettings
 from backend.models.organisations import ApiKey, ApiScope, Member, Organization, Role, WebSession
 from backend.models.pipeline import (
     Application,
@@ -67,6 +68,7 @@ __all__ = [
     "Job",
     "LinkPurpose",
     "Member",
+    "OrganisationSettings",
     "Organization",
     "OssIssue",
     "OutboundEmail",

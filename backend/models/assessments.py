@@ -399,8 +399,9 @@ class AssessmentCreate(ApiInput):
     time_limit_minutes: TimeLimit | None = None
     expires_in_days: ExpiryDays | None = DEFAULT_EXPIRES_IN_DAYS
     rubric_id: IdRef | None = None
-    # The level every take-home of this assessment is judged against.
-    target_level: TargetLevel = DEFAULT_TARGET_LEVEL
+    # The level every take-home of this assessment is judged against; not given, the
+    # organisation's default (its Settings page; ``mid`` until an admin chose another).
+    target_level: TargetLevel | None = None
 
     @model_validator(mode="after")
     def _brief_or_issue(self) -> AssessmentCreate:

@@ -20,6 +20,7 @@ from backend.models.assessments import (
 from backend.models.base import iso, utcnow
 from backend.services.billing import gate
 from backend.services.errors import InvalidInput, NotFound
+from backend.services.organisation_settings import default_target_level
 from backend.services.oss_issues import find_issue, public_issue
 from backend.services.ownership import find_owned
 from backend.services.pagination import DEFAULT_PAGE_SIZE, Page, paginate
@@ -37,7 +38,8 @@ def create_assessment(
     Brief rule: ``taskBrief`` is required unless ``issueId`` is given. With an issue and no
     brief, the brief is the issue's body. When both are given the explicit ``taskBrief`` wins:
     seed 001 says so and seed 002 says the opposite; we follow 001 because a brief the caller
-    wrote on purpose should never be silently replaced.
+    wrote on purpose should never be silently replaced. Without a target level the
+    organisation's default applies (``organisation_settings.default_target_level``).
     """
     issue = None
     if data.issue_id is not None:
@@ -70,7 +72,7 @@ def create_assessment(
         time_limit_minutes=data.time_limit_minutes,
         expires_in_days=data.expires_in_days,
         rubric_id=data.rubric_id,
-        target_level=data.target_level,
+        target_level=data.target_level or default_target_level(session, org_id=org_id),
         created_at=now,
         updated_at=now,
     )

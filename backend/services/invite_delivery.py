@@ -93,10 +93,8 @@ def invite_deliveries(
 def call_invite_deliveries(
     session: Session, *, call_ids: Sequence[str]
 ) -> dict[str, InviteDelivery]:
-    """Each browser interview's invite email (``calls.INTERVIEW_INVITE``), by call id (in
+    """Each browser interview's invite email (``mail.INTERVIEW_INVITE``), by call id (in
     ``key_id``): ``none`` when the candidate has no email address to send the link to."""
-    from backend.services.interviews.calls import INTERVIEW_INVITE
-
-    emails = _latest_invites(session, list(call_ids), purpose=INTERVIEW_INVITE)
+    emails = _latest_invites(session, list(call_ids), purpose=mail.INTERVIEW_INVITE)
     mail_on = mail_enabled()
     return {call_id: _email_delivery(call_id, emails.get(call_id), mail_on) for call_id in call_ids}

@@ -20,12 +20,18 @@ from sqlmodel import Session, col, select
 from backend.models import CandidateKey, Member, OutboundEmail, Role
 from backend.models.base import utcnow
 from backend.services import outbox, smtp_adapter
+from backend.services.organisation_settings import MailIdentity, mail_identity
 from backend.services.outbox import Attempt
 from backend.settings import get_settings
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 NOT_CONFIGURED = "mail not configured"
 CANDIDATE_INVITE = "candidate_invite"
+INTERVIEW_INVITE = "interview_invite"
+SETTINGS_TEST = "settings_test"
+# What a candidate receives (and an admin's test of it): sent with the organisation's sender name
+# and reply-to address (its Settings page) instead of the installation's name and the first admin.
+CANDIDATE_FACING = frozenset({CANDIDATE_INVITE, INTERVIEW_INVITE, SETTINGS_TEST})
 # After this many failed attempts an email is marked failed and no longer retried.
 MAX_ATTEMPTS = 10
 # Pending emails looked at per run; bounds the work when many are waiting for a retry.
@@ -76,22 +82,41 @@ def _connection_broken(exc: Exception) -> bool:
     )
 
 
-def _reply_to(
-    session: Session, org_id: str | None, cache: dict[str | None, str | None]
-) -> str | None:
-    """The organisation's first admin, so a candidate's reply reaches a person."""
-    if org_id not in cache:
-        admin = session.exec(
-            select(Member)
-            .where(
-                Member.org_id == org_id,
-                Member.role == Role.admin,
-                col(Member.is_active).is_(True),
-            )
-            .order_by(col(Member.created_at))
-        ).first()
-        cache[org_id] = admin.email if admin is not None else None
-    return cache[org_id]
+def _first_admin(session: Session, org_id: str | None) -> str | None:
+    """The organisation's first admin, so a reply reaches a person."""
+    admin = session.exec(
+        select(Member)
+        .where(
+            Member.org_id == org_id,
+            Member.role == Role.admin,
+            col(Member.is_active).is_(True),
+        )
+        .order_by(col(Member.created_at))
+    ).first()
+    return admin.email if admin is not None else None
+
+
+class _Senders:
+    """Per batch: each organisation's first admin and its own sender name and reply-to."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._admins: dict[str | None, str | None] = {}
+        self._identities: dict[str, MailIdentity] = {}
+
+    def _admin(self, org_id: str | None) -> str | None:
+        if org_id not in self._admins:
+            self._admins[org_id] = _first_admin(self._session, org_id)
+        return self._admins[org_id]
+
+    def of(self, email: OutboundEmail) -> tuple[str | None, str | None]:
+        """The email's sender name (None: the installation's) and Reply-To."""
+        if email.org_id is None or email.purpose not in CANDIDATE_FACING:
+            return None, self._admin(email.org_id)
+        if email.org_id not in self._identities:
+            self._identities[email.org_id] = mail_identity(self._session, org_id=email.org_id)
+        identity = self._identities[email.org_id]
+        return identity.sender_name, identity.reply_to or self._admin(email.org_id)
 
 
 def _note_invite_sent(session: Session, email: OutboundEmail, now: datetime) -> None:
@@ -117,16 +142,18 @@ OUTBOX: outbox.Outbox[OutboundEmail] = outbox.Outbox(
 
 def _send(
     connection: smtp_adapter.SmtpConnection,
-    admins: dict[str | None, str | None],
+    senders: _Senders,
     session: Session,
     email: OutboundEmail,
 ) -> Attempt:
     try:
+        sender_name, reply_to = senders.of(email)
         connection.send(
             to=email.to_address,
             subject=email.subject,
             body=email.body_text,
-            reply_to=_reply_to(session, email.org_id, admins),
+            reply_to=reply_to,
+            sender_name=sender_name,
         )
     except Exception as exc:
         return Attempt(error=f"{type(exc).__name__}: {exc}", stop=_connection_broken(exc))
@@ -173,6 +200,6 @@ def deliver_pending(
 
     # Plain values, read before the first commit (which expires every loaded row).
     seen = [outbox.Due(email.id, email.attempts) for email in due]
-    admins: dict[str | None, str | None] = {}
+    senders = _Senders(session)
     with connection:
-        return outbox.deliver(session, OUTBOX, seen, partial(_send, connection, admins), now=now)
+        return outbox.deliver(session, OUTBOX, seen, partial(_send, connection, senders), now=now)

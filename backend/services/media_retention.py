@@ -5,9 +5,12 @@ sweep calls ``delete_expired_media``), as uploaded zips have ``upload_retention`
   organisation keeps inputs (``Organization.keep_interview_inputs``,
   ``workers.interviews.pipeline``); a kept one is deleted ``TRUELEVEL_RECORDING_RETENTION_DAYS``
   after its job finished (completed or failed).
-- A browser interview's answers are always kept after processing, whatever the organisation's
-  setting: the report plays each answer beside its transcript. They are deleted
-  ``TRUELEVEL_ANSWER_RETENTION_DAYS`` (90 by default) after their job finished.
+- A browser interview's answers are kept after processing (the report plays each answer beside
+  its transcript) and deleted ``TRUELEVEL_ANSWER_RETENTION_DAYS`` (90 by default) after their
+  job finished.
+- An organisation may have set a shorter period of its own for either, or "right after
+  processing" (its Settings page): ``retention_policy.retention_of`` says which period applies,
+  and the sweep deletes by it (those of organisations with no period of their own in one pass).
 - A resume of a candidate or an application is deleted ``TRUELEVEL_RESUME_RETENTION_DAYS``
   after the row was last updated (a candidate's only once none of their applications was
   updated since).
@@ -23,17 +26,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
-from sqlalchemy import exists, update
+from sqlalchemy import ColumnElement, exists, update
 from sqlmodel import Session, col, select
 
 from backend.models import Application, Candidate, InterviewJob
 from backend.models.base import utcnow
 from backend.models.interviews import InterviewJobStatus, InterviewSource
+from backend.models.organisation_settings import MediaKind, Retention, installation_ceiling
 from backend.services.interviews import jobs
+from backend.services.retention_policy import has_own_retention, own_retentions
 from backend.services.storage import ObjectMissing, get_storage, stored_key
 from backend.settings import get_settings
 
 BATCH = 200  # rows handled per query
+ORGS_PER_QUERY = 500  # organisations with the same own period swept by one query
+SOURCES = {MediaKind.recordings: InterviewSource.upload, MediaKind.answers: InterviewSource.call}
 _FINISHED = (InterviewJobStatus.completed.value, InterviewJobStatus.failed.value)
 
 
@@ -49,7 +56,9 @@ class SweptMedia(BaseModel):
         return self.recordings + self.answers + self.resumes
 
 
-def _delete_object(stored: str, *, folder: bool) -> None:
+def delete_stored(stored: str, *, folder: bool) -> None:
+    """Delete a stored object (or, ``folder``, every object under it); nothing when no store
+    holds the path."""
     try:
         key = stored_key(stored)
     except (ObjectMissing, ValueError):  # a path no store holds: nothing to delete
@@ -60,13 +69,17 @@ def _delete_object(stored: str, *, folder: bool) -> None:
         get_storage().delete(key)
 
 
-def _expire_interview_inputs(session: Session, *, source: InterviewSource, before: datetime) -> int:
-    """Delete the kept inputs of ``source`` jobs that finished before ``before``."""
+def _expire_interview_inputs(
+    session: Session, *, source: InterviewSource, before: datetime, whose: ColumnElement[bool]
+) -> int:
+    """Delete the kept inputs of ``source`` jobs of the organisations ``whose`` selects that
+    finished before ``before``."""
     deleted = 0
     while True:
         due = session.exec(
             select(InterviewJob.id, InterviewJob.input_path)
             .where(
+                whose,
                 col(InterviewJob.source) == source.value,
                 col(InterviewJob.status).in_(_FINISHED),
                 col(InterviewJob.finished_at) <= before,
@@ -77,7 +90,7 @@ def _expire_interview_inputs(session: Session, *, source: InterviewSource, befor
         ).all()
         for job_id, stored in due:
             if jobs.mark_input_deleted(session, job_id=job_id):
-                _delete_object(stored, folder=source == InterviewSource.call)
+                delete_stored(stored, folder=source == InterviewSource.call)
                 deleted += 1
         if len(due) < BATCH:
             return deleted
@@ -114,28 +127,55 @@ def _expire_resumes(session: Session, *, before: datetime) -> int:
             ).all()
             for row_id, stored in due:
                 if _mark_resume_deleted(session, table, row_id):
-                    _delete_object(stored, folder=False)
+                    delete_stored(stored, folder=False)
                     deleted += 1
             if len(due) < BATCH:
                 break
     return deleted
 
 
+def _cutoff(retention: Retention, now: datetime) -> datetime | None:
+    """Media of jobs finished at or before this are past ``retention`` (None: kept)."""
+    if retention.after_processing:
+        return now
+    return None if retention.days is None else now - timedelta(days=retention.days)
+
+
+def _expire_kind(session: Session, kind: MediaKind, now: datetime) -> int:
+    """Delete ``kind`` past each organisation's retention: one pass at the installation's
+    period for the organisations without one of their own, one per distinct own period."""
+    source = SOURCES[kind]
+    by_cutoff: dict[datetime, list[str]] = {}
+    for org_id, retention in own_retentions(session, kind=kind).items():
+        if (before := _cutoff(retention, now)) is not None:
+            by_cutoff.setdefault(before, []).append(org_id)
+    deleted = 0
+    installation = installation_ceiling(kind)
+    if installation:
+        deleted += _expire_interview_inputs(
+            session,
+            source=source,
+            before=now - timedelta(days=installation),
+            whose=~has_own_retention(kind, col(InterviewJob.org_id)),
+        )
+    for before, org_ids in by_cutoff.items():
+        for start in range(0, len(org_ids), ORGS_PER_QUERY):
+            chunk = org_ids[start : start + ORGS_PER_QUERY]
+            deleted += _expire_interview_inputs(
+                session, source=source, before=before, whose=col(InterviewJob.org_id).in_(chunk)
+            )
+    return deleted
+
+
 def delete_expired_media(session: Session, *, now: datetime | None = None) -> SweptMedia:
-    """Delete every kept recording, answer folder and resume past its retention period."""
+    """Delete every kept recording, answer folder and resume past its retention period (the
+    organisation's own where it set one, ``retention_policy``)."""
     settings = get_settings()
     now = now or utcnow()
-    swept = SweptMedia()
-    if settings.recording_retention_days:
-        before = now - timedelta(days=settings.recording_retention_days)
-        swept.recordings = _expire_interview_inputs(
-            session, source=InterviewSource.upload, before=before
-        )
-    if settings.answer_retention_days:
-        before = now - timedelta(days=settings.answer_retention_days)
-        swept.answers = _expire_interview_inputs(
-            session, source=InterviewSource.call, before=before
-        )
+    swept = SweptMedia(
+        recordings=_expire_kind(session, MediaKind.recordings, now),
+        answers=_expire_kind(session, MediaKind.answers, now),
+    )
     if settings.resume_retention_days:
         before = now - timedelta(days=settings.resume_retention_days)
         swept.resumes = _expire_resumes(session, before=before)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from types import TracebackType
 
 from backend.settings import Settings, get_settings
@@ -22,6 +22,13 @@ class MailNotConfigured(RuntimeError):
     """No SMTP host is configured; email waits in the outbox."""
 
 
+def sender_as(sender: str, name: str | None) -> str:
+    """The From header: ``sender`` (``TRUELEVEL_MAIL_FROM``) with ``name`` as its display name."""
+    if not name:
+        return sender
+    return formataddr((name, parseaddr(sender)[1]))
+
+
 class SmtpConnection:
     """An open, authenticated connection that sends any number of messages; close it (or use
     it as a context manager) when the batch is done."""
@@ -30,10 +37,19 @@ class SmtpConnection:
         self._smtp = smtp
         self._sender = sender
 
-    def send(self, *, to: str, subject: str, body: str, reply_to: str | None = None) -> None:
-        """Send one plain-text message; raises smtplib or OS errors on failure."""
+    def send(
+        self,
+        *,
+        to: str,
+        subject: str,
+        body: str,
+        reply_to: str | None = None,
+        sender_name: str | None = None,
+    ) -> None:
+        """Send one plain-text message; raises smtplib or OS errors on failure. ``sender_name``
+        replaces the display name of the installation's From address (the address stays)."""
         message = EmailMessage()
-        message["From"] = self._sender
+        message["From"] = sender_as(self._sender, sender_name)
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = formatdate(usegmt=True)

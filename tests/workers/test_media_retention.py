@@ -19,7 +19,7 @@ from backend.services.interviews import jobs
 from backend.services.organisations import start_web_session
 from backend.services.storage import get_storage, stored_key
 from backend.settings import get_settings
-from tests.api.interviews.helpers import accepted, claim, set_balance
+from tests.api.interviews.helpers import accepted, processed, set_balance
 from tests.api.interviews.recordings import JFK, requires_recordings
 from tests.api.interviews_calls.conftest import job_questions, token_of
 from tests.api.pipeline.builders import (
@@ -61,20 +61,6 @@ def keeper() -> OrgHandle:
     return org
 
 
-def _processed(job_id: str, *, days_ago: int) -> str:
-    """Play the worker: complete the job ``days_ago`` days ago; the input's storage key."""
-    owner = claim(job_id)
-    with session_scope() as session:
-        assert jobs.complete(session, job_id=job_id, owner=owner, result={"transcript": []})
-        session.exec(
-            update(InterviewJob)
-            .where(col(InterviewJob.id) == job_id)
-            .values(finished_at=utcnow() - timedelta(days=days_ago))
-        )
-        session.commit()
-        return stored_key(session.get(InterviewJob, job_id).input_path)
-
-
 def _listen(client, org: OrgHandle, job_id: str):
     with session_scope() as session:
         token = start_web_session(session, member=session.get(Member, org.admin_id))
@@ -88,8 +74,8 @@ def _listen(client, org: OrgHandle, job_id: str):
 def test_a_recording_past_its_age_is_deleted_and_a_younger_one_kept(client, keeper, retention):
     old_job = accepted(client, keeper)["job_id"]
     young_job = accepted(client, keeper)["job_id"]
-    old_key = _processed(old_job, days_ago=31)
-    young_key = _processed(young_job, days_ago=29)
+    old_key = processed(old_job, days_ago=31)
+    young_key = processed(young_job, days_ago=29)
     store = get_storage()
     assert store.exists(old_key) and store.exists(young_key)
 
@@ -128,7 +114,7 @@ def test_answers_and_resumes_past_their_age_are_deleted(client, keeper, retentio
     )
     assert answered.status_code == 200, answered.text
     job_id = client.post(f"{API}/interview-sessions/{token}/finish").json()["interview_job_id"]
-    answers_prefix = _processed(job_id, days_ago=40)
+    answers_prefix = processed(job_id, days_ago=40)
     with session_scope() as session:
         resume_key = stored_key(session.get(Candidate, candidate["id"]).resume_path)
         # Nothing happened to the candidate or their application for 100 days.
@@ -172,6 +158,6 @@ def test_answers_and_resumes_past_their_age_are_deleted(client, keeper, retentio
 
 def test_retention_is_off_by_default(client, keeper):
     job_id = accepted(client, keeper)["job_id"]
-    key = _processed(job_id, days_ago=3650)
+    key = processed(job_id, days_ago=3650)
     tasks.every_minute.call_local()
     assert get_storage().exists(key)

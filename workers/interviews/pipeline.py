@@ -22,12 +22,15 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from backend.db import session_scope
-from backend.models import InterviewAnswer, InterviewCall, InterviewJob, Organization
+from backend.models import InterviewAnswer, InterviewCall, InterviewJob
 from backend.models.interviews import ACTIVE_STATUSES, InterviewSource
+from backend.models.organisation_settings import MediaKind
 from backend.services import leases
 from backend.services.interviews import jobs
 from backend.services.interviews.transcripts import TRANSCRIPT_FILE
+from backend.services.media_retention import delete_stored
 from backend.services.pipeline.job_vocabulary import interview_vocabulary
+from backend.services.retention_policy import retention_of
 from backend.services.rubrics import ensure_default_rubric
 from backend.services.storage import ObjectMissing, get_storage, stored_key
 from workers import leased_work
@@ -437,25 +440,22 @@ def _voices_unclear(conversation: Conversation) -> str:
 
 
 def _dispose_inputs(job_id: str) -> None:
-    """Delete an uploaded recording after processing unless the organisation keeps inputs.
-
-    A browser interview's answers are kept: the report plays each one beside its transcript,
-    and the retention sweep deletes them ``TRUELEVEL_ANSWER_RETENTION_DAYS`` after the job
-    finished (``backend.services.media_retention``)."""
+    """Delete a job's inputs after processing when the organisation's retention says so
+    (``retention_policy``): an uploaded recording unless the organisation keeps inputs, a
+    browser interview's answers only when it chose "right after processing" (by default the
+    report plays each one, and the retention sweep deletes them later)."""
     with session_scope() as session:
         job = session.get(InterviewJob, job_id)
-        if job is None or job.input_path is None or job.source == InterviewSource.call.value:
+        if job is None or job.input_path is None or job.input_deleted_at is not None:
             return
-        org = session.get(Organization, job.org_id)
-        if org is not None and org.keep_interview_inputs:
+        call = job.source == InterviewSource.call.value
+        kind = MediaKind.answers if call else MediaKind.recordings
+        if not retention_of(session, org_id=job.org_id, kind=kind).after_processing:
             return
         stored = job.input_path
-        jobs.mark_input_deleted(session, job_id=job_id)
-    try:
-        key = stored_key(stored)
-    except ObjectMissing:  # a path no store holds: nothing to delete
-        return
-    get_storage().delete(key)
+        if not jobs.mark_input_deleted(session, job_id=job_id):
+            return
+    delete_stored(stored, folder=call)
 
 
 def _enqueue(job_id: str, priority: int) -> None:

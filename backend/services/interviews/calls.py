@@ -42,6 +42,7 @@ from backend.services.errors import (
     commit_or_conflict,
 )
 from backend.services.interviews import media
+from backend.services.mail import INTERVIEW_INVITE, queue_email
 from backend.services.ownership import get_owned
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, Page, paginate
 from backend.services.pipeline.applications import get_application
@@ -173,14 +174,10 @@ def instant_call(
     return call, True
 
 
-INTERVIEW_INVITE = "interview_invite"
-
-
 def _queue_invite(session: Session, *, call: InterviewCall, application: Application) -> None:
     """The candidate's link, through the outbox with the call (sent when mail is configured,
     retried by the worker; the recruiter can also copy ``interview_url``)."""
     from backend.models.pipeline import Candidate
-    from backend.services.mail import queue_email
 
     candidate = session.get(Candidate, application.candidate_id)
     job = session.get(Job, application.job_id)

@@ -108,3 +108,27 @@ def claim(job_id: str, owner: str = "test-worker") -> str:
             claimable=[col(InterviewJob.status).in_([s.value for s in ACTIVE_STATUSES])],
         )
     return owner
+
+
+def processed(job_id: str, *, days_ago: float) -> str:
+    """Play the worker: complete the job ``days_ago`` days ago; the input's storage key."""
+    from datetime import timedelta
+
+    from sqlmodel import col, update
+
+    from backend.db import session_scope
+    from backend.models.base import utcnow
+    from backend.models.interviews import InterviewJob
+    from backend.services.interviews import jobs
+    from backend.services.storage import stored_key
+
+    owner = claim(job_id)
+    with session_scope() as session:
+        assert jobs.complete(session, job_id=job_id, owner=owner, result={"transcript": []})
+        session.exec(
+            update(InterviewJob)
+            .where(col(InterviewJob.id) == job_id)
+            .values(finished_at=utcnow() - timedelta(days=days_ago))
+        )
+        session.commit()
+        return stored_key(session.get(InterviewJob, job_id).input_path)
