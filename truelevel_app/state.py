@@ -47,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_api_keys": frozenset({"admin"}),
     "manage_billing": frozenset({"admin"}),
     "manage_webhooks": frozenset({"admin"}),
+    "manage_settings": frozenset({"admin"}),
     "edit": frozenset({"admin", "reviewer"}),
 }
 
@@ -105,6 +106,10 @@ class AuthState(rx.State):
     @rx.var
     def can_manage_webhooks(self) -> bool:
         return role_can(self.member.role, "manage_webhooks")
+
+    @rx.var
+    def can_manage_settings(self) -> bool:
+        return role_can(self.member.role, "manage_settings")
 
     @rx.var
     def can_edit(self) -> bool:

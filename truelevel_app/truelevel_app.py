@@ -27,6 +27,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     password_links,
     rubric_page,
     rubrics,
+    settings,
     shared_report,
     webhooks,
 )

@@ -107,7 +107,7 @@ def select_field(
     name: str,
     items: list[str],
     *,
-    default: str,
+    default: str | Var[str],
     hint: str = "",
     errors: Var | None = None,
     error_id: str | None = None,

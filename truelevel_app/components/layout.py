@@ -25,6 +25,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
 # Shown only to members who may manage them (admins).
 WEBHOOKS_NAV_ITEM: tuple[str, str, str] = ("Webhooks", "/webhooks", "webhook")
 BILLING_NAV_ITEM: tuple[str, str, str] = ("Billing", "/billing", "credit-card")
+SETTINGS_NAV_ITEM: tuple[str, str, str] = ("Settings", "/settings", "settings")
 
 SIDEBAR_WIDTH = "15rem"
 
@@ -129,6 +130,7 @@ def sidebar() -> rx.Component:
             *[_nav_link(*item) for item in NAV_ITEMS],
             rx.cond(AuthState.can_manage_webhooks, _nav_link(*WEBHOOKS_NAV_ITEM)),
             rx.cond(AuthState.can_manage_billing, _nav_link(*BILLING_NAV_ITEM)),
+            rx.cond(AuthState.can_manage_settings, _nav_link(*SETTINGS_NAV_ITEM)),
             spacing="1",
             width="100%",
             as_="nav",
@@ -172,6 +174,7 @@ def top_bar() -> rx.Component:
                 *[_menu_item(*item) for item in NAV_ITEMS],
                 rx.cond(AuthState.can_manage_webhooks, _menu_item(*WEBHOOKS_NAV_ITEM)),
                 rx.cond(AuthState.can_manage_billing, _menu_item(*BILLING_NAV_ITEM)),
+                rx.cond(AuthState.can_manage_settings, _menu_item(*SETTINGS_NAV_ITEM)),
                 rx.menu.separator(),
                 _menu_item("Your account", "/account", "user-round-cog"),
                 rx.menu.item(

@@ -35,6 +35,7 @@ from backend.services.candidate_keys import (
 from backend.services.errors import DomainError, NotFound
 from backend.services.evaluations.comparison import MAX_COMPARED, MIN_COMPARED
 from backend.services.invite_delivery import InviteDelivery, invite_deliveries, mail_enabled
+from backend.services.organisation_settings import default_target_level
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
@@ -165,6 +166,8 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
     rows: rx.Field[list[AssessmentRow]] = rx.field(default_factory=list)
     loading: bool = True
     error: str = ""
+    # The organisation's default (its Settings page), chosen in the "New assessment" form.
+    default_level: str = DEFAULT_TARGET_LEVEL
 
     @rx.var
     def total_pages(self) -> int:
@@ -176,6 +179,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
             self.total, self.page, shown = result.total, result.page, result.items
             counts = _live_key_counts(session, [a.id for a in shown])
             self.rows = [_assessment_row(a, counts.get(a.id, 0)) for a in shown]
+            self.default_level = default_target_level(session, org_id=org_id)
 
     def _refresh(self):
         member = self._resolve_member()
@@ -210,7 +214,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
                     "repo_url": form_data.get("repo_url", "").strip() or None,
                     "time_limit_minutes": _optional_int(form_data.get("time_limit_minutes", "")),
                     "expires_in_days": _optional_int(form_data.get("expires_in_days", "")),
-                    "target_level": form_data.get("target_level") or DEFAULT_TARGET_LEVEL,
+                    "target_level": form_data.get("target_level") or None,
                 }
             )
         except ValidationError as exc:
@@ -578,7 +582,7 @@ def _create_dialog() -> rx.Component:
             "Target level",
             "target_level",
             list(LEVELS),
-            default=DEFAULT_TARGET_LEVEL,
+            default=AssessmentsState.default_level,
             hint="Every take-home submitted for this assessment is judged against this level.",
             id="target-level",
             errors=errors,
