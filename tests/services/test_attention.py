@@ -15,9 +15,7 @@ from backend.models.interviews import InterviewJob
 from backend.services.assessments import create_assessment
 from backend.services.attention import attention_overview
 from backend.services.candidate_keys import generate_keys, list_keys
-from backend.services.candidate_sessions import redeem_key, set_session_status
 from backend.services.evaluations import submission
-from backend.services.funnel import assessment_funnel
 from tests.helpers import make_org
 
 
@@ -146,24 +144,3 @@ def test_undelivered_invites_and_keys_about_to_expire(db):
     nothing = attention_overview(db, org_id=other.org_id)
     assert nothing.invites_not_delivered.total == 0
     assert nothing.keys_expiring.total == 0
-
-
-def test_funnel_counts_each_step_per_assessment(db):
-    org = make_org()
-    older = _assessment(db, org.org_id, "Older")
-    newer = _assessment(db, org.org_id, "Newer")
-    generate_keys(db, org_id=org.org_id, assessment_id=newer, data=KeysCreate(count=3))
-    keys = list_keys(db, org_id=org.org_id, assessment_id=newer)
-    started = [redeem_key(db, key=k.key) for k in keys[:2]]
-    set_session_status(db, org_id=org.org_id, session_id=started[0].id, status="hired")
-    submitted = [_evaluation(db, org.org_id, f"CAND-F{i}", "standard") for i in range(2)]
-    db.exec(update(Evaluation).where(col(Evaluation.id).in_(submitted)).values(assessment_id=newer))
-    db.exec(update(Evaluation).where(col(Evaluation.id) == submitted[0]).values(status="completed"))
-    db.commit()
-
-    rows = assessment_funnel(db, org_id=org.org_id)
-    assert [row.title for row in rows] == ["Newer", "Older"]
-    first = rows[0]
-    steps = (first.invited, first.started, first.submitted, first.reviewed, first.hired)
-    assert steps == (3, 2, 2, 1, 1)
-    assert rows[1].assessment_id == older and rows[1].invited == 0
