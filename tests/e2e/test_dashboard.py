@@ -1,5 +1,7 @@
 """The dashboard says what needs attention: an express evaluation past its SLA waits for review
 and an invite that never left (mail is off) is listed; each line opens the page handling it.
+It charts how far the candidates of each assessment and job got, and how their review goes
+(time to review, pass rate, past the SLA), and follows a decision made while it is open.
 
 The rows are made through the real services in the app's environment (no worker runs)."""
 
@@ -9,7 +11,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import create_assessment, sign_up
+from tests.e2e.flows import create_assessment, save_screenshots, sign_up
 from tests.e2e.server import RunningApp
 
 
@@ -86,8 +88,14 @@ def test_dashboard_lists_overdue_review_and_unsent_invite_and_opens_them(
     expect(page.locator("#keys-expiring")).to_contain_text(
         "No unused candidate key expires in the next 48 hours."
     )
-    funnel = page.locator(".funnel-row", has_text="Queue service")
-    expect(funnel.locator("td")).to_have_text(["Queue service", "1", "0", "0", "0", "0"])
+    expect(page.locator("#funnel-steps .funnel-step")).to_have_text(
+        ["Invited 1", "Started 0", "Submitted 0", "Reviewed 0", "Hired 0"]
+    )
+    figures = page.locator(".review-figures-row", has_text="Queue service")
+    expect(figures.locator("td")).to_have_text(
+        ["Queue serviceAssessment", "No decision yet", "No decision yet", "0"]
+    )
+    expect(page.locator("#time-to-review-none")).to_be_visible()
 
     invite.click()
     expect(page).to_have_url(re.compile(rf"/assessments/{assessment_id}/?$"))
@@ -97,3 +105,85 @@ def test_dashboard_lists_overdue_review_and_unsent_invite_and_opens_them(
     page.locator(".awaiting-review-item", has_text="CAND-LATE").click()
     expect(page).to_have_url(re.compile(rf"/evaluations/{evaluation_id}/?$"))
     expect(page.locator("#candidate-name")).to_have_text("CAND-LATE")
+
+
+def _choose_funnel(page: Page, option: str) -> None:
+    page.locator("#funnel-choice").click()
+    page.get_by_role("option", name=option).click()
+    expect(page.locator("#funnel-choice")).to_have_text(option)
+
+
+def _funnel_shows(page: Page, title: str, steps: list[tuple[str, int]]) -> None:
+    """The chart's bars are labelled with the step counts; its description and the line of
+    figures beneath it name every step."""
+    expect(page.locator("#funnel-steps .funnel-step")).to_have_text(
+        [f"{label} {count}" for label, count in steps]
+    )
+    summary = ", ".join(f"{label} {count}" for label, count in steps)
+    expect(page.get_by_role("img", name=f"{title}: {summary}")).to_be_visible()
+    # Recharts labels the bars it draws: those of the steps nobody reached have none.
+    expect(page.locator("#funnel-chart .recharts-label-list text")).to_have_text(
+        [str(count) for _, count in steps if count]
+    )
+
+
+def test_dashboard_charts_each_funnel_and_how_the_review_goes(page: Page, app: RunningApp):
+    account = sign_up(page)
+    ids = app.call("tests.funnel_rows:seed_for_member", member_email=account.email)
+
+    page.goto("/dashboard")
+    # The newest assessment is shown first; its candidates came through the API (no keys).
+    expect(page.locator("#funnel-choice")).to_have_text("Assessment · Cache service")
+    _funnel_shows(
+        page,
+        "Cache service",
+        [("Invited", 0), ("Started", 0), ("Submitted", 2), ("Reviewed", 2), ("Hired", 0)],
+    )
+    _choose_funnel(page, "Assessment · Queue service")
+    _funnel_shows(
+        page,
+        "Queue service",
+        [("Invited", 3), ("Started", 3), ("Submitted", 6), ("Reviewed", 3), ("Hired", 1)],
+    )
+
+    rows = page.locator(".review-figures-row")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0).locator("td")).to_have_text(
+        ["Cache serviceAssessment", "2.5 h", "50 % (1 of 2)", "0"]
+    )
+    expect(rows.nth(1).locator("td")).to_have_text(
+        ["Queue serviceAssessment", "4 h", "67 % (2 of 3)", "1"]
+    )
+    expect(rows.nth(2).locator("td")).to_have_text(
+        ["Platform engineerJob", "4 h", "50 % (1 of 2)", "No SLA"]
+    )
+    time_to_review = page.locator("#time-to-review-chart")
+    expect(time_to_review.locator(".recharts-label-list text")).to_have_text(["2.5", "4", "4"])
+
+    _choose_funnel(page, "Job · Platform engineer")
+    _funnel_shows(
+        page,
+        "Platform engineer",
+        [("Applied", 4), ("Invited", 3), ("Interviewed", 3), ("Assessed", 2), ("Decided", 2)],
+    )
+    page.mouse.move(0, 0)  # no tooltip over the chart in the screenshots
+    save_screenshots(page, "dashboard-funnel")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.locator("#funnel")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off-screen
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    # A reviewer decides one more take-home while the page is open: its figures follow, and the
+    # funnel chosen stays chosen.
+    app.call(
+        "tests.funnel_rows:decide_one_more",
+        assessment_id=ids["cache"],
+        after_h=10,
+        recommendation="proceed",
+    )
+    expect(rows.nth(0).locator("td")).to_have_text(
+        ["Cache serviceAssessment", "4 h", "67 % (2 of 3)", "0"]
+    )
+    expect(page.locator("#funnel-choice")).to_have_text("Job · Platform engineer")
+    rows.nth(2).get_by_role("link", name="Platform engineer").click()
+    expect(page).to_have_url(re.compile(rf"/jobs/{ids['job']}/?$"))

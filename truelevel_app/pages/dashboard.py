@@ -1,5 +1,6 @@
 """The dashboard: what needs the recruiter's attention now (each item links to where it is
-handled), how much the organisation has set up, and what to do first."""
+handled), how much the organisation has set up, what to do first, and how far the candidates of
+each assessment and job got (``dashboard_funnels``)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,12 @@ from backend.services.attention import (
     ReviewItem,
     attention_overview,
 )
-from backend.services.funnel import FunnelRow, assessment_funnel
+from backend.services.funnel import dashboard_funnels
 from backend.services.overview import OrganisationCounts, organisation_counts
 from truelevel_app.components.feedback import error_callout, unless_empty
 from truelevel_app.components.layout import app_shell, live_marker, page_header
-from truelevel_app.components.tables import data_table
 from truelevel_app.display import invite_text, when
+from truelevel_app.pages.dashboard_funnels import FunnelState, funnel_section
 from truelevel_app.state import SIGNIN_ROUTE, AuthState, LiveState
 
 TIER_WORDS = {
@@ -40,7 +41,7 @@ class AttentionRow(TypedDict):
     flag: str  # a short red badge ("Overdue", "Look again") or ""
 
 
-class DashboardState(LiveState, AuthState):
+class DashboardState(FunnelState, LiveState, AuthState):
     """The dashboard's figures, read again every few seconds while it is open (``LiveState``):
     a submission scored meanwhile lands in "Awaiting your review" without a reload."""
 
@@ -53,7 +54,6 @@ class DashboardState(LiveState, AuthState):
     invites_total: int = 0
     expiring: rx.Field[list[AttentionRow]] = rx.field(default_factory=list)
     expiring_total: int = 0
-    funnel: rx.Field[list[FunnelRow]] = rx.field(default_factory=list)
     loading: bool = True
     error: str = ""
 
@@ -80,7 +80,7 @@ class DashboardState(LiveState, AuthState):
             with session_scope() as session:
                 self.counts = organisation_counts(session, org_id=member.org_id)
                 self._show(attention_overview(session, org_id=member.org_id))
-                self.funnel = assessment_funnel(session, org_id=member.org_id)
+                self._show_funnels(dashboard_funnels(session, org_id=member.org_id))
         except Exception:  # the page stays usable when the database hiccups
             self.error = "The dashboard figures could not be loaded. Try again in a moment."
         self.loading = False
@@ -245,36 +245,6 @@ def attention_panels() -> rx.Component:
     )
 
 
-def _funnel_row(row: rx.Var) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.link(row.title, href="/assessments/" + row.assessment_id)),
-        rx.table.cell(row.invited),
-        rx.table.cell(row.started),
-        rx.table.cell(row.submitted),
-        rx.table.cell(row.reviewed),
-        rx.table.cell(row.hired),
-        class_name="funnel-row",
-    )
-
-
-def funnel_table() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Candidates per assessment", size="4"),
-        data_table(
-            columns=["Assessment", "Invited", "Started", "Submitted", "Reviewed", "Hired"],
-            rows=DashboardState.funnel,
-            render_row=_funnel_row,
-            loading=DashboardState.loading,
-            error=DashboardState.error,
-            empty_title="No assessments yet",
-            empty_hint="Create an assessment and generate candidate keys to follow them here.",
-            table_id="funnel",
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
 def _stat(label: str, value: rx.Var, href: str, icon: str, stat_id: str) -> rx.Component:
     return rx.link(
         rx.card(
@@ -401,5 +371,5 @@ def dashboard_page() -> rx.Component:
             width="100%",
         ),
         rx.cond(~DashboardState.loading & DashboardState.is_empty, getting_started()),
-        rx.cond(~DashboardState.loading & ~DashboardState.is_empty, funnel_table()),
+        rx.cond(~DashboardState.loading & ~DashboardState.is_empty, funnel_section(DashboardState)),
     )
