@@ -200,8 +200,10 @@ def test_a_recruiter_walks_from_a_csv_import_to_a_shared_report(
     expect(page.locator(".invites-not-delivered-item")).to_have_count(0)  # all redeemed
     # The worker took the interview first: it is ready for a decision too.
     expect(page.locator(".interviews-ready-item")).to_have_count(1)
-    funnel = page.locator(".funnel-row", has_text=TITLE)
-    expect(funnel.locator("td")).to_have_text([TITLE, "3", "3", "3", "0", "0"])
+    expect(page.locator("#funnel-choice")).to_have_text(f"Assessment · {TITLE}")
+    expect(page.locator("#funnel-steps .funnel-step")).to_have_text(
+        ["Invited 3", "Started 3", "Submitted 3", "Reviewed 0", "Hired 0"]
+    )
     assert page.evaluate("window.walkNeverReloaded === true"), "the dashboard was reloaded"
     save_screenshots(page, "walk-dashboard")
 
