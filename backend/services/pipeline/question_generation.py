@@ -8,6 +8,9 @@ service by default.
    problem solving, behavioural, role-specific) is filled from template banks, each template
    naming concrete skills of this job. Choices are seeded from the job id, so the same job
    always gets the same questions.
+5. Every template has a guide (:mod:`backend.services.pipeline.question_guides`): key points and
+   misconceptions, filled with the same skills as its question, which the interview assessment
+   judges answers against; level descriptors come by category (``_LEVELS``).
 
 When ``settings.question_llm_base_url`` is set, an OpenAI-compatible model is asked first
 (:mod:`backend.services.pipeline.question_llm`); any failure falls back to the templates.
@@ -26,6 +29,7 @@ from sqlmodel import Session
 from backend.models.pipeline import Question
 from backend.services.pipeline import question_llm
 from backend.services.pipeline.jobs import get_job
+from backend.services.pipeline.question_guides import GUIDES
 from backend.services.pipeline.questions import NewQuestion, replace_generated_questions
 from backend.services.pipeline.skills import (
     BACKEND,
@@ -500,197 +504,6 @@ _SKILL_SPECIFIC: dict[str, tuple[Template, ...]] = {
 }
 
 
-# What a good answer contains, for the templates whose answer has checkable content (the
-# interview assessment judges answers against these; see workers.interviews.assessment.judge).
-# Key points are written as a correct answer states them, misconceptions as a wrong one does.
-# Templates not listed here (open "tell me about a time you…" questions) get level descriptors
-# only, and their answers are scored against the competency texts.
-_GUIDES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "When would you use a generator instead of building a list in Python? Show a case "
-    "where it made a real difference.": (
-        (
-            "A generator yields items one at a time on demand instead of building the whole "
-            "list in memory.",
-            "Use it for large or unbounded data, such as reading a big file line by line, so "
-            "memory stays flat.",
-            "A generator can be iterated only once and has no length or indexing.",
-        ),
-        (
-            "A generator is faster than a list for everything, so you should always use one.",
-            "A generator stores all its values in memory like a list does.",
-        ),
-    ),
-    "How does the GIL affect a CPU-bound Python workload, and what would you do to use all "
-    "cores?": (
-        (
-            "The GIL lets only one thread run Python bytecode at a time, so threads do not "
-            "speed up CPU-bound work.",
-            "Use multiple processes, for example multiprocessing or a process pool, to use "
-            "all cores for CPU-bound work.",
-            "Threads still help for I/O-bound work, because the GIL is released while "
-            "waiting on I/O, and native code like NumPy can release it too.",
-        ),
-        (
-            "Adding more threads makes CPU-bound Python code run in parallel on all cores.",
-            "The GIL makes Python code thread-safe, so you never need locks.",
-        ),
-    ),
-    "How does the JavaScript event loop order promise callbacks and setTimeout callbacks? "
-    "Give an example where the order surprised you.": (
-        (
-            "Promise callbacks are microtasks and setTimeout callbacks are tasks.",
-            "After the current script, all queued microtasks run before the next task, so a "
-            "resolved promise's callback runs before a zero-delay setTimeout.",
-            "A long chain of microtasks can delay timers and rendering.",
-        ),
-        (
-            "setTimeout with zero delay runs immediately, before any promise callbacks.",
-            "Promises run on a separate thread, in parallel with timers.",
-        ),
-    ),
-    "How do indexes change the way a SQL query runs, and when can an index make things worse?": (
-        (
-            "An index lets the database find matching rows without scanning the whole table, "
-            "speeding up reads that filter or sort on the indexed columns.",
-            "Every insert, update and delete must also update the index, so writes get "
-            "slower and the index uses disk and memory.",
-            "An index on a low-selectivity column or a small table may not be used by the "
-            "planner and only adds cost.",
-        ),
-        (
-            "Indexes make every query faster, including inserts and updates, so you should "
-            "index every column.",
-            "An index has no cost once it is created.",
-        ),
-    ),
-    "When does a React component re-render, and how do you avoid unnecessary re-renders?": (
-        (
-            "A component re-renders when its state changes, when its parent re-renders, or "
-            "when a context it uses changes.",
-            "Wrap a component in React.memo and keep props stable with useMemo and "
-            "useCallback so it skips renders when its props did not change.",
-            "Measure with the React Profiler before optimising, and move state down to the "
-            "components that need it.",
-        ),
-        (
-            "A component re-renders only when its own props change.",
-            "You should wrap every component and function in memo and useCallback.",
-        ),
-    ),
-    "How do you find and fix N+1 queries in a Django application?": (
-        (
-            "An N+1 problem is one query for a list and then one more query per item when "
-            "related objects are accessed in a loop.",
-            "Find it by counting queries, for example with django-debug-toolbar, query "
-            "logging or assertNumQueries in tests.",
-            "Fix it with select_related for foreign keys and prefetch_related for many-to-many "
-            "and reverse relations.",
-        ),
-        (
-            "Adding an index on the foreign key fixes N+1 queries.",
-            "Caching the whole page is the right fix for N+1 queries.",
-        ),
-    ),
-    "How do PostgreSQL transaction isolation levels differ, and when have you needed more "
-    "than READ COMMITTED?": (
-        (
-            "READ COMMITTED sees data committed before each statement, so two reads in one "
-            "transaction can differ.",
-            "REPEATABLE READ gives the whole transaction one snapshot, and SERIALIZABLE also "
-            "prevents anomalies like write skew by failing one of the conflicting transactions.",
-            "At higher levels the application must retry transactions that fail with a "
-            "serialization error.",
-        ),
-        (
-            "READ COMMITTED prevents every concurrency anomaly, so higher levels are never needed.",
-            "SERIALIZABLE works by locking the whole table.",
-        ),
-    ),
-    "How do you make a Kafka consumer safe to retry? Which delivery guarantees do you rely "
-    "on, and how do you handle duplicates?": (
-        (
-            "With at-least-once delivery a message can be processed more than once after a "
-            "failure or a rebalance.",
-            "Make processing idempotent, for example upserting by a unique event id or "
-            "recording processed ids, so a duplicate has no extra effect.",
-            "Commit the offset only after the message has been processed, or in the same "
-            "transaction as the output.",
-        ),
-        (
-            "Kafka guarantees each message is delivered exactly once, so duplicates cannot happen.",
-            "Committing the offset before processing makes retries safe.",
-        ),
-    ),
-    "How do you stop a Redis cache from serving stale data, and what happens when Redis is down?": (
-        (
-            "Set a TTL on cached entries and invalidate or update the key when the underlying "
-            "data changes.",
-            "When Redis is down the application should fall back to the database, with "
-            "timeouts, rather than fail the request.",
-            "Protect the database from a stampede of misses, for example with request "
-            "coalescing or jittered expiry.",
-        ),
-        (
-            "Redis keeps itself in sync with the database automatically, so the cache is "
-            "never stale.",
-            "If Redis is down the application cannot serve any requests.",
-        ),
-    ),
-    "What is the difference between a Docker image and a container, and how do volumes fit in?": (
-        (
-            "An image is a read-only template built from layers; a container is a running "
-            "instance of an image with its own writable layer.",
-            "Data written inside a container's writable layer is lost when the container is "
-            "removed.",
-            "Volumes keep data outside the container's lifecycle so it persists and can be shared.",
-        ),
-        (
-            "An image and a container are the same thing.",
-            "Files written inside a container are saved back into its image.",
-        ),
-    ),
-    "How do readiness and liveness probes work in Kubernetes, and what happens when they "
-    "are wrong?": (
-        (
-            "A failing readiness probe takes the pod out of the service's endpoints, so it "
-            "gets no traffic, without restarting it.",
-            "A failing liveness probe makes the kubelet restart the container.",
-            "A liveness probe that checks dependencies or is too strict causes restart loops "
-            "and cascading failures.",
-        ),
-        (
-            "A failing readiness probe restarts the pod.",
-            "Liveness probes should check the database so a pod restarts when the database "
-            "is down.",
-        ),
-    ),
-    "How do you make Airflow tasks idempotent so a DAG can be re-run safely after a failure?": (
-        (
-            "A re-run of a task for the same interval must give the same result as running it "
-            "once, with no duplicate rows.",
-            "Overwrite the interval's partition or MERGE on a key instead of appending.",
-            "Use the run's logical date or data interval instead of the current time.",
-        ),
-        (
-            "Appending rows on each run is fine because duplicates can be removed later.",
-            "Using the current time to choose the data makes re-runs safe.",
-        ),
-    ),
-    "What causes a shuffle in Apache Spark, and how do you deal with a skewed join?": (
-        (
-            "Wide transformations such as joins, groupBy and repartition move data between "
-            "executors, which is a shuffle.",
-            "A skewed join puts most rows of a hot key on one task, which then runs far "
-            "longer than the rest.",
-            "Fix skew by broadcasting the small side, salting the hot keys, or enabling "
-            "adaptive query execution's skew join handling.",
-        ),
-        (
-            "Map and filter cause shuffles in Spark.",
-            "Adding more executors fixes a skewed join.",
-        ),
-    ),
-}
 # Level descriptors by category, for every generated question.
 _LEVELS: dict[str, dict[str, str]] = {
     "technical": {
@@ -1125,6 +938,23 @@ _NO_SKILL: tuple[tuple[str, Template], ...] = (
     ),
 )
 
+
+def all_templates() -> list[Template]:
+    """Every question template the generator may ask, once each (each has a guide in
+    ``question_guides.GUIDES``)."""
+    banks = [
+        *_SKILL_SPECIFIC.values(),
+        *_CATEGORY_TECHNICAL.values(),
+        _SYSTEM_DESIGN,
+        _PROBLEM_SOLVING,
+        _BEHAVIOURAL,
+        _LEADERSHIP,
+        *_ROLE_SPECIFIC.values(),
+        tuple(template for _, template in _NO_SKILL),
+    ]
+    return [template for bank in banks for template in bank]
+
+
 # Which skill categories each placeholder may name; {skill} and {skill2} take any technical
 # skill. {svc} is something a service is written in.
 _PLACEHOLDER_CATEGORIES: dict[str, frozenset[str]] = {
@@ -1231,7 +1061,9 @@ class _Writer:
         ranked = self._rank(pool, chosen)
         return ranked[0] if ranked else None
 
-    def _fill(self, template: Template, *, skill: Skill | None = None) -> str | None:
+    def _fill(self, template: Template, *, skill: Skill | None = None) -> dict[str, str] | None:
+        """The names for the template's placeholders (the job title, skills of this job), or
+        None when the job has no skill for one or the question was already asked."""
         names: dict[str, str] = {"title": self.title}
         chosen: set[str] = set()
         if skill is not None:
@@ -1245,21 +1077,22 @@ class _Writer:
                 return None
             names[placeholder] = pick.name
             chosen.add(pick.name)
-        text = _with_articles(template.text, names).format(**names)
-        if _normalise(text) in self.texts:
+        if _normalise(_filled(template.text, names)) in self.texts:
             return None
         for name in chosen:
             self.uses[name] += 1
-        return text
+        return names
 
-    def _add(self, text: str, category: str, template: Template) -> None:
-        key_points, misconceptions = _GUIDES.get(template.text, ((), ()))
+    def _add(self, names: dict[str, str], category: str, template: Template) -> None:
+        """Ask the template's question with its guide, both naming the same skills."""
+        text = _filled(template.text, names)
+        key_points, misconceptions = GUIDES[template.text]
         self.questions.append(
             NewQuestion(
                 question_text=text,
                 category=category,
-                key_points=key_points,
-                misconceptions=misconceptions,
+                key_points=tuple(_filled(point, names) for point in key_points),
+                misconceptions=tuple(_filled(wrong, names) for wrong in misconceptions),
                 levels=dict(_LEVELS.get(category, {})),
             )
         )
@@ -1277,14 +1110,10 @@ class _Writer:
             t for t in templates if self.level in t.levels and t.text not in self.used_templates
         ]
         self.rng.shuffle(eligible)
-        # Questions whose good answer is written down first: their answers can be judged against
-        # key points and misconceptions, not only by closeness to the question (stable sort, so
-        # the seeded shuffle still decides within each group).
-        eligible.sort(key=lambda t: t.text not in _GUIDES)
         for template in eligible:
-            text = self._fill(template, skill=skill)
-            if text is not None:
-                self._add(text, category, template)
+            names = self._fill(template, skill=skill)
+            if names is not None:
+                self._add(names, category, template)
                 return True
         return False
 
@@ -1323,9 +1152,9 @@ class _Writer:
             if len(self.questions) >= until:
                 return
             if self.level in template.levels and template.text not in self.used_templates:
-                text = self._fill(template)
-                if text is not None:
-                    self._add(text, category, template)
+                names = self._fill(template)
+                if names is not None:
+                    self._add(names, category, template)
 
 
 def plan_questions(*, seed: str, title: str, desc: str) -> QuestionPlan:
@@ -1355,6 +1184,11 @@ def plan_questions(*, seed: str, title: str, desc: str) -> QuestionPlan:
         pass
     writer.about_the_role(until=MIN_QUESTIONS)
     return QuestionPlan(level, role, skills, writer.questions[:MAX_QUESTIONS])
+
+
+def _filled(template: str, names: dict[str, str]) -> str:
+    """A template (a question or a sentence of its guide) with its placeholders filled."""
+    return _with_articles(template, names).format(**names)
 
 
 def _with_articles(template: str, names: dict[str, str]) -> str:
