@@ -28,10 +28,14 @@ _SYSTEM_PROMPT = (
     "prose. Each element is an object with 'category' (one of technical, system_design, "
     "behavioural, problem_solving, role) and 'question' (one question, at most 400 "
     "characters). Every question must name at least one concrete skill of the job. No "
-    "duplicates. Ask system design questions only for senior, staff or lead roles. Where a "
-    "question has a checkable right answer, also give 'key_points' (2 to 4 short sentences, "
-    "each stated as a correct answer would state it) and 'misconceptions' (1 to 3 short "
-    "sentences, each a common wrong claim stated as a wrong answer would state it)."
+    "duplicates. Ask system design questions only for senior, staff or lead roles. Every "
+    "question, of every category, also has 'key_points' (2 to 4 short sentences, each stated "
+    "as a correct answer would state it) and 'misconceptions' (1 to 3 short sentences, each a "
+    "common wrong claim stated as a wrong answer would state it). For a behavioural question "
+    "the key points are the parts of a good answer (a concrete situation, what the candidate "
+    "personally did, the result with evidence, what they learnt) and the misconceptions are "
+    "typical weak answers (blaming others, describing the team's work without the candidate's "
+    "own part)."
 )
 MAX_POINTS = 6
 

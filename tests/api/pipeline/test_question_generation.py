@@ -320,13 +320,14 @@ def test_generated_questions_carry_what_a_good_answer_contains(client, org):
     result = generate(client, org, create_job(client, org, **BACKEND))
     assert all(q["levels"] and set(q["levels"]) <= {"1", "2", "3", "4", "5"}
                for q in result["questions"])  # fmt: skip
-    guided = [q for q in result["questions"] if q["key_points"]]
-    assert guided, [q["question_text"] for q in result["questions"]]
-    for question in guided:
-        assert 2 <= len(question["key_points"]) <= 6
-        assert question["misconceptions"]
-    # Open questions about the candidate's own history have no checkable key points.
-    assert any(not q["key_points"] for q in result["questions"])
+    # Every question, technical, system design, problem solving, behavioural or role, says
+    # what a good answer contains, naming the job's skills as the question does.
+    categories = {q["category"] for q in result["questions"]}
+    assert {"technical", "system_design", "behavioural", "role"} <= categories
+    for question in result["questions"]:
+        assert 2 <= len(question["key_points"]) <= 6, question["question_text"]
+        assert question["misconceptions"], question["question_text"]
+        assert not any("{" in s for s in question["key_points"] + question["misconceptions"])
 
 
 def test_a_recruiter_edits_the_key_points_of_a_question(client, org):
@@ -390,4 +391,6 @@ def test_chat_model_key_points_are_kept(client, org, chat_server):
         for q in result["questions"]
     )
     (request,) = chat_server.requests
-    assert "key_points" in request["body"]["messages"][0]["content"]
+    prompt = request["body"]["messages"][0]["content"]
+    assert "key_points" in prompt and "misconceptions" in prompt
+    assert "Every question, of every category" in prompt
