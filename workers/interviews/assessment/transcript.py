@@ -20,6 +20,9 @@ from typing import Any, Protocol, TypeVar
 
 # Silence after an interviewer's segment long enough that the candidate could have answered.
 NO_ANSWER_GAP_S = 2.0
+# A sentence this short before a question opens the turn ("Thanks for joining.", "Next one.");
+# a longer one sets the question up ("Consumers reading from Kafka are falling behind.").
+OPENER_MAX_WORDS = 4
 
 _QUESTION_START = re.compile(
     r"^(?:can|could|would|will|do|does|did|have|has|how|what|why|when|where|which|who|"
@@ -282,10 +285,15 @@ def questions(
 
 
 def question_text(turn: str) -> str:
-    """The sentences of a turn from the first that asks something ("Thanks. Can you…?" →
-    "Can you…?"), so a red flag quotes the question itself."""
+    """The sentences of a turn from the first that asks something, with the sentences that set
+    it up but without a short opener before them ("Thanks. Can you…?" → "Can you…?"; "Next one.
+    A nightly job has doubled in runtime. How do you find out why?" keeps the nightly job), so a
+    red flag quotes the question itself and a scenario question still finds its guide."""
     parts = sentences(turn)
     for i, sentence in enumerate(parts):
         if "?" in sentence or _QUESTION_START.match(sentence):
-            return " ".join(parts[i:])
+            start = i
+            while start > 0 and len(parts[start - 1].split()) > OPENER_MAX_WORDS:
+                start -= 1
+            return " ".join(parts[start:])
     return turn

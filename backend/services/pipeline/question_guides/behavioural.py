@@ -81,11 +81,11 @@ BEHAVIOURAL: dict[str, Guide] = {
     "Tell me about a technical decision involving {skill} that you had to explain to people who"
     " were not engineers.": (
         (
-            "I had to explain a technical decision about {skill} to people who were not engineers,"
-            " such as product managers or executives.",
-            "I explained the {skill} decision in their terms: cost, risk, time and what users "
-            "would notice.",
-            "After my explanation they understood the {skill} decision and agreed on what to do.",
+            "I had to get product managers or executives to agree to a technical change to "
+            "{skill}.",
+            "I explained the {skill} change in business terms: the work it costs, the risk it "
+            "removes and what customers notice.",
+            "They understood the decision and agreed to it, and we shipped the change.",
         ),
         (
             "Non-engineers do not need to understand technical decisions, so I just told them what"

@@ -360,15 +360,16 @@ OPEN_QUESTIONS: dict[str, Guide] = {
     "step fails?": (
         (
             "I wrap the updates to {db} in one transaction, so they all commit or all roll back.",
-            "When the steps span several services or stores, I use a saga with compensating "
-            "actions or an outbox to keep them consistent.",
+            "When a step calls another service, I use an outbox written in the same transaction, "
+            "or a saga with compensating actions.",
             "Constraints in {db}, such as foreign keys and unique keys, protect consistency, and "
             "retried steps are idempotent.",
         ),
         (
             "Updating the records one by one without a transaction is fine, because failures are "
             "rare.",
-            "Two-phase commit is always the best way to update data across services.",
+            "A failed step can leave the other records changed, and someone fixes the data by hand"
+            " later.",
         ),
     ),
     "How do you make a {ui} component accessible to keyboard and screen-reader users?": (
