@@ -40,12 +40,10 @@ def _plain(error: dict[str, Any], label: str) -> str:
         return f"Enter the {noun}." if label else "This is required."
     if kind == "too_short":  # a list
         return f"Add at least {context.get('min_length')} {label.lower() or 'item'}."
-    if kind == "too_long":
-        return f"Keep it to {context.get('max_length')} or fewer; remove some."
+    if kind == "too_long":  # a list: named by its label ("12 key points"), else items
+        return f"Keep it to {context.get('max_length')} {label.lower() or 'items'} or fewer."
     if kind == "string_too_long":
         return f"Keep it to {context.get('max_length')} characters or fewer."
-    if kind == "too_long":  # a list, entered one item per line
-        return f"Keep it to {context.get('max_length')} lines or fewer."
     if kind.startswith("url_") or " url" in f" {message.lower()}":
         return "Enter a full web address, such as https://git.example.com/team/repo.git."
     if "email" in message.lower():

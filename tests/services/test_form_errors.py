@@ -84,7 +84,7 @@ def test_a_question_form_says_what_to_fix_on_each_of_its_fields():
 
     assert errors == {
         "question_text": "Enter the question.",
-        "key_points": "Keep it to 12 lines or fewer.",
+        "key_points": "Keep it to 12 key points or fewer.",
         "misconceptions": "Keep it to 500 characters or fewer.",
         "levels": "Keep it to 500 characters or fewer.",
     }
