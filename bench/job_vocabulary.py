@@ -6,9 +6,9 @@ transcribed by the job's speech model in four ways:
 
 - ``none``: no vocabulary;
 - ``prompt``: the job's vocabulary as the model's prompt (faster-whisper ``hotwords``) only;
-- ``correction``: no prompt, the recognised words corrected against the vocabulary
-  (``workers.speech.term_correction``) only;
-- ``job``: both, as an interview job transcribes.
+- ``job``: no prompt, the recognised words corrected against the vocabulary
+  (``workers.speech.term_correction``), as an interview job transcribes by default;
+- ``prompt+correction``: both, as a job does with ``TRUELEVEL_SPEECH_VOCABULARY_PROMPT`` on.
 
 For each it prints the term error rate and the WER. Terms: the job's vocabulary
 (``job_vocabulary``: role title, job posting, questions with their key points), counted where the
@@ -25,6 +25,7 @@ Splits: the correction's thresholds were set looking at the ``tuning`` split onl
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import statistics
 import sys
@@ -37,7 +38,7 @@ from pydantic import BaseModel
 
 # Profiles whose answers name technologies: correct ones, bare keyword lists and wrong ones.
 PROFILES = ("correct", "keywords", "wrong")
-WAYS = ("none", "prompt", "correction", "job")
+WAYS = ("none", "prompt", "job", "prompt+correction")
 
 
 class TermCount(BaseModel):
@@ -101,12 +102,13 @@ def listen(model, candidate) -> Heard:
     terms = vocabulary(candidate)
     audio = decode_audio(render(candidate, turns))
     bare = transcribe(model, audio)
-    prompted = transcribe(model, audio, vocabulary=terms, correct_terms=False)
+    prompting = dataclasses.replace(model, prompt_vocabulary=True)
+    prompted = transcribe(prompting, audio, vocabulary=terms, correct_terms=False)
     transcripts = {
         "none": bare,
         "prompt": prompted,
-        "correction": correct_transcript(bare, terms),
-        "job": correct_transcript(prompted, terms),
+        "job": correct_transcript(bare, terms),
+        "prompt+correction": correct_transcript(prompted, terms),
     }
     texts = {way: t.text for way, t in transcripts.items()}
     missed: Counter[str] = Counter()

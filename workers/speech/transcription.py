@@ -59,6 +59,9 @@ class SpeechModel:
     compute_type: str
     whisper: WhisperModel = field(repr=False)
     batch_size: int = BATCH_SIZE
+    # Whether the job's vocabulary goes into the prompt (``TRUELEVEL_SPEECH_VOCABULARY_PROMPT``);
+    # misheard terms are corrected after recognition either way.
+    prompt_vocabulary: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,11 +164,14 @@ def load_model(
 def load_configured_model(settings: Settings | None = None) -> SpeechModel:
     """The model named by ``TRUELEVEL_SPEECH_MODEL`` / ``_DEVICE`` / ``_COMPUTE_TYPE``."""
     settings = settings or get_settings()
-    return load_model(
+    model = load_model(
         settings.speech_model,
         device=settings.speech_device,
         compute_type=settings.speech_compute_type,
     )
+    if model.prompt_vocabulary == settings.speech_vocabulary_prompt:
+        return model  # the process's loaded model itself
+    return replace(model, prompt_vocabulary=settings.speech_vocabulary_prompt)
 
 
 def transcribe(
@@ -188,10 +194,11 @@ def transcribe(
     are dropped; each window is decoded without the previous text as a prompt (which is how
     loops start); a segment repeated `REPEAT_LIMIT` or more times in a row is kept once.
 
-    `vocabulary`: terms the speakers are likely to use (the job's technologies), given to the
-    model with every 30 s window so they are spelled as the job spells them (see
-    `vocabulary_prompt`), and, unless `correct_terms` is False, put back afterwards where the
-    model misheard them (``term_correction``: each replaced word keeps what was heard).
+    `vocabulary`: terms the speakers are likely to use (the job's technologies); unless
+    `correct_terms` is False, put back after recognition where the model misheard them
+    (``term_correction``: each replaced word keeps what was heard), and, when the model's
+    `prompt_vocabulary` is on, also given to the model with every 30 s window (see
+    `vocabulary_prompt`).
     """
     samples = _mono_16k(audio)
     duration = samples.size / SAMPLE_RATE
@@ -205,7 +212,7 @@ def transcribe(
         "condition_on_previous_text": False,
         "no_speech_threshold": no_speech_threshold,
         "log_prob_threshold": logprob_threshold,
-        "hotwords": vocabulary_prompt(vocabulary),
+        "hotwords": vocabulary_prompt(vocabulary) if model.prompt_vocabulary else None,
     }
     segments, info = _recognise(model, samples, options, no_speech_threshold, logprob_threshold)
     if options["hotwords"]:

@@ -3,6 +3,7 @@ about something else is transcribed as before. Real model, espeak-ng speech and 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from backend.services.pipeline.job_vocabulary import interview_vocabulary
@@ -28,18 +29,25 @@ def _terms_heard(text: str) -> set[str]:
 
 @requires_espeak
 def test_the_jobs_terms_survive_transcription(model, tmp_path):
-    without = with_vocabulary = 0
+    prompting = dataclasses.replace(model, prompt_vocabulary=True)
+    without = corrected = prompted = 0
     for name, voice in sorted(VOICES.items()):
         audio = decode_audio(synthesise_monologue(tmp_path, SPEECH, voice, name=name))
         heard = _terms_heard(transcribe(model, audio).text)
-        heard_with = _terms_heard(transcribe(model, audio, vocabulary=JOB_TERMS).text)
+        heard_corrected = _terms_heard(transcribe(model, audio, vocabulary=JOB_TERMS).text)
+        heard_prompted = _terms_heard(transcribe(prompting, audio, vocabulary=JOB_TERMS).text)
         print(
-            f"{name}: terms heard {sorted(heard)}; with the job's vocabulary {sorted(heard_with)}"
+            f"{name}: terms heard {sorted(heard)}; corrected {sorted(heard_corrected)}; "
+            f"prompted and corrected {sorted(heard_prompted)}"
         )
-        without, with_vocabulary = without + len(heard), with_vocabulary + len(heard_with)
-    # Measured here (two CTranslate2 builds alike): 5 of 12 without, 9 of 12 with.
-    assert with_vocabulary >= without + 2
-    assert with_vocabulary >= 7
+        without += len(heard)
+        corrected += len(heard_corrected)
+        prompted += len(heard_prompted)
+    # Measured here: 5 of 12 without, 6 corrected after recognition (the default), 9 with the
+    # vocabulary also in the prompt (TRUELEVEL_SPEECH_VOCABULARY_PROMPT, off by default: the
+    # bundled model then drops speech in conversations, see bench/job_vocabulary.py).
+    assert corrected >= without + 1
+    assert prompted >= without + 2 and prompted >= 7
 
 
 @requires_recordings
