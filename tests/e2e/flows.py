@@ -143,8 +143,11 @@ def viewer_without_admin_link(admin: Page, new_context, *, link: str) -> Page:
     return viewer
 
 
-def create_assessment(page: Page, *, title: str, role: str, brief: str, minutes: str = "") -> str:
-    """Create an assessment through the dialog; returns its id (ends on its page)."""
+def create_assessment(
+    page: Page, *, title: str, role: str, brief: str, minutes: str = "", rubric: str = ""
+) -> str:
+    """Create an assessment through the dialog (``rubric``: the label of the rubric to choose;
+    empty: the default); returns its id (ends on its page)."""
     page.goto("/assessments")
     page.locator("#new-assessment").click()
     form = page.locator("#create-assessment-form")
@@ -153,6 +156,9 @@ def create_assessment(page: Page, *, title: str, role: str, brief: str, minutes:
     form.locator("textarea[name=task_brief]").fill(brief)
     if minutes:
         form.locator("input[name=time_limit_minutes]").fill(minutes)
+    if rubric:
+        form.locator("#assessment-rubric").click()
+        page.get_by_role("option", name=rubric, exact=True).click()
     form.get_by_role("button", name="Create assessment").click()
     expect(page).to_have_url(re.compile(r"/assessments/[0-9a-f-]{36}/?$"))
     expect(page.get_by_role("heading", name=title)).to_be_visible()

@@ -10,7 +10,7 @@ import sys
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import add_member, sign_in, sign_up, unique_email
+from tests.e2e.flows import add_member, create_assessment, sign_in, sign_up, unique_email
 from tests.e2e.server import REPO_ROOT, RunningApp
 
 SCREENSHOTS = REPO_ROOT / "test-results"
@@ -24,23 +24,6 @@ def _screenshot(page: Page, name: str) -> None:
     print(f"screenshot: {path}", file=sys.stderr)
 
 
-def assessment_with_rubric(*, member_email: str, rubric_id: str, title: str) -> str:
-    """An assessment of the member's organisation scored with this rubric version."""
-    from sqlmodel import select
-
-    from backend.db import session_scope
-    from backend.models import Member
-    from backend.models.assessments import AssessmentCreate
-    from backend.services.assessments import create_assessment
-
-    with session_scope() as session:
-        org_id = session.exec(select(Member).where(Member.email == member_email)).one().org_id
-        data = AssessmentCreate(
-            title=title, role="Backend Engineer", task_brief="Build it", rubric_id=rubric_id
-        )
-        return create_assessment(session, org_id=org_id, data=data).id
-
-
 def _category_names(page: Page) -> list[str]:
     return page.locator(".category-title").all_inner_texts()
 
@@ -49,7 +32,7 @@ def test_create_a_rubric_edit_it_into_version_2_and_read_both(
     page: Page, new_context, app: RunningApp
 ):
     page.set_viewport_size({"width": 1440, "height": 900})
-    account = sign_up(page)
+    sign_up(page)
     page.get_by_label("Main").get_by_role("link", name="Rubrics").click()
     expect(page.get_by_text("No rubrics yet")).to_be_visible()
 
@@ -90,14 +73,15 @@ def test_create_a_rubric_edit_it_into_version_2_and_read_both(
     ]
     expect(page.locator(".category-view").first).to_contain_text("40% of the score")
 
-    # An assessment is made with version 1; it keeps it.
-    app.call(
-        "tests.e2e.test_rubrics:assessment_with_rubric",
-        member_email=account.email,
-        rubric_id=version_1,
+    # An assessment is made with version 1, chosen in its form; it keeps it.
+    create_assessment(
+        page,
         title="Payments API",
+        role="Backend Engineer",
+        brief="Build it",
+        rubric="Backend engineering · version 1",
     )
-    page.reload()
+    page.goto(f"/rubrics/{version_1}")
     expect(page.locator(".rubric-use")).to_contain_text("Payments API")
 
     # Edit into version 2: a category added with one criterion, Testing renamed.

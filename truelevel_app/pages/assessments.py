@@ -36,11 +36,12 @@ from backend.services.errors import DomainError, NotFound
 from backend.services.evaluations.comparison import MAX_COMPARED, MIN_COMPARED
 from backend.services.invite_delivery import InviteDelivery, invite_deliveries, mail_enabled
 from backend.services.organisation_settings import default_target_level
+from backend.services.rubrics import list_rubrics
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.details import detail_frame, text_and_facts
 from truelevel_app.components.dialogs import confirm_dialog, form_dialog
 from truelevel_app.components.feedback import copy_link_button, error_callout, success_callout
-from truelevel_app.components.forms import select_field, text_area, text_field
+from truelevel_app.components.forms import labelled, select_field, text_area, text_field
 from truelevel_app.components.layout import app_shell, live_marker, new_button, page_header
 from truelevel_app.components.tables import data_table, list_pagination, paged_table
 from truelevel_app.display import invite_text, minutes_text, when, when_iso
@@ -102,6 +103,25 @@ class KeyRow(TypedDict):
     invite: str
     invite_state: str
     evaluation_id: str  # "" until the candidate's session has a submission
+
+
+class RubricChoice(TypedDict):
+    value: str  # a rubric version's id, or BUILT_IN_RUBRIC
+    label: str
+
+
+# The "Rubric" choice that names no rubric: the organisation's default scores the assessment.
+BUILT_IN_RUBRIC = "default"
+
+
+def rubric_choices(session: Session, org_id: str) -> list[RubricChoice]:
+    """The rubrics a new assessment can use: the default, then the latest version of each of
+    the organisation's own (an assessment keeps the version it was created with)."""
+    own = [r for r in list_rubrics(session, org_id=org_id) if not r.is_default]
+    return [
+        RubricChoice(value=BUILT_IN_RUBRIC, label="Default rubric"),
+        *(RubricChoice(value=r.id, label=f"{r.name} · version {r.version}") for r in own),
+    ]
 
 
 class AssessmentView(TypedDict):
@@ -168,6 +188,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
     error: str = ""
     # The organisation's default (its Settings page), chosen in the "New assessment" form.
     default_level: str = DEFAULT_TARGET_LEVEL
+    rubrics: rx.Field[list[RubricChoice]] = rx.field(default_factory=list)
 
     @rx.var
     def total_pages(self) -> int:
@@ -180,6 +201,7 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
             counts = _live_key_counts(session, [a.id for a in shown])
             self.rows = [_assessment_row(a, counts.get(a.id, 0)) for a in shown]
             self.default_level = default_target_level(session, org_id=org_id)
+            self.rubrics = rubric_choices(session, org_id)
 
     def _refresh(self):
         member = self._resolve_member()
@@ -215,6 +237,9 @@ class AssessmentsState(PagedState, CreateDialogState, AuthState):
                     "time_limit_minutes": _optional_int(form_data.get("time_limit_minutes", "")),
                     "expires_in_days": _optional_int(form_data.get("expires_in_days", "")),
                     "target_level": form_data.get("target_level") or None,
+                    "rubric_id": None
+                    if form_data.get("rubric", BUILT_IN_RUBRIC) == BUILT_IN_RUBRIC
+                    else form_data.get("rubric"),
                 }
             )
         except ValidationError as exc:
@@ -577,6 +602,22 @@ def _create_dialog() -> rx.Component:
             ),
             spacing="3",
             width="100%",
+        ),
+        labelled(
+            "Rubric",
+            rx.select.root(
+                rx.select.trigger(width="100%", id="assessment-rubric"),
+                rx.select.content(
+                    rx.foreach(
+                        AssessmentsState.rubrics,
+                        lambda r: rx.select.item(r["label"], value=r["value"]),
+                    )
+                ),
+                name="rubric",
+                default_value=BUILT_IN_RUBRIC,
+            ),
+            "Scores every take-home of this assessment. Edit rubrics under Rubrics; an "
+            "assessment keeps the version chosen here.",
         ),
         select_field(
             "Target level",
