@@ -141,6 +141,8 @@ def sidebar() -> rx.Component:
         spacing="5",
         padding="1.25rem 1rem",
         height="100vh",
+        # Its own scroll when the screen is shorter than the navigation and the member card.
+        overflow_y="auto",
         # Below the md breakpoint (phones, small tablets) the top bar's menu replaces it.
         display=rx.breakpoints(initial="none", md="flex"),
         width=SIDEBAR_WIDTH,
