@@ -12,9 +12,18 @@ left out rather than failing the whole report.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError, field_validator
+
+from backend.models.lenient import (
+    LENIENT,
+    DictOrEmpty,
+    ItemsOf,
+    OptionalNumber,
+    Text,
+    valid_items,
+)
 
 # The excerpt of a rule's metric evidence, as ``workers.evaluation.scoring._rule_observation``
 # writes it: "quality.lint_findings_per_kloc = 0 (rule: <= 5 → +0.5 points)", where a capping
@@ -27,18 +36,7 @@ _RULE_EXCERPT = re.compile(
 
 
 class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-def _valid(model: type[BaseModel], items: Any) -> list[Any]:
-    """The items of a list that fit ``model``; the rest (and a non-list) are left out."""
-    kept = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            kept.append(model.model_validate(item))
-        except ValidationError:
-            continue
-    return kept
+    model_config = LENIENT
 
 
 class RuleArithmetic(_Lenient):
@@ -57,17 +55,12 @@ class RuleArithmetic(_Lenient):
 class ResultEvidence(_Lenient):
     """Where an observation can be checked: a file and lines, a commit, a quote or a figure."""
 
-    kind: str = ""  # file, commit, quote or metric; "" where the engine left it out
+    kind: Text = ""  # file, commit, quote or metric; "" where the engine left it out
     file: str | None = None
     line: int | None = None
     end_line: int | None = None
     commit: str | None = None
     excerpt: str | None = None
-
-    @field_validator("kind", mode="before")
-    @classmethod
-    def _no_kind(cls, value: Any) -> Any:
-        return value or ""
 
     @property
     def shown_kind(self) -> str:
@@ -86,9 +79,9 @@ class ResultEvidence(_Lenient):
 class ResultObservation(_Lenient):
     """One sentence a reviewer can verify; ``polarity`` +1 strengthens the category, -1 weakens."""
 
-    text: str = ""
+    text: Text = ""
     polarity: int = 0
-    evidence: list[ResultEvidence] = []
+    evidence: Annotated[list[ResultEvidence], ItemsOf(ResultEvidence)] = []
 
     @classmethod
     def read(cls, raw: Any) -> ResultObservation:
@@ -96,34 +89,19 @@ class ResultObservation(_Lenient):
             return cls(text=str(raw))
         return cls.model_validate(raw)
 
-    @field_validator("text", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> str:
-        return str(value or "")
-
     @field_validator("polarity", mode="before")
     @classmethod
     def _polarity(cls, value: Any) -> Any:
         return value or 0
 
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _evidence(cls, value: Any) -> list[ResultEvidence]:
-        return _valid(ResultEvidence, value)
-
 
 class ResultCategory(_Lenient):
     """One rubric category's automated score and the observations behind it."""
 
-    category: str = ""
+    category: Text = ""
     score: float | None = None  # the engine's, before any reviewer adjustment
     max_score: float = 5
     observations: list[ResultObservation] = []
-
-    @field_validator("category", mode="before")
-    @classmethod
-    def _category(cls, value: Any) -> str:
-        return str(value or "")
 
     @field_validator("max_score", mode="before")
     @classmethod
@@ -139,29 +117,19 @@ class ResultCategory(_Lenient):
 class ResultFlag(_Lenient):
     """A risk a reviewer should check (a committed secret, a similar submission)."""
 
-    code: str = ""
+    code: Text = ""
     severity: str = "medium"
-    message: str = ""
-    evidence: list[ResultEvidence] = []
+    message: Text = ""
+    evidence: Annotated[list[ResultEvidence], ItemsOf(ResultEvidence)] = []
 
     @classmethod
     def read(cls, raw: Any) -> ResultFlag:
         return cls.model_validate(raw if isinstance(raw, dict) else {"message": str(raw)})
 
-    @field_validator("code", "message", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> str:
-        return str(value or "")
-
     @field_validator("severity", mode="before")
     @classmethod
     def _severity(cls, value: Any) -> str:
         return str(value or "medium")
-
-    @field_validator("evidence", mode="before")
-    @classmethod
-    def _evidence(cls, value: Any) -> list[ResultEvidence]:
-        return _valid(ResultEvidence, value)
 
 
 class ResultEngine(_Lenient):
@@ -174,42 +142,22 @@ class ResultEngine(_Lenient):
 
 
 class AutomatedResult(_Lenient):
-    recommendation: str = ""
-    confidence_score: float | None = None
+    recommendation: Text = ""
+    confidence_score: OptionalNumber = None
     calibrated_seniority: str | None = None
-    rubric_scores: list[ResultCategory] = []
+    rubric_scores: Annotated[list[ResultCategory], ItemsOf(ResultCategory)] = []
     risk_flags: list[ResultFlag] = []
-    engine: ResultEngine = ResultEngine()
-
-    @field_validator("recommendation", mode="before")
-    @classmethod
-    def _recommendation(cls, value: Any) -> str:
-        return str(value or "")
-
-    @field_validator("confidence_score", mode="before")
-    @classmethod
-    def _confidence(cls, value: Any) -> Any:
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-    @field_validator("rubric_scores", mode="before")
-    @classmethod
-    def _rubric_scores(cls, value: Any) -> list[ResultCategory]:
-        return _valid(ResultCategory, value)
+    engine: Annotated[ResultEngine, DictOrEmpty] = ResultEngine()
 
     @field_validator("risk_flags", mode="before")
     @classmethod
     def _risk_flags(cls, value: Any) -> list[ResultFlag]:
         return [ResultFlag.read(item) for item in value or []]
 
-    @field_validator("engine", mode="before")
-    @classmethod
-    def _engine(cls, value: Any) -> Any:
-        return value if isinstance(value, dict) else {}
-
 
 def read_evidence(items: Any) -> list[ResultEvidence]:
     """The evidence items of a raw list that fit (the exports read flags and observations)."""
-    return _valid(ResultEvidence, items)
+    return valid_items(ResultEvidence, items)
 
 
 def read_result(raw: dict[str, Any] | None) -> AutomatedResult | None:

@@ -12,9 +12,25 @@ than failing the whole report.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ValidationError, field_validator
+
+from backend.models.lenient import (
+    LENIENT,
+    DictOrEmpty,
+    ItemsOf,
+    NumberOrZero,
+    OptionalNumber,
+    SpacedText,
+    StrippedText,
+    Text,
+    valid_items,
+)
+
+
+class _Lenient(BaseModel):
+    model_config = LENIENT
 
 
 def clock(seconds: float) -> str:
@@ -33,40 +49,12 @@ def interview_length(job: Any, result: dict[str, Any] | None = None) -> str:
     return clock(float(seconds)) if seconds else "—"
 
 
-def _valid(model: type[BaseModel], items: Any) -> list[Any]:
-    kept = []
-    for item in items if isinstance(items, list) else []:
-        try:
-            kept.append(model.model_validate(item))
-        except ValidationError:
-            continue
-    return kept
-
-
-def _text(value: Any) -> str:
-    return " ".join(str(value or "").split())
-
-
-class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
 class Quote(_Lenient):
     """A sentence as said, with when and by whom."""
 
-    start: float = 0.0
-    speaker: str = ""
-    text: str = ""
-
-    @field_validator("start", mode="before")
-    @classmethod
-    def _start(cls, value: Any) -> Any:
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
-
-    @field_validator("speaker", "text", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> str:
-        return str(value or "").strip()
+    start: NumberOrZero = 0.0
+    speaker: StrippedText = ""
+    text: StrippedText = ""
 
     @property
     def clock(self) -> str:
@@ -77,29 +65,23 @@ class CompetencyScore(_Lenient):
     """One competency's score 1..5, why, and what was said for it."""
 
     key: str = ""
-    score: float = 0
-    rationale: str = ""
+    score: NumberOrZero = 0
+    rationale: Text = ""
     quotes: list[Quote] = []
-
-    @field_validator("score", mode="before")
-    @classmethod
-    def _score(cls, value: Any) -> Any:
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
-
-    @field_validator("rationale", mode="before")
-    @classmethod
-    def _rationale(cls, value: Any) -> str:
-        return str(value or "")
 
     @field_validator("quotes", mode="before")
     @classmethod
     def _quotes(cls, value: Any) -> list[Quote]:
-        return [q for q in _valid(Quote, value) if q.text]
+        return [q for q in valid_items(Quote, value) if q.text]
 
     @property
     def name(self) -> str:
         """``system_design`` → ``System design``."""
         return self.key.replace("_", " ").capitalize()
+
+
+def _mapping_or_none(value: Any) -> Any:
+    return value if isinstance(value, dict) else None
 
 
 class KeyPoint(_Lenient):
@@ -108,12 +90,7 @@ class KeyPoint(_Lenient):
 
     key_point: str = ""
     status: str = "missed"
-    quote: Quote | None = None
-
-    @field_validator("quote", mode="before")
-    @classmethod
-    def _quote(cls, value: Any) -> Any:
-        return value if isinstance(value, dict) else None
+    quote: Annotated[Quote | None, BeforeValidator(_mapping_or_none)] = None
 
     @property
     def matched(self) -> bool:
@@ -123,21 +100,11 @@ class KeyPoint(_Lenient):
 class JudgedAnswer(_Lenient):
     """An interviewer's question, the candidate's answer judged against the question bank."""
 
-    question: str = ""
+    question: SpacedText = ""
     question_start: float = 0.0
     score: float | None = None
-    verdict: str = ""
-    key_points: list[KeyPoint] = []
-
-    @field_validator("question", "verdict", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> str:
-        return _text(value)
-
-    @field_validator("key_points", mode="before")
-    @classmethod
-    def _key_points(cls, value: Any) -> list[KeyPoint]:
-        return _valid(KeyPoint, value)
+    verdict: SpacedText = ""
+    key_points: Annotated[list[KeyPoint], ItemsOf(KeyPoint)] = []
 
     @property
     def cited(self) -> Quote | None:
@@ -146,41 +113,26 @@ class JudgedAnswer(_Lenient):
 
 
 class InterviewAssessment(_Lenient):
-    summary: str = ""
-    recommendation: str = ""
+    summary: Text = ""
+    recommendation: Text = ""
     scored: bool = True
-    confidence: float | None = None
+    confidence: OptionalNumber = None
     scores: list[CompetencyScore] = []
-    answers: list[JudgedAnswer] = []
+    answers: Annotated[list[JudgedAnswer], ItemsOf(JudgedAnswer)] = []
     highlights: list[str] = []
     red_flags: list[str] = []
     questions_for_next_round: list[str] = []
-    submittal_note: str = ""
-
-    @field_validator("summary", "recommendation", "submittal_note", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> str:
-        return str(value or "")
-
-    @field_validator("confidence", mode="before")
-    @classmethod
-    def _confidence(cls, value: Any) -> Any:
-        return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+    submittal_note: Text = ""
 
     @field_validator("scores", mode="before")
     @classmethod
     def _scores(cls, value: Any) -> list[CompetencyScore]:
         if not isinstance(value, dict):
             return []
-        return _valid(
+        return valid_items(
             CompetencyScore,
             [{**body, "key": str(key)} for key, body in value.items() if isinstance(body, dict)],
         )
-
-    @field_validator("answers", mode="before")
-    @classmethod
-    def _answers(cls, value: Any) -> list[JudgedAnswer]:
-        return _valid(JudgedAnswer, value)
 
     @field_validator("highlights", "red_flags", "questions_for_next_round", mode="before")
     @classmethod
@@ -197,23 +149,13 @@ class InterviewAssessment(_Lenient):
 class ConfirmedRoles(_Lenient):
     """Who confirmed the speakers' roles the result was scored with."""
 
-    confirmed_by: str = ""
-    confirmed_at: str = ""
-
-    @field_validator("confirmed_by", "confirmed_at", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> str:
-        return str(value or "")
+    confirmed_by: Text = ""
+    confirmed_at: Text = ""
 
 
 class InterviewResult(_Lenient):
-    assessment: InterviewAssessment = InterviewAssessment()
+    assessment: Annotated[InterviewAssessment, DictOrEmpty] = InterviewAssessment()
     speaker_roles: ConfirmedRoles | None = None
-
-    @field_validator("assessment", mode="before")
-    @classmethod
-    def _assessment(cls, value: Any) -> Any:
-        return value if isinstance(value, dict) else {}
 
     @field_validator("speaker_roles", mode="before")
     @classmethod
