@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120
     sandbox_memory_mb: int = 1024
+    # The CPU share of one sandboxed run (its control group's quota, in CPUs), so that a busy
+    # loop in one submission cannot slow down the runs beside it.
+    sandbox_cpus: float = Field(default=1.0, gt=0)
     # The third-party packages a candidate's project declares are downloaded (wheels only, from
     # pip's index) and installed for its test run, within these limits (workers/evaluation/code/
     # dependencies.py); off, a suite that needs them is reported as missing dependencies.

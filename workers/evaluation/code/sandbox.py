@@ -1,18 +1,34 @@
 """Run a command from a candidate's submission where it can do no harm: bubblewrap (``bwrap``)
 with no network, a private process tree, a read-only view of the system's toolchains, a copy of
-the submission as the only writable folder (plus an empty ``/tmp``), resource limits through
-``prlimit`` and a wall-clock limit that kills everything it started.
+the submission as the only writable folder (plus an empty ``/tmp``), and a wall-clock limit that
+kills everything it started. Several runs share a worker host, so each one is isolated from the
+others too:
 
-When this process runs as root (CI, containers) the command inside additionally drops to the
-unprivileged ``nobody`` user, because the kernel does not enforce process-count limits on root.
+- **A control group per run** (``run_groups``: cgroup v2, or v1's pids/memory/cpu hierarchies)
+  caps the whole run's memory, process count and CPU share; the command joins it before any of
+  the candidate's code runs, whatever is left in it is killed afterwards, and its counters say
+  for sure when a limit was hit. ``prlimit`` limits (address space, processes, file size, no
+  core dumps) still apply per process inside it; where no control group can be made (no root)
+  they are all there is, and every result says so (``SandboxResult.degraded``).
+- **A user of its own** (``sandbox_users``): when this process runs as root (CI, containers) the
+  command drops to an unprivileged user id taken from a pool for the run, so that the per-user
+  process limit of one run is not another's (the kernel enforces none on root).
+- **A system call filter** (``syscall_filter``, seccomp): no new namespaces (``unshare -r``), no
+  mounting, ``ptrace``, keyring, ``bpf``, ``perf_event_open``, kexec, reboot, swap or kernel
+  modules. ``no_new_privs`` (set by bwrap) makes set-user-id programs (``su``, ``sudo``,
+  ``mount``) run without their privileges.
 
-What the command tried and the sandbox stopped is read from the messages the kernel's refusals
-produce (``Network is unreachable``, ``Read-only file system``, ``Resource temporarily
-unavailable``...): the sandbox cannot see intentions, only the errors they ran into.
+What the command tried and the sandbox stopped is read from the group's counters (``pids``,
+``memory``) and from the messages the kernel's refusals produce (``Network is unreachable``,
+``Read-only file system``, ``Operation not permitted``...): the sandbox cannot see intentions,
+only the errors they ran into. Each thing stopped comes with its evidence (the counter, or the
+first line of output that shows the refusal) in ``SandboxResult.evidence``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import re
 import shutil
@@ -28,12 +44,14 @@ from pathlib import Path
 from typing import Literal
 
 from backend.settings import Settings, get_settings
+from workers.evaluation.code import run_groups, sandbox_users, syscall_filter
 from workers.evaluation.scratch import tree_size
+
+log = logging.getLogger(__name__)
 
 BWRAP = "bwrap"
 # Where the submission copy appears inside the sandbox.
 WORKSPACE = "/workspace"
-NOBODY = 65534
 # Enough for test runners with thread pools (threads count as processes), far too few for a
 # fork bomb to hurt the machine.
 MAX_PROCESSES = 256
@@ -61,7 +79,9 @@ _TEARDOWN_WAIT_S = 5.0
 _CHILD_PID = re.compile(rb'"child-pid"\s*:\s*(\d+)')
 
 KilledReason = Literal["timeout", "memory", "pids", "file_size", "disk"]
-Violation = Literal["network", "filesystem", "disk", "pids", "memory", "timeout", "file_size"]
+Violation = Literal[
+    "network", "filesystem", "disk", "pids", "memory", "timeout", "file_size", "escalation"
+]
 
 # Kernel and runtime messages that show the sandbox refused something.
 _VIOLATION_MARKERS: dict[Violation, tuple[str, ...]] = {
@@ -85,7 +105,19 @@ _VIOLATION_MARKERS: dict[Violation, tuple[str, ...]] = {
         "out of memory",
         "bad_alloc",
     ),
+    # Switching user, mounting, new namespaces, signalling the sandbox's init: refused with EPERM
+    # (or by the set-user-id programs that find they have no privileges).
+    "escalation": (
+        "Operation not permitted",
+        "EPERM",
+        "unshare failed",
+        "must be superuser",
+        "only root can",
+        "Authentication failure",
+        "effective uid is not 0",
+    ),
 }
+_EVIDENCE_CHARS = 200
 
 
 class SandboxUnavailable(RuntimeError):
@@ -104,6 +136,11 @@ class SandboxResult:
     seconds: float
     violations: tuple[Violation, ...] = ()  # what the sandbox stopped, sorted
     files: dict[str, str] = field(default_factory=dict)  # read back from the workspace
+    # For each violation, how it is known: a counter of the run's control group or the first
+    # line of output that shows the refusal.
+    evidence: dict[str, str] = field(default_factory=dict)
+    # The isolation this run went without, and why (no control group, no system call filter).
+    degraded: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -149,29 +186,42 @@ def run_sandboxed(
     max_processes = max_processes if max_processes is not None else MAX_PROCESSES
     if shutil.which(BWRAP) is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed")
+    as_root = os.geteuid() == 0
     scratch = Path(tempfile.mkdtemp(prefix="truelevel-sandbox-"))
     try:
-        workspace = scratch / "workspace"
-        # Links are copied as links: following them would copy host files into the sandbox.
-        shutil.copytree(workdir, workspace, symlinks=True)
-        as_root = os.geteuid() == 0
-        if as_root:
-            _give_to_nobody(workspace)
-        command = [
-            *_bwrap_options(workspace, read_only_paths, as_root=as_root, memory_mb=memory_mb),
-            "--",
-            *(_drop_to_nobody() if as_root else []),
-            *_limits(memory_mb, max_processes),
-            "--",
-            *_announce_start(),
-            *argv,
-        ]
-        stdout_path, stderr_path = scratch / "stdout", scratch / "stderr"
-        # bwrap writes the host pid of the sandbox's first process here.
-        info_read, info_write = os.pipe()
-        command[1:1] = ["--info-fd", str(info_write)]
-        started = time.monotonic()
-        try:
+        with contextlib.ExitStack() as held:
+            uid = held.enter_context(sandbox_users.run_user()) if as_root else None
+            group, degraded = _run_group(memory_mb, max_processes, settings.sandbox_cpus)
+            held.enter_context(group)
+            filter_fd = _filter_fd(degraded)
+            if filter_fd is not None:
+                held.callback(os.close, filter_fd)
+            workspace = scratch / "workspace"
+            # Links are copied as links: following them would copy host files into the sandbox.
+            shutil.copytree(workdir, workspace, symlinks=True)
+            if uid is not None:
+                _give_to(workspace, uid)
+            # bwrap writes the host pid of the sandbox's first process here.
+            info_read, info_write = os.pipe()
+            held.callback(os.close, info_read)
+            # Closed once only, however the run ends: another thread may reuse the number.
+            write_end = held.enter_context(_OwnedFd(info_write))
+            command = [
+                *group.join_command(),
+                *_bwrap_options(workspace, read_only_paths, as_root=as_root, memory_mb=memory_mb),
+                "--info-fd",
+                str(info_write),
+                *(["--seccomp", str(filter_fd)] if filter_fd is not None else []),
+                *(_user_files(scratch, uid) if uid is not None else []),
+                "--",
+                *(_drop_to(uid) if uid is not None else []),
+                *_limits(memory_mb, max_processes),
+                "--",
+                *_announce_start(),
+                *argv,
+            ]
+            stdout_path, stderr_path = scratch / "stdout", scratch / "stderr"
+            started = time.monotonic()
             with open(stdout_path, "wb") as stdout, open(stderr_path, "wb") as stderr:
                 process = subprocess.Popen(
                     command,
@@ -180,31 +230,95 @@ def run_sandboxed(
                     stdout=stdout,
                     stderr=stderr,
                     start_new_session=True,
-                    pass_fds=(info_write,),
+                    pass_fds=tuple(fd for fd in (info_write, filter_fd) if fd is not None),
                 )
-                os.close(info_write)
-                info_write = -1
+                write_end.close()
                 stopped = _watch(process, scratch, workspace, deadline=started + timeout_s)
             _wait_for_teardown(info_read)
-        finally:
-            os.close(info_read)
-            if info_write != -1:
-                os.close(info_write)
-        seconds = time.monotonic() - started
-        if stopped is None and not _started(stderr_path):
-            raise SandboxUnavailable(_read_tail(stderr_path).strip()[-500:])
-        stdout_text, stderr_text = _read_tail(stdout_path), _without_start(stderr_path)
-        return _result(
-            process.returncode,
-            stdout_text,
-            stderr_text,
-            scan=_read_tail(stdout_path, _SCAN_BYTES) + _read_tail(stderr_path, _SCAN_BYTES),
-            stopped=stopped,
-            seconds=seconds,
-            files=_kept_files(workspace, keep_files),
-        )
+            # Anything of the run still alive (it cannot be, outside its process namespace, but
+            # the group is the one place that knows for sure) ends here.
+            group.kill_all()
+            counters = group.counters()
+            seconds = time.monotonic() - started
+            if stopped is None and not _started(stderr_path):
+                raise SandboxUnavailable(_read_tail(stderr_path).strip()[-500:])
+            stdout_text, stderr_text = _read_tail(stdout_path), _without_start(stderr_path)
+            return _result(
+                process.returncode,
+                stdout_text,
+                stderr_text,
+                scan=_read_tail(stdout_path, _SCAN_BYTES) + _read_tail(stderr_path, _SCAN_BYTES),
+                stopped=stopped,
+                counters=counters,
+                limits=_Limits(timeout_s, memory_mb, max_processes),
+                seconds=seconds,
+                files=_kept_files(workspace, keep_files),
+                degraded=tuple(degraded),
+            )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    timeout_s: float
+    memory_mb: int
+    max_processes: int
+
+
+def _run_group(
+    memory_mb: int, max_processes: int, cpus: float
+) -> tuple[run_groups.RunGroup, list[str]]:
+    """The run's control group, made, and what the run goes without when none can be made (the
+    evaluation runs anyway, with the per-process limits alone)."""
+    where = run_groups.hierarchy()
+    limits = {"memory_bytes": memory_mb * 1024 * 1024, "max_processes": max_processes}
+    group = run_groups.RunGroup(where, **limits, cpus=cpus)
+    try:
+        group.create()
+    except OSError as error:
+        log.warning("sandbox: could not make a control group for a run: %s", error)
+        where = run_groups.Hierarchy("none", {}, str(error))
+        group = run_groups.RunGroup(where, **limits, cpus=cpus)
+    if where.mode == "none":
+        return group, [f"no control group ({where.reason}): limits are per process only"]
+    return group, []
+
+
+def _filter_fd(degraded: list[str]) -> int | None:
+    try:
+        return syscall_filter.program_fd()
+    except syscall_filter.FilterUnavailable as error:
+        _warn_once(f"sandbox: no system call filter ({error})")
+        degraded.append(f"no system call filter ({error})")
+        return None
+
+
+_warned: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning(message)
+
+
+class _OwnedFd:
+    """A file descriptor closed exactly once: early by ``close``, or on leaving the block."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def close(self) -> None:
+        if self.fd != -1:
+            fd, self.fd = self.fd, -1
+            os.close(fd)
+
+    def __enter__(self) -> _OwnedFd:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _watch(
@@ -281,16 +395,32 @@ def _bwrap_options(
     return options
 
 
-def _drop_to_nobody() -> list[str]:
+def _drop_to(uid: int) -> list[str]:
     return [
         "setpriv",
-        f"--reuid={NOBODY}",
-        f"--regid={NOBODY}",
+        f"--reuid={uid}",
+        f"--regid={uid}",
         "--clear-groups",
         "--inh-caps=-all",
         "--bounding-set=-all",
         "--",
     ]
+
+
+def _user_files(scratch: Path, uid: int) -> list[str]:
+    """``/etc/passwd`` and ``/etc/group`` with an entry for the run's user, shown read-only in
+    place of the host's (``getpass.getuser()``, ``os.userInfo()`` and ``id`` look it up)."""
+    options = []
+    for name, line in zip(("passwd", "group"), sandbox_users.passwd_lines(uid), strict=True):
+        try:
+            text = Path("/etc", name).read_text()
+        except OSError:
+            text = ""
+        copy = scratch / name
+        copy.write_text(text + ("" if text.endswith("\n") or not text else "\n") + line)
+        copy.chmod(0o644)
+        options += ["--ro-bind", str(copy), f"/etc/{name}"]
+    return options
 
 
 def _limits(memory_mb: int, max_processes: int) -> list[str]:
@@ -368,11 +498,12 @@ def _sandbox_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
     return environment
 
 
-def _give_to_nobody(workspace: Path) -> None:
+def _give_to(workspace: Path, uid: int) -> None:
+    """The scratch copy belongs to the run's user, the only one that may write it."""
     for root, dirs, files in os.walk(workspace):
-        os.lchown(root, NOBODY, NOBODY)
+        os.lchown(root, uid, uid)
         for name in dirs + files:
-            os.lchown(os.path.join(root, name), NOBODY, NOBODY)
+            os.lchown(os.path.join(root, name), uid, uid)
 
 
 def _under_system_path(path: Path) -> bool:
@@ -410,25 +541,43 @@ def _result(
     *,
     scan: str,
     stopped: Literal["timeout", "disk"] | None,
+    counters: run_groups.GroupCounters,
+    limits: _Limits,
     seconds: float,
     files: dict[str, str],
+    degraded: tuple[str, ...],
 ) -> SandboxResult:
-    violations: set[Violation] = {
-        kind
-        for kind, markers in _VIOLATION_MARKERS.items()
-        if any(marker in scan for marker in markers)
-    }
+    evidence: dict[str, str] = {}
+    for kind, markers in _VIOLATION_MARKERS.items():
+        line = _first_line_with(scan, markers)
+        if line is not None:
+            evidence[kind] = f"output: {line}"
+    # The group's counters are certain; they replace a message that only suggests the same.
+    if counters.pids_refused:
+        evidence["pids"] = (
+            f"the run's control group refused new processes at its limit of "
+            f"{limits.max_processes} (pids.events max)"
+        )
+    if counters.memory_killed:
+        evidence["memory"] = (
+            f"the kernel killed a process at the run's memory limit of {limits.memory_mb} MB "
+            "(control group oom_kill)"
+        )
     timed_out = stopped == "timeout"
     killed_reason: KilledReason | None = None
     if stopped is not None:
         killed_reason = stopped
-        violations.add(stopped)
+        evidence[stopped] = (
+            f"stopped at the {limits.timeout_s:g}-second time limit"
+            if stopped == "timeout"
+            else f"the workspace grew past {MAX_WORKSPACE_GROWTH_MB} MB"
+        )
     elif returncode == _SIGNAL_EXIT_BASE + signal.SIGXFSZ:
         killed_reason = "file_size"
-        violations.add("file_size")
-    elif "memory" in violations:
+        evidence["file_size"] = f"a file reached the {MAX_FILE_MB} MB limit (SIGXFSZ)"
+    elif "memory" in evidence:
         killed_reason = "memory"
-    elif "pids" in violations:
+    elif "pids" in evidence:
         killed_reason = "pids"
     return SandboxResult(
         exit_code=None if stopped is not None else returncode,
@@ -437,6 +586,17 @@ def _result(
         timed_out=timed_out,
         killed_reason=killed_reason,
         seconds=round(seconds, 3),
-        violations=tuple(sorted(violations)),
+        violations=tuple(sorted(evidence)),  # type: ignore[arg-type]
         files=files,
+        evidence=dict(sorted(evidence.items())),
+        degraded=degraded,
     )
+
+
+def _first_line_with(text: str, markers: tuple[str, ...]) -> str | None:
+    """The first output line showing one of ``markers``, as the evidence quotes it."""
+    for line in text.splitlines():
+        if any(marker in line for marker in markers):
+            line = line.strip()
+            return line if len(line) <= _EVIDENCE_CHARS else line[: _EVIDENCE_CHARS - 1] + "…"
+    return None

@@ -115,10 +115,12 @@ _VIOLATION_WORDING = {
     "pids": "started processes without end (a fork bomb or runaway threads)",
     "memory": "tried to use more memory than allowed",
     "timeout": "did not finish within the time limit",
+    "escalation": "tried to gain privileges (switch user, mount, create a namespace or signal "
+    "the sandbox's init)",
 }
 # Stopped for these, the tests did something a test suite never needs to: a high-severity flag.
 # A time limit or file size alone more often means a slow or noisy suite: medium.
-_HOSTILE_VIOLATIONS = {"network", "filesystem", "pids", "memory", "disk"}
+_HOSTILE_VIOLATIONS = {"network", "filesystem", "pids", "memory", "disk", "escalation"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,10 @@ class TestRunReport:
     exit_code: int | None = None
     timed_out: bool = False
     contained_violations: tuple[str, ...] = ()
+    # How each contained violation is known, as (violation, evidence) pairs.
+    violation_evidence: tuple[tuple[str, str], ...] = ()
+    # The isolation the run went without (``SandboxResult.degraded``).
+    sandbox_degraded: tuple[str, ...] = ()
     output_tail: str = ""
     seconds: float = 0.0
     # How much of the candidate's own code the tests executed (coverage.py, or V8 for
@@ -266,6 +272,8 @@ def to_analyser_report(
         "sandbox_violation": bool(violations),
         "sandbox_violations": ",".join(violations),
         "sandbox_escape_attempt": bool(_HOSTILE_VIOLATIONS.intersection(violations)),
+        # What isolation the runs went without (no control group, no system call filter).
+        "sandbox_degraded": "; ".join(sorted({d for run in runs for d in run.sandbox_degraded})),
         "tests_missing_dependencies": ",".join(
             sorted({m for run in runs if run.missing for m in run.missing.modules})
         ),
@@ -557,6 +565,8 @@ def _report(
         exit_code=result.exit_code,
         timed_out=result.timed_out,
         contained_violations=result.violations,
+        violation_evidence=tuple(result.evidence.items()),
+        sandbox_degraded=result.degraded,
         output_tail=(result.stdout_tail + result.stderr_tail)[-4000:],
         seconds=result.seconds,
     )
@@ -711,19 +721,27 @@ def stable_tail(output: str) -> str:
 
 
 def _violation_observations(run: TestRunReport) -> list[Observation]:
-    """One observation per thing the sandbox stopped, citing the test files that ran."""
-    evidence = tuple(Evidence(kind="file", file=f) for f in run.test_files[:_MAX_CITED_FILES])
+    """One observation per thing the sandbox stopped, with how it is known (a counter of the
+    run's control group, or the line of output that shows the refusal) and the test files."""
+    files = tuple(Evidence(kind="file", file=f) for f in run.test_files[:_MAX_CITED_FILES])
+    shown = dict(run.violation_evidence)
     return [
         Observation(
             CATEGORY,
             f"While running, the {run.language} tests {_VIOLATION_WORDING.get(kind, kind)}; "
             "the sandbox stopped it.",
             polarity=-1,
-            evidence=evidence,
+            evidence=_violation_evidence(shown.get(kind)) + files,
         )
         for kind in run.contained_violations
         if kind != "timeout"  # the run's own observation already says it did not finish
     ]
+
+
+def _violation_evidence(shown: str | None) -> tuple[Evidence, ...]:
+    if not shown:
+        return ()
+    return (Evidence(kind="metric", excerpt=shown),)
 
 
 def _risk_flags(run: TestRunReport) -> list[RiskFlag]:
@@ -734,13 +752,14 @@ def _risk_flags(run: TestRunReport) -> list[RiskFlag]:
     if run.contained_violations:
         stopped = ", ".join(run.contained_violations)
         hostile = _HOSTILE_VIOLATIONS & set(run.contained_violations)
+        shown = tuple(e for _, text in run.violation_evidence for e in _violation_evidence(text))
         flags.append(
             RiskFlag(
                 code="sandbox_violation",
                 severity="high" if hostile else "medium",
                 message=f"The {run.language} tests tried something the sandbox stopped "
                 f"({stopped}).",
-                evidence=evidence,
+                evidence=shown + evidence,
             )
         )
     if run.status == "ran" and (run.failed or run.errors):
