@@ -59,6 +59,8 @@ fi
 # (``python -m backend.cli backup``); tests also synthesise interviews with espeak-ng and sox, and drive chromium.
 apt_want=()
 command -v bwrap >/dev/null 2>&1 || apt_want+=(bubblewrap)
+# libseccomp builds the sandbox's system call filter (workers/evaluation/code/syscall_filter.py).
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || apt_want+=(libseccomp2)
 command -v git >/dev/null 2>&1 || apt_want+=(git)
 command -v pg_dump >/dev/null 2>&1 || apt_want+=(postgresql-client)
 if [ "$DEV" = 1 ]; then
