@@ -318,6 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    from backend.private_files import keep_private
+
+    keep_private()  # the database, backups and stored files it writes are 0600
     args = build_parser().parse_args(argv)
     try:
         args.func(args)

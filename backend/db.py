@@ -19,6 +19,20 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 POOL_TIMEOUT_S = 30
 
 
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite file of ``url`` as 0600 before SQLite does (its -wal and -shm then
+    get the same mode); an existing one is left as it is."""
+    from sqlalchemy.engine import make_url
+
+    from backend.private_files import private_file
+
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database)
+        if not path.exists() and path.parent.is_dir():
+            private_file(path)
+
+
 def make_engine(url: str) -> Engine:
     """The engine of one process, its pool sized by the settings (``db_pool_size`` connections
     kept, ``db_max_overflow`` more opened when needed). A checkout waits ``POOL_TIMEOUT_S`` at
@@ -33,6 +47,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             pool = {}  # one in-memory database per connection: SQLAlchemy's own pool
+        else:
+            private_sqlite_file(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
         )

@@ -155,6 +155,17 @@ class Settings(BaseSettings):
     recording_retention_days: int = Field(default=0, ge=0)
     answer_retention_days: int = Field(default=90, ge=0)
     resume_retention_days: int = Field(default=0, ge=0)
+    # Stored bytes an upload may bring a candidate key's or an organisation's total to (zips,
+    # recordings, transcripts, browser-interview answers, resumes; what retention or erasure
+    # deleted no longer counts); over it the upload is refused with 413
+    # ``storage_quota_exceeded`` and nothing is stored. 0: no quota
+    # (``backend.services.storage_quota``).
+    key_upload_quota_mb: int = Field(default=500, ge=0)
+    org_storage_quota_mb: int = Field(default=20480, ge=0)
+    # Requests one API key may make in a minute (429 ``rate_limited`` with Retry-After past it),
+    # counted in Redis when redis_url is set (every host together), in each process otherwise.
+    # 0: no limit (``backend.services.api_rate_limit``).
+    api_rate_limit_per_minute: int = Field(default=1200, ge=0)
     # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120
@@ -204,8 +215,10 @@ class Settings(BaseSettings):
         return bool(self.smtp_host)
 
     def ensure_data_dir(self) -> Path:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return self.data_dir
+        """The data folder, created (or kept) 0700: only the installation's user reads it."""
+        from backend.private_files import private_dir
+
+        return private_dir(self.data_dir)
 
 
 @lru_cache

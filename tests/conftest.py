@@ -80,6 +80,9 @@ def _no_earlier_failed_checks(migrated_database):
     with session_scope() as session:
         session.execute(delete(SignInAttempt))
         session.commit()
+    from backend.services import api_rate_limit
+
+    api_rate_limit.reset()
 
 
 @pytest.fixture()

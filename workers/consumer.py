@@ -63,6 +63,9 @@ def _stop(children: Sequence[subprocess.Popen]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from backend.private_files import keep_private
+
+    keep_private()  # the consumers inherit it: queue, database and stored files are 0600
     args = build_parser().parse_args(argv)
     from backend.secret_key import require_secret_key
 

@@ -21,6 +21,7 @@ from typing import Literal, get_args
 from huey import Huey, PriorityRedisExpireHuey, SqliteHuey
 from huey.storage import SqliteStorage
 
+from backend.private_files import private_file
 from backend.settings import Settings, get_settings
 
 WorkKind = Literal["gpu", "cpu", "ops"]
@@ -59,6 +60,8 @@ def make_huey(settings: Settings, kind: WorkKind) -> Huey:
     if settings.redis_url:
         return PriorityRedisExpireHuey(name, url=settings.redis_url, expire_time=RESULT_TTL_SECONDS)
     path = settings.queue_file or settings.ensure_data_dir() / "queue.db"
+    if not path.exists() and path.parent.is_dir():
+        private_file(path)  # its -wal and -shm take its mode
     return _QueueFileHuey(name, filename=str(path))
 
 

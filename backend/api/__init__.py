@@ -27,6 +27,7 @@ def create_api() -> FastAPI:
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
     from backend.api.errors import UnhandledErrors, install_error_handlers
+    from backend.api.rate_limit import ApiRateLimit
     from backend.api.security_headers import SecurityHeaders
     from backend.api.sso import install_sso
     from backend.secret_key import require_secret_key
@@ -47,6 +48,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(CandidateKeyThrottle)
+    app.add_middleware(ApiRateLimit)  # before any database work: a refusal costs none
     app.add_middleware(UnhandledErrors)
     app.add_middleware(SecurityHeaders)  # outermost of ours: every answer gets the headers
     app.include_router(health.router, prefix=API_PREFIX)

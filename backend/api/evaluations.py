@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from backend.api import uploads
+from backend.api import upload_throttle, uploads
 from backend.api.deps import (
     Principal,
     SessionDep,
@@ -169,7 +169,10 @@ async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> 
     """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
     ``zip_upload`` artefact. The caller is authenticated before the body is read, and a declared
     ``Content-Length`` over the limit is refused before reading it, and so is a candidate key
-    whose session was never started (409 ``session_not_started``)."""
+    whose session was never started (409 ``session_not_started``). Too many uploads from the
+    address or the key: 429 ``rate_limited``; a zip past the organisation's or the key's storage
+    quota: 413 ``storage_quota_exceeded`` (``used_bytes``, ``quota_bytes``)."""
+    await upload_throttle.admit(request)
     if (candidate_key_id := who.candidate_key_id) is not None:
         await in_thread(
             db, lambda: submission.require_started_session(db, candidate_key_id=candidate_key_id)

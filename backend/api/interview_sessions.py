@@ -17,7 +17,7 @@ from fastapi import APIRouter, Body, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from backend.api import uploads
+from backend.api import upload_throttle, uploads
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.services.interviews import calls
@@ -102,7 +102,9 @@ async def put_answer(
 ) -> AnswerSaved:
     """Store the recording sent as the body; a new take replaces the earlier one. 404 for an
     unknown link or question, 409 once the interview is sent, 400 for an empty body, 413 over
-    25 MB, 415 for a multipart form, 422 for bytes that are not a readable recording."""
+    25 MB or past the storage quota, 415 for a multipart form, 422 for bytes that are not a
+    readable recording, 429 for too many uploads."""
+    await upload_throttle.admit(request, credential=token)
     # Link and question are checked before a byte of the body is read.
     await run_in_threadpool(calls.answer_target, session, token=token, index=index)
     limit = calls.MAX_ANSWER_BYTES

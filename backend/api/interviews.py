@@ -50,7 +50,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 
-from backend.api import uploads
+from backend.api import upload_throttle, uploads
 from backend.api.deps import Principal, SessionDep, in_thread, require_scope
 from backend.api.errors import DetailErrorRoute
 from backend.db import session_scope
@@ -224,7 +224,10 @@ async def submit_job(
 ) -> JobAccepted:
     """Accept the recording at once (202); transcription and assessment run in the workers.
     Credits (1 per started audio minute of the measured duration) are charged now, once. A JSON
-    body is an interview as text (``transcripts``): assessed on a worker, charged nothing."""
+    body is an interview as text (``transcripts``): assessed on a worker, charged nothing.
+    Too many uploads: 429 ``rate_limited``; past the storage quota: 413
+    ``storage_quota_exceeded``, nothing charged."""
+    await upload_throttle.admit(request)
     if _media_type(request) == "application/json":
         return await _submit_transcript(request, db, who, response)
     async with uploads.multipart_form(

@@ -40,6 +40,7 @@ from backend.models.pipeline import (
     TenantWebhook,
 )
 from backend.models.report_shares import ReportShare
+from backend.models.storage_usage import StorageUsage, StoredObject
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
 from backend.models.throttling import SignInAttempt
 
@@ -81,6 +82,8 @@ __all__ = [
     "SessionStatus",
     "SignInAttempt",
     "SpeakerRoleConfirmation",
+    "StorageUsage",
+    "StoredObject",
     "StripeEvent",
     "SubscriptionStatus",
     "TenantWebhook",

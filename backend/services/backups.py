@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from backend.models.base import utcnow
+from backend.private_files import private_file
 from backend.services.errors import DomainError
 from backend.services.storage import ObjectMissing, Storage, checked_key
 
@@ -133,7 +134,7 @@ def backup(url: str, storage: Storage, out: Path) -> BackupManifest:
     a file that looks whole)."""
     dialect = _dialect(url)
     member = "database.sqlite" if dialect == "sqlite" else "database.pgdump"
-    partial = out.with_name(f".{out.name}.part")
+    partial = private_file(out.with_name(f".{out.name}.part"))  # the archive holds everything
     with tempfile.TemporaryDirectory(prefix="truelevel-backup-") as work:
         dump = Path(work) / member
         revision = _revision(url)
@@ -198,6 +199,8 @@ def _restore_database(url: str, dump: Path, *, force: bool) -> None:
     if _dialect(url) == "sqlite":
         target = _sqlite_path(url)
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            private_file(target)
         source = sqlite3.connect(dump)
         copy = sqlite3.connect(target)
         try:

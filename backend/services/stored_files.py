@@ -8,6 +8,7 @@ reaches the caller.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
@@ -38,7 +39,7 @@ def store_stream(
     digest = hashlib.sha256()
     size = 0
     try:
-        with path.open("wb") as out:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
             while chunk := stream.read(CHUNK_BYTES):
                 if size == 0 and on_first_chunk is not None:
                     on_first_chunk(chunk)

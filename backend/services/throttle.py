@@ -16,10 +16,15 @@ rule                       limit                 closed for
 ``CANDIDATE_KEY``          10 failed checks      10 minutes after the 10th (within 10 min)
 ``ACCOUNT_RESET``          5 reset requests      1 hour after the 5th (within 1 hour)
 ``ADDRESS_RESET``          20 reset requests     1 hour after the 20th (within 1 hour)
+``ADDRESS_UPLOAD``         120 uploads           10 minutes after the 120th (within 10 min)
+``CREDENTIAL_UPLOAD``      60 uploads            10 minutes after the 60th (within 10 min)
 =========================  ====================  =======================================
 
 A password reset request counts as a "failure" of its rules whatever the outcome, so that
-neither an inbox nor the mail server can be flooded with reset emails.
+neither an inbox nor the mail server can be flooded with reset emails; so does an upload (a zip,
+a recording, a transcript, a browser-interview answer: ``backend.services.upload_throttle``),
+per client address and per credential (API key, candidate key or interview link), so that
+neither can flood the store or the workers.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ ADDRESS_CANDIDATE_KEY = Rule("key-address", 10, timedelta(minutes=10), timedelta
 CANDIDATE_KEY = Rule("key", 10, timedelta(minutes=10), timedelta(minutes=10))
 ACCOUNT_RESET = Rule("reset-account", 5, timedelta(hours=1), timedelta(hours=1))
 ADDRESS_RESET = Rule("reset-address", 20, timedelta(hours=1), timedelta(hours=1))
+ADDRESS_UPLOAD = Rule("upload-address", 120, timedelta(minutes=10), timedelta(minutes=10))
+CREDENTIAL_UPLOAD = Rule("upload-credential", 60, timedelta(minutes=10), timedelta(minutes=10))
 
 
 class Throttled(DomainError):

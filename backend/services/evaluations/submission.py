@@ -26,6 +26,7 @@ from backend.models.evaluations import (
     new_evaluation_id,
     new_upload_id,
 )
+from backend.services import storage_quota
 from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, conflict_on_duplicate
 from backend.services.storage import discard, get_storage, stored_key
 from backend.services.storage.spool import spool_file
@@ -89,8 +90,9 @@ def save_upload(
     session: Session, *, org_id: str, stream: BinaryIO, candidate_key_id: str | None = None
 ) -> EvaluationUpload:
     """Copy a zip from ``stream`` to the store in chunks, refusing more than
-    ``evaluation_max_zip_mb`` (413) and anything that does not start like a zip (400); the row
-    keeps its storage key."""
+    ``evaluation_max_zip_mb`` (413), anything that does not start like a zip (400) and a zip
+    over the organisation's or the candidate key's storage quota (413
+    ``storage_quota_exceeded``); the row keeps its storage key."""
     upload_id = new_upload_id()
     key = upload_key(upload_id)
     with spool_file(".zip") as path:
@@ -102,7 +104,18 @@ def save_upload(
             on_first_chunk=_require_zip_header,
             empty=lambda: InvalidInput("The file is empty.", code="not_a_zip"),
         )
-        get_storage().put_file(key, path)
+        storage_quota.reserve(
+            org_id=org_id,
+            key=key,
+            size=stored.size,
+            kind=storage_quota.Kind.zip,
+            candidate_key_id=candidate_key_id,
+        )
+        try:
+            get_storage().put_file(key, path)
+        except BaseException:
+            discard(key)  # gives the reserved bytes back
+            raise
     upload = EvaluationUpload(
         id=upload_id,
         org_id=org_id,

@@ -33,6 +33,7 @@ from backend.models.interviews import (
 )
 from backend.models.organisations import Organization
 from backend.models.pipeline import Application, Job, Question
+from backend.services import storage_quota
 from backend.services.errors import (
     Conflict,
     DomainError,
@@ -410,8 +411,9 @@ def save_answer(
 
     Refused: an unknown link (404), a question the call does not have (404), a call already
     finished or switched to another process (409), a multipart body (415), an empty body (400),
-    more than 25 MB (413), and bytes the media probe cannot use (422: not audio, damaged or cut
-    short), so the candidate learns it while they can still record again."""
+    more than 25 MB (413), an answer over the organisation's storage quota (413
+    ``storage_quota_exceeded``), and bytes the media probe cannot use (422: not audio, damaged
+    or cut short), so the candidate learns it while they can still record again."""
     call = answer_target(session, token=token, index=index)
     if (content_type or "").lower().startswith("multipart/"):
         raise UnsupportedMediaType(
@@ -433,7 +435,14 @@ def save_answer(
         final = f"answer-{index}.{_EXTENSIONS.get(probe.container, probe.container)}"
         duration = probe.duration_s
         relative = f"{answers_relative_dir(call.id)}/{final}"
-        get_storage().put_file(relative, partial)
+        storage_quota.reserve(
+            org_id=call.org_id, key=relative, size=size, kind=storage_quota.Kind.answer
+        )
+        try:
+            get_storage().put_file(relative, partial)
+        except BaseException:
+            discard(relative)
+            raise
     answer = session.exec(
         select(InterviewAnswer).where(
             InterviewAnswer.call_id == call.id, InterviewAnswer.question_index == index

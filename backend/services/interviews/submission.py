@@ -26,7 +26,7 @@ from backend.models.interviews import (
     new_job_id,
 )
 from backend.models.organisations import Organization
-from backend.services import dispatch
+from backend.services import dispatch, storage_quota
 from backend.services.errors import DomainError, NotFound, PayloadTooLarge
 from backend.services.interviews import credits, media
 from backend.services.storage import discard, get_storage
@@ -150,6 +150,10 @@ def submit_recording(
             declared_duration_s=declared_duration_s,
             duration_s=duration,
             detail=QUEUED_DETAIL,
+        )
+        # Counted before anything is charged: over the quota, nothing is.
+        storage_quota.reserve(
+            org_id=org_id, key=key, size=stored.size, kind=storage_quota.Kind.recording
         )
         add_charged_job(session, job=job)
         get_storage().put_file(key, path)  # stored before the row that names it exists

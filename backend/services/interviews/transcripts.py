@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from backend.models.interviews import InterviewJob, InterviewSource, new_job_id
 from backend.models.organisations import Organization
+from backend.services import storage_quota
 from backend.services.errors import NotFound
 from backend.services.interviews.submission import (
     QUEUED_DETAIL,
@@ -173,6 +174,9 @@ def submit_transcript(
             input_bytes=len(data),
             duration_s=max(float(s["end"]) for s in segments),  # type: ignore[arg-type]
             detail=QUEUED_DETAIL,
+        )
+        storage_quota.reserve(
+            org_id=org_id, key=key, size=len(data), kind=storage_quota.Kind.transcript
         )
         add_charged_job(session, job=job)
         get_storage().put_bytes(key, data)  # stored before the row that names it exists

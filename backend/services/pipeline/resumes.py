@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from backend.models.pipeline import Application, Candidate
+from backend.services import storage_quota
 from backend.services.errors import PayloadTooLarge
 from backend.services.pipeline.errors import Unprocessable
 from backend.services.storage import checked_key, discard, get_storage
@@ -163,7 +164,14 @@ def store_resume(*, org_id: str, resume: DecodedResume, file_name: str | None) -
     # A random prefix keeps two uploads with the same name apart.
     stored_name = f"{uuid.uuid4().hex[:16]}-{filename}"
     key = PurePosixPath(RESUMES, _safe_segment(org_id), stored_name).as_posix()
-    get_storage().put_bytes(key, resume.content)
+    storage_quota.reserve(
+        org_id=org_id, key=key, size=len(resume.content), kind=storage_quota.Kind.resume
+    )
+    try:
+        get_storage().put_bytes(key, resume.content)
+    except BaseException:
+        discard(key)
+        raise
     return StoredResume(
         path=key,
         filename=filename,

@@ -14,6 +14,7 @@ import threading
 from urllib.parse import urlsplit
 
 from backend.services.storage.interface import ObjectMissing, Storage, checked_key, key_of
+from backend.services.storage.metered import MeteredStorage
 from backend.settings import Settings, get_settings
 
 __all__ = [
@@ -33,7 +34,8 @@ _stores: dict[tuple[str, ...], Storage] = {}
 
 
 def get_storage(settings: Settings | None = None) -> Storage:
-    """The store the settings name (one per distinct configuration, reused)."""
+    """The store the settings name (one per distinct configuration, reused), metered: its
+    deletes give the bytes back to the storage quota (``metered``)."""
     settings = settings or get_settings()
     identity = (
         settings.storage_url,
@@ -46,7 +48,7 @@ def get_storage(settings: Settings | None = None) -> Storage:
     with _lock:
         store = _stores.get(identity)
         if store is None:
-            store = _stores[identity] = _make(settings)
+            store = _stores[identity] = MeteredStorage(_make(settings))
     return store
 
 

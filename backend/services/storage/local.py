@@ -1,5 +1,6 @@
 """The embedded default: objects are files under the data folder, the key their relative path.
-Writes are atomic (a temporary file in the same folder, then a rename)."""
+Writes are atomic (a temporary file in the same folder, then a rename); files are 0600, folders
+0700 (``backend.private_files``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from backend.private_files import FILE_MODE, private_dir, private_file
 from backend.services.storage.interface import ObjectMissing, Storage, checked_key
 
 CHUNK_BYTES = 1024 * 1024
@@ -24,7 +26,7 @@ class LocalStorage(Storage):
         return self.root / checked_key(key)
 
     def _partial(self, target: Path) -> Path:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(target.parent)
         return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
 
     def put_file(self, key: str, source: Path) -> None:
@@ -35,6 +37,7 @@ class LocalStorage(Storage):
                 os.replace(source, partial)  # same file system: a rename, no copy
             except OSError:
                 shutil.copyfile(source, partial)
+            os.chmod(partial, FILE_MODE)
             os.replace(partial, target)
         finally:
             partial.unlink(missing_ok=True)
@@ -43,7 +46,7 @@ class LocalStorage(Storage):
         target = self.path(key)
         partial = self._partial(target)
         try:
-            with partial.open("wb") as out:
+            with open(private_file(partial), "wb") as out:
                 shutil.copyfileobj(stream, out, CHUNK_BYTES)
             os.replace(partial, target)
         finally:

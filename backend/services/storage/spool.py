@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from backend.private_files import private_dir
 from backend.settings import get_settings
 
 
 def spool_path(suffix: str = "") -> Path:
     """A fresh path in the data folder's ``tmp/``; the caller removes what it writes there."""
-    folder = get_settings().ensure_data_dir() / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(get_settings().ensure_data_dir() / "tmp")
     return folder / f"upload-{uuid.uuid4().hex}{suffix[:16]}"
 
 
