@@ -227,3 +227,42 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def _retention_days(kind: str) -> int:
+    """The installation's retention of a kind of upload in days (0: kept)."""
+    settings = get_settings()
+    return {
+        Kind.zip.value: settings.upload_retention_days,
+        Kind.recording.value: settings.recording_retention_days,
+        Kind.answer.value: settings.answer_retention_days,
+        Kind.resume.value: settings.resume_retention_days,
+    }.get(kind, 0)
+
+
+def _size_text(size: int) -> str:
+    return f"{size / MB:.1f} MB" if size >= MB / 10 else f"{size / 1024:.0f} KB"
+
+
+def storage_lines(session: Session, *, org_id: str | None = None) -> list[str]:
+    """The ops status's storage lines: bytes stored of each kind, the oldest file's age against
+    its retention, and (``org_id``: for that organisation's admins) its quota use."""
+    now = utcnow()
+    kinds = usage_by_kind(session)
+    lines = []
+    for usage in kinds:
+        age = (now - usage.oldest_at).days if usage.oldest_at else 0
+        kept = _retention_days(usage.kind)
+        limit = f"retention {kept} days" if kept else "kept until deleted"
+        lines.append(
+            f"{usage.kind}: {usage.files} files, {_size_text(usage.bytes)}; oldest {age} days "
+            f"({limit})"
+        )
+    if not kinds:
+        lines.append("No uploads stored.")
+    if org_id is not None:
+        quota = get_settings().org_storage_quota_mb * MB
+        used = used_bytes(session, org_id=org_id)
+        of = f"of {_size_text(quota)} ({100 * used / quota:.0f}%)" if quota else "(no quota)"
+        lines.append(f"Your organisation: {_size_text(used)} {of}")
+    return lines

@@ -11,6 +11,7 @@ import reflex as rx
 
 from backend.db import session_scope
 from backend.services.interviews.model_status import model_status
+from backend.services.storage_quota import storage_lines
 from truelevel_app.components.details import figure, figures
 from truelevel_app.components.layout import app_shell, page_header
 from truelevel_app.components.tables import data_table
@@ -78,6 +79,9 @@ class ModelStatusState(FollowingState, AuthState):
     degraded: bool = False
     loading: bool = True
     error: str = ""
+    # Bytes stored by kind, oldest file against retention; the organisation's quota use for its
+    # admins (``storage_quota.storage_lines``). Read when the page opens.
+    storage: rx.Field[list[str]] = rx.field(default_factory=list)
 
     def _apply(self, data: tuple[list[ModelRow], list[QueueDepth], bool]) -> None:
         self.rows, self.queue, self.degraded = data
@@ -89,6 +93,9 @@ class ModelStatusState(FollowingState, AuthState):
         self.error = ""
         try:
             self._apply(_read())
+            admin_of = self.member.org_id if self.member.role == "admin" else None
+            with session_scope() as session:
+                self.storage = storage_lines(session, org_id=admin_of)
         except Exception:
             self.error = "The model status could not be read. Try again in a moment."
         self.loading = False
@@ -188,6 +195,16 @@ def model_status_page() -> rx.Component:
             ),
         ),
         _queue_card(),
+        rx.card(
+            rx.vstack(
+                rx.heading("Storage", size="3"),
+                rx.foreach(S.storage, lambda line: rx.text(line, size="2", class_name="storage")),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            id="storage",
+        ),
         data_table(
             columns=["Role", "Model", "State", "Device", "Memory", "Worker", "Reported"],
             rows=S.rows,

@@ -124,3 +124,13 @@ def test_a_new_take_under_the_same_key_counts_once(settings_env):
     get_storage().delete_prefix(key.rsplit("/", 1)[0])
     with session_scope() as db:
         assert storage_quota.used_bytes(db, org_id=org.org_id) == 0
+
+
+def test_the_ops_status_says_what_is_stored_and_an_admin_sees_the_quota_use(client, settings_env):
+    settings_env(ORG_STORAGE_QUOTA_MB="10")
+    org = make_org()
+    assert _upload(client, org.api_key, _zip_of(100 * 1024)).status_code == 201
+    with session_scope() as db:
+        lines = storage_quota.storage_lines(db, org_id=org.org_id)
+    assert any(line.startswith("zip: ") and "retention 30 days" in line for line in lines)
+    assert lines[-1].startswith("Your organisation: ") and "of 10.0 MB" in lines[-1]
