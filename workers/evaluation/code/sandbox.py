@@ -105,11 +105,10 @@ _VIOLATION_MARKERS: dict[Violation, tuple[str, ...]] = {
         "out of memory",
         "bad_alloc",
     ),
-    # Switching user, mounting, new namespaces, signalling the sandbox's init: refused with EPERM
-    # (or by the set-user-id programs that find they have no privileges).
+    # Switching user, mounting, new namespaces, signalling the sandbox's init: the messages of
+    # the set-user-id programs that find they have no privileges. A bare "Operation not
+    # permitted" is not enough (an honest test may hit one on a file); see _ESCALATION_VERBS.
     "escalation": (
-        "Operation not permitted",
-        "EPERM",
         "unshare failed",
         "must be superuser",
         "only root can",
@@ -117,6 +116,13 @@ _VIOLATION_MARKERS: dict[Violation, tuple[str, ...]] = {
         "effective uid is not 0",
     ),
 }
+# EPERM counts as an escalation attempt only with one of these calls or commands on its line or
+# on the two lines before it (a Python traceback names the call on the line above its error).
+_EPERM = re.compile(r"Operation not permitted|\bEPERM\b")
+_ESCALATION_VERBS = re.compile(
+    r"\b(unshare|setns|clone|mount|umount2?|pivot_root|chroot|su|sudo|setpriv|nsenter|"
+    r"set(?:res|re|e)?[ug]id|setgroups|capset|ptrace|kill)\b"
+)
 _EVIDENCE_CHARS = 200
 
 
@@ -549,7 +555,7 @@ def _result(
 ) -> SandboxResult:
     evidence: dict[str, str] = {}
     for kind, markers in _VIOLATION_MARKERS.items():
-        line = _first_line_with(scan, markers)
+        line = _first_line_with(scan, markers, kind)
         if line is not None:
             evidence[kind] = f"output: {line}"
     # The group's counters are certain; they replace a message that only suggests the same.
@@ -593,10 +599,16 @@ def _result(
     )
 
 
-def _first_line_with(text: str, markers: tuple[str, ...]) -> str | None:
-    """The first output line showing one of ``markers``, as the evidence quotes it."""
-    for line in text.splitlines():
-        if any(marker in line for marker in markers):
+def _first_line_with(text: str, markers: tuple[str, ...], kind: str = "") -> str | None:
+    """The first output line showing one of ``markers`` (for ``escalation``, also an EPERM
+    next to a privileged call: ``_ESCALATION_VERBS``), as the evidence quotes it."""
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        found = any(marker in line for marker in markers)
+        if not found and kind == "escalation" and _EPERM.search(line):
+            context = " ".join(lines[max(0, index - 2) : index + 1])
+            found = _ESCALATION_VERBS.search(context) is not None
+        if found:
             line = line.strip()
             return line if len(line) <= _EVIDENCE_CHARS else line[: _EVIDENCE_CHARS - 1] + "…"
     return None

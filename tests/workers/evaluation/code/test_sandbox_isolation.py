@@ -235,6 +235,18 @@ def test_switching_user_and_killing_the_sandbox_init_are_refused(tmp_path: Path)
     assert result.evidence["escalation"].startswith("output: ")
 
 
+def test_an_ordinary_permission_error_is_not_an_escalation(tmp_path: Path) -> None:
+    # An honest test may meet EPERM on a file of the system; only a privileged call is one.
+    (tmp_path / "sub").mkdir()
+    result = run_sandboxed(
+        ["python3", "-c", "import os; os.chown('/tmp', 1, 1)"],
+        workdir=tmp_path / "sub",
+        timeout_s=10,
+    )
+    assert "Operation not permitted" in result.stderr_tail
+    assert "escalation" not in result.violations
+
+
 def test_without_control_groups_runs_go_on_and_say_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
