@@ -15,6 +15,8 @@ erase-candidate --org ID --email E       hard-deletes everything of the candidat
 export-candidate --org ID --email E [--output FILE]
                                           writes a zip of everything held about the candidate
                                           (person.json and their stored files); prints a summary
+audit --org ID [--since YYYY-MM-DD] [--action A] [--limit N]
+                                          prints the organisation's audit log, newest first
 backup FILE                               writes the database and every stored file to FILE
 restore FILE [--force]                    puts a backup back (refuses a non-empty database
                                           unless --force, and a backup of newer code)
@@ -41,6 +43,56 @@ from backend.services.errors import DomainError
 
 def _print(data: dict) -> None:
     print(json.dumps(data, indent=2, default=str))
+
+
+def _audit(session, org_id: str, action: str, subject: str, subject_id: str, detail: str) -> None:
+    """A row in the audit log for what this command did (the actor: ``cli``)."""
+    from backend.services import audit
+
+    audit.record(
+        session,
+        org_id=org_id,
+        actor=audit.Actor.system("cli"),
+        action=audit.Action(action),
+        subject=audit.Subject(subject),
+        subject_id=subject_id,
+        detail=detail,
+    )
+
+
+def _cmd_audit(args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from backend.services import audit
+    from backend.services.organisations import get_organisation
+    from backend.services.pagination import MAX_PAGE_SIZE
+
+    since = datetime.fromisoformat(args.since) if args.since else None
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    with session_scope() as session:
+        get_organisation(session, org_id=args.org)
+        page, printed = 1, 0
+        while printed < args.limit:
+            shown = audit.page_of_events(
+                session,
+                org_id=args.org,
+                action=args.action,
+                since=since,
+                page=page,
+                size=min(MAX_PAGE_SIZE, args.limit - printed),
+            )
+            for event in shown.items:
+                actor = event.actor_label or event.actor_id or event.actor_kind
+                subject = f"{event.subject_kind}:{event.subject_id}".rstrip(":")
+                print(
+                    f"{event.occurred_at.isoformat(timespec='seconds')}\t{actor}\t"
+                    f"{event.action}\t{subject}\t{event.detail}"
+                )
+            printed += len(shown.items)
+            if page >= shown.pages:
+                break
+            page += 1
 
 
 def _cmd_migrate(_args: argparse.Namespace) -> None:
@@ -90,6 +142,7 @@ def _cmd_create_api_key(args: argparse.Namespace) -> None:
         key, raw = create_api_key(
             session, org_id=args.org, scope=args.scope, name=args.name or "", created_by="cli"
         )
+        _audit(session, args.org, "changed", "api_key", key.id, "API key created")
         _print({"api_key_id": key.id, "api_key": raw, "scope": key.scope.value, "org": args.org})
 
 
@@ -98,6 +151,7 @@ def _cmd_revoke_api_key(args: argparse.Namespace) -> None:
 
     with session_scope() as session:
         key = revoke_api_key(session, org_id=args.org, key_id=args.key_id)
+        _audit(session, args.org, "changed", "api_key", key.id, "API key revoked")
         _print({"api_key_id": key.id, "revoked_at": key.revoked_at})
 
 
@@ -108,6 +162,7 @@ def _cmd_add_member(args: argparse.Namespace) -> None:
         member = add_member(
             session, org_id=args.org, email=args.email, role=args.role, password=args.password
         )
+        _audit(session, args.org, "changed", "member", member.id, f"member added as {args.role}")
         _print({"member_id": member.id, "email": member.email, "role": member.role.value})
 
 
@@ -137,6 +192,7 @@ def _cmd_export_candidate(args: argparse.Namespace) -> None:
     try:
         with session_scope() as session, partial.open("wb") as out:
             summary = write_person_zip(session, org_id=args.org, email=args.email, out=out)
+            _audit(session, args.org, "exported", "candidate", summary.subject_id, "person export")
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
@@ -303,6 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--email", required=True)
     p.add_argument("--output", help="the zip to write (default: person-export-<org>.zip)")
     p.set_defaults(func=_cmd_export_candidate)
+
+    p = sub.add_parser("audit", help="print an organisation's audit log, newest first")
+    p.add_argument("--org", required=True)
+    p.add_argument("--since", help="only events from this date or time (ISO 8601, UTC)")
+    p.add_argument("--action", choices=["viewed", "exported", "changed", "shared", "erased"])
+    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("backup", help="back up the database and every stored file")
     p.add_argument("file")

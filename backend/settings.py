@@ -166,6 +166,11 @@ class Settings(BaseSettings):
     # counted in Redis when redis_url is set (every host together), in each process otherwise.
     # 0: no limit (``backend.services.api_rate_limit``).
     api_rate_limit_per_minute: int = Field(default=1200, ge=0)
+    # Audit log rows older than this many days are deleted by the retention sweep; 0 keeps them
+    # (``backend.services.audit``). An API read of the same subject by the same key is recorded
+    # at most once per this many minutes per process (the hot read path writes nothing else).
+    audit_retention_days: int = Field(default=730, ge=0)
+    audit_read_window_minutes: int = Field(default=10, ge=0)
     # file:// and loopback/private git URLs are refused unless allowed (tests, air-gapped setups).
     evaluation_allow_local_urls: bool = False
     sandbox_timeout_s: int = 120

@@ -1,6 +1,8 @@
 """Erasing a candidate (``python -m backend.cli erase-candidate``): afterwards neither a dump of
 the database nor any file under the data folder holds the candidate's name or email, while
-another candidate of the same assessment is untouched and an audit entry keeps only a hash."""
+another candidate of the same assessment is untouched and an audit entry keeps only a hash. The
+audit log's rows about what was done with the candidate (their report read and downloaded, their
+data exported) stay, naming no one: not the name, the email, nor the ids of their rows."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from backend.db import session_scope
-from backend.models import CandidateKey, ErasureRecord
+from backend.models import AuditEvent, CandidateKey, ErasureRecord
 from backend.models.base import utcnow
 from backend.services.erasure import email_hash
 from backend.services.evaluations.cited_files import cited_key
@@ -100,6 +102,20 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client, tmp_
         client, org, email=email.lower(), first_name="Zelda", last_name=f"Quartermain{suffix}"
     )
     create_application(client, org, candidate=candidate, base64file=PDF_BASE64)
+    # Auditable: the report read and downloaded by API, the person's data exported.
+    headers = org.headers
+    assert client.get(f"{API}/evaluations/{evaluation_id}", headers=headers).status_code == 200
+    assert client.get(f"{API}/evaluations/{evaluation_id}/report.csv", headers=headers).is_success
+    exported = client.get(f"{API}/candidates/export", params={"email": email}, headers=headers)
+    assert exported.status_code == 200, exported.text
+    person_ids = {evaluation_id, candidate["id"]}
+    with session_scope() as db:
+        audited = db.exec(select(AuditEvent).where(AuditEvent.org_id == org.org_id)).all()
+    assert {(e.action, e.subject_id) for e in audited} >= {
+        ("viewed", evaluation_id),
+        ("exported", evaluation_id),
+        ("exported", candidate["id"]),
+    }
     before = _traces(email, f"Quartermain{suffix}")  # the check can find them at all
     assert f"database: {email}" in before and f"data folder: {email}" in before
 
@@ -111,7 +127,6 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client, tmp_
 
     assert _traces(email, f"Quartermain{suffix}", name) == []
     assert not get_storage().exists(cited_key(evaluation_id))
-    headers = org.headers
     assert client.get(f"{API}/evaluations/{evaluation_id}", headers=headers).status_code == 404
     assert client.get(f"{API}/candidates/{candidate['id']}", headers=headers).status_code == 404
     listed = client.get(f"{API}/assessments/{assessment['id']}/keys", headers=headers).json()
@@ -120,6 +135,15 @@ def test_erasing_a_candidate_leaves_no_trace_of_their_name_or_email(client, tmp_
         record = db.exec(select(ErasureRecord).where(ErasureRecord.org_id == org.org_id)).one()
         assert record.email_sha256 == email_hash(email)
         assert db.exec(select(CandidateKey).where(CandidateKey.key == key)).first() is None
+        audited = db.exec(select(AuditEvent).where(AuditEvent.org_id == org.org_id)).all()
+    # What was done stays in the log, about no one; the erasure names its record.
+    texts = [" ".join((e.subject_id, e.detail, e.actor_label)) for e in audited]
+    assert not [t for t in texts if any(i in t for i in person_ids)], texts
+    assert {(e.action, e.subject_id) for e in audited} >= {
+        ("viewed", "erased"),
+        ("exported", "erased"),
+        ("erased", record.id),
+    }
 
 
 def test_erase_candidate_refuses_an_unknown_organisation_or_a_malformed_email():

@@ -20,6 +20,7 @@ def create_api() -> FastAPI:
         interview_sessions,
         interviews,
         list_exports,
+        person_downloads,
         pipeline,
         report_downloads,
         report_shares,
@@ -60,6 +61,7 @@ def create_api() -> FastAPI:
     app.include_router(pipeline.router, prefix=API_PREFIX)
     app.include_router(report_downloads.router, prefix=API_PREFIX)
     app.include_router(list_exports.router, prefix=API_PREFIX)
+    app.include_router(person_downloads.router, prefix=API_PREFIX)
     app.include_router(report_downloads.interview_router, prefix=API_PREFIX)
     app.include_router(report_shares.router, prefix=API_PREFIX)
     app.include_router(interview_sessions.router, prefix=API_PREFIX)

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
+from backend.api.audited import by_key
 from backend.api.deps import (
     BearerCredentials,
     Principal,
@@ -26,6 +27,7 @@ from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
 from backend.models.pipeline import CandidatePublic
+from backend.services.audit import Action, Subject
 from backend.services.candidate_keys import list_candidate_keys
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from backend.services.person_export import write_person_zip
@@ -99,7 +101,15 @@ def export_candidate(
     export-candidate``."""
     spool = tempfile.TemporaryFile()  # closed once the answer is sent
     try:
-        write_person_zip(session, org_id=principal.org_id, email=email, out=spool)
+        summary = write_person_zip(session, org_id=principal.org_id, email=email, out=spool)
+        by_key(
+            session,
+            principal,
+            Action.exported,
+            Subject.candidate,
+            summary.subject_id,
+            "person export by API",
+        )
     except BaseException:
         spool.close()
         raise

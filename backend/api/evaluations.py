@@ -37,6 +37,7 @@ from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
 from backend.api import upload_throttle, uploads
+from backend.api.audited import by_key, key_read
 from backend.api.deps import (
     Principal,
     SessionDep,
@@ -64,6 +65,7 @@ from backend.models.evaluations import (
     UploadAccepted,
 )
 from backend.services import webhook_adapter
+from backend.services.audit import Action, Subject
 from backend.services.evaluation_pdf import evaluation_pdf
 from backend.services.evaluations import queries, review, submission
 from backend.services.evaluations import search as search_module
@@ -254,11 +256,13 @@ def callback_secret(who: EvaluationsPrincipal) -> CallbackSecret:
 async def get_evaluation(evaluation_id: EvaluationId, who: EvaluationsPrincipal) -> EvaluationView:
     """The full report: ``result`` (the final verdict once completed, the automated one
     before), ``automated_result`` and ``human_review`` side by side."""
-    return await read_by_key(
+    view = await read_by_key(
         lambda connection: queries.read_evaluation_view(
             connection, org_id=who.org_id, evaluation_id=evaluation_id
         )
     )
+    await key_read(who, Subject.evaluation, evaluation_id, "report read by API")
+    return view
 
 
 @router.get("/status/{evaluation_id}", summary="Check an evaluation's status")
@@ -297,7 +301,9 @@ def claim(
     row = review.claim(
         db, org_id=who.org_id, evaluation_id=evaluation_id, reviewer_id=_reviewer(who, named)
     )
-    return queries.evaluation_view(row)
+    view = queries.evaluation_view(row)
+    by_key(db, who, Action.changed, Subject.evaluation, row.id, "claimed for review")
+    return view
 
 
 @router.post("/evaluations/{evaluation_id}/review", summary="Adjust rubric scores")
@@ -317,7 +323,9 @@ def adjust(
         scores=body.scores,
         note=body.note,
     )
-    return queries.evaluation_view(row)
+    view = queries.evaluation_view(row)
+    by_key(db, who, Action.changed, Subject.evaluation, row.id, "scores adjusted")
+    return view
 
 
 @router.post("/evaluations/{evaluation_id}/finalise", summary="Record the human verdict")
@@ -339,7 +347,9 @@ def finalise(
         calibrated_seniority=body.calibrated_seniority,
         note=body.note,
     )
-    return queries.evaluation_view(row)
+    view = queries.evaluation_view(row)
+    by_key(db, who, Action.changed, Subject.evaluation, row.id, "verdict recorded")
+    return view
 
 
 def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
@@ -364,9 +374,9 @@ def _report(
 ) -> Response:
     """The full evaluation view rendered for download, named after the evaluation."""
     row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
-    return _download(
-        render(export_view(db, row)), media_type=media_type, filename=f"{row.id}.{extension}"
-    )
+    content = render(export_view(db, row))
+    by_key(db, who, Action.exported, Subject.evaluation, row.id, f"report.{extension}")
+    return _download(content, media_type=media_type, filename=f"{row.id}.{extension}")
 
 
 @router.get(

@@ -51,12 +51,14 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import UploadFile
 
 from backend.api import upload_throttle, uploads
+from backend.api.audited import by_key
 from backend.api.deps import Principal, SessionDep, in_thread, require_scope
 from backend.api.errors import DetailErrorRoute
 from backend.db import session_scope
 from backend.models import ApiKey, ApiScope
 from backend.models.base import iso
 from backend.models.interviews import InterviewJob
+from backend.services import audit
 from backend.services.errors import NotFound
 from backend.services.interviews import credits, jobs, speaker_roles, submission, transcripts
 from backend.services.interviews.model_status import model_status
@@ -327,9 +329,15 @@ def get_job(
     """The job's state; ``result`` once completed, ``error`` ``{code, message}`` once failed."""
     job = jobs.get_job(db, org_id=who.org_id, job_id=interview_job_id)
     confirmation = speaker_roles.latest(db, job_id=job.id)
-    return InterviewJobView.model_validate(
+    view = InterviewJobView.model_validate(
         {**jobs.job_view(job), "speaker_roles": speaker_roles.confirmation_view(confirmation)}
     )
+    actor = audit.Actor.api_key(who.api_key_id)
+    if audit.read_is_due(
+        org_id=who.org_id, actor=actor, subject=audit.Subject.interview, subject_id=job.id
+    ):
+        by_key(db, who, audit.Action.viewed, audit.Subject.interview, job.id, "read by API")
+    return view
 
 
 @router.put(

@@ -16,11 +16,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
+from sqlmodel import Session
 
+from backend.api.audited import by_member
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.api.report_downloads import download_headers, signed_in_member
 from backend.api.web_session import WebSessionToken
+from backend.models import Member
+from backend.services.audit import Action, Subject
 from backend.services.candidate_key_search import CandidateKeyFilter, matching_key_ids
 from backend.services.errors import InvalidInput
 from backend.services.evaluations.search import EvaluationFilter, matching_evaluation_ids
@@ -64,6 +68,12 @@ def selected_ids(raw: str | None) -> list[str] | None:
     return ids
 
 
+def record_list_export(session: Session, member: Member, noun: str, ids: Sequence[str]) -> None:
+    """An ``exported`` row for the list (how many rows, not which); its commit also hands the
+    connection back to the pool while the file streams."""
+    by_member(session, member, Action.exported, Subject.list, noun, f"{len(ids)} rows as CSV")
+
+
 def _csv_file(
     lines: Callable[..., Iterator[str]], ids: Sequence[str], *, org_id: str, noun: str
 ) -> StreamingResponse:
@@ -86,7 +96,7 @@ def export_evaluations(
     wanted = matching_evaluation_ids(
         session, org_id=member.org_id, where=where, among=selected_ids(ids), limit=MAX_EXPORT_ROWS
     )
-    session.rollback()  # the connection goes back to the pool while the file streams
+    record_list_export(session, member, "evaluations", wanted)
     return _csv_file(evaluations_csv, wanted, org_id=member.org_id, noun="evaluations")
 
 
@@ -102,5 +112,5 @@ def export_candidates(
     wanted = matching_key_ids(
         session, org_id=member.org_id, where=where, among=selected_ids(ids), limit=MAX_EXPORT_ROWS
     )
-    session.rollback()
+    record_list_export(session, member, "candidates", wanted)
     return _csv_file(candidates_csv, wanted, org_id=member.org_id, noun="candidates")

@@ -6,8 +6,8 @@ never holds. These two routes take the signed-in member's web session instead (t
 ``tl_session`` cookie of backend/api/web_session.py), so the report page can link to
 them directly. Any active member of the organisation may download: a viewer can already read the
 report on screen. Another organisation's evaluation or interview is a 404, exactly like a missing
-one. They are left out of the OpenAPI document because they are not part of the
-integrator contract.
+one. Each download is an ``exported`` row in the audit log. They are left out of the OpenAPI
+document because they are not part of the integrator contract.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from sqlmodel import Session
 
+from backend.api.audited import by_member
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
 from backend.api.web_session import WebSessionToken
 from backend.models import Member
+from backend.services.audit import Action, Subject
 from backend.services.errors import Unauthorized
 from backend.services.evaluation_pdf import evaluation_pdf
 from backend.services.evaluations.queries import get_evaluation
@@ -79,6 +81,7 @@ def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
     """The report as CSV: a summary row, one row per observation and one per risk flag."""
     member = signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
+    by_member(session, member, Action.exported, Subject.evaluation, view["id"], "report.csv")
     return _download(
         evaluation_csv(view),
         media_type="text/csv; charset=utf-8",
@@ -91,8 +94,10 @@ def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
     """The report as a PDF, verdicts first."""
     member = signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
+    content = evaluation_pdf(view)
+    by_member(session, member, Action.exported, Subject.evaluation, view["id"], "report.pdf")
     return _download(
-        evaluation_pdf(view),
+        content,
         media_type="application/pdf",
         filename=f"{view['id']}-report.pdf",
     )
@@ -103,8 +108,10 @@ def interview_report_pdf(job_id: JobId, session: SessionDep, token: WebSessionTo
     """The interview's report as a PDF, verdict first."""
     member = signed_in_member(session, token)
     export = interview_export(session, org_id=member.org_id, job_id=job_id)
+    content = interview_pdf(export)
+    by_member(session, member, Action.exported, Subject.interview, export.job_id, "report.pdf")
     return _download(
-        interview_pdf(export),
+        content,
         media_type="application/pdf",
         filename=f"{export.job_id}-interview-report.pdf",
     )

@@ -8,10 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path
 
+from backend.api.audited import by_key
 from backend.api.deps import Principal, SessionDep, require_scope
 from backend.api.errors import FlatErrorRoute
 from backend.models import ApiScope
 from backend.models.report_shares import ShareCreate, ShareList, SharePublic
+from backend.services.audit import Action, Subject
 from backend.services.evaluations import report_shares
 
 EvaluationsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.evaluations))]
@@ -42,6 +44,7 @@ def create_share_link(
         created_by=f"api-key:{who.api_key_id}",
         days=days,
     )
+    by_key(db, who, Action.shared, Subject.evaluation, evaluation_id, "share link created")
     return SharePublic.from_row(share, url)
 
 
@@ -62,4 +65,6 @@ def revoke_share_link(
     share = report_shares.revoke_share(
         db, org_id=who.org_id, evaluation_id=evaluation_id, share_id=share_id
     )
-    return SharePublic.from_row(share)
+    view = SharePublic.from_row(share)
+    by_key(db, who, Action.shared, Subject.evaluation, evaluation_id, "share link revoked")
+    return view

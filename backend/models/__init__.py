@@ -10,6 +10,7 @@ from backend.models.assessments import (
     SessionStatus,
 )
 from backend.models.ats import AtsConnection, AtsTestOrder
+from backend.models.audit import AuditEvent
 from backend.models.billing import BillingAccount, StripeEvent, SubscriptionStatus
 from backend.models.erasure import ErasureRecord
 from backend.models.evaluations import (
@@ -52,6 +53,7 @@ __all__ = [
     "Assessment",
     "AtsConnection",
     "AtsTestOrder",
+    "AuditEvent",
     "BillingAccount",
     "Candidate",
     "CandidateKey",

@@ -1,6 +1,8 @@
 """Erasing one candidate of an organisation, found by email: every row that names or describes
 them is hard-deleted, with the files those rows point at, and an ``ErasureRecord`` keeps a
-SHA-256 of the address (never the address or the name) and what was deleted.
+SHA-256 of the address (never the address or the name) and what was deleted. The audit log's
+rows about the person's ids lose their subject (``audit.forget_subjects``) and an ``erased`` row
+names the erasure record.
 
 What belongs to the person is ``person_records.find_person`` (the query the export reads too);
 with those rows go the evaluations' fingerprints, the interview jobs' events and the tenant
@@ -41,6 +43,7 @@ from backend.models import (
 )
 from backend.models.email_addresses import normalised_email
 from backend.models.tenant_webhook_deliveries import TenantWebhookDelivery
+from backend.services import audit
 from backend.services.evaluations.cited_files import cited_key
 from backend.services.hashing import sha256_hex
 from backend.services.organisations import get_organisation
@@ -63,8 +66,15 @@ def email_hash(email: str) -> str:
 
 
 def erase_candidate(
-    session: Session, *, org_id: str, email: str, requested_by: str = ""
+    session: Session,
+    *,
+    org_id: str,
+    email: str,
+    requested_by: str = "",
+    actor: audit.Actor | None = None,
 ) -> ErasureResult:
+    """Erase the person; the audit log keeps that ``actor`` (the system when not given) erased
+    someone, naming the erasure record, and its rows about the person lose their subject."""
     get_organisation(session, org_id=org_id)
     person = find_person(session, org_id=org_id, email=email)
     address = person.email
@@ -85,6 +95,7 @@ def erase_candidate(
     job_ids = [j.id for j in person.interview_jobs]
     files = [f.key for f in person.files()]
     prefixes = person.interview_inputs()
+    row_ids = person.row_ids()
     session.expunge_all()  # the rows go below, by id
 
     remove(EvaluationFingerprint, col(EvaluationFingerprint.evaluation_id).in_(evaluation_ids))
@@ -120,6 +131,17 @@ def erase_candidate(
         deleted=counts,
     )
     session.add(record)
+    audit.forget_subjects(session, org_id=org_id, subject_ids=row_ids)
+    audit.record(
+        session,
+        org_id=org_id,
+        actor=actor or audit.Actor.system(requested_by or audit.SYSTEM),
+        action=audit.Action.erased,
+        subject=audit.Subject.candidate,
+        subject_id=record.id,
+        detail=f"erasure record; {sum(counts.values())} rows and files deleted",
+        commit=False,
+    )
     session.commit()
 
     _delete_files(files, prefixes)

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import IO, Any
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from sqlmodel import Session, SQLModel
 
 from backend.models import (
@@ -174,6 +174,8 @@ class ExportSummary(BaseModel):
     rows: dict[str, int]
     files_included: int
     files_deleted: int
+    # The id the audit log names the person by (``PersonRecords.subject_id``); not printed.
+    subject_id: str = Field(default="", exclude=True)
 
 
 def _redacted(text: str, secrets: list[str]) -> str:
@@ -262,4 +264,5 @@ def write_person_zip(session: Session, *, org_id: str, email: str, out: IO[bytes
         rows={name: n for name, n in sorted(counts.items()) if n},
         files_included=sum(f.included for f in listed),
         files_deleted=sum(not f.included for f in listed),
+        subject_id=person.subject_id,
     )

@@ -111,6 +111,32 @@ class PersonRecords:
                 files.append(PersonFile(kind=kind, row_id=row_id, key=key))
         return files
 
+    @property
+    def subject_id(self) -> str:
+        """The id the audit log names the person by: their first candidate row's, else their
+        first candidate key's, else their first email's ("" when nothing is held)."""
+        for rows in (self.candidates, self.candidate_keys, self.emails):
+            if rows:
+                return min(row.id for row in rows)
+        return ""
+
+    def row_ids(self) -> list[str]:
+        """The id of every row about the person (what an audit row may name)."""
+        groups = (
+            self.candidate_keys,
+            self.ats_orders,
+            self.sessions,
+            self.uploads,
+            self.evaluations,
+            self.candidates,
+            self.applications,
+            self.calls,
+            self.answers,
+            self.interview_jobs,
+            self.emails,
+        )
+        return [row.id for rows in groups for row in rows]
+
     def interview_inputs(self) -> list[str]:
         """The keys of the interview jobs' inputs: a recording, or a call's folder of answers."""
         keys = []
