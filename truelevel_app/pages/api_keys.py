@@ -9,8 +9,10 @@ import reflex as rx
 from backend.db import session_scope
 from backend.models import ApiKey, ApiScope
 from backend.services.api_keys import create_api_key, page_of_api_keys, revoke_api_key
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
 from backend.settings import get_settings
+from truelevel_app.audit_trail import record_by
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import select_field, text_field
@@ -113,13 +115,14 @@ class ApiKeysState(PagedState, AuthState):
         yield
         try:
             with session_scope() as session:
-                _key, raw = create_api_key(
+                key, raw = create_api_key(
                     session,
                     org_id=admin.org_id,
                     scope=str(form_data.get("scope") or ApiScope.all.value),
                     name=name,
                     created_by=admin.email,
                 )
+            record_by(admin, Action.changed, Subject.api_key, key.id, "API key created")
             self.new_key, self.new_key_name = raw, name
             self._reload(admin.org_id)
         except DomainError as exc:
@@ -142,6 +145,7 @@ class ApiKeysState(PagedState, AuthState):
             with session_scope() as session:
                 key = revoke_api_key(session, org_id=admin.org_id, key_id=key_id)
                 self.notice = f"The key “{key.name or key.display_prefix}” was revoked."
+            record_by(admin, Action.changed, Subject.api_key, key_id, "API key revoked")
         except DomainError as exc:
             self.error = exc.message
         self._reload(admin.org_id)

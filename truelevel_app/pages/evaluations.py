@@ -12,6 +12,7 @@ import reflex as rx
 from backend.db import get_engine, session_scope
 from backend.models.base import utcnow
 from backend.models.evaluations import LEVELS, Evaluation, EvaluationStage, EvaluationStatus
+from backend.services.audit import Action, Subject
 from backend.services.candidate_names import CandidateName, evaluation_candidates
 from backend.services.errors import InvalidInput
 from backend.services.evaluations.bulk_review import decide_many
@@ -23,6 +24,7 @@ from backend.services.evaluations.search import (
     find_evaluations,
     recommendation_now,
 )
+from truelevel_app.audit_trail import each_recorded_by
 from truelevel_app.components.bulk_actions import bulk_bar, page_tick_box, row_tick_box
 from truelevel_app.components.dialogs import confirm_dialog
 from truelevel_app.components.layout import app_shell, live_marker, page_header
@@ -334,6 +336,13 @@ class EvaluationsState(SelectableListState, FilteredListState, PagedState, LiveS
         except Exception:
             self.bulk_error = "The decisions could not be saved. Try again in a moment."
             return None
+        each_recorded_by(
+            member,
+            Action.changed,
+            Subject.evaluation,
+            outcome.decided,
+            f"bulk decision: {recommendation}",
+        )
         self.bulk_notice = f"{recommendation_label(recommendation)}: {outcome.summary}"
         self.selected = [s.evaluation_id for s in outcome.skipped]
         return self._refresh()

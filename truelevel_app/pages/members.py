@@ -12,6 +12,7 @@ import reflex as rx
 from backend.db import session_scope
 from backend.models import Member, Role
 from backend.services import mail
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
 from backend.services.invite_delivery import mail_enabled
 from backend.services.member_invites import (
@@ -21,6 +22,7 @@ from backend.services.member_invites import (
     resend_invite,
 )
 from backend.services.organisations import change_role, deactivate_member, page_of_members
+from truelevel_app.audit_trail import record_by
 from truelevel_app.components.badges import status_badge
 from truelevel_app.components.dialogs import confirm_dialog
 from truelevel_app.components.feedback import copy_link_button, error_callout, success_callout
@@ -95,14 +97,17 @@ def _deliver(link_id: str) -> None:
         log.exception("sending a member invite failed; it stays queued for the worker")
 
 
-def _invite(org_id: str, email: str, name: str, role: str, inviter: str) -> tuple[str, str, str]:
+def _invite(
+    org_id: str, email: str, name: str, role: str, inviter: str
+) -> tuple[str, str, str, str]:
     """Add the member and queue their invite (a worker thread); how the notice names them,
-    their role, and the invite's link id."""
+    their role, the invite's link id and the member's id."""
     with session_scope() as session:
         member, link = invite_member(
             session, org_id=org_id, email=email, name=name, role=role, inviter=inviter
         )
-        return member.name or member.email, ROLE_LABELS[member.role.value].lower(), link.id
+        label, role_label = member.name or member.email, ROLE_LABELS[member.role.value].lower()
+        return label, role_label, link.id, member.id
 
 
 def _invite_notice(label: str, role: str) -> str:
@@ -170,7 +175,7 @@ class MembersState(PagedState, AuthState):
         self.adding = True
         yield
         try:
-            label, role, link_id = await asyncio.to_thread(
+            label, role, link_id, added_id = await asyncio.to_thread(
                 _invite,
                 admin.org_id,
                 str(form_data.get("email") or ""),
@@ -183,6 +188,7 @@ class MembersState(PagedState, AuthState):
             return
         finally:
             self.adding = False
+        record_by(admin, Action.changed, Subject.member, added_id, f"invited as {role}")
         self.notice = _invite_notice(label, role)
         yield rx.call_script("document.getElementById('invite-member-form')?.reset()")
         await asyncio.to_thread(_deliver, link_id)
@@ -225,6 +231,7 @@ class MembersState(PagedState, AuthState):
             with session_scope() as session:
                 changed = change_role(session, org_id=admin.org_id, member_id=member_id, role=role)
                 self.notice = f"{changed.name or changed.email} is now {ROLE_LABELS[role].lower()}."
+            record_by(admin, Action.changed, Subject.member, member_id, f"role set to {role}")
         except DomainError as exc:
             self.error = getattr(exc, "message", "That role does not exist.")
         self._reload(admin.org_id)
@@ -252,6 +259,7 @@ class MembersState(PagedState, AuthState):
             with session_scope() as session:
                 gone = deactivate_member(session, org_id=admin.org_id, member_id=member_id)
                 self.notice = f"{gone.name or gone.email} was deactivated and signed out."
+            record_by(admin, Action.changed, Subject.member, member_id, "deactivated")
         except DomainError as exc:
             self.error = exc.message
         self._reload(admin.org_id)

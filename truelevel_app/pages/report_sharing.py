@@ -11,8 +11,10 @@ import reflex as rx
 from backend.db import session_scope
 from backend.models.base import iso
 from backend.models.report_shares import DEFAULT_SHARE_DAYS
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
 from backend.services.evaluations import report_shares
+from truelevel_app.audit_trail import record_by
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.state import AuthState
 
@@ -79,6 +81,8 @@ class ReportSharingState(AuthState):
                     evaluation_id=self._evaluation_id(),
                     created_by=f"member:{member.id}",
                 )
+            shared = self._evaluation_id()
+            record_by(member, Action.shared, Subject.evaluation, shared, "share link created")
             self._read(member.org_id)
             self.share_error = ""
         except DomainError as exc:
@@ -97,6 +101,8 @@ class ReportSharingState(AuthState):
                     evaluation_id=self._evaluation_id(),
                     share_id=share_id,
                 )
+            revoked = self._evaluation_id()
+            record_by(member, Action.shared, Subject.evaluation, revoked, "share link revoked")
             self.new_url = ""
             self._read(member.org_id)
         except DomainError as exc:

@@ -13,7 +13,9 @@ from sqlmodel import Session
 
 from backend.db import session_scope
 from backend.models.assessments import Rubric, RubricCreate
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
+from truelevel_app.audit_trail import record_by
 from truelevel_app.components.feedback import error_callout
 from truelevel_app.components.forms import field_error
 from truelevel_app.pages.rubric_draft import (
@@ -148,6 +150,7 @@ class RubricEditorState(rx.State, mixin=True):
         try:
             with session_scope() as session:
                 saved = self._save_rubric(session, member.org_id, data).id
+            record_by(member, Action.changed, Subject.rubric, saved, "rubric saved")
         except DomainError as exc:
             self.problems = RubricProblems(**{**no_problems(), "form": exc.message})
             return

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from backend.db import session_scope
 from backend.models.assessments import LEVELS
 from backend.models.organisation_settings import OrganisationSettingsInput, Retention
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
 from backend.services.organisation_settings import (
     OrganisationSettingsView,
@@ -21,6 +22,7 @@ from backend.services.organisation_settings import (
     save_settings,
 )
 from backend.services.settings_test_email import TestEmailResult, send_test_email
+from truelevel_app.audit_trail import record_by
 from truelevel_app.components.feedback import error_callout, success_callout
 from truelevel_app.components.forms import field_error, labelled, text_field
 from truelevel_app.components.layout import app_shell, page_header
@@ -160,6 +162,7 @@ class SettingsState(AuthState):
         try:
             with session_scope() as session:
                 view = save_settings(session, org_id=admin.org_id, data=data, by=admin.email)
+            record_by(admin, Action.changed, Subject.settings, admin.org_id, "settings saved")
             self._show(view)
             self.notice = "Settings saved."
         except DomainError as exc:

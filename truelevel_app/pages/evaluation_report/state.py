@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from backend.db import session_scope
 from backend.models.evaluation_result import ResultEvidence
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
+from truelevel_app.audit_trail import record_by, viewed_by
 from truelevel_app.pages.evaluation_report.code_viewer import SCROLL_TO_CITED, code_view
 from truelevel_app.pages.evaluation_report.data import (
     ReportData,
@@ -105,6 +107,8 @@ class EvaluationReportState(ReviewedReportState, AuthState):
         if self.report["id"] != self._current_id():
             self._apply(ReportData.empty())
         self._refresh(member.org_id)
+        if self.report["id"]:
+            viewed_by(member, Subject.evaluation, self.report["id"], "report page")
         if self._start_following(self.report["engine_running"]):
             return EvaluationReportState.follow_engine
         return None
@@ -162,6 +166,9 @@ class EvaluationReportState(ReviewedReportState, AuthState):
     def close_evidence(self):
         self.show_evidence = False
 
+    def _audit_change(self, member, detail: str) -> None:
+        record_by(member, Action.changed, Subject.evaluation, self._current_id(), detail)
+
     @rx.event
     def claim(self):
         member = self._reviewer(READ_ONLY)
@@ -177,6 +184,7 @@ class EvaluationReportState(ReviewedReportState, AuthState):
                     evaluation_id=self._current_id(),
                     reviewer_id=member.email,
                 )
+                self._audit_change(member, "claimed for review")
             self.review_notice = "You claimed this evaluation. Adjust scores, then finalise."
         except DomainError as exc:
             self.review_error = exc.message
@@ -214,6 +222,7 @@ class EvaluationReportState(ReviewedReportState, AuthState):
                     scores=[adjustment],
                     note=note,
                 )
+                self._audit_change(member, "scores adjusted")
             self.review_notice = f"{category} is now {number(adjustment.score)}."
         except DomainError as exc:
             self.review_error = exc.message
@@ -242,6 +251,7 @@ class EvaluationReportState(ReviewedReportState, AuthState):
                     calibrated_seniority=None if seniority == KEEP else seniority,
                     note=note or None,
                 )
+                self._audit_change(member, "verdict recorded")
             self.review_notice = "Finalised. The reviewer's verdict is the one that counts now."
         except DomainError as exc:
             self.review_error = exc.message

@@ -8,9 +8,11 @@ from typing import Any
 import reflex as rx
 
 from backend.db import session_scope
+from backend.services.audit import Action, Subject
 from backend.services.errors import DomainError
 from backend.services.interviews import jobs as interview_jobs
 from backend.services.interviews import speaker_roles
+from truelevel_app.audit_trail import record_by, viewed_by
 from truelevel_app.pages.interview_answers import AnswerView
 from truelevel_app.pages.interview_report.data import (
     ReportData,
@@ -155,6 +157,8 @@ class InterviewReportState(ReviewedReportState, AuthState):
         if self.job["id"] != self._current_id():
             self._clear()
         self._refresh(member.org_id)
+        if self.job["id"]:
+            viewed_by(member, Subject.interview, self.job["id"], "report page")
         if self._start_following(bool(self.job["id"]) and not self.job["terminal"]):
             return InterviewReportState.follow_job
         if self._start_following(bool(self.job["id"]) and self.roles["rescoring"]):
@@ -246,6 +250,7 @@ class InterviewReportState(ReviewedReportState, AuthState):
                     speakers={card["id"]: card["choice"] for card in self.speakers},
                     confirmed_by=member.name or member.email,
                 )
+            record_by(member, Action.changed, Subject.interview, self._current_id(), "speakers")
         except DomainError as exc:
             self.speakers_error = exc.message
             return
@@ -290,6 +295,9 @@ class InterviewReportState(ReviewedReportState, AuthState):
                     recommendation=recommendation,
                     note=note or None,
                 )
+            record_by(
+                member, Action.changed, Subject.interview, self._current_id(), "review recorded"
+            )
             self.review_notice = f"Recorded: {recommendation_label(recommendation)}" + (
                 " (you confirmed the automated recommendation)."
                 if recommendation == automated
