@@ -48,6 +48,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_billing": frozenset({"admin"}),
     "manage_webhooks": frozenset({"admin"}),
     "manage_settings": frozenset({"admin"}),
+    "read_audit_log": frozenset({"admin"}),
+    "export_person_data": frozenset({"admin"}),
     "edit": frozenset({"admin", "reviewer"}),
 }
 
@@ -110,6 +112,14 @@ class AuthState(rx.State):
     @rx.var
     def can_manage_settings(self) -> bool:
         return role_can(self.member.role, "manage_settings")
+
+    @rx.var
+    def can_read_audit_log(self) -> bool:
+        return role_can(self.member.role, "read_audit_log")
+
+    @rx.var
+    def can_export_person_data(self) -> bool:
+        return role_can(self.member.role, "export_person_data")
 
     @rx.var
     def can_edit(self) -> bool:

@@ -9,6 +9,7 @@ from truelevel_app.pages import (  # noqa: F401 (imported for their pages)
     api_keys,
     assessment_compare,
     assessments,
+    audit_log,
     auth,
     billing,
     candidate_landing,

@@ -26,6 +26,7 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
 WEBHOOKS_NAV_ITEM: tuple[str, str, str] = ("Webhooks", "/webhooks", "webhook")
 BILLING_NAV_ITEM: tuple[str, str, str] = ("Billing", "/billing", "credit-card")
 SETTINGS_NAV_ITEM: tuple[str, str, str] = ("Settings", "/settings", "settings")
+AUDIT_NAV_ITEM: tuple[str, str, str] = ("Audit log", "/audit", "scroll-text")
 
 SIDEBAR_WIDTH = "15rem"
 
@@ -131,6 +132,7 @@ def sidebar() -> rx.Component:
             rx.cond(AuthState.can_manage_webhooks, _nav_link(*WEBHOOKS_NAV_ITEM)),
             rx.cond(AuthState.can_manage_billing, _nav_link(*BILLING_NAV_ITEM)),
             rx.cond(AuthState.can_manage_settings, _nav_link(*SETTINGS_NAV_ITEM)),
+            rx.cond(AuthState.can_read_audit_log, _nav_link(*AUDIT_NAV_ITEM)),
             spacing="1",
             width="100%",
             as_="nav",
@@ -177,6 +179,7 @@ def top_bar() -> rx.Component:
                 rx.cond(AuthState.can_manage_webhooks, _menu_item(*WEBHOOKS_NAV_ITEM)),
                 rx.cond(AuthState.can_manage_billing, _menu_item(*BILLING_NAV_ITEM)),
                 rx.cond(AuthState.can_manage_settings, _menu_item(*SETTINGS_NAV_ITEM)),
+                rx.cond(AuthState.can_read_audit_log, _menu_item(*AUDIT_NAV_ITEM)),
                 rx.menu.separator(),
                 _menu_item("Your account", "/account", "user-round-cog"),
                 rx.menu.item(

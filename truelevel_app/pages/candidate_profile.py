@@ -9,6 +9,7 @@ shows an empty state."""
 from __future__ import annotations
 
 from typing import TypedDict
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -28,6 +29,8 @@ from truelevel_app.pages.evaluations import recommendation_badge, recommendation
 from truelevel_app.state import SIGNIN_ROUTE, AuthState
 
 EMAIL_PARAM = "email"
+# The person's data as a zip, for admins (backend/api/person_downloads.py).
+PERSON_EXPORT_ROUTE = "/api/v1/web/candidates/person-export.zip"
 
 # What each step is called on the page, and its icon.
 KIND_LABELS: dict[EventKind, tuple[str, str]] = {
@@ -96,6 +99,11 @@ class CandidateProfileState(AuthState):
     verdict_proposal: bool = False
     verdict_href: str = ""
     events: rx.Field[list[EventRow]] = rx.field(default_factory=list)
+
+    @rx.var
+    def export_href(self) -> str:
+        """Everything held about the person, as the access-request zip."""
+        return f"{PERSON_EXPORT_ROUTE}?{urlencode({EMAIL_PARAM: self.email})}"
 
     def _show(self, profile: CandidateProfile | None, asked: str) -> None:
         self.email = profile.email if profile else asked
@@ -176,6 +184,21 @@ def _verdict_chip() -> rx.Component:
     )
 
 
+def _export_button() -> rx.Component:
+    """Admins download the person's data (an access request); recorded in the audit log."""
+    return rx.cond(
+        S.found & S.can_export_person_data,
+        rx.el.a(
+            rx.button(rx.icon("download", size=14), "Export candidate data", variant="soft"),
+            href=S.export_href,
+            download="",
+            id="export-candidate-data",
+            # A file from the API, not a page: the browser fetches it, not the router.
+            custom_attrs={"reloadDocument": True},
+        ),
+    )
+
+
 def _header() -> rx.Component:
     return rx.vstack(
         rx.link(
@@ -183,7 +206,13 @@ def _header() -> rx.Component:
             href="/candidates",
             size="2",
         ),
-        rx.heading(S.name, size="6", id="profile-name", word_break="break-word"),
+        rx.hstack(
+            rx.heading(S.name, size="6", id="profile-name", word_break="break-word"),
+            rx.spacer(),
+            _export_button(),
+            width="100%",
+            align="center",
+        ),
         rx.text(S.email, size="2", color_scheme="gray", id="profile-email", word_break="break-all"),
         rx.cond(
             S.other_names != "",
