@@ -206,6 +206,25 @@ def delete_expired_media() -> int:
     return swept.total
 
 
+@ops.task()
+def delete_expired_audit_events() -> int:
+    """Delete audit log rows past ``TRUELEVEL_AUDIT_RETENTION_DAYS`` (``audit``)."""
+    from backend.services.audit import delete_expired_events
+
+    with session_scope() as session:
+        deleted = delete_expired_events(session)
+    if deleted:
+        log.info("retention deleted %d audit log rows", deleted)
+    return deleted
+
+
+@ops.periodic_task(crontab(minute="17", hour="3"))
+def every_night() -> None:
+    """The nightly sweep (one per cluster, like ``every_minute``): audit rows are kept for
+    years, so once a day is soon enough."""
+    delete_expired_audit_events.call_local()
+
+
 @ops.periodic_task(crontab(minute="*"))
 def every_minute() -> None:
     """The minute sweep, on ``ops``: never behind interviews or test suites. Only consumers
