@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from backend.api.audited import by_key
 from backend.api.deps import AssessmentsPrincipal, SessionDep
 from backend.api.errors import BadRequestOnInvalidBodyRoute
 from backend.models.assessments import RubricCreate, RubricEnvelope, RubricList, RubricUpdate
 from backend.services import rubrics
+from backend.services.audit import Action, Subject
 
 router = APIRouter(prefix="/rubrics", tags=["rubrics"], route_class=BadRequestOnInvalidBodyRoute)
 
@@ -16,7 +18,9 @@ router = APIRouter(prefix="/rubrics", tags=["rubrics"], route_class=BadRequestOn
 def create_rubric(body: RubricCreate, db: SessionDep, who: AssessmentsPrincipal) -> RubricEnvelope:
     """Create version 1 of a rubric."""
     rubric = rubrics.create_rubric(db, org_id=who.org_id, data=body)
-    return RubricEnvelope(rubric=rubrics.public_rubric(rubric))
+    envelope = RubricEnvelope(rubric=rubrics.public_rubric(rubric))
+    by_key(db, who, Action.changed, Subject.rubric, rubric.id, "rubric created")
+    return envelope
 
 
 @router.get("", response_model=RubricList)
@@ -39,4 +43,6 @@ def update_rubric(
 ) -> RubricEnvelope:
     """Replace the rubric's content as a new version (same familyId, version + 1)."""
     rubric = rubrics.update_rubric(db, org_id=who.org_id, rubric_id=rubric_id, data=body)
-    return RubricEnvelope(rubric=rubrics.public_rubric(rubric))
+    envelope = RubricEnvelope(rubric=rubrics.public_rubric(rubric))
+    by_key(db, who, Action.changed, Subject.rubric, rubric.id, "new rubric version")
+    return envelope
