@@ -3,7 +3,7 @@ key's running total of stored bytes (``backend.services.storage_quota``). Upload
 this revision are not counted: their totals start at zero and fall no lower.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-08 10:00:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import backend.models.base
 
 revision: str = "0021"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
