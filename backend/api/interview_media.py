@@ -25,18 +25,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
-from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.api.web_session import WebSessionToken
-from backend.models import InterviewJob, Member
+from backend.api.web_session import WebSessionToken, signed_in_member
+from backend.models import InterviewJob
 from backend.models.interviews import InterviewSource
-from backend.services.errors import NotFound, Unauthorized
+from backend.services.errors import NotFound
 from backend.services.interviews.answer_playback import answer_file
 from backend.services.interviews.jobs import get_job, input_deleted_note, input_key
-from backend.services.organisations import member_for_token
 from backend.services.storage import ObjectMissing, get_storage
 
 router = APIRouter(
@@ -59,13 +57,6 @@ _AUDIO_TYPES = {
     ".opus": "audio/ogg",
     ".webm": "audio/webm",
 }
-
-
-def _signed_in_member(session: Session, token: str) -> Member:
-    member = member_for_token(session, token=token)
-    if member is None:
-        raise Unauthorized("Sign in to listen to interviews.", code="not_signed_in")
-    return member
 
 
 def recording_key(job: InterviewJob) -> str | None:
@@ -105,7 +96,7 @@ def _stream(files: ExitStack, path: FilePath, media_type: str) -> FileResponse:
 @router.get("/{job_id}/audio")
 def interview_audio(job_id: JobId, session: SessionDep, token: WebSessionToken):
     """The recording, streamed with Range support; 404 once deleted after processing."""
-    member = _signed_in_member(session, token)
+    member = signed_in_member(session, token, to="listen to interviews")
     job = get_job(session, org_id=member.org_id, job_id=job_id)
     key = recording_key(job)
     files = ExitStack()
@@ -130,7 +121,7 @@ def interview_answer_audio(
 ):
     """One answer of a browser interview, streamed with Range support; 404 once retention
     deleted the answers (the message says when)."""
-    member = _signed_in_member(session, token)
+    member = signed_in_member(session, token, to="listen to interviews")
     key, name = answer_file(session, org_id=member.org_id, job_id=job_id, index=index)
     files = ExitStack()
     try:

@@ -21,8 +21,8 @@ from sqlmodel import Session
 from backend.api.audited import by_member
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.api.report_downloads import download_headers, signed_in_member
-from backend.api.web_session import WebSessionToken
+from backend.api.report_downloads import download_headers
+from backend.api.web_session import WebSessionToken, signed_in_member
 from backend.models import Member
 from backend.services.audit import Action, Subject
 from backend.services.candidate_key_search import CandidateKeyFilter, matching_key_ids

@@ -21,14 +21,11 @@ from sqlmodel import Session
 from backend.api.audited import by_member
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.api.web_session import WebSessionToken
-from backend.models import Member
+from backend.api.web_session import WebSessionToken, signed_in_member
 from backend.services.audit import Action, Subject
-from backend.services.errors import Unauthorized
 from backend.services.evaluation_pdf import evaluation_pdf
 from backend.services.evaluations.queries import get_evaluation
 from backend.services.interviews.interview_pdf import interview_export, interview_pdf
-from backend.services.organisations import member_for_token
 from backend.services.report_export import evaluation_csv, export_view
 
 router = APIRouter(
@@ -47,13 +44,6 @@ interview_router = APIRouter(
 
 EvaluationId = Annotated[str, Path(min_length=1, max_length=64)]
 JobId = Annotated[str, Path(min_length=1, max_length=64)]
-
-
-def signed_in_member(session: Session, token: str) -> Member:
-    member = member_for_token(session, token=token)
-    if member is None:
-        raise Unauthorized("Sign in to download reports.", code="not_signed_in")
-    return member
 
 
 def report_view(session: Session, *, org_id: str, evaluation_id: str) -> dict[str, Any]:

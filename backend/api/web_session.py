@@ -23,11 +23,13 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Cookie, Depends, Request, Response
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
-from backend.services.errors import Forbidden
-from backend.services.organisations import end_web_session
+from backend.models import Member
+from backend.services.errors import Forbidden, Unauthorized
+from backend.services.organisations import end_web_session, member_for_token
 from backend.services.sign_in_tickets import redeem_ticket
 from backend.settings import get_settings
 
@@ -58,6 +60,15 @@ def set_session_cookie(response: Response, token: str) -> None:
 
 def clear_session_cookie(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, **_cookie_attributes())
+
+
+def signed_in_member(session: Session, token: str, *, to: str = "download reports") -> Member:
+    """The member the session cookie ``token`` signs in, else 401 ``not_signed_in`` ("Sign in
+    to ``to``."): every cookie-authenticated download and stream asks here."""
+    member = member_for_token(session, token=token)
+    if member is None:
+        raise Unauthorized(f"Sign in to {to}.", code="not_signed_in")
+    return member
 
 
 def request_origin(request: Request) -> str:
