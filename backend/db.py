@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from backend.settings import get_settings
@@ -87,12 +87,13 @@ def session_scope() -> Iterator[Session]:
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
-def one_writer_at_a_time(session: Session) -> threading.Lock | nullcontext[None]:
-    """Around a write transaction of ``session`` (its first write to its commit), on SQLite: the
+def one_writer_at_a_time(session: Session | Connection) -> threading.Lock | nullcontext[None]:
+    """Around a write transaction of ``session`` (its first write to its commit; or a statement
+    of a connection that commits on its own), on SQLite: the
     threads of this process writing the same file take turns on a mutex. SQLite lets one writer
     in at a time and has the others sleep and retry (1, 2, 5 … 100 ms), so under concurrent
     submissions some waited hundreds of milliseconds while the lock was already free."""
-    bind = session.get_bind()
+    bind = session if isinstance(session, Connection) else session.get_bind()
     if bind.dialect.name != "sqlite":
         return nullcontext()
     engine = bind if isinstance(bind, Engine) else bind.engine

@@ -33,6 +33,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
+from sqlalchemy import Connection
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -43,9 +44,9 @@ from backend.api.deps import (
     SessionDep,
     in_thread,
     read_by_key,
-    request_session,
     require_scope,
     require_scope_or_candidate,
+    write_alone,
 )
 from backend.api.errors import FlatErrorRoute
 from backend.models import ApiScope
@@ -121,14 +122,12 @@ async def submit(body: EvaluationCreate, who: EvaluationsPrincipal) -> Response:
     A ``callback_url`` that delivery would refuse (a loopback, private, link-local or otherwise
     non-public address) is refused now, 422."""
 
-    async with request_session() as db:
+    def accept(connection: Connection) -> EvaluationAccepted:
+        _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
+        submitted = submission.accept_evaluation(connection, org_id=who.org_id, data=body)
+        return queries.accepted_view(submitted)
 
-        def accept() -> EvaluationAccepted:
-            _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
-            submitted = submission.submit_evaluation(db, org_id=who.org_id, data=body)
-            return queries.accepted_view(submitted)
-
-        accepted = await in_thread(db, accept)
+    accepted = await write_alone(accept)
     # The answer made here, as FastAPI would serialise it: a ``Response`` parameter for the
     # Location header costs more than the rest of the answer.
     return Response(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -62,10 +63,11 @@ class PaymentRequired(DomainError):
 
 @contextmanager
 def conflict_on_duplicate(
-    session: Session, *, message: str, code: str = "conflict"
+    session: Session | Connection, *, message: str, code: str = "conflict"
 ) -> Iterator[None]:
     """Writes inside that break a unique constraint (two requests creating the same thing at
-    once) become 409, the transaction rolled back."""
+    once) become 409, the transaction rolled back (if any: a connection in AUTOCOMMIT has
+    none)."""
     try:
         yield
     except IntegrityError as exc:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 from sqlmodel import Session
 
 from backend.db import one_writer_at_a_time
@@ -172,19 +173,79 @@ def submit_evaluation(
     candidate_key_id: str | None = None,
     rubric_id: str | None = None,
 ) -> SubmittedEvaluation:
-    """Record a new evaluation (status pending, stage queued) and hand it to the queue with its
-    SLA tier's priority, after the commit so the worker always finds the row."""
+    """Record a new evaluation (status pending, stage queued) in ``session``'s transaction,
+    commit it and hand it to the queue with its SLA tier's priority, after the commit so the
+    worker always finds the row."""
+    upload_id = _upload_id(session, org_id=org_id, data=data, candidate_key_id=candidate_key_id)
+    submitted, values = _new_row(
+        org_id=org_id,
+        data=data,
+        upload_id=upload_id,
+        assessment_id=assessment_id,
+        session_id=session_id,
+        submitted_late=submitted_late,
+        rubric_id=rubric_id,
+    )
+    with one_writer_at_a_time(session), _duplicate_session(session):
+        session.connection().execute(_INSERT, values)
+        session.commit()
+    _hand_to_queue(submitted)
+    return submitted
+
+
+def accept_evaluation(
+    connection: Connection, *, org_id: str, data: EvaluationCreate
+) -> SubmittedEvaluation:
+    """The API's submission (``POST /evaluations``): the same row as ``submit_evaluation``,
+    written by one INSERT on ``connection``, which must commit each statement on its own
+    (``isolation_level="AUTOCOMMIT"``): the statement is the whole transaction, so it is
+    recorded entirely or not at all, and on PostgreSQL it costs one round trip instead of
+    three (BEGIN, INSERT, COMMIT) and no session's bookkeeping. Then handed to the queue."""
+    upload_id = None
+    if not isinstance(data.artefact, RepoArtefact):
+        with Session(bind=connection) as session:
+            upload_id = _upload_id(session, org_id=org_id, data=data)
+    submitted, values = _new_row(org_id=org_id, data=data, upload_id=upload_id)
+    with one_writer_at_a_time(connection):
+        connection.execute(_INSERT, values)
+    _hand_to_queue(submitted)
+    return submitted
+
+
+def _upload_id(
+    session: Session, *, org_id: str, data: EvaluationCreate, candidate_key_id: str | None = None
+) -> str | None:
+    artefact = data.artefact
+    if isinstance(artefact, RepoArtefact):
+        return None
+    return usable_upload(
+        session, org_id=org_id, upload_id=artefact.upload_id, candidate_key_id=candidate_key_id
+    ).id
+
+
+def _duplicate_session(session: Session) -> AbstractContextManager[None]:
+    return conflict_on_duplicate(
+        session,
+        message="This candidate session already has a submission.",
+        code="already_submitted",
+    )
+
+
+def _new_row(
+    *,
+    org_id: str,
+    data: EvaluationCreate,
+    upload_id: str | None,
+    assessment_id: str | None = None,
+    session_id: str | None = None,
+    submitted_late: bool = False,
+    rubric_id: str | None = None,
+) -> tuple[SubmittedEvaluation, dict[str, Any]]:
+    """The new evaluation as answered, and the values its INSERT writes (the other columns
+    take their defaults). Core: the ORM's object and flush would cost three times the insert."""
     from backend.services import dispatch
 
     artefact = data.artefact
-    upload_id = None
-    url = None
-    if isinstance(artefact, RepoArtefact):
-        url = strip_credentials(artefact.url)
-    else:
-        upload_id = usable_upload(
-            session, org_id=org_id, upload_id=artefact.upload_id, candidate_key_id=candidate_key_id
-        ).id
     now = utcnow()
     submitted = SubmittedEvaluation(
         id=new_evaluation_id(),
@@ -201,30 +262,26 @@ def submit_evaluation(
         submitted_late=submitted_late,
         priority=dispatch.priority_for(sla_tier=data.sla_tier),
     )
-    conflict = conflict_on_duplicate(
-        session,
-        message="This candidate session already has a submission.",
-        code="already_submitted",
-    )
-    # Core: the ORM's object and flush would cost three times the insert.
-    with one_writer_at_a_time(session), conflict:
-        session.connection().execute(
-            _INSERT,
-            {
-                **submitted.model_dump(),
-                "artefact_type": artefact.type,
-                "artefact_url": url,
-                "upload_id": upload_id,
-                "callback_url": data.callback_url,
-                "callback_state": CallbackState.none.value,
-                "rubric_id": rubric_id,
-                "stage": EvaluationStage.queued.value,
-                "stage_started_at": now,
-            },
-        )
-        session.commit()
+    values = {
+        **submitted.model_dump(),
+        "artefact_type": artefact.type,
+        "artefact_url": strip_credentials(artefact.url)
+        if isinstance(artefact, RepoArtefact)
+        else None,
+        "upload_id": upload_id,
+        "callback_url": data.callback_url,
+        "callback_state": CallbackState.none.value,
+        "rubric_id": rubric_id,
+        "stage": EvaluationStage.queued.value,
+        "stage_started_at": now,
+    }
+    return submitted, values
+
+
+def _hand_to_queue(submitted: SubmittedEvaluation) -> None:
+    from backend.services import dispatch
+
     try:
         dispatch.enqueue_evaluation(submitted.id, submitted.priority)
     except Exception:  # the row is durable; a worker sweep picks up what was not enqueued
         log.exception("enqueueing evaluation %s failed", submitted.id)
-    return submitted
