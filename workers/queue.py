@@ -16,7 +16,8 @@ results, so on Redis they expire instead of piling up."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+import time
+from typing import ClassVar, Literal, get_args
 
 from huey import Huey, PriorityRedisExpireHuey, SqliteHuey
 from huey.storage import SqliteStorage
@@ -44,10 +45,31 @@ class _QueueFileStorage(SqliteStorage):
     capped submissions at the disk's flushes). An OS crash may lose the last messages, which
     loses nothing: the rows are durable and the minute sweep enqueues again what waits."""
 
+    # Who runs the periodic work now (``workers.periodic_turn``), next to the queue it feeds.
+    table_periodic_turn = (
+        "create table if not exists periodic_turn (queue text not null, name text not null, "
+        "owner text not null, until real not null, primary key (queue, name))"
+    )
+    ddl: ClassVar[list[str]] = [*SqliteStorage.ddl, table_periodic_turn]
+
     def _create_connection(self):
         conn = super()._create_connection()
         conn.execute("pragma synchronous=NORMAL")
         return conn
+
+    def take_turn(self, name: str, *, owner: str, seconds: float) -> bool:
+        """Hold ``name``'s turn for ``seconds`` unless someone holds it still: one statement in
+        an exclusive transaction, so of two callers exactly one gets it. The times are this
+        host's: every process using a queue file runs on the file's host."""
+        now = time.time()
+        with self.db(commit=True) as cursor:
+            cursor.execute(
+                "insert into periodic_turn (queue, name, owner, until) values (?, ?, ?, ?) "
+                "on conflict (queue, name) do update set owner = excluded.owner, "
+                "until = excluded.until where periodic_turn.until <= ?",
+                (self.name, name, owner, now + seconds, now),
+            )
+            return cursor.rowcount == 1
 
 
 class _QueueFileHuey(SqliteHuey):

@@ -226,9 +226,26 @@ def every_night() -> None:
 
 
 @ops.periodic_task(crontab(minute="*"))
-def every_minute() -> None:
+def every_minute() -> bool:
     """The minute sweep, on ``ops``: never behind interviews or test suites. Only consumers
-    started without ``--no-periodic`` schedule it: one per cluster."""
+    started without ``--no-periodic`` schedule it, one per cluster; should two schedule it,
+    the sweep runs only in the first one's turn (``workers.periodic_turn``). False when it
+    found the turn taken."""
+    from workers.periodic_turn import take_turn
+
+    if not take_turn(ops, "every_minute"):
+        log.warning(  # the periodic work is scheduled twice: a consumer lacks --no-periodic
+            "minute sweep skipped: another scheduler's sweep ran this minute; start every ops "
+            "consumer but one with --no-periodic"
+        )
+        return False
+    minute_sweep()
+    return True
+
+
+def minute_sweep() -> None:
+    """What the minute sweep does, each part in turn (``every_minute`` runs it once a minute per
+    cluster; tests run it directly)."""
     deliver_outbox.call_local()
     expire_overdue_sessions.call_local()
     requeue_stale_evaluations.call_local()

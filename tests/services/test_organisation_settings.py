@@ -111,7 +111,7 @@ def test_the_sweep_deletes_recordings_by_the_organisation_period(client, install
     young = processed(accepted(client, shorter)["job_id"], days_ago=9)
     other = processed(accepted(client, default)["job_id"], days_ago=11)
 
-    tasks.every_minute.call_local()  # the minute sweep
+    tasks.minute_sweep()  # the minute sweep
 
     store = get_storage()
     assert not store.exists(old)
@@ -125,7 +125,7 @@ def test_right_after_processing_deletes_kept_recordings_at_the_next_sweep(client
     _save(org, recording_retention="installation")
     key = processed(accepted(client, org)["job_id"], days_ago=0.001)
     _save(org, recording_retention="after_processing")
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
     assert not get_storage().exists(key)
 
 
@@ -136,7 +136,7 @@ def test_the_sweep_deletes_browser_answers_by_the_organisation_period(client, in
     swept_job, swept = _answered_call(client, shorter)
     _, kept = _answered_call(client, default)
 
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
 
     store = get_storage()
     assert list(store.keys(swept)) == []

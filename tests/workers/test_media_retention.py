@@ -79,7 +79,7 @@ def test_a_recording_past_its_age_is_deleted_and_a_younger_one_kept(client, keep
     store = get_storage()
     assert store.exists(old_key) and store.exists(young_key)
 
-    tasks.every_minute.call_local()  # the minute sweep
+    tasks.minute_sweep()  # the minute sweep
 
     assert not store.exists(old_key)
     assert store.exists(young_key)
@@ -128,7 +128,7 @@ def test_answers_and_resumes_past_their_age_are_deleted(client, keeper, retentio
     store = get_storage()
     assert list(store.keys(answers_prefix)) and store.exists(resume_key)
 
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
 
     assert list(store.keys(answers_prefix)) == []
     assert not store.exists(resume_key)
@@ -159,5 +159,5 @@ def test_answers_and_resumes_past_their_age_are_deleted(client, keeper, retentio
 def test_retention_is_off_by_default(client, keeper):
     job_id = accepted(client, keeper)["job_id"]
     key = processed(job_id, days_ago=3650)
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
     assert get_storage().exists(key)

@@ -66,12 +66,12 @@ def test_a_zip_is_kept_while_queued_and_deleted_by_the_sweep_once_its_evaluation
     upload_id, key = _upload(org, {"../../etc/cron.d/evil": "* * * * * root sh\n"})
     evaluation_id = _submit(org, upload_id)
 
-    tasks.every_minute.call_local()  # the minute sweep; queued: the engine still needs it
+    tasks.minute_sweep()  # the minute sweep; queued: the engine still needs it
     assert _stored(key)
 
     assert run_evaluation(evaluation_id) == "failed"
     assert _stored(key)  # the sweep deletes, not the pipeline
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
     assert not _stored(key)
 
     # A later submission naming the swept upload is told so at once, not failed in the engine.
@@ -134,7 +134,7 @@ def test_once_the_zip_is_swept_the_files_the_result_cites_still_open(org):
     upload_id, key = _upload(org, {"app/handlers.py": handlers, "README.md": "# Orders\n"})
     evaluation_id = _submit(org, upload_id)
     assert run_evaluation(evaluation_id) == "awaiting_review"
-    tasks.every_minute.call_local()
+    tasks.minute_sweep()
     assert not _stored(key)
 
     with session_scope() as session:
