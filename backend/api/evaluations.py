@@ -44,6 +44,7 @@ from backend.api.deps import (
     SessionDep,
     in_thread,
     read_by_key,
+    request_session,
     require_scope,
     require_scope_or_candidate,
     write_alone,
@@ -166,18 +167,23 @@ def _missing_file() -> RequestValidationError:
     summary="Upload a zip to evaluate",
     openapi_extra=_UPLOAD_SCHEMA,
 )
-async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> UploadAccepted:
+async def upload_zip(request: Request, who: UploadPrincipal) -> UploadAccepted:
     """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
     ``zip_upload`` artefact. The caller is authenticated before the body is read, and a declared
     ``Content-Length`` over the limit is refused before reading it, and so is a candidate key
     whose session was never started (409 ``session_not_started``). Too many uploads from the
     address or the key: 429 ``rate_limited``; a zip past the organisation's or the key's storage
-    quota: 413 ``storage_quota_exceeded`` (``used_bytes``, ``quota_bytes``)."""
+    quota: 413 ``storage_quota_exceeded`` (``used_bytes``, ``quota_bytes``). The body streams in
+    and is copied to the store holding no request session (``backend.api.admission``): a slow
+    client keeps nobody else from the database; a session is taken for the check before and the
+    row after."""
     await upload_throttle.admit(request)
     if (candidate_key_id := who.candidate_key_id) is not None:
-        await in_thread(
-            db, lambda: submission.require_started_session(db, candidate_key_id=candidate_key_id)
-        )
+        async with request_session() as db:
+            await in_thread(
+                db,
+                lambda: submission.require_started_session(db, candidate_key_id=candidate_key_id),
+            )
     async with uploads.multipart_form(
         request,
         max_file_bytes=submission.max_zip_bytes(),
@@ -187,12 +193,17 @@ async def upload_zip(request: Request, db: SessionDep, who: UploadPrincipal) -> 
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             raise _missing_file()
-        saved = await run_in_threadpool(
-            submission.save_upload,
+        stored = await run_in_threadpool(
+            lambda: submission.store_upload(
+                upload.file, org_id=who.org_id, candidate_key_id=who.candidate_key_id
+            )
+        )
+    async with request_session() as db:
+        saved = await in_thread(
             db,
-            org_id=who.org_id,
-            stream=upload.file,
-            candidate_key_id=who.candidate_key_id,
+            lambda: submission.record_upload(
+                db, stored, org_id=who.org_id, candidate_key_id=who.candidate_key_id
+            ),
         )
     return UploadAccepted(upload_id=saved.id, size=saved.size, sha256=saved.sha256)
 

@@ -134,3 +134,63 @@ def test_reads_writes_and_misses_at_once_each_get_their_own_answer(
 
     expected = [{0: 202, 1: 404}.get(n % 4, 200) for n in range(CLIENTS)]
     assert [r.status_code for r in responses] == expected
+
+
+def _slow_upload(url: str, org: OrgHandle, zip_bytes: bytes) -> tuple[socket.socket, bytes]:
+    """A zip upload whose client sent its headers and the start of its body, then paused: the
+    socket and the rest of the body, for ``_finish_upload``."""
+    boundary = "slowclientboundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\n'
+        "Content-Type: application/zip\r\n\r\n"
+    ).encode()
+    body = head + zip_bytes + f"\r\n--{boundary}--\r\n".encode()
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(
+        (
+            f"POST {API}/evaluations/uploads HTTP/1.1\r\nHost: {host}\r\n"
+            f"Authorization: {org.headers['Authorization']}\r\n"
+            f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        + body[: len(head)]
+    )
+    return sock, body[len(head) :]
+
+
+def _finish_upload(sock: socket.socket, rest: bytes) -> int:
+    sock.sendall(rest)
+    sock.settimeout(PATIENCE_S)
+    answer = b""
+    while b"\r\n" not in answer:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    sock.close()
+    return int(answer.split(b" ", 2)[1])
+
+
+def test_slow_uploads_keep_nobody_else_from_the_database(server_url: str, org: OrgHandle) -> None:
+    """More uploads than the server has database slots, each client pausing mid-body: a read
+    is still answered at once (a slot per kept connection: ``db_pool_size``), and every upload
+    is taken once its body is complete."""
+    from backend.settings import get_settings
+
+    with httpx.Client(base_url=server_url, headers=org.headers) as client:
+        evaluation_id = client.post(f"{API}/evaluations", json=submission_body()).json()["id"]
+        zip_bytes = b"PK\x05\x06" + b"\x00" * 18  # an empty zip archive
+        slow = [
+            _slow_upload(server_url, org, zip_bytes) for _ in range(get_settings().db_pool_size + 2)
+        ]
+        try:
+            time.sleep(1)  # the server has read every upload's headers and started its body
+            started = time.monotonic()
+            read = client.get(f"{API}/evaluations/{evaluation_id}", timeout=PATIENCE_S)
+            waited = time.monotonic() - started
+        finally:
+            statuses = [_finish_upload(sock, rest) for sock, rest in slow]
+    assert read.status_code == 200
+    assert waited < 5, f"the read waited {waited:.1f} s behind slow uploads"
+    assert statuses == [201] * len(slow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
@@ -87,13 +88,33 @@ def strip_credentials(url: str) -> str:
     return urlunsplit(parts._replace(netloc=hostport))
 
 
+@dataclass(frozen=True)
+class StoredUpload:
+    """A zip copied to the store (``store_upload``), not yet recorded (``record_upload``)."""
+
+    id: str
+    key: str
+    size: int
+    sha256: str
+
+
 def save_upload(
     session: Session, *, org_id: str, stream: BinaryIO, candidate_key_id: str | None = None
 ) -> EvaluationUpload:
+    """Copy a zip from ``stream`` to the store and record it (``store_upload``, then
+    ``record_upload``)."""
+    stored = store_upload(stream, org_id=org_id, candidate_key_id=candidate_key_id)
+    return record_upload(session, stored, org_id=org_id, candidate_key_id=candidate_key_id)
+
+
+def store_upload(
+    stream: BinaryIO, *, org_id: str, candidate_key_id: str | None = None
+) -> StoredUpload:
     """Copy a zip from ``stream`` to the store in chunks, refusing more than
     ``evaluation_max_zip_mb`` (413), anything that does not start like a zip (400) and a zip
     over the organisation's or the candidate key's storage quota (413
-    ``storage_quota_exceeded``); the row keeps its storage key."""
+    ``storage_quota_exceeded``). Holds no request session: the API copies without one
+    (``backend.api.admission``); the quota is taken on a short connection of its own."""
     upload_id = new_upload_id()
     key = upload_key(upload_id)
     with spool_file(".zip") as path:
@@ -117,11 +138,19 @@ def save_upload(
         except BaseException:
             discard(key)  # gives the reserved bytes back
             raise
+    return StoredUpload(id=upload_id, key=key, size=stored.size, sha256=stored.sha256)
+
+
+def record_upload(
+    session: Session, stored: StoredUpload, *, org_id: str, candidate_key_id: str | None = None
+) -> EvaluationUpload:
+    """The upload's row, which keeps its storage key; the stored zip is discarded when the row
+    cannot be committed."""
     upload = EvaluationUpload(
-        id=upload_id,
+        id=stored.id,
         org_id=org_id,
         candidate_key_id=candidate_key_id,
-        path=key,
+        path=stored.key,
         size=stored.size,
         sha256=stored.sha256,
     )
@@ -129,7 +158,7 @@ def save_upload(
     try:
         session.commit()
     except BaseException:
-        discard(key)
+        discard(stored.key)
         raise
     session.refresh(upload)
     return upload
