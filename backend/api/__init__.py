@@ -28,6 +28,7 @@ def create_api() -> FastAPI:
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
     from backend.api.errors import UnhandledErrors, install_error_handlers
+    from backend.api.openapi_document import install_openapi
     from backend.api.rate_limit import ApiRateLimit
     from backend.api.security_headers import SecurityHeaders
     from backend.api.sso import install_sso
@@ -70,4 +71,5 @@ def create_api() -> FastAPI:
     app.include_router(ats_partner.router, prefix=API_PREFIX)
     app.include_router(web_session.router, prefix=API_PREFIX)
     install_sso(app)
+    install_openapi(app)
     return app

@@ -14,6 +14,7 @@ from fastapi import APIRouter, BackgroundTasks, Query
 from backend.api import issues, rubrics, sessions
 from backend.api.deps import AssessmentsOrCandidate, AssessmentsPrincipal, SessionDep
 from backend.api.errors import BadRequestOnInvalidBodyRoute
+from backend.api.openapi_responses import raises
 from backend.db import session_scope
 from backend.models.assessments import (
     AssessmentCreate,
@@ -36,7 +37,9 @@ _assessments = APIRouter(
 )
 
 
-@_assessments.post("", status_code=201, response_model=AssessmentEnvelope)
+@_assessments.post(
+    "", status_code=201, response_model=AssessmentEnvelope, responses=raises(402, 404)
+)
 def create_assessment(
     body: AssessmentCreate, db: SessionDep, who: AssessmentsPrincipal
 ) -> AssessmentEnvelope:
@@ -93,7 +96,9 @@ def _send_invites(key_ids: list[str]) -> None:
         log.exception("sending invite emails failed; they stay queued for the worker")
 
 
-@_assessments.post("/{assessment_id}/keys", status_code=201, response_model=KeysEnvelope)
+@_assessments.post(
+    "/{assessment_id}/keys", status_code=201, response_model=KeysEnvelope, responses=raises(402)
+)
 def generate_keys(
     assessment_id: str,
     body: KeysCreate,

@@ -10,9 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from backend.api.deps import AtsPartnerDep, SessionDep
+from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.services.ats import ashby, greenhouse
 
-router = APIRouter(prefix="/ats", tags=["ATS partner"])
+router = APIRouter(prefix="/ats", tags=["ATS partner"], route_class=FlatErrorRoute)
 
 
 @router.get("/greenhouse/list_tests", response_model=list[greenhouse.GreenhouseTest])
@@ -21,7 +23,11 @@ def greenhouse_list_tests(db: SessionDep, ats: AtsPartnerDep) -> list[greenhouse
     return greenhouse.list_tests(db, org_id=ats.principal.org_id)
 
 
-@router.post("/greenhouse/send_test", response_model=greenhouse.SendTestResponse)
+@router.post(
+    "/greenhouse/send_test",
+    response_model=greenhouse.SendTestResponse,
+    responses=raises(400, 402, 404),
+)
 def greenhouse_send_test(
     body: greenhouse.SendTestRequest, db: SessionDep, ats: AtsPartnerDep
 ) -> greenhouse.SendTestResponse:
@@ -33,7 +39,11 @@ def greenhouse_send_test(
     )
 
 
-@router.get("/greenhouse/test_status", response_model=greenhouse.TestStatusResponse)
+@router.get(
+    "/greenhouse/test_status",
+    response_model=greenhouse.TestStatusResponse,
+    responses=raises(404),
+)
 def greenhouse_test_status(
     db: SessionDep,
     ats: AtsPartnerDep,
@@ -51,14 +61,16 @@ def ashby_list(db: SessionDep, ats: AtsPartnerDep) -> ashby.Answer:
     return ashby.Answer(results=ashby.list_assessments(db, org_id=ats.principal.org_id))
 
 
-@router.post("/ashby/assessment.start", response_model=ashby.Answer)
+@router.post(
+    "/ashby/assessment.start", response_model=ashby.Answer, responses=raises(400, 402, 404)
+)
 def ashby_start(body: ashby.StartRequest, db: SessionDep, ats: AtsPartnerDep) -> ashby.Answer:
     """Ashby: start an assessment for a candidate (a key and its invite email). Where billing
     applies, 402 without an active subscription."""
     return ashby.Answer(results=ashby.start(db, org_id=ats.principal.org_id, request=body))
 
 
-@router.post("/ashby/assessment.cancel", response_model=ashby.Answer)
+@router.post("/ashby/assessment.cancel", response_model=ashby.Answer, responses=raises(404))
 def ashby_cancel(body: ashby.CancelRequest, db: SessionDep, ats: AtsPartnerDep) -> ashby.Answer:
     """Ashby: withdraw an assessment; the candidate's key stops working."""
     ashby.cancel(db, org_id=ats.principal.org_id, request=body)

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backend.api.deps import Principal, SessionDep, require_scope
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.db import session_scope
 from backend.models import ApiScope
 from backend.services.billing import checkout, stripe_events
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/billing", tags=["billing"], route_class=FlatErrorRou
 AdminPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.all))]
 
 
-@router.post("/checkout", response_model=checkout.Redirect)
+@router.post("/checkout", response_model=checkout.Redirect, responses=raises(400, 404, 409))
 def start_checkout(
     body: checkout.CheckoutRequest, db: SessionDep, who: AdminPrincipal
 ) -> checkout.Redirect:
@@ -31,7 +32,7 @@ def start_checkout(
     return checkout.start_checkout(db, org_id=who.org_id, request=body)
 
 
-@router.post("/portal", response_model=checkout.Redirect)
+@router.post("/portal", response_model=checkout.Redirect, responses=raises(404, 409))
 def open_portal(db: SessionDep, who: AdminPrincipal) -> checkout.Redirect:
     """Stripe's Billing Portal (invoices, payment method, cancellation)."""
     return checkout.open_portal(db, org_id=who.org_id)

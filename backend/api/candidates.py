@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import AfterValidator
 from starlette.background import BackgroundTask
 
 from backend.api.audited import by_key
@@ -26,6 +27,7 @@ from backend.api.deps import (
 from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
+from backend.models.email_addresses import MAX_EMAIL_LENGTH, checked_email
 from backend.models.pipeline import CandidatePublic
 from backend.services.audit import Action, Subject
 from backend.services.candidate_keys import list_candidate_keys
@@ -92,7 +94,11 @@ EXPORT_CHUNK = 1024 * 1024
 def export_candidate(
     session: SessionDep,
     principal: AdminPrincipal,
-    email: Annotated[str, Query(min_length=1, max_length=320)],
+    email: Annotated[
+        str,
+        Query(min_length=1, max_length=MAX_EMAIL_LENGTH, json_schema_extra={"format": "email"}),
+        AfterValidator(checked_email),
+    ],
 ) -> StreamingResponse:
     """A zip of ``person.json`` (the person's keys, sessions, evaluations with results and
     reviews, applications, interviews with transcripts and assessments, answers and the emails

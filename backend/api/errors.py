@@ -14,13 +14,16 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.api.openapi_responses import DocumentedRoute
 from backend.services.errors import DomainError
 
 log = logging.getLogger("truelevel.api")
+
+# What FastAPI raises (HTTPException 400) for a body that is not JSON at all.
+BODY_PARSE_ERROR = "There was an error parsing the body"
 
 INTERNAL_ERROR_MESSAGE = (
     "Something went wrong on our side and it has been logged. Try again in a moment; if it "
@@ -28,7 +31,7 @@ INTERNAL_ERROR_MESSAGE = (
 )
 
 
-class FlatErrorRoute(APIRoute):
+class FlatErrorRoute(DocumentedRoute):
     error_shape = "flat"
     validation_status = 422
 
@@ -39,7 +42,7 @@ class BadRequestOnInvalidBodyRoute(FlatErrorRoute):
     validation_status = 400
 
 
-class DetailErrorRoute(APIRoute):
+class DetailErrorRoute(DocumentedRoute):
     error_shape = "detail"
     validation_status = 422
 
@@ -105,6 +108,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # FastAPI's answer to a body it cannot decode: an invalid request like any other.
+            return await _validation(
+                request,
+                RequestValidationError(
+                    [{"loc": ("body",), "msg": "The body is not valid JSON.", "type": "json"}]
+                ),
+            )
         message = exc.detail if isinstance(exc.detail, str) else "Request failed."
         return error_response(
             request, exc.status_code, _CODES.get(exc.status_code, "error"), message

@@ -50,6 +50,7 @@ from backend.api.deps import (
     write_alone,
 )
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.models import ApiScope
 from backend.models.evaluations import (
     ClaimRequest,
@@ -116,6 +117,7 @@ def _reviewer(principal: Principal, named: str | None) -> str:
     status_code=202,
     response_model=EvaluationAccepted,
     summary="Submit a candidate artefact",
+    responses=raises(400, 409),
 )
 async def submit(body: EvaluationCreate, who: EvaluationsPrincipal) -> Response:
     """Accept the artefact at once; the engine runs in the workers. ``estimated_completion`` is
@@ -166,6 +168,7 @@ def _missing_file() -> RequestValidationError:
     status_code=201,
     summary="Upload a zip to evaluate",
     openapi_extra=_UPLOAD_SCHEMA,
+    responses=raises(400, 409, 413),
 )
 async def upload_zip(request: Request, who: UploadPrincipal) -> UploadAccepted:
     """Multipart upload of one zip in the field ``file``; the answer's ``upload_id`` goes in a
@@ -297,7 +300,11 @@ def review_queue(
     return _page(rows, total, limit=limit, offset=offset)
 
 
-@router.post("/evaluations/{evaluation_id}/claim", summary="Claim an evaluation for review")
+@router.post(
+    "/evaluations/{evaluation_id}/claim",
+    summary="Claim an evaluation for review",
+    responses=raises(400, 409),
+)
 def claim(
     evaluation_id: EvaluationId,
     db: SessionDep,
@@ -316,7 +323,11 @@ def claim(
     return view
 
 
-@router.post("/evaluations/{evaluation_id}/review", summary="Adjust rubric scores")
+@router.post(
+    "/evaluations/{evaluation_id}/review",
+    summary="Adjust rubric scores",
+    responses=raises(400, 409),
+)
 def adjust(
     evaluation_id: EvaluationId,
     body: ReviewRequest,
@@ -338,7 +349,11 @@ def adjust(
     return view
 
 
-@router.post("/evaluations/{evaluation_id}/finalise", summary="Record the human verdict")
+@router.post(
+    "/evaluations/{evaluation_id}/finalise",
+    summary="Record the human verdict",
+    responses=raises(400, 409),
+)
 def finalise(
     evaluation_id: EvaluationId,
     db: SessionDep,

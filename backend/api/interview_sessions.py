@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from backend.api import upload_throttle, uploads
 from backend.api.deps import SessionDep
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.services.interviews import calls
 
 router = APIRouter(
@@ -59,7 +60,8 @@ class InterviewFinished(BaseModel):
 
 
 class AlternativeRequest(BaseModel):
-    note: str | None = Field(default=None, max_length=calls.MAX_NOTE_CHARS)
+    # NUL is refused here (422) rather than by the service: PostgreSQL cannot store it.
+    note: str | None = Field(default=None, max_length=calls.MAX_NOTE_CHARS, pattern=r"^[^\x00]*$")
 
 
 class AlternativeRecorded(BaseModel):
@@ -96,6 +98,7 @@ def view_interview(session: SessionDep, token: TokenPath) -> CandidateView:
     "/{token}/answers/{index}",
     summary="Record the answer to one question",
     openapi_extra=_AUDIO_BODY,
+    responses=raises(400, 409, 413, 415),
 )
 async def put_answer(
     request: Request, session: SessionDep, token: TokenPath, index: IndexPath
@@ -128,7 +131,9 @@ async def put_answer(
     return AnswerSaved(index=answer.question_index, size=answer.size, duration_s=answer.duration_s)
 
 
-@router.post("/{token}/finish", summary="Send the answers for evaluation")
+@router.post(
+    "/{token}/finish", summary="Send the answers for evaluation", responses=raises(402, 409)
+)
 def finish_interview(session: SessionDep, token: TokenPath) -> InterviewFinished:
     """Every question needs an answer (409 ``answers_missing`` lists the indexes still
     missing). Finishing again answers the same job."""
@@ -138,7 +143,9 @@ def finish_interview(session: SessionDep, token: TokenPath) -> InterviewFinished
     return InterviewFinished(status=view["status"], interview_job_id=call.interview_job_id or "")
 
 
-@router.post("/{token}/alternative", summary="Ask for another process instead")
+@router.post(
+    "/{token}/alternative", summary="Ask for another process instead", responses=raises(409)
+)
 def request_alternative(
     session: SessionDep,
     token: TokenPath,

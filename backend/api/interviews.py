@@ -54,6 +54,7 @@ from backend.api import upload_throttle, uploads
 from backend.api.audited import by_key
 from backend.api.deps import Principal, SessionDep, in_thread, require_scope
 from backend.api.errors import DetailErrorRoute
+from backend.api.openapi_responses import DetailError, Error
 from backend.db import session_scope
 from backend.models import ApiKey, ApiScope
 from backend.models.base import iso
@@ -86,7 +87,14 @@ register_url_convertor("interview_job", InterviewJobConvertor())
 InterviewsPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.interviews))]
 # Named apart from seed 003's ``{job_id}`` so the OpenAPI document keeps both GET operations.
 InterviewJobId = Annotated[
-    str, Path(pattern=f"^{JOB_ID_PATTERN}$", description="An interview job id (job_…).")
+    str,
+    Path(
+        pattern=f"^{JOB_ID_PATTERN}$",
+        # The length too: a pattern's ``$`` also matches before a final newline.
+        min_length=len("job_") + 20,
+        max_length=len("job_") + 20,
+        description="An interview job id (job_…).",
+    ),
 ]
 VerticalPath = Annotated[str, Path(max_length=64, description="The product, e.g. recruitscreen.")]
 
@@ -97,6 +105,13 @@ STREAM_MAX_S = 2 * 3600
 PING_S = 15
 
 router = APIRouter(tags=["Interviews (RecruitScreen)"], route_class=DetailErrorRoute)
+
+# An id that is not an interview job id is seed 003's job posting (``/jobs/{job_id}``), whose
+# 404 is flat: the document says both.
+UNKNOWN_JOB: dict[str, Any] = {
+    "description": "Unknown job, or another organisation's",
+    "model": DetailError | Error,
+}
 
 
 class JobAccepted(BaseModel):
@@ -180,6 +195,7 @@ _SUBMIT_SCHEMA = uploads.multipart_body(
     duration_s={
         "type": "number",
         "exclusiveMinimum": 0,
+        "exclusiveMaximum": 10 * 24 * 3600,
         "description": "Optional; used only when the file carries no timing.",
     },
 )
@@ -321,7 +337,7 @@ def unknown_vertical(vertical: VerticalPath, who: InterviewsPrincipal) -> None:
 @router.get(
     "/jobs/{interview_job_id:interview_job}",
     summary="Retrieve an interview job",
-    responses={404: {"description": "Unknown job, or another organisation's"}},
+    responses={404: UNKNOWN_JOB},
 )
 def get_job(
     interview_job_id: InterviewJobId, db: SessionDep, who: InterviewsPrincipal
@@ -345,7 +361,7 @@ def get_job(
     status_code=202,
     summary="Confirm the speakers' roles and re-score the interview",
     responses={
-        404: {"description": "Unknown job, or another organisation's"},
+        404: UNKNOWN_JOB,
         409: {"description": "The job is still processing, or is being re-scored"},
         422: {
             "description": "A speaker without a role, an unknown speaker, no interviewer or "
@@ -427,7 +443,7 @@ async def _event_stream(request: Request, job_id: str, after_id: int) -> AsyncIt
     response_class=EventSourceResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "status events"},
-        404: {"description": "Unknown job, or another organisation's"},
+        404: UNKNOWN_JOB,
     },
 )
 def job_events(

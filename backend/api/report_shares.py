@@ -11,6 +11,7 @@ from fastapi import APIRouter, Body, Depends, Path
 from backend.api.audited import by_key
 from backend.api.deps import Principal, SessionDep, require_scope
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.models import ApiScope
 from backend.models.report_shares import ShareCreate, ShareList, SharePublic
 from backend.services.audit import Action, Subject
@@ -27,6 +28,7 @@ router = APIRouter(tags=["Evaluations"], route_class=FlatErrorRoute)
     "/evaluations/{evaluation_id}/share-links",
     status_code=201,
     summary="Share the report read-only",
+    responses=raises(400, 409),
 )
 def create_share_link(
     evaluation_id: EvaluationId,

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from backend.api.audited import by_key
 from backend.api.deps import AssessmentsPrincipal, SessionDep
 from backend.api.errors import BadRequestOnInvalidBodyRoute
+from backend.api.openapi_responses import raises
 from backend.models.assessments import RubricCreate, RubricEnvelope, RubricList, RubricUpdate
 from backend.services import rubrics
 from backend.services.audit import Action, Subject
@@ -14,7 +15,7 @@ from backend.services.audit import Action, Subject
 router = APIRouter(prefix="/rubrics", tags=["rubrics"], route_class=BadRequestOnInvalidBodyRoute)
 
 
-@router.post("", status_code=201, response_model=RubricEnvelope)
+@router.post("", status_code=201, response_model=RubricEnvelope, responses=raises(409))
 def create_rubric(body: RubricCreate, db: SessionDep, who: AssessmentsPrincipal) -> RubricEnvelope:
     """Create version 1 of a rubric."""
     rubric = rubrics.create_rubric(db, org_id=who.org_id, data=body)
@@ -37,7 +38,7 @@ def get_rubric(rubric_id: str, db: SessionDep, who: AssessmentsPrincipal) -> Rub
     return RubricEnvelope(rubric=rubrics.public_rubric(rubric))
 
 
-@router.put("/{rubric_id}", response_model=RubricEnvelope)
+@router.put("/{rubric_id}", response_model=RubricEnvelope, responses=raises(409))
 def update_rubric(
     rubric_id: str, body: RubricUpdate, db: SessionDep, who: AssessmentsPrincipal
 ) -> RubricEnvelope:

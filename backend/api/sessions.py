@@ -27,6 +27,7 @@ from backend.api.deps import (
     bearer_token,
 )
 from backend.api.errors import BadRequestOnInvalidBodyRoute
+from backend.api.openapi_responses import raises
 from backend.models.assessments import RedeemRequest, SessionEnvelope, SessionUpdate
 from backend.models.evaluations import (
     SessionEventsAccepted,
@@ -45,7 +46,7 @@ router = APIRouter(prefix="/sessions", tags=["sessions"], route_class=BadRequest
 SessionCaller = AssessmentsOrCandidate
 
 
-@router.post("/redeem", status_code=201, response_model=SessionEnvelope)
+@router.post("/redeem", status_code=201, response_model=SessionEnvelope, responses=raises(409, 410))
 def redeem(
     db: SessionDep,
     credentials: BearerCredentials,
@@ -81,7 +82,7 @@ def get_session(session_id: str, db: SessionDep, who: SessionCaller) -> SessionE
     return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
 
 
-@router.post("/{session_id}/complete", response_model=SessionEnvelope)
+@router.post("/{session_id}/complete", response_model=SessionEnvelope, responses=raises(409))
 def complete_session(session_id: str, db: SessionDep, who: SessionCaller) -> SessionEnvelope:
     """Finish an active session (repeating it changes nothing; 409 once expired or hired)."""
     row = candidate_sessions.complete_session(
@@ -90,7 +91,7 @@ def complete_session(session_id: str, db: SessionDep, who: SessionCaller) -> Ses
     return SessionEnvelope(session=candidate_sessions.public_session(db, candidate_session=row))
 
 
-@router.patch("/{session_id}", response_model=SessionEnvelope)
+@router.patch("/{session_id}", response_model=SessionEnvelope, responses=raises(409))
 def update_session(
     session_id: str, body: SessionUpdate, db: SessionDep, who: AssessmentsPrincipal
 ) -> SessionEnvelope:
@@ -110,7 +111,12 @@ def _candidate_key_id(who: Principal) -> str:
     return who.candidate_key_id
 
 
-@router.post("/{session_id}/events", status_code=201, response_model=SessionEventsAccepted)
+@router.post(
+    "/{session_id}/events",
+    status_code=201,
+    response_model=SessionEventsAccepted,
+    responses=raises(409),
+)
 def record_events(
     session_id: str, body: SessionEventsIn, db: SessionDep, who: SessionCaller
 ) -> SessionEventsAccepted:
@@ -124,7 +130,12 @@ def record_events(
     return SessionEventsAccepted(accepted=accepted, session_id=session_id)
 
 
-@router.post("/{session_id}/submission", status_code=201, response_model=SubmissionEnvelope)
+@router.post(
+    "/{session_id}/submission",
+    status_code=201,
+    response_model=SubmissionEnvelope,
+    responses=raises(402, 409),
+)
 def submit(
     session_id: str, body: SubmissionIn, db: SessionDep, who: SessionCaller
 ) -> SubmissionEnvelope:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.api.pipeline.params import ApplicationIdPath, IdQuery, PageQuery, SourceIdQuery
 from backend.models.pipeline import (
     ApplicationCreate,
@@ -52,7 +53,7 @@ def list_applications(
     return page.map(ApplicationPublic.from_row)
 
 
-@router.post("", status_code=201, summary="Submit a new application")
+@router.post("", status_code=201, summary="Submit a new application", responses=raises(404, 409))
 def create_application(
     principal: PipelinePrincipal, session: SessionDep, body: ApplicationCreate
 ) -> ApplicationDetail:
@@ -60,7 +61,12 @@ def create_application(
     return _detail(session, principal.org_id, application.id)
 
 
-@router.post("/with-questions", status_code=201, summary="Create a new application with questions")
+@router.post(
+    "/with-questions",
+    status_code=201,
+    summary="Create a new application with questions",
+    responses=raises(404, 409),
+)
 def create_application_with_questions(
     principal: PipelinePrincipal, session: SessionDep, body: ApplicationWithQuestionsCreate
 ) -> ApplicationDetail:
@@ -77,7 +83,7 @@ def get_application(
     return _detail(session, principal.org_id, application_id)
 
 
-@router.patch("/{application_id}", summary="Update a specific application")
+@router.patch("/{application_id}", summary="Update a specific application", responses=raises(409))
 def update_application(
     principal: PipelinePrincipal,
     session: SessionDep,

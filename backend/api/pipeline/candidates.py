@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.api.pipeline.params import CandidateIdPath
 from backend.models.pipeline import CandidateCreate, CandidatePublic, CandidateUpdate
 from backend.services.pipeline import candidates
@@ -17,7 +18,7 @@ from backend.services.pipeline import candidates
 router = APIRouter(prefix="/candidates", tags=["Candidates"], route_class=FlatErrorRoute)
 
 
-@router.post("", status_code=201, summary="Add a new candidate")
+@router.post("", status_code=201, summary="Add a new candidate", responses=raises(409))
 def create_candidate(
     principal: PipelinePrincipal, session: SessionDep, body: CandidateCreate
 ) -> CandidatePublic:
@@ -35,7 +36,7 @@ def get_candidate(
     return CandidatePublic.from_row(candidate)
 
 
-@router.patch("/{candidate_id}", summary="Update candidate details")
+@router.patch("/{candidate_id}", summary="Update candidate details", responses=raises(409))
 def update_candidate(
     principal: PipelinePrincipal,
     session: SessionDep,

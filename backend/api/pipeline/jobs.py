@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.api.pipeline.params import JobIdPath, PageQuery, SourceIdQuery
 from backend.models.pipeline import (
     JobCreate,
@@ -39,7 +40,7 @@ def list_jobs(
     return page.map(JobPublic.from_row)
 
 
-@router.post("", status_code=201, summary="Add a new job")
+@router.post("", status_code=201, summary="Add a new job", responses=raises(409))
 def create_job(principal: PipelinePrincipal, session: SessionDep, body: JobCreate) -> JobPublic:
     job = jobs.create_job(session, org_id=principal.org_id, data=body)
     return JobPublic.from_row(job)
@@ -50,7 +51,7 @@ def get_job(principal: PipelinePrincipal, session: SessionDep, job_id: JobIdPath
     return JobPublic.from_row(jobs.get_job(session, org_id=principal.org_id, job_id=job_id))
 
 
-@router.patch("/{job_id}", summary="Update job by id")
+@router.patch("/{job_id}", summary="Update job by id", responses=raises(409))
 def update_job(
     principal: PipelinePrincipal, session: SessionDep, job_id: JobIdPath, body: JobUpdate
 ) -> JobPublic:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response
 
 from backend.api.deps import PipelinePrincipal, SessionDep
 from backend.api.errors import FlatErrorRoute
+from backend.api.openapi_responses import raises
 from backend.api.pipeline.params import PageQuery, SourceIdQuery, WebhookIdPath
 from backend.models.pipeline import TenantWebhookPublic, TenantWebhookUpsert
 from backend.models.tenant_webhook_deliveries import TenantWebhookDeliveryPublic
@@ -95,6 +96,7 @@ def list_deliveries(
 @router.post(
     "/{tenant_webhook_id}/deliveries/{delivery_id}/replay",
     summary="Send a tenant webhook delivery again",
+    responses=raises(409),
 )
 def replay_delivery(
     principal: PipelinePrincipal,
@@ -114,6 +116,7 @@ def replay_delivery(
     "/{tenant_webhook_id}/test-event",
     status_code=202,
     summary="Send a test event to a tenant webhook",
+    responses=raises(409),
 )
 def send_test_event(
     principal: PipelinePrincipal, session: SessionDep, tenant_webhook_id: WebhookIdPath
