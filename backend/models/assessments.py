@@ -20,8 +20,10 @@ from pydantic import (
     AfterValidator,
     AliasChoices,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -243,6 +245,19 @@ def _url_check(schemes: frozenset[str], *, scp_like: bool) -> Callable[[str | No
     return check
 
 
+# What the OpenAPI document promises of a URL: a part of what ``_url_check`` accepts (a dotted
+# host name, a plain path), so a request that follows the document is never refused for it.
+_LABEL = r"[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?"
+_HOST = rf"{_LABEL}(\.{_LABEL}){{0,3}}\.[a-z]{{2,24}}"
+_PATH = r"(/[A-Za-z0-9._~-]{0,40}){0,8}"
+
+
+def url_json_schema(*schemes: str, max_length: int = 2048) -> WithJsonSchema:
+    """The documented form of a URL field with one of ``schemes`` (see ``_HOST``)."""
+    pattern = rf"^({'|'.join(schemes)})://{_HOST}{_PATH}$"
+    return WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": pattern})
+
+
 Name = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 OptionalName = Annotated[str, StringConstraints(max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=100_000)]
@@ -252,18 +267,29 @@ RepoUrl = Annotated[
     str,
     StringConstraints(max_length=2048),
     AfterValidator(_url_check(frozenset({"http", "https", "git", "ssh"}), scp_like=True)),
+    url_json_schema("https", "http", "git", "ssh"),
 ]
 WebUrl = Annotated[
     str,
     StringConstraints(max_length=2048),
     AfterValidator(_url_check(frozenset({"http", "https"}), scp_like=False)),
+    url_json_schema("https", "http"),
 ]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON's 3.0 is the integer 3 (JSON Schema says so too); 1.5 stays a float, refused."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A whole number in JSON: 3 or 3.0, never true, "3" or 1.5 (strict after ``_whole_number``).
+WholeNumber = BeforeValidator(_whole_number)
 # Strict: JSON true or 1.5 is not a count; bounded so nothing overflows a database integer.
-TimeLimit = Annotated[int, PydanticField(strict=True, ge=1, le=10_080)]
-ExpiryDays = Annotated[int, PydanticField(strict=True, ge=1, le=365)]
+TimeLimit = Annotated[int, PydanticField(strict=True, ge=1, le=10_080), WholeNumber]
+ExpiryDays = Annotated[int, PydanticField(strict=True, ge=1, le=365), WholeNumber]
 # Keys per POST /assessments/{id}/keys (seed 001: between 1 and 50).
 MIN_KEYS, MAX_KEYS = 1, 50
-KeyCount = Annotated[int, PydanticField(strict=True, ge=MIN_KEYS, le=MAX_KEYS)]
+KeyCount = Annotated[int, PydanticField(strict=True, ge=MIN_KEYS, le=MAX_KEYS), WholeNumber]
 Weight = Annotated[float, PydanticField(strict=True, gt=0, le=1000, allow_inf_nan=False)]
 
 DEFAULT_EXPIRES_IN_DAYS = 7
@@ -312,7 +338,19 @@ class RubricCriterionIn(ApiInput):
     description: Annotated[str, StringConstraints(max_length=4000)] = ""
     weight: Weight = 1.0
     # Level descriptors keyed "1" (weakest) to "5" (strongest).
-    levels: dict[str, Annotated[str, StringConstraints(min_length=1, max_length=2000)]]
+    levels: Annotated[
+        dict[str, Annotated[str, StringConstraints(min_length=1, max_length=2000)]],
+        WithJsonSchema(
+            {
+                "type": "object",
+                "properties": {
+                    k: {"type": "string", "minLength": 1, "maxLength": 2000} for k in "12345"
+                },
+                "required": list("12345"),
+                "additionalProperties": False,
+            }
+        ),
+    ]
 
     @field_validator("levels")
     @classmethod
@@ -390,6 +428,21 @@ class RubricList(ApiModel):
 class AssessmentCreate(ApiInput):
     """POST /assessments. ``taskBrief`` is required unless ``issueId`` is given; when both are
     given the explicit ``taskBrief`` wins (seed 001; seed 002 says the opposite)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["taskBrief"],
+                    "properties": {"taskBrief": {"type": "string", "minLength": 1}},
+                },
+                {
+                    "required": ["issueId"],
+                    "properties": {"issueId": {"type": "string", "minLength": 1}},
+                },
+            ]
+        }
+    )
 
     title: Name
     role: Name

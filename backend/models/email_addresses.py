@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import Annotated
 
 import email_validator
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
 
 # The library reads this list at every call; no domain is special here.
 email_validator.SPECIAL_USE_DOMAIN_NAMES = []
 
 MAX_EMAIL_LENGTH = 320
+# How the OpenAPI document shows an address field.
+EMAIL_JSON_SCHEMA = WithJsonSchema(
+    {"type": "string", "format": "email", "maxLength": MAX_EMAIL_LENGTH}
+)
 
 
 class InvalidEmail(ValueError):
@@ -42,5 +46,8 @@ def checked_email(value: str) -> str:
 
 # A field holding an address in normal form.
 EmailAddress = Annotated[
-    str, StringConstraints(max_length=MAX_EMAIL_LENGTH), AfterValidator(normalised_email)
+    str,
+    StringConstraints(max_length=MAX_EMAIL_LENGTH),
+    AfterValidator(normalised_email),
+    EMAIL_JSON_SCHEMA,
 ]

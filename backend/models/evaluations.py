@@ -34,8 +34,10 @@ from backend.models.assessments import (
     ApiModel,
     TargetLevel,
     WebUrl,
+    WholeNumber,
     _text_problem,
     _url_check,
+    url_json_schema,
 )
 from backend.models.base import LeasedWork, UTCDateTime, dt_column, json_column, utcnow
 from backend.models.overall_score import stored_overall_score
@@ -276,7 +278,12 @@ def _check_git_url(value: str | None) -> str | None:
 
 _remote_git_url = _url_check(frozenset({"http", "https", "git", "ssh"}), scp_like=True)
 # Any git URL: https, ssh, git, scp-style git@host:owner/repo, or file:// for local mirrors.
-GitUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_check_git_url)]
+GitUrl = Annotated[
+    str,
+    StringConstraints(max_length=2048),
+    AfterValidator(_check_git_url),
+    url_json_schema("https", "http", "git", "ssh"),  # documented: remote repositories
+]
 
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=LEN_REF)]
 IdText = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -479,17 +486,38 @@ class UploadAccepted(BaseModel):
 # Seed 001 shapes: session events, submissions from a session, cohort statistics
 # --------------------------------------------------------------------------------------------
 
-Count = Annotated[int, PydanticField(strict=True, ge=0, le=1_000_000)]
+Count = Annotated[int, PydanticField(strict=True, ge=0, le=1_000_000), WholeNumber]
 
 
 class SessionEventIn(ApiInput):
     """One event. ``command`` needs ``exitCode``; ``edit`` needs ``editKind``; ``test_run``
     needs ``passed`` and ``failed`` counts. ``at`` defaults to the time the server receives it."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"properties": {"type": {"const": kind}}, "required": ["type"]},
+                    "then": {
+                        "required": needs,
+                        "properties": {n: {"not": {"type": "null"}} for n in needs},
+                    },
+                }
+                for kind, needs in (
+                    ("command", ["exitCode"]),
+                    ("edit", ["editKind"]),
+                    ("test_run", ["passed", "failed"]),
+                )
+            ]
+        }
+    )
+
     type: Literal["prompt", "command", "edit", "test_run"]
     at: datetime | None = None
     command: Annotated[str, StringConstraints(max_length=500)] | None = None
-    exit_code: Annotated[int, PydanticField(strict=True, ge=-255, le=255)] | None = None
+    exit_code: Annotated[int, PydanticField(strict=True, ge=-255, le=255), WholeNumber] | None = (
+        None
+    )
     verification: bool = False
     edit_kind: Literal["manual", "assisted"] | None = None
     path: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -527,6 +555,15 @@ class SessionEventsAccepted(ApiModel):
 
 class SubmissionIn(ApiInput):
     """``POST /sessions/{id}/submission``: a repository URL or an upload id, not both."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [name], "properties": {name: {"type": "string", "minLength": 1}}}
+                for name in ("repoUrl", "uploadId")
+            ]
+        }
+    )
 
     repo_url: GitUrl | None = None
     upload_id: Annotated[str, StringConstraints(max_length=64)] | None = None

@@ -22,14 +22,16 @@ from pydantic import (
     BeforeValidator,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from backend.models.assessments import url_json_schema
 from backend.models.base import dt_column, iso, json_column, new_id, utcnow
-from backend.models.email_addresses import checked_email
+from backend.models.email_addresses import EMAIL_JSON_SCHEMA, checked_email
 
 # Column sizes, shared by the tables and the request shapes.
 LEN_ID = 64
@@ -293,7 +295,20 @@ def _levels(value: dict[str, str]) -> dict[str, str]:
     return dict(sorted(value.items()))
 
 
-Levels = Annotated[dict[str, AnswerPoint], AfterValidator(_levels)]
+Levels = Annotated[
+    dict[str, AnswerPoint],
+    AfterValidator(_levels),
+    WithJsonSchema(
+        {
+            "type": "object",
+            "properties": {
+                k: {"type": "string", "minLength": 1, "maxLength": LEN_ANSWER_POINT}
+                for k in sorted(LEVEL_KEYS)
+            },
+            "additionalProperties": False,
+        }
+    ),
+]
 
 
 Email = Annotated[
@@ -302,6 +317,7 @@ Email = Annotated[
     NoNul,
     # Kept as the ATS sent it; what counts as an address is backend.models.email_addresses.
     AfterValidator(checked_email),
+    EMAIL_JSON_SCHEMA,
 ]
 PayRate = Annotated[float, Ge(0), Le(MAX_PAY_RATE), AllowInfNan(False)]
 Minutes = Annotated[int, Ge(0), Le(MAX_MINUTES)]
@@ -312,6 +328,21 @@ class _PatchShape(SQLModel):
     may be omitted but not set to null (their columns are required)."""
 
     not_null: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The document says so too: a ``not_null`` field's schema does not admit null."""
+        schema = handler(core_schema)
+        target = handler.resolve_ref_schema(schema)
+        for name in cls.not_null:
+            prop = target.get("properties", {}).get(name, {})
+            kinds = [k for k in prop.pop("anyOf", []) if k != {"type": "null"}]
+            if len(kinds) == 1:
+                prop.update(kinds[0])
+            elif kinds:
+                prop["anyOf"] = kinds
+            prop.pop("default", None)
+        return schema
 
     @field_validator("*", mode="after")
     @classmethod
@@ -499,7 +530,12 @@ def _normalise_time(value: Any) -> Any:
     return f"{hours}:{minutes}:{seconds or '00'}"
 
 
-WindowTime = Annotated[str, BeforeValidator(_normalise_time), StringConstraints(max_length=8)]
+WindowTime = Annotated[
+    str,
+    BeforeValidator(_normalise_time),
+    StringConstraints(max_length=8),
+    WithJsonSchema({"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"}),
+]
 IsoWeekday = Annotated[int, Ge(1), Le(7)]
 
 
@@ -734,6 +770,23 @@ class ApplicationCreate(SQLModel):
     ``candidate_id`` or else ``candidate_source_id`` (each looked up in the caller's
     organisation). The resume comes as base64 in ``base64file`` or ``file`` (one of them)."""
 
+    model_config = {  # type: ignore[assignment]
+        "json_schema_extra": {
+            "allOf": [
+                {
+                    "anyOf": [
+                        {
+                            "required": [name],
+                            "properties": {name: {"type": "string", "minLength": 1}},
+                        }
+                        for name in names
+                    ]
+                }
+                for names in (("job_id", "job_source_id"), ("candidate_id", "candidate_source_id"))
+            ]
+        }
+    }
+
     file: str | None = None
     base64file: str | None = None
     file_name: Name | None = None
@@ -899,7 +952,9 @@ def _http_url(value: Any) -> Any:
     return value
 
 
-WebhookUrl = Annotated[str, BeforeValidator(_http_url)]
+WebhookUrl = Annotated[
+    str, BeforeValidator(_http_url), url_json_schema("https", "http", max_length=LEN_URL)
+]
 WebhookField = _text(LEN_SHORT, required=True)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session
 
 from backend.services.billing import accounts, stripe_adapter
@@ -19,6 +19,15 @@ MAX_PACK = 100_000
 
 class CheckoutRequest(BaseModel):
     """Exactly one: a plan to subscribe to, or a number of interview credits to buy."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": ["plan"], "properties": {"plan": {"type": "string"}}},
+                {"required": ["credits"], "properties": {"credits": {"type": "integer"}}},
+            ]
+        }
+    )
 
     plan: Literal["starter", "team", "scale"] | None = None
     credits: int | None = Field(default=None, ge=1, le=MAX_PACK)
