@@ -128,7 +128,12 @@ def check_destination(url: str, *, allow_local: bool | None = None) -> None:
     if allow_local:
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except UnicodeError:  # a label over 63 characters, or an empty one: never a host
+        raise CallbackRefused(
+            f"callback host {parts.hostname[:200]!r} is not a valid host name"
+        ) from None
     for info in infos:
         address = str(info[4][0])
         if not _is_public(address):
