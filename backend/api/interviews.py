@@ -262,6 +262,8 @@ async def submit_job(
             raise _missing("role_title", "the role the interview was for")
         if len(role_title.strip()) > submission.ROLE_TITLE_MAX:
             raise _invalid("role_title", "role_title is longer than 255 characters")
+        if "\x00" in role_title:  # PostgreSQL cannot store it
+            raise _invalid("role_title", "role_title must not contain NUL characters")
         duration = _duration(form.get("duration_s"))
 
         def accept() -> JobAccepted:

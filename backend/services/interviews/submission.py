@@ -144,7 +144,7 @@ def submit_recording(
             call_id=call_id,
             role_title=title,
             input_path=key,
-            input_filename=(filename or name)[:255],
+            input_filename=(filename or name).replace("\x00", "")[:255],  # PostgreSQL text
             input_bytes=stored.size,
             input_sha256=stored.sha256,
             declared_duration_s=declared_duration_s,

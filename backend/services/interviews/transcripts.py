@@ -19,11 +19,12 @@ nothing of the workers.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session
 
+from backend.models.assessments import _text_problem
 from backend.models.interviews import InterviewJob, InterviewSource, new_job_id
 from backend.models.organisations import Organization
 from backend.services import storage_quota
@@ -73,6 +74,14 @@ class TranscriptSubmission(BaseModel):
 
     role_title: Annotated[str, Field(min_length=1, max_length=ROLE_TITLE_MAX)]
     transcript: Annotated[list[TranscriptSegment], Field(max_length=MAX_SEGMENTS)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_text(cls, data: Any) -> Any:
+        # Stored in PostgreSQL (role, speakers) and JSON files: no NUL, no lone surrogates.
+        if (problem := _text_problem(data)) is not None:
+            raise ValueError(problem)
+        return data
 
     @model_validator(mode="after")
     def _assessable(self) -> TranscriptSubmission:
