@@ -29,8 +29,10 @@ SAMPLE_RATE = 16000  # what Whisper expects
 # Whisper's own "this window was silence" rule, applied per segment: both conditions must hold.
 NO_SPEECH_THRESHOLD = 0.6
 LOGPROB_THRESHOLD = -1.0
-# Speech this long (s) that a prompted recognition left out is recognised again without it.
+# Speech this long (s) that the recognition left out is recognised again on its own.
 DROPOUT_S = 2.0
+# Audio kept on each side of a left-out stretch when it is recognised again (s).
+DROPOUT_PAD_S = 0.3
 # Below this peak amplitude (about -60 dBFS) there is nothing to transcribe.
 SILENCE_PEAK = 1e-3
 # A segment repeated this many times in a row is a decoding loop, not speech.
@@ -215,7 +217,7 @@ def transcribe(
         "hotwords": vocabulary_prompt(vocabulary) if model.prompt_vocabulary else None,
     }
     segments, info = _recognise(model, samples, options, no_speech_threshold, logprob_threshold)
-    if options["hotwords"]:
+    if vad_filter:
         segments = _without_dropouts(model, samples, segments, options, no_speech_threshold)
     transcript = Transcript(tuple(collapse_loops(segments)), info.language, duration)
     if vocabulary and correct_terms:
@@ -265,22 +267,57 @@ def _without_dropouts(
     options: dict,
     no_speech_threshold: float,
 ) -> list[Segment]:
-    """`segments` recognised with the vocabulary in the prompt, with the speech they left out
-    recognised again without it.
+    """`segments` with the speech they left out recognised again, stretch by stretch.
 
-    A prompt can make the small model end a window early: on an espeak-ng interview of the
-    tuning set it stopped at each change of voice and dropped three quarters of the words. The
-    voice activity detector's speech that no segment covers (`DROPOUT_S` or more at a stretch)
-    is therefore recognised again without the prompt, and those segments fill the gaps."""
+    The small model sometimes ends a window early and drops what follows: a prompt made it stop
+    at each change of voice on an espeak-ng interview of the tuning set (three quarters of the
+    words lost), and without a prompt a copy of a held-out interview with inaudible noise added
+    (every sample moved by one step) lost a whole six-second answer sentence that the clean copy
+    kept. The voice activity detector's speech that no segment covers (`DROPOUT_S` or more at a
+    stretch) is therefore cut out with `DROPOUT_PAD_S` of margin and recognised on its own,
+    without the prompt, at temperature 0 (the same audio gives the same words); its segments
+    fill the gaps."""
     from workers.speech.speech_regions import speech_regions
 
     gaps = _uncovered(speech_regions(samples), segments)
     if not gaps:
         return segments
-    bare = {**options, "hotwords": None}
-    again, _ = _recognise(model, samples, bare, no_speech_threshold, options["log_prob_threshold"])
-    filled = [s for s in again if any(start <= (s.start + s.end) / 2 <= end for start, end in gaps)]
+    alone = {
+        **options,
+        "hotwords": None,
+        "vad_filter": False,
+        "temperature": 0.0,
+    }
+    filled: list[Segment] = []
+    for gap_start, gap_end in gaps:
+        first = max(0, int((gap_start - DROPOUT_PAD_S) * SAMPLE_RATE))
+        last = min(samples.size, int((gap_end + DROPOUT_PAD_S) * SAMPLE_RATE))
+        offset = first / SAMPLE_RATE
+        raw_segments, _ = model.whisper.transcribe(samples[first:last], **alone)
+        for raw in raw_segments:
+            if not normalise_text(raw.text) or (
+                raw.no_speech_prob > no_speech_threshold
+                and raw.avg_logprob < options["log_prob_threshold"]
+            ):
+                continue
+            segment = _shifted(_segment(raw), offset)
+            if (
+                gap_start - DROPOUT_PAD_S
+                <= (segment.start + segment.end) / 2
+                <= gap_end + (DROPOUT_PAD_S)
+            ):
+                filled.append(segment)
     return sorted([*segments, *filled], key=lambda s: s.start)
+
+
+def _shifted(segment: Segment, offset: float) -> Segment:
+    """`segment` of a cut-out stretch, timed in the whole recording."""
+    return replace(
+        segment,
+        start=segment.start + offset,
+        end=segment.end + offset,
+        words=tuple(replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words),
+    )
 
 
 def _uncovered(regions, segments: list[Segment]) -> list[tuple[float, float]]:
