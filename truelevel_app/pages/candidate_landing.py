@@ -238,10 +238,14 @@ class CandidateLandingState(rx.State):
         self.submitting = True
         self.zip_percent = 100
         yield
+        address = self.router.session.client_ip
 
         def save_then_data(session: Session, key: CandidateKey) -> SubmissionIn:
             from backend.services.evaluations.submission import save_upload
+            from backend.services.upload_throttle import admit_upload
 
+            # The same per-address and per-key upload throttle as the API's upload route.
+            admit_upload(session, address=address or "unknown", credential=key.id)
             saved = save_upload(
                 session, org_id=key.org_id, stream=upload.file, candidate_key_id=key.id
             )
