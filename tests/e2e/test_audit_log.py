@@ -52,6 +52,9 @@ def test_an_admin_exports_a_candidates_data_and_finds_it_in_the_audit_log(
     expect(exported).to_contain_text("Candidate")
     expect(exported).to_contain_text(account.email)  # who did it
     expect(rows.filter(has_text="API key created")).to_have_count(1)
+    viewed = rows.filter(has_text="profile page")  # opening the profile is recorded too
+    expect(viewed).to_have_count(1)
+    expect(viewed).to_contain_text("Viewed")
     expect(page.locator("#audit-table")).not_to_contain_text(email)  # ids, never the person
 
     page.locator("#filter-action").click()

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from backend.db import session_scope
+from backend.services.audit import Subject
 from backend.services.candidate_profile import (
     PROFILE_ROUTE,
     CandidateProfile,
@@ -22,6 +23,8 @@ from backend.services.candidate_profile import (
     candidate_profile,
 )
 from backend.services.errors import InvalidInput
+from backend.services.person_records import find_person
+from truelevel_app.audit_trail import viewed_by
 from truelevel_app.components.feedback import empty_state, error_callout
 from truelevel_app.components.layout import app_shell
 from truelevel_app.display import when
@@ -134,6 +137,10 @@ class CandidateProfileState(AuthState):
             if asked:
                 with session_scope() as session:
                     profile = candidate_profile(session, org_id=member.org_id, email=asked)
+                    # Named by a row id of the person, which erasure clears from the log.
+                    person = find_person(session, org_id=member.org_id, email=asked)
+                if person.found:
+                    viewed_by(member, Subject.candidate, person.subject_id, "profile page")
         except InvalidInput:
             profile = None  # not an address: nobody to show
         except Exception:
