@@ -68,6 +68,20 @@ def db():
         yield session
 
 
+_SESSION_UMASK = os.umask(0o022)
+os.umask(_SESSION_UMASK)
+
+
+@pytest.fixture(autouse=True)
+def _session_umask():
+    """Every test starts with the session's umask: the CLI's ``main`` (called in process by
+    some tests) makes its process's files private (umask 077), which would otherwise leak into
+    later tests' files (a toolchain the sandbox's user must read, say)."""
+    os.umask(_SESSION_UMASK)
+    yield
+    os.umask(_SESSION_UMASK)
+
+
 @pytest.fixture(autouse=True)
 def _no_earlier_failed_checks(migrated_database):
     """Every test starts with no failed sign-ins or candidate-key checks on record: the whole

@@ -248,7 +248,11 @@ def drop_fastapi_validation_errors(document: dict[str, Any]) -> None:
 
 
 NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# What Python's str.strip() removes (the routes strip their text), spelled out: JSON Schema's
+# (ECMA-262) \s and Python's differ (U+0085, U+001C-U+001F), so a generated "blank" string
+# that one calls text must not reach a route that calls it empty.
+_PY_SPACE = r"\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NOT_BLANK = rf"^[^\x00]*[^\x00{_PY_SPACE}][^\x00]*$"
 
 
 def storable_text(schema: Any) -> None:

@@ -47,6 +47,9 @@ CPU_PERIOD_US = 100_000
 _MOUNTINFO = Path("/proc/self/mountinfo")
 _OWN_GROUPS = Path("/proc/self/cgroup")
 _EMPTY_WAIT_S = 5.0
+# How long a group whose last (zombie) process is slow to be reaped may keep its folder busy
+# before the run gives up removing it (only a leaked group waits this long).
+_REMOVE_WAIT_S = 30.0
 
 Mode = Literal["v2", "v1", "none"]
 
@@ -167,7 +170,7 @@ class RunGroup:
     def remove(self) -> None:
         self.kill_all()
         for folder in self.folders.values():
-            deadline = time.monotonic() + _EMPTY_WAIT_S
+            deadline = time.monotonic() + _REMOVE_WAIT_S
             while True:
                 try:
                     folder.rmdir()
@@ -179,6 +182,12 @@ class RunGroup:
                     if error.errno != errno.EBUSY or time.monotonic() > deadline:
                         log.warning("sandbox: could not remove control group %s: %s", folder, error)
                         break
+                    # A process may still be listed in this hierarchy though gone from another.
+                    for pid in _pids(folder / "cgroup.procs"):
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
                     time.sleep(0.05)
 
     def _set_limits(self) -> None:
