@@ -94,20 +94,6 @@ async def read_by_key(work: Callable[[Connection], T]) -> T:
         return await run_in_threadpool(run)
 
 
-async def write_alone(work: Callable[[Connection], T]) -> T:
-    """Run ``work``, writes that are each complete on their own (one INSERT), in one thread hop
-    on a pooled connection of its own that commits every statement (``AUTOCOMMIT``), within one
-    of the request session slots: no session, and on PostgreSQL no BEGIN and COMMIT round trips
-    around the statement."""
-
-    def run() -> T:
-        with get_engine().connect() as connection:
-            return work(connection.execution_options(isolation_level="AUTOCOMMIT"))
-
-    async with session_slot():
-        return await run_in_threadpool(run)
-
-
 _bearer = HTTPBearer(auto_error=False, description="An organisation API key (tl_sk_…).")
 
 

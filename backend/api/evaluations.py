@@ -33,7 +33,6 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
-from sqlalchemy import Connection
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
@@ -47,7 +46,6 @@ from backend.api.deps import (
     request_session,
     require_scope,
     require_scope_or_candidate,
-    write_alone,
 )
 from backend.api.errors import FlatErrorRoute
 from backend.api.openapi_responses import raises
@@ -63,6 +61,7 @@ from backend.models.evaluations import (
     EvaluationStatusView,
     EvaluationView,
     FinaliseRequest,
+    RepoArtefact,
     ReviewRequest,
     TargetLevel,
     UploadAccepted,
@@ -125,12 +124,19 @@ async def submit(body: EvaluationCreate, who: EvaluationsPrincipal) -> Response:
     A ``callback_url`` that delivery would refuse (a loopback, private, link-local or otherwise
     non-public address) is refused now, 422."""
 
-    def accept(connection: Connection) -> EvaluationAccepted:
-        _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off the loop
-        submitted = submission.accept_evaluation(connection, org_id=who.org_id, data=body)
-        return queries.accepted_view(submitted)
+    upload_id = None
+    if body.callback_url or not isinstance(body.artefact, RepoArtefact):
+        async with request_session() as session:
 
-    accepted = await write_alone(accept)
+            def check() -> str | None:
+                _refuse_undeliverable_callback(body.callback_url)  # may resolve a name: off loop
+                return submission.usable_upload_id(session, org_id=who.org_id, data=body)
+
+            upload_id = await in_thread(session, check)
+    submitted = await submission.accept_evaluation(
+        org_id=who.org_id, data=body, upload_id=upload_id
+    )
+    accepted = queries.accepted_view(submitted)
     # The answer made here, as FastAPI would serialise it: a ``Response`` parameter for the
     # Location header costs more than the rest of the answer.
     return Response(

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Engine, insert
 from sqlmodel import Session
 
-from backend.db import one_writer_at_a_time
+from backend.db import get_engine, one_writer_at_a_time
 from backend.models.assessments import CandidateKey
 from backend.models.base import utcnow
 from backend.models.evaluations import (
@@ -30,6 +31,7 @@ from backend.models.evaluations import (
 )
 from backend.services import storage_quota
 from backend.services.errors import Conflict, InvalidInput, PayloadTooLarge, conflict_on_duplicate
+from backend.services.evaluations.submission_writer import GroupedWriter
 from backend.services.storage import discard, get_storage, stored_key
 from backend.services.storage.spool import spool_file
 from backend.services.stored_files import store_stream
@@ -218,27 +220,45 @@ def submit_evaluation(
     with one_writer_at_a_time(session), _duplicate_session(session):
         session.connection().execute(_INSERT, values)
         session.commit()
-    _hand_to_queue(submitted)
+    _hand_to_queue(submitted.id, submitted.priority)
     return submitted
 
 
-def accept_evaluation(
-    connection: Connection, *, org_id: str, data: EvaluationCreate
+async def accept_evaluation(
+    *, org_id: str, data: EvaluationCreate, upload_id: str | None
 ) -> SubmittedEvaluation:
     """The API's submission (``POST /evaluations``): the same row as ``submit_evaluation``,
-    written by one INSERT on ``connection``, which must commit each statement on its own
-    (``isolation_level="AUTOCOMMIT"``): the statement is the whole transaction, so it is
-    recorded entirely or not at all, and on PostgreSQL it costs one round trip instead of
-    three (BEGIN, INSERT, COMMIT) and no session's bookkeeping. Then handed to the queue."""
-    upload_id = None
-    if not isinstance(data.artefact, RepoArtefact):
-        with Session(bind=connection) as session:
-            upload_id = _upload_id(session, org_id=org_id, data=data)
+    written by this process's submission writer together with the others that arrive meanwhile
+    (``submission_writer``), then handed to the queue. ``upload_id`` is the checked upload of a
+    zip artefact (``usable_upload_id``), else None."""
     submitted, values = _new_row(org_id=org_id, data=data, upload_id=upload_id)
-    with one_writer_at_a_time(connection):
-        connection.execute(_INSERT, values)
-    _hand_to_queue(submitted)
+    await _submission_writer().write(values)
     return submitted
+
+
+def usable_upload_id(session: Session, *, org_id: str, data: EvaluationCreate) -> str | None:
+    """The upload a submission's zip artefact names, once checked as the caller's and unused;
+    None for a repository."""
+    return _upload_id(session, org_id=org_id, data=data)
+
+
+_writers: dict[Engine, GroupedWriter] = {}
+
+
+def _submission_writer() -> GroupedWriter:
+    engine = get_engine()
+    writer = _writers.get(engine)
+    if writer is None:
+        writer = _writers.setdefault(
+            engine,
+            GroupedWriter(engine, _INSERT, after=_hand_rows_to_queue, name="submission-writer"),
+        )
+    return writer
+
+
+def _hand_rows_to_queue(rows: Sequence[dict[str, Any]]) -> None:
+    for row in rows:
+        _hand_to_queue(row["id"], row["priority"])
 
 
 def _upload_id(
@@ -307,10 +327,10 @@ def _new_row(
     return submitted, values
 
 
-def _hand_to_queue(submitted: SubmittedEvaluation) -> None:
+def _hand_to_queue(evaluation_id: str, priority: int) -> None:
     from backend.services import dispatch
 
     try:
-        dispatch.enqueue_evaluation(submitted.id, submitted.priority)
+        dispatch.enqueue_evaluation(evaluation_id, priority)
     except Exception:  # the row is durable; a worker sweep picks up what was not enqueued
-        log.exception("enqueueing evaluation %s failed", submitted.id)
+        log.exception("enqueueing evaluation %s failed", evaluation_id)

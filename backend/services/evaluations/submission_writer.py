@@ -1,0 +1,118 @@
+"""Submissions written together: the API's evaluations are inserted by one writer thread per
+process, every submission that arrived while the last write ran in one transaction.
+
+Under concurrent submissions each request paid for a thread of its own, a pooled connection, a
+transaction and its commit; SQLite then let those threads in one at a time anyway. Here a
+request hands its row over and awaits the outcome on the event loop: the writer takes every row
+waiting, inserts them with one statement run for many parameter sets, commits once, answers each
+request, and only then hands the rows to the queue (the answer does not wait for the message; a
+lost message is made good by the workers' minute sweep, see ``backend.services.dispatch``).
+
+A batch that fails is written again one row at a time, so a row that cannot be written fails its
+own request and no other. A lone row is one statement on a connection that commits it on its own
+(``AUTOCOMMIT``): on PostgreSQL one round trip, as before there was a writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.sql import Insert
+
+from backend.db import one_writer_at_a_time
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    values: dict[str, Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+
+
+class GroupedWriter:
+    """One thread inserting the rows of ``statement`` handed to ``write`` (from any event loop of
+    this process), many at a time; ``after`` runs in that thread with each batch's written rows'
+    values once their requests have been answered."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        statement: Insert,
+        *,
+        after: Callable[[Sequence[dict[str, Any]]], None],
+        name: str,
+    ) -> None:
+        self._engine = engine
+        self._statement = statement
+        self._after = after
+        self._name = name
+        self._ready = threading.Condition()
+        self._waiting: list[_Waiting] = []
+        self._thread: threading.Thread | None = None
+
+    async def write(self, values: dict[str, Any]) -> None:
+        """Insert ``values`` (committed when this returns), or raise what writing it raised."""
+        loop = asyncio.get_running_loop()
+        waiting = _Waiting(values=values, loop=loop, future=loop.create_future())
+        with self._ready:
+            self._waiting.append(waiting)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            self._ready.notify()
+        # A client that goes away leaves its row to be written: the outcome is only awaited.
+        await asyncio.shield(waiting.future)
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._waiting:
+                    self._ready.wait()
+                batch, self._waiting = self._waiting, []
+            try:
+                self._write(batch)
+            except BaseException:  # never lose the thread with requests waiting on it
+                log.exception("the %s thread failed a batch of %d", self._name, len(batch))
+
+    def _write(self, batch: list[_Waiting]) -> None:
+        if len(batch) == 1:
+            outcomes: list[BaseException | None] = [self._write_alone(batch[0].values)]
+        else:
+            try:
+                with self._engine.begin() as connection, one_writer_at_a_time(connection):
+                    connection.execute(self._statement, [w.values for w in batch])
+                outcomes = [None] * len(batch)
+            except Exception:  # one bad row must not fail the others: each on its own
+                outcomes = [self._write_alone(w.values) for w in batch]
+        for waiting, outcome in zip(batch, outcomes, strict=True):
+            waiting.loop.call_soon_threadsafe(_settle, waiting.future, outcome)
+        written = [w.values for w, outcome in zip(batch, outcomes, strict=True) if outcome is None]
+        if written:
+            self._after(written)
+
+    def _write_alone(self, values: dict[str, Any]) -> BaseException | None:
+        try:
+            with self._engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                with one_writer_at_a_time(autocommit):
+                    autocommit.execute(self._statement, values)
+        except Exception as error:
+            return error
+        return None
+
+
+def _settle(future: asyncio.Future[None], outcome: BaseException | None) -> None:
+    if future.done():
+        return
+    if outcome is None:
+        future.set_result(None)
+    else:
+        future.set_exception(outcome)

@@ -1,0 +1,90 @@
+"""Submissions written together (``submission_writer``): every request gets its own outcome, and
+only written rows reach the queue."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from backend.db import get_engine, session_scope
+from backend.models import Evaluation
+from backend.models.evaluations import EvaluationCreate
+from backend.services.evaluations import submission
+from backend.services.evaluations.submission_writer import GroupedWriter
+from tests.api.evaluations.helpers import submission_body
+from tests.helpers import make_org
+
+
+def _rows(org_id: str, count: int) -> list[dict]:
+    data = EvaluationCreate.model_validate(submission_body())
+    return [submission._new_row(org_id=org_id, data=data, upload_id=None)[1] for _ in range(count)]
+
+
+def _stored(org_id: str) -> set[str]:
+    with session_scope() as session:
+        return set(session.exec(select(Evaluation.id).where(col(Evaluation.org_id) == org_id)))
+
+
+def test_rows_written_at_once_are_each_stored_and_queued_once() -> None:
+    org = make_org()
+    rows = _rows(org.org_id, 40)
+    queued: list[str] = []
+    writer = GroupedWriter(
+        get_engine(),
+        submission._INSERT,
+        after=lambda written: queued.extend(r["id"] for r in written),
+        name="test-writer",
+    )
+
+    async def all_at_once() -> None:
+        await asyncio.gather(*(writer.write(row) for row in rows))
+
+    asyncio.run(all_at_once())
+
+    ids = {row["id"] for row in rows}
+    assert _stored(org.org_id) == ids
+    assert sorted(queued) == sorted(ids)
+
+
+def test_a_row_that_cannot_be_written_fails_alone() -> None:
+    org = make_org()
+    rows = _rows(org.org_id, 12)
+    rows[5] = {**rows[5], "id": rows[2]["id"]}  # the same id twice: one of the two must fail
+    queued: list[str] = []
+    writer = GroupedWriter(
+        get_engine(),
+        submission._INSERT,
+        after=lambda written: queued.extend(r["id"] for r in written),
+        name="test-writer",
+    )
+
+    async def all_at_once() -> list[BaseException | None]:
+        return await asyncio.gather(*(writer.write(row) for row in rows), return_exceptions=True)
+
+    outcomes = asyncio.run(all_at_once())
+
+    failed = [n for n, outcome in enumerate(outcomes) if outcome is not None]
+    assert len(failed) == 1 and failed[0] in (2, 5)
+    assert isinstance(outcomes[failed[0]], IntegrityError)
+    assert _stored(org.org_id) == {row["id"] for row in rows}  # eleven distinct ids
+    assert len(queued) == 11
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_writing_again_after_a_failure_still_works(count: int) -> None:
+    org = make_org()
+    writer = GroupedWriter(get_engine(), submission._INSERT, after=lambda _: None, name="t")
+    first = _rows(org.org_id, count)
+
+    async def write(rows: list[dict]) -> None:
+        await asyncio.gather(*(writer.write(row) for row in rows))
+
+    asyncio.run(write(first))
+    with pytest.raises(IntegrityError):
+        asyncio.run(write([first[0]]))  # already written
+    again = _rows(org.org_id, count)
+    asyncio.run(write(again))
+    assert _stored(org.org_id) == {row["id"] for row in first + again}
