@@ -4,8 +4,8 @@
 
 Rebuilds every item of ``corpus.toml`` from its mirror, evaluates it and its generated variants
 through the worker's own path (``run.py``) and prints, for each part of the corpus (tuning,
-held-out, held-out 2) and for all of it: AUC strong-vs-weak of the overall score (the rubric
-profile) and of each category, AUC after adversarial dressing, the share of test suites that
+held-out, held-out 2, held-out 3) and for all of it: AUC strong-vs-weak of the overall score (the
+rubric profile) and of each category, AUC after adversarial dressing, the share of test suites that
 really ran, confidence reliability (AUC of confidence between right and wrong verdicts, Brier
 score, a reliability table), each metamorphic check moved / unchanged / wrong way, high-severity
 secret flags on placeholders and local test databases, and whether the same input gave the same

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, get_args
 
 Label = Literal["strong", "mediocre", "beginner"]
-Split = Literal["tuning", "heldout", "heldout2"]
+Split = Literal["tuning", "heldout", "heldout2", "heldout3"]
 
 CORPUS_FILE = Path(__file__).resolve().parent / "corpus.toml"
 DEFAULT_MIRRORS = Path("/work/.mirror")

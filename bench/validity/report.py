@@ -1,4 +1,5 @@
-"""Printing the figures of a run, per part of the corpus (tuning, held-out, held-out 2) and all."""
+"""Printing the figures of a run, per part of the corpus (tuning, held-out, held-out 2, held-out 3)
+and all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ SPLITS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("tuning", ("tuning",)),
     ("held-out", ("heldout",)),
     ("held-out 2", ("heldout2",)),
-    ("all", ("tuning", "heldout", "heldout2")),
+    ("held-out 3", ("heldout3",)),
+    ("all", ("tuning", "heldout", "heldout2", "heldout3")),
 )
 
 
