@@ -49,7 +49,7 @@ def _audit(session, org_id: str, action: str, subject: str, subject_id: str, det
     """A row in the audit log for what this command did (the actor: ``cli``)."""
     from backend.services import audit
 
-    audit.record(
+    audit.record_as(
         session,
         org_id=org_id,
         actor=audit.Actor.system("cli"),

@@ -23,15 +23,7 @@ def record_by(
 ) -> None:
     """A row for what ``member`` did."""
     with session_scope() as session:
-        audit.record(
-            session,
-            org_id=member.org_id,
-            actor=_actor(member),
-            action=action,
-            subject=subject,
-            subject_id=subject_id,
-            detail=detail,
-        )
+        audit.record_as(session, _actor(member), member.org_id, action, subject, subject_id, detail)
 
 
 def each_recorded_by(
@@ -39,16 +31,10 @@ def each_recorded_by(
 ) -> None:
     """One row per subject (a bulk action), written together."""
     with session_scope() as session:
+        actor = _actor(member)
         for subject_id in subject_ids:
-            audit.record(
-                session,
-                org_id=member.org_id,
-                actor=_actor(member),
-                action=action,
-                subject=subject,
-                subject_id=subject_id,
-                detail=detail,
-                commit=False,
+            audit.record_as(
+                session, actor, member.org_id, action, subject, subject_id, detail, commit=False
             )
         session.commit()
 
@@ -62,15 +48,6 @@ def viewed_by(member: MemberView, subject: Subject, subject_id: str, detail: str
     ):
         return
     try:
-        with session_scope() as session:
-            audit.record(
-                session,
-                org_id=member.org_id,
-                actor=actor,
-                action=Action.viewed,
-                subject=subject,
-                subject_id=subject_id,
-                detail=detail,
-            )
+        record_by(member, Action.viewed, subject, subject_id, detail)
     except Exception:
         log.exception("could not record that %s viewed %s %s", member.id, subject, subject_id)

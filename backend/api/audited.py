@@ -22,15 +22,8 @@ def by_key(
     detail: str = "",
 ) -> None:
     """A row for what the calling organisation key did."""
-    audit.record(
-        session,
-        org_id=who.org_id,
-        actor=audit.api_key_actor(session, who.api_key_id),
-        action=action,
-        subject=subject,
-        subject_id=subject_id,
-        detail=detail,
-    )
+    actor = audit.api_key_actor(session, who.api_key_id)
+    audit.record_as(session, actor, who.org_id, action, subject, subject_id, detail)
 
 
 def by_member(
@@ -42,15 +35,8 @@ def by_member(
     detail: str = "",
 ) -> None:
     """A row for what the signed-in member did (the web session's downloads)."""
-    audit.record(
-        session,
-        org_id=member.org_id,
-        actor=Actor.member(member.id, member.email),
-        action=action,
-        subject=subject,
-        subject_id=subject_id,
-        detail=detail,
-    )
+    actor = Actor.member(member.id, member.email)
+    audit.record_as(session, actor, member.org_id, action, subject, subject_id, detail)
 
 
 async def key_read(who: Principal, subject: Subject, subject_id: str, detail: str) -> None:
@@ -64,14 +50,6 @@ async def key_read(who: Principal, subject: Subject, subject_id: str, detail: st
 
     def write() -> None:
         with session_scope() as session:
-            audit.record(
-                session,
-                org_id=who.org_id,
-                actor=audit.api_key_actor(session, who.api_key_id),
-                action=Action.viewed,
-                subject=subject,
-                subject_id=subject_id,
-                detail=detail,
-            )
+            by_key(session, who, Action.viewed, subject, subject_id, detail)
 
     await run_in_threadpool(write)

@@ -1,6 +1,6 @@
 """The audit log: who viewed, exported, changed, shared or erased what, in one organisation.
 
-:func:`record` is the one way a row is written, from the API routes, the web app's event
+:func:`record_as` is the one way a row is written, from the API routes, the web app's event
 handlers and the command line alike. A row names its actor (:class:`Actor`: a member, an API key,
 or the system/command line) and its subject by kind and id only; a detail is a short fixed
 phrase ("report.pdf", "link revoked"), never a candidate's name or email, so erasing a person
@@ -80,19 +80,19 @@ class Actor:
         return cls(SYSTEM, "", label)
 
 
-def record(
+def record_as(
     session: Session,
-    *,
-    org_id: str,
     actor: Actor,
+    org_id: str,
     action: Action,
     subject: Subject,
     subject_id: str = "",
     detail: str = "",
+    *,
     commit: bool = True,
 ) -> None:
-    """Add one row; committed unless the caller commits it with its own change
-    (``commit=False``)."""
+    """Add one row for what ``actor`` did in ``org_id``; committed unless the caller commits it
+    with its own change (``commit=False``)."""
     session.add(
         AuditEvent(
             org_id=org_id,
@@ -107,6 +107,10 @@ def record(
     )
     if commit:
         session.commit()
+
+
+# The same, by its earlier name (every word named), for callers written before record_as.
+record = record_as
 
 
 # -- reads, at most once per window ------------------------------------------------------------
@@ -139,15 +143,7 @@ def record_view(
     """A ``viewed`` row unless the same actor's read of the subject was recorded within the
     window."""
     if read_is_due(org_id=org_id, actor=actor, subject=subject, subject_id=subject_id):
-        record(
-            session,
-            org_id=org_id,
-            actor=actor,
-            action=Action.viewed,
-            subject=subject,
-            subject_id=subject_id,
-            detail=detail,
-        )
+        record_as(session, actor, org_id, Action.viewed, subject, subject_id, detail)
 
 
 def api_key_actor(session: Session, key_id: str | None) -> Actor:

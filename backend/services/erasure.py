@@ -132,7 +132,7 @@ def erase_candidate(
     )
     session.add(record)
     audit.forget_subjects(session, org_id=org_id, subject_ids=row_ids)
-    audit.record(
+    audit.record_as(
         session,
         org_id=org_id,
         actor=actor or audit.Actor.system(requested_by or audit.SYSTEM),
