@@ -8,13 +8,11 @@ any other request (``limit``/``offset`` or no parameters) is a seed-001 request.
 
 from __future__ import annotations
 
-import tempfile
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import AfterValidator
-from starlette.background import BackgroundTask
 
 from backend.api.audited import by_key
 from backend.api.deps import (
@@ -24,6 +22,7 @@ from backend.api.deps import (
     authenticate_org_key,
     require_scope,
 )
+from backend.api.downloads import person_export_response
 from backend.api.errors import FlatErrorRoute
 from backend.api.pipeline.params import SourceIdQuery
 from backend.models import ApiScope
@@ -32,7 +31,6 @@ from backend.models.pipeline import CandidatePublic
 from backend.services.audit import Action, Subject
 from backend.services.candidate_keys import list_candidate_keys
 from backend.services.pagination import DEFAULT_PAGE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from backend.services.person_export import write_person_zip
 from backend.services.pipeline.candidates import list_candidates
 
 router = APIRouter(tags=["Candidates"], route_class=FlatErrorRoute)
@@ -78,7 +76,6 @@ def list_all_candidates(
 
 
 AdminPrincipal = Annotated[Principal, Depends(require_scope(ApiScope.all))]
-EXPORT_CHUNK = 1024 * 1024
 
 
 @router.get(
@@ -105,28 +102,16 @@ def export_candidate(
     sent to them; no secrets, nobody else) and their stored files still kept (zips, recordings,
     answers, resumes). Needs an all-scope (admin) key. Same as ``python -m backend.cli
     export-candidate``."""
-    spool = tempfile.TemporaryFile()  # closed once the answer is sent
-    try:
-        summary = write_person_zip(session, org_id=principal.org_id, email=email, out=spool)
-        by_key(
+    return person_export_response(
+        session,
+        org_id=principal.org_id,
+        email=email,
+        audit=lambda subject_id: by_key(
             session,
             principal,
             Action.exported,
             Subject.candidate,
-            summary.subject_id,
+            subject_id,
             "person export by API",
-        )
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return StreamingResponse(
-        iter(lambda: spool.read(EXPORT_CHUNK), b""),
-        media_type="application/zip",
-        headers={
-            "Content-Disposition": 'attachment; filename="person-export.zip"',
-            # Personal data: never kept by a shared cache.
-            "Cache-Control": "private, no-store",
-        },
-        background=BackgroundTask(spool.close),
+        ),
     )

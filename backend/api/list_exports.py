@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from backend.api.audited import by_member
 from backend.api.deps import SessionDep
+from backend.api.downloads import download_headers
 from backend.api.errors import FlatErrorRoute
-from backend.api.report_downloads import download_headers
 from backend.api.web_session import WebSessionToken, signed_in_member
 from backend.models import Member
 from backend.services.audit import Action, Subject

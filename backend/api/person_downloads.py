@@ -10,24 +10,19 @@ an all-scope key may through the API. Left out of the OpenAPI document.
 
 from __future__ import annotations
 
-import tempfile
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
-from starlette.background import BackgroundTask
 
 from backend.api.audited import by_member
 from backend.api.deps import SessionDep
+from backend.api.downloads import person_export_response
 from backend.api.errors import FlatErrorRoute
-from backend.api.report_downloads import download_headers
 from backend.api.web_session import WebSessionToken, signed_in_member
 from backend.models import Role
 from backend.services.audit import Action, Subject
 from backend.services.errors import Forbidden
-from backend.services.person_export import write_person_zip
-
-EXPORT_CHUNK = 1024 * 1024
 
 router = APIRouter(
     prefix="/web/candidates",
@@ -47,19 +42,11 @@ def person_export_zip(
     member = signed_in_member(session, token)
     if member.role != Role.admin:
         raise Forbidden("Only admins can export a candidate's data.", code="admins_only")
-    spool = tempfile.TemporaryFile()  # closed once the answer is sent
-    try:
-        summary = write_person_zip(session, org_id=member.org_id, email=email, out=spool)
-        by_member(
-            session, member, Action.exported, Subject.candidate, summary.subject_id, "person export"
-        )
-    except BaseException:
-        spool.close()
-        raise
-    spool.seek(0)
-    return StreamingResponse(
-        iter(lambda: spool.read(EXPORT_CHUNK), b""),
-        media_type="application/zip",
-        headers=download_headers("person-export.zip"),
-        background=BackgroundTask(spool.close),
+    return person_export_response(
+        session,
+        org_id=member.org_id,
+        email=email,
+        audit=lambda subject_id: by_member(
+            session, member, Action.exported, Subject.candidate, subject_id, "person export"
+        ),
     )

@@ -15,11 +15,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path
-from fastapi.responses import Response
 from sqlmodel import Session
 
 from backend.api.audited import by_member
 from backend.api.deps import SessionDep
+from backend.api.downloads import download
 from backend.api.errors import FlatErrorRoute
 from backend.api.web_session import WebSessionToken, signed_in_member
 from backend.services.audit import Action, Subject
@@ -53,26 +53,13 @@ def report_view(session: Session, *, org_id: str, evaluation_id: str) -> dict[st
     return export_view(session, evaluation)
 
 
-def download_headers(filename: str) -> dict[str, str]:
-    """Headers of a file the browser saves as ``filename``."""
-    return {
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        # A report is personal data: never kept by a shared cache.
-        "Cache-Control": "private, no-store",
-    }
-
-
-def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
-    return Response(content=content, media_type=media_type, headers=download_headers(filename))
-
-
 @router.get("/{evaluation_id}/report.csv")
 def report_csv(evaluation_id: EvaluationId, session: SessionDep, token: WebSessionToken):
     """The report as CSV: a summary row, one row per observation and one per risk flag."""
     member = signed_in_member(session, token)
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
     by_member(session, member, Action.exported, Subject.evaluation, view["id"], "report.csv")
-    return _download(
+    return download(
         evaluation_csv(view),
         media_type="text/csv; charset=utf-8",
         filename=f"{view['id']}-report.csv",
@@ -86,7 +73,7 @@ def report_pdf(evaluation_id: EvaluationId, session: SessionDep, token: WebSessi
     view = report_view(session, org_id=member.org_id, evaluation_id=evaluation_id)
     content = evaluation_pdf(view)
     by_member(session, member, Action.exported, Subject.evaluation, view["id"], "report.pdf")
-    return _download(
+    return download(
         content,
         media_type="application/pdf",
         filename=f"{view['id']}-report.pdf",
@@ -100,7 +87,7 @@ def interview_report_pdf(job_id: JobId, session: SessionDep, token: WebSessionTo
     export = interview_export(session, org_id=member.org_id, job_id=job_id)
     content = interview_pdf(export)
     by_member(session, member, Action.exported, Subject.interview, export.job_id, "report.pdf")
-    return _download(
+    return download(
         content,
         media_type="application/pdf",
         filename=f"{export.job_id}-interview-report.pdf",
