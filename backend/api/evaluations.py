@@ -47,6 +47,7 @@ from backend.api.deps import (
     require_scope,
     require_scope_or_candidate,
 )
+from backend.api.downloads import download
 from backend.api.errors import FlatErrorRoute
 from backend.api.openapi_responses import raises
 from backend.models import ApiScope
@@ -306,6 +307,13 @@ def review_queue(
     return _page(rows, total, limit=limit, offset=offset)
 
 
+def _changed(db: Session, who: Principal, row: Evaluation, detail: str) -> EvaluationView:
+    """The evaluation as a reviewer's change left it, the change recorded in the audit log."""
+    view = queries.evaluation_view(row)
+    by_key(db, who, Action.changed, Subject.evaluation, row.id, detail)
+    return view
+
+
 @router.post(
     "/evaluations/{evaluation_id}/claim",
     summary="Claim an evaluation for review",
@@ -324,9 +332,7 @@ def claim(
     row = review.claim(
         db, org_id=who.org_id, evaluation_id=evaluation_id, reviewer_id=_reviewer(who, named)
     )
-    view = queries.evaluation_view(row)
-    by_key(db, who, Action.changed, Subject.evaluation, row.id, "claimed for review")
-    return view
+    return _changed(db, who, row, "claimed for review")
 
 
 @router.post(
@@ -350,9 +356,7 @@ def adjust(
         scores=body.scores,
         note=body.note,
     )
-    view = queries.evaluation_view(row)
-    by_key(db, who, Action.changed, Subject.evaluation, row.id, "scores adjusted")
-    return view
+    return _changed(db, who, row, "scores adjusted")
 
 
 @router.post(
@@ -378,20 +382,7 @@ def finalise(
         calibrated_seniority=body.calibrated_seniority,
         note=body.note,
     )
-    view = queries.evaluation_view(row)
-    by_key(db, who, Action.changed, Subject.evaluation, row.id, "verdict recorded")
-    return view
-
-
-def _download(content: bytes | str, *, media_type: str, filename: str) -> Response:
-    return Response(
-        content=content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",  # a report is personal data
-        },
-    )
+    return _changed(db, who, row, "verdict recorded")
 
 
 def _report(
@@ -407,7 +398,7 @@ def _report(
     row = queries.get_evaluation(db, org_id=who.org_id, evaluation_id=evaluation_id)
     content = render(export_view(db, row))
     by_key(db, who, Action.exported, Subject.evaluation, row.id, f"report.{extension}")
-    return _download(content, media_type=media_type, filename=f"{row.id}.{extension}")
+    return download(content, media_type=media_type, filename=f"{row.id}.{extension}")
 
 
 @router.get(
