@@ -24,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import BaseModel, computed_field
-from sqlalchemy import Integer, case, func
+from sqlalchemy import FromClause, Integer, case, func, outerjoin
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from sqlalchemy.types import Float
@@ -162,6 +162,40 @@ def _medians(session: Session, group, hours: ColumnElement, *conditions) -> dict
     return {grp: round(float(median), 1) for grp, median in rows if median is not None}
 
 
+def _newest(session: Session, model: type[Assessment] | type[Job], *conditions) -> list[tuple]:
+    """The ``FUNNEL_LIMIT`` newest rows of ``model`` matching ``conditions``, as (id, title)."""
+    return list(
+        session.exec(
+            select(model.id, model.title)
+            .where(*conditions)
+            .order_by(col(model.created_at).desc())
+            .limit(FUNNEL_LIMIT)
+        ).all()
+    )
+
+
+def _counts_by(
+    session: Session,
+    group,
+    ids: list[str],
+    counts: tuple[ColumnElement, ...],
+    *conditions,
+    from_: FromClause | None = None,
+) -> dict[str, tuple[int, ...]]:
+    """For each of ``ids`` (values of the ``group`` column), ``counts`` over its rows matching
+    ``conditions`` (of ``from_`` where given, such as a join): one grouped query, zeros for an
+    id without rows."""
+    statement = select(group, *counts)
+    if from_ is not None:
+        statement = statement.select_from(from_)
+    found = {
+        row[0]: tuple(row[1:])
+        for row in session.exec(statement.where(*conditions, group.in_(ids)).group_by(group)).all()
+    }
+    zeros = (0,) * len(counts)
+    return {grp: found.get(grp, zeros) for grp in ids}
+
+
 # -- per assessment --------------------------------------------------------------------------
 
 
@@ -170,49 +204,40 @@ def assessment_funnel(
 ) -> list[FunnelRow]:
     """The newest live assessments first, each with its step counts and review figures."""
     now = now or utcnow()
-    assessments = session.exec(
-        select(Assessment.id, Assessment.title)
-        .where(Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None))
-        .order_by(col(Assessment.created_at).desc())
-        .limit(FUNNEL_LIMIT)
-    ).all()
+    assessments = _newest(
+        session, Assessment, Assessment.org_id == org_id, col(Assessment.deleted_at).is_(None)
+    )
     ids = [assessment_id for assessment_id, _ in assessments]
     if not ids:
         return []
 
-    key_group = col(CandidateKey.assessment_id)
-    keys = {
-        row[0]: row[1:]
-        for row in session.exec(
-            select(
-                key_group,
-                _count_if(col(CandidateKey.revoked_at).is_(None)),
-                _count_if(col(CandidateKey.redeemed_at).is_not(None)),
-            )
-            .where(key_group.in_(ids))
-            .group_by(key_group)
-        ).all()
-    }
+    keys = _counts_by(
+        session,
+        col(CandidateKey.assessment_id),
+        ids,
+        (
+            _count_if(col(CandidateKey.revoked_at).is_(None)),
+            _count_if(col(CandidateKey.redeemed_at).is_not(None)),
+        ),
+    )
 
     evaluation_group = col(Evaluation.assessment_id)
     finalised = col(Evaluation.status) == EvaluationStatus.completed.value
-    evaluations = {
-        row[0]: row[1:]
-        for row in session.exec(
-            select(
-                evaluation_group,
-                func.count(),
-                _count_if(finalised),
-                _count_if(finalised & (col(Evaluation.final_recommendation) == PASSED_TAKE_HOME)),
-                _count_if(
-                    col(Evaluation.status).in_(OPEN_STATUSES)
-                    & (col(Evaluation.estimated_completion) < now)
-                ),
-            )
-            .where(Evaluation.org_id == org_id, evaluation_group.in_(ids))
-            .group_by(evaluation_group)
-        ).all()
-    }
+    evaluations = _counts_by(
+        session,
+        evaluation_group,
+        ids,
+        (
+            func.count(),
+            _count_if(finalised),
+            _count_if(finalised & (col(Evaluation.final_recommendation) == PASSED_TAKE_HOME)),
+            _count_if(
+                col(Evaluation.status).in_(OPEN_STATUSES)
+                & (col(Evaluation.estimated_completion) < now)
+            ),
+        ),
+        Evaluation.org_id == org_id,
+    )
     medians = _medians(
         session,
         evaluation_group,
@@ -223,19 +248,18 @@ def assessment_funnel(
         col(Evaluation.finalised_at).is_not(None),
     )
 
-    session_group = col(CandidateSession.assessment_id)
-    hired = dict(
-        session.exec(
-            select(session_group, func.count())
-            .where(session_group.in_(ids), CandidateSession.status == SessionStatus.hired.value)
-            .group_by(session_group)
-        ).all()
+    hired = _counts_by(
+        session,
+        col(CandidateSession.assessment_id),
+        ids,
+        (func.count(),),
+        CandidateSession.status == SessionStatus.hired.value,
     )
 
     rows = []
     for assessment_id, title in assessments:
-        invited, started = keys.get(assessment_id, (0, 0))
-        submitted, reviewed, passed, overdue = evaluations.get(assessment_id, (0, 0, 0, 0))
+        invited, started = keys[assessment_id]
+        submitted, reviewed, passed, overdue = evaluations[assessment_id]
         rows.append(
             FunnelRow(
                 assessment_id=assessment_id,
@@ -244,7 +268,7 @@ def assessment_funnel(
                 started=started,
                 submitted=submitted,
                 reviewed=reviewed,
-                hired=hired.get(assessment_id, 0),
+                hired=hired[assessment_id][0],
                 review=ReviewFigures(
                     decided=reviewed,
                     passed=passed,
@@ -261,23 +285,13 @@ def assessment_funnel(
 
 def job_funnel(session: Session, *, org_id: str) -> list[JobFunnelRow]:
     """The newest jobs first, each with its interview steps and review figures."""
-    jobs = session.exec(
-        select(Job.id, Job.title)
-        .where(Job.org_id == org_id)
-        .order_by(col(Job.created_at).desc())
-        .limit(FUNNEL_LIMIT)
-    ).all()
+    jobs = _newest(session, Job, Job.org_id == org_id)
     ids = [job_id for job_id, _ in jobs]
     if not ids:
         return []
 
-    application_group = col(Application.job_id)
-    applied = dict(
-        session.exec(
-            select(application_group, func.count())
-            .where(Application.org_id == org_id, application_group.in_(ids))
-            .group_by(application_group)
-        ).all()
+    applied = _counts_by(
+        session, col(Application.job_id), ids, (func.count(),), Application.org_id == org_id
     )
 
     # An application may have had more than one call: each step counts applications once.
@@ -287,23 +301,22 @@ def job_funnel(session: Session, *, org_id: str) -> list[JobFunnelRow]:
     assessed = col(InterviewJob.status) == InterviewJobStatus.completed.value
     decided = col(InterviewJob.reviewed_at).is_not(None)
     passed = decided & (col(InterviewJob.review_recommendation) == PASSED_INTERVIEW)
-    calls = {
-        row[0]: row[1:]
-        for row in session.exec(
-            select(
-                call_group,
-                func.count(func.distinct(application)),
-                _count_distinct_if(interviewed, application),
-                _count_distinct_if(assessed, application),
-                _count_distinct_if(decided, application),
-                _count_distinct_if(passed, application),
-            )
-            .select_from(InterviewCall)
-            .outerjoin(InterviewJob, col(InterviewJob.call_id) == col(InterviewCall.id))
-            .where(InterviewCall.org_id == org_id, call_group.in_(ids))
-            .group_by(call_group)
-        ).all()
-    }
+    calls = _counts_by(
+        session,
+        call_group,
+        ids,
+        (
+            func.count(func.distinct(application)),
+            _count_distinct_if(interviewed, application),
+            _count_distinct_if(assessed, application),
+            _count_distinct_if(decided, application),
+            _count_distinct_if(passed, application),
+        ),
+        InterviewCall.org_id == org_id,
+        from_=outerjoin(
+            InterviewCall, InterviewJob, col(InterviewJob.call_id) == col(InterviewCall.id)
+        ),
+    )
     medians = _medians(
         session,
         call_group,
@@ -316,12 +329,12 @@ def job_funnel(session: Session, *, org_id: str) -> list[JobFunnelRow]:
 
     rows = []
     for job_id, title in jobs:
-        invited, interviews, assessments, decisions, passes = calls.get(job_id, (0, 0, 0, 0, 0))
+        invited, interviews, assessments, decisions, passes = calls[job_id]
         rows.append(
             JobFunnelRow(
                 job_id=job_id,
                 title=title,
-                applied=applied.get(job_id, 0),
+                applied=applied[job_id][0],
                 invited=invited,
                 interviewed=interviews,
                 assessed=assessments,
