@@ -109,10 +109,6 @@ def record_as(
         session.commit()
 
 
-# The same, by its earlier name (every word named), for callers written before record_as.
-record = record_as
-
-
 # -- reads, at most once per window ------------------------------------------------------------
 
 MAX_REMEMBERED = 100_000
