@@ -62,10 +62,11 @@ class Quote(_Lenient):
 
 
 class CompetencyScore(_Lenient):
-    """One competency's score 1..5, why, and what was said for it."""
+    """One competency's score 1..5 (None: not scored, not enough evidence), why, and what was
+    said for it."""
 
     key: str = ""
-    score: NumberOrZero = 0
+    score: OptionalNumber = None
     rationale: Text = ""
     quotes: list[Quote] = []
 
@@ -73,6 +74,10 @@ class CompetencyScore(_Lenient):
     @classmethod
     def _quotes(cls, value: Any) -> list[Quote]:
         return [q for q in valid_items(Quote, value) if q.text]
+
+    @property
+    def scored(self) -> bool:
+        return self.score is not None
 
     @property
     def name(self) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import statistics
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench.interview_validity.corpus import CANDIDATE, ROLES, Candidate, candidates
@@ -83,18 +85,31 @@ def _flip_rate(people, reports, embedder, source) -> dict[str, Any]:
     }
 
 
-def run_audio(split: str, limit: int | None, compare_vocabulary: bool) -> dict[str, Any]:
-    """The figures from audio (``audio``), next to the same candidates' figures from text."""
+def run_audio(
+    split: str,
+    limit: int | None,
+    compare_vocabulary: bool,
+    save: Path | None = None,
+    rescore: bool = False,
+) -> dict[str, Any]:
+    """The figures from audio (``audio``), next to the same candidates' figures from text.
+    ``save``: a folder keeping each candidate's conversation; ``rescore``: assess the kept
+    conversations again instead of rendering and transcribing."""
     from bench.interview_validity import audio
     from workers.interviews.assessment.embeddings import load_embedder
+    from workers.interviews.loaded_models import LoadedModels
 
     people = candidates(split)[:limit] if limit else candidates(split)
-    loaded = audio.load_models()
+    if rescore:
+        loaded = LoadedModels(asr=None, speaker_encoder=None, embedder=load_embedder("bundled"))
+    else:
+        loaded = audio.load_models()
     started = time.perf_counter()
     spoken = {}
     for person in people:
+        kept = save / (re.sub(r"[^A-Za-z0-9]+", "-", person.name) + ".pickle") if save else None
         spoken[person.name] = heard = audio.process(
-            loaded, person, compare_vocabulary=compare_vocabulary
+            loaded, person, compare_vocabulary=compare_vocabulary, kept=kept, rescore=rescore
         )
         scored = heard.assessment.get("scored", True)
         print(
@@ -171,9 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-vocabulary", action="store_true", help="audio: also the WER without it"
     )
+    parser.add_argument("--save", type=Path, default=None, help="audio: keep conversations here")
+    parser.add_argument(
+        "--rescore", action="store_true", help="audio: assess the conversations in --save again"
+    )
     args = parser.parse_args(argv)
+    if args.rescore and args.save is None:
+        parser.error("--rescore needs --save DIR")
     if args.audio:
-        _print_audio(run_audio(args.split, args.limit, args.compare_vocabulary))
+        _print_audio(
+            run_audio(args.split, args.limit, args.compare_vocabulary, args.save, args.rescore)
+        )
         return 0
     figures = run(args.split)
     print(

@@ -95,17 +95,34 @@ def load_models():
     )
 
 
-def process(loaded, candidate: Candidate, *, compare_vocabulary: bool = False) -> Spoken:
+def process(
+    loaded,
+    candidate: Candidate,
+    *,
+    compare_vocabulary: bool = False,
+    kept: Path | None = None,
+    rescore: bool = False,
+) -> Spoken:
     """Render the candidate, run the job's processing on the recording, and measure the WER of
-    its transcript against the script (and without the vocabulary, when asked)."""
+    its transcript against the script (and without the vocabulary, when asked). ``kept``: where
+    the conversation is pickled; with ``rescore`` it is read from there instead (no speech
+    models: only the assessment runs again)."""
+    import pickle
+
     from backend.services.rubrics import default_rubric_categories
     from bench.transcription import word_error_rate
     from workers.interviews import pipeline
 
     turns = candidate.turns()
-    path = render(candidate, turns)
     reference = " ".join(text for _, text in turns)
-    conversation = pipeline.recording_conversation(loaded, path, vocabulary(candidate))
+    if rescore and kept is not None:
+        conversation = pickle.loads(kept.read_bytes())
+    else:
+        path = render(candidate, turns)
+        conversation = pipeline.recording_conversation(loaded, path, vocabulary(candidate))
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_bytes(pickle.dumps(conversation))
     result = pipeline.report(
         loaded,
         conversation,
@@ -116,7 +133,8 @@ def process(loaded, candidate: Candidate, *, compare_vocabulary: bool = False) -
     )
     heard = " ".join(segment.text for segment in conversation.segments)
     without = None
-    if compare_vocabulary:
+    if compare_vocabulary and not rescore:
+        path = render(candidate, turns)
         from workers.speech.channels import transcribe_channels
         from workers.speech.decoding import decode_audio
 

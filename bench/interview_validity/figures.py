@@ -145,10 +145,12 @@ def score_figures(people: Sequence[Candidate], reports: dict[str, dict[str, Any]
         [mean_score(reports[p.name]) for p in good], [mean_score(reports[p.name]) for p in bad]
     )
     keys = sorted({k for p in scored for k in reports[p.name]["scores"]})
+    # A competency left unscored (not enough evidence: score None) is left out of its AUC;
+    # None when no candidate of a group has it scored.
     figures["competency_auc"] = {
         key: auc(
-            [reports[p.name]["scores"][key]["score"] for p in good],
-            [reports[p.name]["scores"][key]["score"] for p in bad],
+            [s for p in good if (s := reports[p.name]["scores"][key]["score"]) is not None],
+            [s for p in bad if (s := reports[p.name]["scores"][key]["score"]) is not None],
         )
         for key in keys
     }

@@ -100,7 +100,11 @@ def interview_pdf(export: InterviewExport) -> bytes:
     if assessment.summary:
         story.append(pdf.paragraph(assessment.summary))
     chart = pdf.score_chart(
-        [pdf.ChartBar(label=c.name, value=c.score, max_value=SCORE_MAX) for c in assessment.scores]
+        [
+            pdf.ChartBar(label=c.name, value=c.score, max_value=SCORE_MAX)
+            for c in assessment.scores
+            if c.score is not None
+        ]
     )
     story += [
         *pdf.section(
@@ -178,7 +182,9 @@ def _competencies(export: InterviewExport) -> list[Flowable]:
     for competency in export.result.assessment.scores:
         out.append(
             pdf.paragraph(
-                f"{competency.name}: {pdf.number(round(competency.score))} / {SCORE_MAX}",
+                f"{competency.name}: {pdf.number(round(competency.score))} / {SCORE_MAX}"
+                if competency.score is not None
+                else f"{competency.name}: not scored (not enough evidence)",
                 "Heading3",
             )
         )

@@ -114,7 +114,8 @@ def score_views(assessment: InterviewAssessment, roles: dict[str, str]) -> list[
     return [
         ScoreView(
             name=competency.name,
-            score=round(competency.score),
+            score=round(competency.score) if competency.score is not None else 0,
+            scored=competency.score is not None,
             rationale=competency.rationale,
             quotes=[
                 QuoteView(start=q.start, clock=q.clock, who=_who(q.speaker, roles), text=q.text)

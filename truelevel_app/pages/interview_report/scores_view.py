@@ -31,7 +31,11 @@ def _score_view(row) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(row["name"], weight="medium", min_width="12rem", class_name="score-name"),
-            score_bar(row["score"]),
+            rx.cond(
+                row["scored"],
+                score_bar(row["score"]),
+                rx.text("Not scored", size="2", color_scheme="gray", class_name="score"),
+            ),
             align="center",
             wrap="wrap",
         ),

@@ -33,6 +33,7 @@ class QuoteView(TypedDict):
 class ScoreView(TypedDict):
     name: str
     score: int
+    scored: bool  # False: not scored, not enough evidence (score is 0 then)
     rationale: str
     quotes: list[QuoteView]
 

@@ -28,6 +28,7 @@ from workers.interviews.assessment.competencies import competencies_from_rubric
 from workers.interviews.assessment.embeddings import load_embedder
 from workers.interviews.assessment.guides import guides_from, match
 from workers.interviews.assessment.judge import AnswerJudgement, EmbeddingJudge, Judge
+from workers.interviews.assessment.probes import asked_families
 from workers.interviews.assessment.scoring import (
     correct_share,
     probed,
@@ -111,8 +112,13 @@ def assess(
     competencies = competencies_from_rubric(rubric_categories)
     evidence_units = [u for u in units if u.words >= MIN_EVIDENCE_WORDS]
     values = evidence(embedder, competencies, evidence_units)
-    results = [score(c, values[c.key], evidence_units, signals, judged) for c in competencies]
-    basis = probed(results, judged)
+    asked = asked_families(signals.questions, judged)
+    results = [
+        score(c, values[c.key], evidence_units, signals, judged, asked=asked) for c in competencies
+    ]
+    # Competencies without enough evidence (not asked about) are shown, not scored.
+    rated = [r for r in results if r.score is not None]
+    basis = probed(rated, judged)
     mean = weighted_mean(basis)
     recommendation = recommend(mean, basis, signals, judged)
     info = judge.info

@@ -42,6 +42,14 @@ _VERDICT_WORDS = {
 def rationale(result: CompetencyScore, judged: Sequence[AnswerJudgement]) -> str:
     competency = result.competency
     parts = [f"{competency.name}: {competency.description.rstrip('.')}."]
+    if result.score is None:
+        parts.append(
+            f"Not scored: not enough evidence. No question in this interview asked about "
+            f"{names([competency])}, and answers to other questions say too little about it "
+            "to score it reliably; it is left out of the mean and the recommendation. Ask about "
+            "it in the next round."
+        )
+        return " ".join(parts)
     if result.basis == "answers":
         parts.append(
             f"Judged from {len(judged)} answers against their own questions' key points and "
@@ -247,7 +255,7 @@ _MISSING: dict[Family | None, str] = {
 def next_questions(the_role: str, scored: Sequence[CompetencyScore], signals: Signals) -> list[str]:
     """Questions that probe the weakest competencies (scores below 4, lowest first, report order
     on ties), then the questions that went unanswered; at most ``MAX_NEXT_QUESTIONS``."""
-    results = [(r.competency, r.score) for r in scored]
+    results = [(r.competency, r.score) for r in scored if r.score is not None]
     weakest = sorted(
         (pair for pair in enumerate(results) if pair[1][1] < 4),
         key=lambda pair: (pair[1][1], pair[0]),
@@ -266,6 +274,13 @@ def next_questions(the_role: str, scored: Sequence[CompetencyScore], signals: Si
         questions.append(f"{text} (Probes {competency.name.lower()}, {score}/5: {reason}.)")
     for question in signals.unanswered:
         questions.append(f"Return to the unanswered question: \u201c{short(question.text)}\u201d")
+    for result in unscored(scored):
+        text = _NEXT_ROUND.get(result.competency.family, _NEXT_ROUND[None]).format(
+            the_role=the_role,
+            name=result.competency.name.lower(),
+            description=result.competency.description.rstrip(".") + ".",
+        )
+        questions.append(f"{text} (Probes {names([result.competency])}: not asked yet.)")
     if not questions:  # a strong interview: go deeper on its best area instead
         competency = max(results, key=lambda pair: pair[1])[0] if results else None
         focus = competency.name.lower() if competency else "the role's core work"
@@ -285,7 +300,7 @@ def summary(
     judged: Sequence[AnswerJudgement] = (),
 ) -> str:
     talk = f"{signals.talk_ratio:.0%}" if signals.talk_ratio is not None else "an unknown share"
-    results = [(r.competency, r.score) for r in scored]
+    results = [(r.competency, r.score) for r in scored if r.score is not None]
     parts = [
         f"Interview for {the_role}: {signals.asked} questions asked, "
         f"{signals.answered} answered; the candidate spoke {talk} of the time "
@@ -300,6 +315,11 @@ def summary(
         else:
             weakest = names([c for c, s in results if s == low])
             parts.append(f"Strongest: {strongest} ({top}/5); weakest: {weakest} ({low}/5).")
+    if unscored(scored):
+        parts.append(
+            f"Not scored (no question asked about it, not enough evidence): "
+            f"{names([r.competency for r in unscored(scored)])}."
+        )
     parts.append(correctness_sentence(judged))
     parts.append(
         f"Proposed recommendation: {recommendation} (mean score {mean:.1f}/5), for a recruiter "
@@ -316,14 +336,15 @@ def submittal_note(
 ) -> str:
     """3–5 neutral sentences about the interview evidence only: no personal attributes, no
     pronouns, nothing but what was said and measured."""
-    results = [(r.competency, r.score) for r in scored]
+    rated = [r for r in scored if r.score is not None]
+    results = [(r.competency, r.score) for r in rated]
     sentences = [f"The candidate was interviewed for {the_role}."]
     # Clear evidence of a content competency needs answers judged correct, not similarity.
-    strong = [r.competency for r in scored if r.score >= 4 and _evidenced(r)]
+    strong = [r.competency for r in rated if r.score >= 4 and _evidenced(r)]
     developing = [c for c, s in results if s <= 2]
     if strong:
         sentences.append(f"The interview gave clear evidence of {names(strong)}.")
-    middle = [r.competency for r in scored if r.score == 3 and _evidenced(r)]
+    middle = [r.competency for r in rated if r.score == 3 and _evidenced(r)]
     if middle and len(sentences) < 3:
         sentences.append(f"Evidence of {names(middle)} met the expected level.")
     if developing:
@@ -368,6 +389,11 @@ def clock(seconds: float) -> str:
 
 def short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def unscored(results: Sequence[CompetencyScore]) -> list[CompetencyScore]:
+    """The competencies left unscored for want of evidence (``probes``), in report order."""
+    return [r for r in results if r.score is None]
 
 
 def _evidenced(result: CompetencyScore) -> bool:

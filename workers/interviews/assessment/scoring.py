@@ -9,7 +9,9 @@
   texts (``similarity``), adjusted by the measured signals (``signals.RULES``).
 - **Other competencies** (communication, ownership and collaboration, role fit) are the
   competency-text similarity adjusted by the signals; communication also loses a point when most
-  judged answers missed their question.
+  judged answers missed their question. Ownership and collaboration and role fit are scored only
+  when a question asked about them (``probes``); otherwise they are **not scored** (score None,
+  "not enough evidence") and left out of the mean, the minimum and the recommendation.
 
 Points are rounded ties down (a 3.5 is a 3 until a reviewer says otherwise), clamped to 1..5 and
 capped (a candidate who said fewer than ``signals.MIN_CANDIDATE_WORDS`` words scores at most 2).
@@ -34,21 +36,13 @@ import numpy as np
 from workers.evaluation import rules
 from workers.interviews.assessment.competencies import Competency, Family
 from workers.interviews.assessment.judge import AnswerJudgement
+from workers.interviews.assessment.probes import ASKED_ONLY, CATEGORY_FAMILY
 from workers.interviews.assessment.signals import RULES, Signals
 from workers.interviews.assessment.similarity import base_score, coverage, ranked
 from workers.interviews.assessment.transcript import Unit
 
 MIN_SCORE, MAX_SCORE = 1, 5
 CONTENT_FAMILIES: frozenset[Family | None] = frozenset({"depth", "problem_solving", None})
-# Which competency family a question of each generated category probes (seed 003 categories).
-CATEGORY_FAMILY: dict[str, Family] = {
-    "technical": "depth",
-    "system_design": "depth",
-    "problem_solving": "problem_solving",
-    "behavioural": "collaboration",
-    "behavioral": "collaboration",
-    "role": "role_fit",
-}
 QUOTE_MIN_EVIDENCE = 0.25  # a quote below this is not cited as support (the best one always is)
 MAX_QUOTES = 3
 ADVANCE_MEAN = 3.5
@@ -62,8 +56,8 @@ Recommendation = Literal["advance", "hold", "reject"]
 @dataclass(frozen=True)
 class CompetencyScore:
     competency: Competency
-    score: int
-    basis: Literal["answers", "similarity"]
+    score: int | None  # None: not scored, not enough evidence (``probes.ASKED_ONLY``)
+    basis: Literal["answers", "similarity", "not_asked"]
     covered: float  # similarity coverage, or the judged answers' mean score
     base: int
     notes: tuple[str, ...]
@@ -76,8 +70,21 @@ def score(
     units: Sequence[Unit],
     signals: Signals,
     judged: Sequence[AnswerJudgement],
+    *,
+    asked: frozenset[Family],
 ) -> CompetencyScore:
-    """One competency's score (see the module docstring)."""
+    """One competency's score (see the module docstring); ``asked``: the families of
+    ``probes.ASKED_ONLY`` that a question asked about (``probes.asked_families``)."""
+    if competency.family in ASKED_ONLY and competency.family not in asked:
+        return CompetencyScore(
+            competency=competency,
+            score=None,
+            basis="not_asked",
+            covered=coverage(values),
+            base=base_score(coverage(values)),
+            notes=(),
+            quotes=(),
+        )
     content = competency.family in CONTENT_FAMILIES and bool(judged)
     if content:
         covered = round(sum(j.score for j in judged) / len(judged), 3)
