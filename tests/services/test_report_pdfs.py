@@ -171,6 +171,11 @@ INTERVIEW_RESULT = {
                 "quotes": [_quote(62.0, "SPEAKER_01", "I checked the load balancer logs first.")],
             },
             "communication": {"score": 3, "rationale": "Clear, if brief.", "quotes": []},
+            "role_fit": {
+                "score": None,
+                "rationale": "Role fit: not scored, not enough evidence.",
+                "quotes": [],
+            },
         },
         "answers": [
             {
@@ -241,6 +246,8 @@ def test_interview_pdf_reads_like_the_report(db):
     assert "Speakers' roles confirmed by Rita Recruiter on 2026-12-02" in text
     # The competency scores (charted, then each with its rationale and quotes).
     assert "Problem solving: 4 / 5" in text and "Communication: 3 / 5" in text
+    # A competency no question asked about says so, never "0 / 5".
+    assert "Role fit: not scored (not enough evidence)" in text and "0 / 5" not in text
     assert "01:02 Candidate: “I checked the load balancer logs first.”" in text
     # Each answer: the question, the sentence it is cited by, the key points matched and missed.
     assert "Q1 (00:42) How would you find a slow query?" in text
