@@ -138,7 +138,7 @@ def run(
 def _basis(assessment: dict[str, Any], key: str) -> str:
     """How the competency was scored, from its rationale: the coverage or the answers' mean."""
     rationale = str(assessment.get("scores", {}).get(key, {}).get("rationale", ""))
-    found = re.search(r"(?:competency|mean): ([0-9.]+), which gives (\d)/5", rationale)
+    found = re.search(r"(?:competency: |mean )([0-9.]+), which gives (\d)/5", rationale)
     if not found:
         return "not scored" if "not enough evidence" in rationale.lower() else "?"
     return f"{found.group(1)}={found.group(2)}/5"
