@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 API_PREFIX = "/api/v1"
@@ -72,4 +74,9 @@ def create_api() -> FastAPI:
     app.include_router(web_session.router, prefix=API_PREFIX)
     install_sso(app)
     install_openapi(app)
+    # What the process has built by now lives as long as it does: out of the cyclic garbage
+    # collector's sight, its full collections no longer walk ~200,000 objects (a pause of about
+    # 120 ms every few thousand requests, the API's p99 at one connection).
+    gc.collect()
+    gc.freeze()
     return app
