@@ -78,8 +78,11 @@ def test_a_transcript_is_assessed_by_a_worker_from_text_and_charged_nothing(clie
     assessment = result["assessment"]
     assert assessment["scored"] is True
     assert assessment["recommendation"] in ("advance", "hold", "reject")
-    assert all(1 <= s["score"] <= 5 for s in assessment["scores"].values())
-    assert "technical_depth" in assessment["scores"]
+    scores = assessment["scores"]
+    assert 1 <= scores["technical_depth"]["score"] <= 5
+    # A competency no question asked about is named, with why, and left unscored.
+    assert all(s["score"] is None or 1 <= s["score"] <= 5 for s in scores.values())
+    assert all(s["rationale"] for s in scores.values())
     with session_scope() as session:
         assert session.get(InterviewJob, accepted["job_id"]).input_path is None  # deleted
 
