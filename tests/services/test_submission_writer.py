@@ -4,6 +4,7 @@ only written rows reach the queue."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,16 @@ from tests.helpers import make_org
 def _rows(org_id: str, count: int) -> list[dict]:
     data = EvaluationCreate.model_validate(submission_body())
     return [submission._new_row(org_id=org_id, data=data, upload_id=None)[1] for _ in range(count)]
+
+
+def _queued_soon(queued: list[str], count: int) -> list[str]:
+    """What reached the queue once ``count`` rows did: the writer hands rows to the queue after
+    answering their requests, so a moment after they return."""
+    deadline = time.monotonic() + 10
+    while len(queued) < count and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)  # and nothing more comes
+    return queued
 
 
 def _stored(org_id: str) -> set[str]:
@@ -46,7 +57,7 @@ def test_rows_written_at_once_are_each_stored_and_queued_once() -> None:
 
     ids = {row["id"] for row in rows}
     assert _stored(org.org_id) == ids
-    assert sorted(queued) == sorted(ids)
+    assert sorted(_queued_soon(queued, len(ids))) == sorted(ids)
 
 
 def test_a_row_that_cannot_be_written_fails_alone() -> None:
@@ -70,7 +81,7 @@ def test_a_row_that_cannot_be_written_fails_alone() -> None:
     assert len(failed) == 1 and failed[0] in (2, 5)
     assert isinstance(outcomes[failed[0]], IntegrityError)
     assert _stored(org.org_id) == {row["id"] for row in rows}  # eleven distinct ids
-    assert len(queued) == 11
+    assert len(_queued_soon(queued, 11)) == 11
 
 
 @pytest.mark.parametrize("count", [1, 3])
