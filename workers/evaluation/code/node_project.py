@@ -1,6 +1,7 @@
 """A candidate's JavaScript/TypeScript project run the way its ``package.json`` says: the
 packages its lockfile pins installed by the package manager that wrote it, then its ``test``
-script run in the sandbox (by the shell, as ``npm test`` runs it), and the counts read back from
+script run in the sandbox with its ``pretest`` and ``posttest`` (``npm_lifecycle``, as ``npm
+test`` runs them), and the counts read back from
 what the test runner prints.
 
 Only a project with a ``test`` script, a lockfile and dependencies takes this path. Each package
@@ -234,13 +235,15 @@ def _top(root: Path, folder: str, names: list[str]) -> set[str]:
     return {"node_modules"} & set(names) if Path(folder) == root else set()
 
 
-def environment(node_bin: Path) -> dict[str, str]:
-    """For the test script in the sandbox, run by the shell as ``npm test`` would (npm itself,
+def environment(node_bin: Path, npm_commands: Path) -> dict[str, str]:
+    """For the test scripts in the sandbox, run by the shell as ``npm test`` would (npm itself,
     a large Node program, is left out: under the sandbox's memory limit it is the first to run
-    out): the installed packages' commands first on ``PATH``, offline, non-interactive, no
-    colours (CI mode makes jest and vitest run once instead of watching)."""
+    out; ``npm_lifecycle``'s stand-ins in ``npm_commands`` run its scripts): the installed
+    packages' commands first on ``PATH``, offline, non-interactive, no colours (CI mode makes
+    jest and vitest run once instead of watching)."""
+    path = [f"{WORKSPACE}/node_modules/.bin", str(npm_commands), str(node_bin)]
     return {
-        "PATH": f"{WORKSPACE}/node_modules/.bin:{node_bin}:/usr/local/bin:/usr/bin:/bin",
+        "PATH": ":".join([*path, "/usr/local/bin", "/usr/bin", "/bin"]),
         "CI": "true",
         "NO_COLOR": "1",
         "FORCE_COLOR": "0",

@@ -9,7 +9,8 @@ sandbox (``dependencies``): an install that fails is reported as "could not inst
 module the suite needs that is still missing as a missing dependency, never as failing tests.
 JavaScript and TypeScript projects with a ``test`` script and a lockfile (npm, pnpm or yarn 1)
 have the packages it pins installed by that package manager (scripts off, outside the sandbox)
-and that script run, its counts read from the runner's summary (``node_project``); other
+and ``npm test`` run (``pretest``, ``test``, ``posttest``: ``npm_lifecycle``), its counts read
+from the runner's summary (``node_project``); other
 JavaScript runs with Node's built-in runner (``node --test``). Either way V8's own coverage
 (``NODE_V8_COVERAGE``) says how much of the candidate's own scripts ran (``js_coverage``), in the
 same figures as Python's. Go with ``go test`` when the toolchain is installed. Java
@@ -35,7 +36,13 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from backend.settings import Settings, get_settings
-from workers.evaluation.code import dependencies, js_coverage, node_project, python_suite
+from workers.evaluation.code import (
+    dependencies,
+    js_coverage,
+    node_project,
+    npm_lifecycle,
+    python_suite,
+)
 from workers.evaluation.code.build_cache import holding_cached_builds
 from workers.evaluation.code.dependencies import PreparedDependencies
 from workers.evaluation.code.evidence import AnalyserReport, Evidence, Observation, RiskFlag
@@ -395,7 +402,8 @@ def _run_javascript(root: Path, files: tuple[str, ...], settings: Settings) -> T
 def _run_npm_test(
     root: Path, language: Language, files: tuple[str, ...], settings: Settings
 ) -> TestRunReport:
-    """The project's ``test`` script, with the packages its lockfile pins (``node_project``)."""
+    """The project's ``npm test`` (its ``pretest``, ``test`` and ``posttest`` scripts,
+    ``npm_lifecycle``), with the packages its lockfile pins (``node_project``)."""
     node = shutil.which("node")
     if node is None:
         return _not_run(language, files, "Node.js is not installed")
@@ -412,17 +420,20 @@ def _run_npm_test(
         reason = "installing the project's npm dependencies is switched off on this installation"
         return replace(_not_run(language, files, reason), dependencies=prepared)
     node_home = Path(node).resolve().parent
-    script = node_project.test_script(node_project.read_package(root))
-    with node_project.workspace_with_modules(root, prepared.site) as work:
+    scripts = npm_lifecycle.lifecycle(node_project.read_package(root))
+    with (
+        node_project.workspace_with_modules(root, prepared.site) as work,
+        npm_lifecycle.npm_commands(node_home / "node") as commands,
+    ):
         result = _sandboxed(
             language,
             files,
-            js_coverage.command(script, node_home / "node"),
+            js_coverage.command(npm_lifecycle.npm_test_command(commands), node_home / "node"),
             work,
             settings,
             keep=(js_coverage.FIGURES,),
-            toolchain=(node_home.parent,),
-            env={**node_project.environment(node_home), **js_coverage.environment()},
+            toolchain=(node_home.parent, commands),
+            env={**node_project.environment(node_home, commands), **js_coverage.environment()},
         )
     if isinstance(result, TestRunReport):
         return replace(result, dependencies=prepared)
@@ -431,7 +442,7 @@ def _run_npm_test(
         reason = "the test script's output has no summary of passed and failed tests to read"
         tail = (result.stdout_tail + result.stderr_tail)[-4000:]
         return replace(_not_run(language, files, reason), dependencies=prepared, output_tail=tail)
-    report = _report(language, ["npm", "test", f"({script})"], files, result, *counts)
+    report = _report(language, ["npm", "test", f"({' && '.join(scripts)})"], files, result, *counts)
     return replace(_with_js_coverage(report, root, result), dependencies=prepared)
 
 

@@ -156,6 +156,56 @@ def test_a_package_that_cannot_be_installed_is_said_and_not_scored_as_failing(
     assert "truelevel-no-such-package-zz" in quote.excerpt
 
 
+def test_npm_test_runs_pretest_and_posttest_around_the_test_script(tmp_path: Path) -> None:
+    # As uuidjs/uuid: the tests need files that ``pretest`` builds (through ``npm run``).
+    packages = {"node_modules/is-number": IS_NUMBER, "node_modules/is-odd": IS_ODD}
+    body = json.loads(package("built", "node --test", {"is-odd": "3.0.1"}))
+    body["scripts"] = {
+        "build": "mkdir -p lib && cp src/parity.js lib/parity.js",
+        "pretest": "npm run build",
+        "test": "node --test",
+        "posttest": "echo posttest ran for $npm_lifecycle_event",
+    }
+    root = write(
+        tmp_path / "sub",
+        {
+            "package.json": json.dumps(body),
+            "package-lock.json": lock("built", {"is-odd": "3.0.1"}, packages),
+            "src/parity.js": "module.exports = (n) => (require('is-odd')(n) ? 'odd' : 'even');\n",
+            "test/parity.test.js": """
+                const test = require('node:test');
+                const parity = require('../lib/parity');
+
+                test('odd', () => require('node:assert').strictEqual(parity(3), 'odd'));
+            """,
+        },
+    )
+    (run,) = run_tests(root, settings=with_data(tmp_path))
+    assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
+    assert run.command == "npm test (npm run build && node --test && echo posttest ran for " + (
+        "$npm_lifecycle_event)"
+    )
+    assert "posttest ran for posttest" in run.output_tail
+    assert not (root / "lib").exists()  # built in the sandbox's copy only
+
+
+def test_a_failing_pretest_stops_the_run_as_npm_test_would(tmp_path: Path) -> None:
+    packages = {"node_modules/is-number": IS_NUMBER, "node_modules/is-odd": IS_ODD}
+    body = json.loads(package("broken", "node --test", {"is-odd": "3.0.1"}))
+    body["scripts"]["pretest"] = "npm pack"  # npm's other commands are not available offline
+    root = write(
+        tmp_path / "sub",
+        {
+            "package.json": json.dumps(body),
+            "package-lock.json": lock("broken", {"is-odd": "3.0.1"}, packages),
+            "test/x.test.js": "require('node:test')('x', () => {});\n",
+        },
+    )
+    (run,) = run_tests(root, settings=with_data(tmp_path))
+    assert run.status == "toolchain_not_available"  # no summary to read: not run, not failing
+    assert '"npm pack" is not available here' in run.output_tail
+
+
 @pytest.mark.parametrize(
     ("output", "counts"),
     [
