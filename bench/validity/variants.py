@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from workers.evaluation.code.test_runner import find_test_files
+from workers.evaluation.code.walk import TEST_DIRS, is_test_path
+
 Direction = Literal["down", "same", "not_up"]
 
 TRIVIAL_TESTS = "".join(f"\n\ndef test_case_{n}():\n    assert 1 + 1 == 2\n" for n in range(12))
@@ -60,7 +63,8 @@ PLACEHOLDER_CONFTEST = '''"""Test settings."""
 TEST_DATABASE_URL = "postgresql://postgres:postgres@localhost:5432/test"
 '''
 
-_TEST_DIRS = ("tests", "test", "testing")
+# The engine's test folders, and ``testing/`` (pytest's own layout keeps its tests there).
+_TEST_DIRS = TEST_DIRS | {"testing"}
 
 
 @dataclass(frozen=True)
@@ -126,18 +130,24 @@ def dress_up(root: Path) -> None:
 
 
 def delete_tests(root: Path) -> None:
+    """Every test of the submission, by the engine's own rules: test folders, every file it
+    counts as test code in any language (``walk.is_test_path``: ``test_*.py``, ``*.test.js``,
+    ``*.spec.ts``, ``*_test.go``, ``__tests__/`` ...), then whatever its test runner would still
+    find (``find_test_files``: a unittest ``test.py``)."""
     for path in sorted(root.rglob("*"), reverse=True):
-        if not path.exists():
-            continue
-        name = path.name
-        if path.is_dir() and name in _TEST_DIRS:
-            path.unlink() if path.is_symlink() else shutil.rmtree(path)
-        elif path.is_file() and (
-            name.startswith("test_")
-            or name.endswith("_test.py")
-            or name in ("conftest.py", "test.py", "tests.py")
-        ):
+        if not path.exists() and not path.is_symlink():
+            continue  # inside a folder already deleted
+        relative = path.relative_to(root).as_posix()
+        test_dir = path.is_dir() and path.name.lower() in _TEST_DIRS
+        if path.is_symlink() and (test_dir or is_test_path(relative)):
             path.unlink()
+        elif test_dir:
+            shutil.rmtree(path)
+        elif path.is_file() and is_test_path(relative):
+            path.unlink()
+    for files in find_test_files(root).values():
+        for relative in files:
+            (root / relative).unlink()
 
 
 def paste_blob(root: Path) -> None:

@@ -91,7 +91,8 @@ _GENERATED_MARKERS = (
 )
 _GENERATED_HEAD_LINES = 5
 
-_TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs"})
+# Folders whose files are all test code (``is_test_path``).
+TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs"})
 _TEST_NAMES = (
     "test_*.py",
     "*_test.py",
@@ -149,7 +150,7 @@ def language_of(relative: str) -> str | None:
 def is_test_path(relative: str) -> bool:
     """True when a relative path looks like test code in any of the supported languages."""
     parts = PurePosixPath(relative).parts
-    if any(part.lower() in _TEST_DIRS for part in parts[:-1]):
+    if any(part.lower() in TEST_DIRS for part in parts[:-1]):
         return True
     return any(fnmatch(parts[-1], pattern) for pattern in _TEST_NAMES)
 
