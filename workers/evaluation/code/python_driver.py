@@ -18,6 +18,16 @@ answer (the version is the declared one, or 0.0.0 when it comes from git tags a 
 
 Only the standard library and the test tools are importable here; the project's own coverage
 configuration is not read (it could exclude the code the tests miss).
+
+The project's folders (``PROJECT_PATH``) are not on the path while the test tools start: this
+driver and coverage.py run with ``-P`` (no script or working folder first on ``sys.path``), so a
+project module named like one of the standard library's (``code.py``, ``random.py``,
+``queue.py``) cannot stand in for it in the tools' own imports. A small pytest plugin
+(``PLUGIN``) puts them first once pytest has loaded its plugins, before the project's conftest
+files, as ``python -m pytest`` would have them: the tests import the candidate's modules as
+before. It first imports the debugger pytest loads next (``pdb``, which imports ``code`` and
+``cmd``), then forgets the modules of it that the project shadows, so that the tests still get
+the candidate's ``code.py``.
 """
 
 import json
@@ -33,6 +43,25 @@ DATA = f"{RESULTS}/coverage.db"
 FIGURES = f"{RESULTS}/coverage.json"
 SITE = f"{RESULTS}/site"
 UNKNOWN_VERSION = "0.0.0"
+# The project's folders, in order (``os.pathsep``-separated), put first by the plugin.
+PROJECT_PATH = "TRUELEVEL_PROJECT_PATH"
+PLUGIN_NAME = "truelevel_project_path"
+PLUGIN = f"""
+import importlib.machinery, os, sys
+import pytest
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    paths = [p for p in os.environ.get({PROJECT_PATH!r}, "").split(os.pathsep) if p]
+    before = set(sys.modules)
+    import pdb  # what pytest's debugging plugin imports next: the standard library's
+    for name in set(sys.modules) - before:
+        if importlib.machinery.PathFinder.find_spec(name.partition(".")[0], paths):
+            del sys.modules[name]  # pdb keeps it; the tests get the project's module
+    sys.path[:0] = paths
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths + rest)
+"""
 
 
 def main(argv: list[str]) -> int:
@@ -40,12 +69,17 @@ def main(argv: list[str]) -> int:
     pytest_args, own = argv[:split], argv[split + 1 :]
     with open(RCFILE, "w") as config:
         config.write("[run]\ndynamic_context = test_function\n")
-    command = [sys.executable, "-S", "-m", "coverage", "run", f"--rcfile={RCFILE}"]
-    command += [f"--data-file={DATA}", "--source=.", "-m", "pytest", *pytest_args]
+    with open(os.path.join(RESULTS, f"{PLUGIN_NAME}.py"), "w") as plugin:
+        plugin.write(PLUGIN)
+    command = [sys.executable, "-S", "-P", "-m", "coverage", "run", f"--rcfile={RCFILE}"]
+    command += [f"--data-file={DATA}", "--source=.", "-m", "pytest", "-p", PLUGIN_NAME]
+    command += pytest_args
     environment = dict(os.environ)
+    paths = [p for p in environment.get("PYTHONPATH", "").split(os.pathsep) if p]
+    paths = [os.path.abspath(RESULTS), *paths]  # the plugin, before the test tools
     if look_installed(read_pyproject()):
-        paths = [p for p in environment.get("PYTHONPATH", "").split(os.pathsep) if p]
-        environment["PYTHONPATH"] = os.pathsep.join([*paths, os.path.abspath(SITE)])
+        paths.append(os.path.abspath(SITE))
+    environment["PYTHONPATH"] = os.pathsep.join(paths)
     status = subprocess.call(command, env=environment)
     if os.path.exists(DATA):
         with open(FIGURES, "w") as out:

@@ -1,7 +1,8 @@
 """How a candidate's Python suite is run and read back: the command (pytest under coverage.py,
-from the isolated test tools, the candidate's code first on the path, ``src/`` layouts
-included, the dependencies it declares last), which of their files are their own code, the
-coverage figures, and the third-party modules the suite needed and the sandbox does not have.
+from the isolated test tools, the candidate's code first on the path once the tools have
+started, ``src/`` layouts included, the dependencies it declares last), which of their files
+are their own code, the coverage figures, and the third-party modules the suite needed and the
+sandbox does not have.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def own_python_files(root: Path) -> list[str]:
 
 
 def search_path(root: Path) -> list[str]:
-    """Folders put before the test tools on ``PYTHONPATH``: ``src/`` when the project keeps its
-    code there, then the project root."""
+    """Folders put first on the path (``python_driver.PROJECT_PATH``): ``src/`` when the
+    project keeps its code there, then the project root."""
     paths = []
     src = root / "src"
     if src.is_dir() and not src.is_symlink() and not (src / "__init__.py").exists():
@@ -100,17 +101,20 @@ def command(
     driver = Path(python_driver.__file__).read_text(encoding="utf-8")
     python = interpreter()
     own = own_python_files(root)
-    argv = [python, "-S", "-c", driver, *pytest_args, "--", *test_files, "--own", *own]
+    argv = [python, "-S", "-P", "-c", driver, *pytest_args, "--", *test_files, "--own", *own]
     shown = ["python", "-m", "coverage", "run", "-m", "pytest", *pytest_args]
     return argv, shown
 
 
 def environment(root: Path, tools: Path, dependencies: Path | None = None) -> dict[str, str]:
-    """``PYTHONPATH``: the candidate's code first, then the test tools, then the dependencies
-    installed for this project (``dependencies``); nothing else of ours."""
+    """``PYTHONPATH``: the test tools, then the dependencies installed for this project
+    (``dependencies``); nothing else of ours. The candidate's code goes first once the tools
+    have started (``python_driver.PROJECT_PATH``): while they start, a project module named like
+    one of the standard library's must not stand in for it."""
     installed = [str(dependencies)] if dependencies is not None else []
     return {
-        "PYTHONPATH": os.pathsep.join([*search_path(root), str(tools), *installed]),
+        "PYTHONPATH": os.pathsep.join([str(tools), *installed]),
+        python_driver.PROJECT_PATH: os.pathsep.join(search_path(root)),
         "PYTHONNOUSERSITE": "1",
         # Only the plugins of the project's own dependencies load, named on the command line.
         "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",

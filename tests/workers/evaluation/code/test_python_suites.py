@@ -94,6 +94,52 @@ def test_the_candidate_s_package_wins_over_one_the_worker_has_installed(tmp_path
     assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
 
 
+def test_a_project_module_named_like_the_standard_library_s_does_not_stop_pytest(
+    tmp_path: Path,
+) -> None:
+    # pytest loads pdb, which imports ``code``: the candidate's menu must not run instead.
+    root = write(
+        tmp_path / "sub",
+        {
+            "code.py": """
+                choice = input("1) add  2) quit: ")
+                print("you chose", choice)
+            """,
+            "random.py": "raise RuntimeError('not the standard library')\n",
+            "calc.py": "def add(a, b):\n    return a + b\n",
+            "tests/test_calc.py": """
+                from calc import add
+
+                def test_add():
+                    assert add(2, 3) == 5
+            """,
+        },
+    )
+    (run,) = run_tests(root, settings=FAST)
+    assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
+    assert run.coverage is not None and run.coverage.executed_by_tests > 0
+
+
+def test_the_tests_still_import_the_candidate_s_module_named_like_the_standard_library_s(
+    tmp_path: Path,
+) -> None:
+    root = write(
+        tmp_path / "sub",
+        {
+            "code.py": "def greet(name):\n    return 'hello ' + name\n",
+            "test_code.py": """
+                import code
+
+                def test_greet():
+                    assert code.__file__ == "/workspace/code.py"
+                    assert code.greet("x") == "hello x"
+            """,
+        },
+    )
+    (run,) = run_tests(root, settings=FAST)
+    assert (run.status, run.passed, run.failed, run.errors) == ("ran", 1, 0, 0), run.output_tail
+
+
 def test_an_undeclared_third_party_dependency_is_reported_not_counted_as_failing(
     tmp_path: Path,
 ) -> None:
