@@ -6,6 +6,9 @@ configuration (``ruff.toml``, ``.ruff.toml``, ``[tool.ruff]`` in ``pyproject.tom
 conventions are respected: its line length and rule options, and up to ``MAX_PROJECT_IGNORES``
 individual rules it switched off (``E501``, ``B008``); what would hide everything (``ALL``, whole
 families, per-file ignores, excludes) is not, and the evidence names the configuration used.
+A consistent indentation style is a convention too, never a finding (``CONVENTION_RULES``: W191,
+"indentation contains tabs", would count every indented line of a tab-indented project); mixing
+tabs and spaces in one line (E101) still is.
 Lint density, complexity and duplication cover the code outside tests and generated files, which
 is what the brief asked the candidate to build; lizard runs in-process.
 """
@@ -39,6 +42,8 @@ _RUFF_BATCH = 1000  # paths per ruff process, well under the argument-length lim
 _RUFF_TIMEOUT_S = 300
 _LINE_LENGTH = 120
 MAX_PROJECT_IGNORES = 20
+# Rules that flag a project's consistent style, once per line, not a defect: never counted.
+CONVENTION_RULES = ("W191",)
 _RUFF_CONFIGS = ("ruff.toml", ".ruff.toml", "pyproject.toml")
 _RULE_CODE = re.compile(r"^[A-Z]{1,4}\d{3,4}$")
 _MAX_CITED = 5
@@ -124,6 +129,7 @@ def run_ruff(
     resolved_root = Path(root).resolve()
     for start in range(0, len(relative_paths), _RUFF_BATCH):
         argv = [ruff, "check", "--output-format", "json", "--no-cache"]
+        ignores: tuple[str, ...] = ()
         if project_config is None:
             # Line length is the project's own choice, which --isolated cannot read; be generous.
             argv += ["--isolated", "--line-length", str(_LINE_LENGTH)]
@@ -133,7 +139,7 @@ def run_ruff(
             # Per-file ignores could switch every rule off everywhere ("*" = ["ALL"]).
             argv += ["--config", "lint.per-file-ignores = {}"]
             argv += ["--config", "lint.extend-per-file-ignores = {}"]
-            argv += ["--extend-ignore", ",".join(ignores)] if ignores else []
+        argv += ["--extend-ignore", ",".join(sorted({*CONVENTION_RULES, *ignores}))]
         argv += ["--select", select, "--exit-zero"]
         argv += ["--ignore-noqa"] if ignore_noqa else []
         argv += ["--", *relative_paths[start : start + _RUFF_BATCH]]

@@ -171,3 +171,28 @@ def test_two_runs_give_identical_reports(tmp_path: Path) -> None:
 
     assert first.signals == second.signals
     assert [o.to_dict() for o in first.observations] == [o.to_dict() for o in second.observations]
+
+
+def test_tab_indentation_is_a_convention_not_thousands_of_findings(tmp_path: Path) -> None:
+    tabbed = CLEAN_SERVICE.replace("    ", "\t")
+    config = "[tool.ruff]\nline-length = 100\n"
+    for project in ({}, {"pyproject.toml": config}):
+        spaces = quality.analyse(
+            write(
+                tmp_path / f"spaces{len(project)}", {"orders/service.py": CLEAN_SERVICE, **project}
+            )
+        )
+        tabs = quality.analyse(
+            write(tmp_path / f"tabs{len(project)}", {"orders/service.py": tabbed, **project})
+        )
+
+        assert tabs.signals["lint_findings"] == spaces.signals["lint_findings"] == 0
+        assert tabs.signals == spaces.signals
+        assert [o.to_dict() for o in tabs.observations] == [
+            o.to_dict() for o in spaces.observations
+        ]
+    # Mixing tabs and spaces in one line's indentation is still found (E101, and here the
+    # syntax error it makes).
+    mixed = tabbed.replace("\treturn sum(", " \treturn sum(")
+    signals = quality.analyse(write(tmp_path / "mixed", {"orders/service.py": mixed})).signals
+    assert signals["lint_findings"] == 2
