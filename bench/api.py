@@ -75,23 +75,28 @@ concurrent submissions), SQLite POST went 912 -> 402 µs. And the API's process 
 has built out of the cyclic garbage collector (``gc.freeze`` in ``create_api``): a full
 collection walked ~200,000 objects, a ~120 ms pause every few thousand submissions.
 
-Measured on 2026-12-07 (``--seconds 5``, load 2 to 9 on the 2 cores: helpers' tests ran beside
-it), ratio at 1 / 16 / 64 / 256 connections, no error or timeout in any run:
+Measured on 2026-12-07 (``--seconds 5``), ratio at 1 / 16 / 64 / 256 connections, no error or
+timeout in any run. On a quiet machine (load about 1), the last two commits' runs:
 
-    SQLite       GET  0.71 / 0.60 / 0.55 / 0.53      POST 0.29 / 0.29 / 0.44 / 0.34
-    PostgreSQL   GET  0.64 / 0.53 / 0.56 / 0.72      POST 0.36 / 0.48 / 0.99 / 1.19
+    SQLite       GET  0.69-0.70 / 1.02-1.05 / 1.20-1.23 / 1.00-1.01
+                 POST 0.35-0.39 / 0.63-0.73 / 1.14-1.20 / 0.95-0.99
+    PostgreSQL   GET  0.71-0.87 / 0.50-0.78 / 0.46-0.58 / 0.58-0.65
+                 POST 0.65-0.67 / 0.86-1.48 / 1.30-1.57 / 1.85-2.00
 
-and, side by side with the commit before the writer (same bare run, 2 rounds each), POST at
-1 / 16 / 64 / 256: SQLite 0.22-0.33 / 0.20-0.30 / 0.22-0.29 / 0.22-0.38 before, 0.22-0.36 /
-0.34-0.51 / 0.26-0.35 / 0.35-0.46 after; PostgreSQL 0.21-0.27 / 0.53-0.60 / 0.55-0.59 /
-0.55-0.58 before, 0.20-0.36 / 0.74 / 0.89-0.94 / 1.00-1.03 after.
+With helpers' tests beside it (load 2 to 9): SQLite POST 0.29 / 0.29 / 0.44 / 0.34, PostgreSQL
+POST 0.36 / 0.48 / 0.99 / 1.19. Side by side with the commit before the writer (same bare run,
+2 rounds each, loaded), POST at 1 / 16 / 64 / 256: SQLite 0.22-0.33 / 0.20-0.30 / 0.22-0.29 /
+0.22-0.38 before, 0.22-0.36 / 0.34-0.51 / 0.26-0.35 / 0.35-0.46 after; PostgreSQL 0.21-0.27 /
+0.53-0.60 / 0.55-0.59 / 0.55-0.58 before, 0.20-0.36 / 0.74 / 0.89-0.94 / 1.00-1.03 after.
 
-What still keeps POST under 0.5x at one connection (and SQLite's under it at 16 and 64): a
-batch of one saves nothing, and a submission's own work is ~4x the bare route's CPU. In
-process, one at a time: the route and its dependencies (body, key, bearer) ~100 µs beyond a
-bare Starlette route, SQLAlchemy's INSERT ~215 µs of which sqlite itself is ~90, the queue
-message ~35 µs, the thread hand-offs. Beside a loaded machine's scheduling, each hand-off waits
-for a CPU, which is why the ratio at one connection falls with the load.
+What still keeps SQLite's POST under 0.5x at one connection: a batch of one saves nothing.
+In process, one client, medians: the route without its write 0.16 ms; with the hand-off to the
+writer and back (nothing written) 0.29 ms; with the INSERT 0.50 ms (SQLAlchemy's INSERT ~215 µs
+CPU, of which sqlite itself ~90); with the queue message 0.60 ms; the bare route 0.23 ms. Under
+Granian the hand-offs cost more (median 1.0 ms against 0.58 ms without the write), and a loaded
+machine's scheduling makes each wait for a CPU, so the ratio at one connection falls with the
+load. PostgreSQL's GET sits near 0.5x at 16 and 64 connections: each read takes a thread hop
+(in process at 16 clients, 1.01 ms against the bare route's 0.71).
 """
 
 from __future__ import annotations
