@@ -34,6 +34,16 @@ def _queued_soon(queued: list[str], count: int) -> list[str]:
     return queued
 
 
+def _writer(queued: list[str]) -> GroupedWriter:
+    """A writer of evaluation rows that notes the ids it hands on in ``queued``."""
+    return GroupedWriter(
+        get_engine(),
+        submission._INSERT,
+        after=lambda written: queued.extend(r["id"] for r in written),
+        name="test-writer",
+    )
+
+
 def _stored(org_id: str) -> set[str]:
     with session_scope() as session:
         return set(session.exec(select(Evaluation.id).where(col(Evaluation.org_id) == org_id)))
@@ -43,12 +53,7 @@ def test_rows_written_at_once_are_each_stored_and_queued_once() -> None:
     org = make_org()
     rows = _rows(org.org_id, 40)
     queued: list[str] = []
-    writer = GroupedWriter(
-        get_engine(),
-        submission._INSERT,
-        after=lambda written: queued.extend(r["id"] for r in written),
-        name="test-writer",
-    )
+    writer = _writer(queued)
 
     async def all_at_once() -> None:
         await asyncio.gather(*(writer.write(row) for row in rows))
@@ -65,12 +70,7 @@ def test_a_row_that_cannot_be_written_fails_alone() -> None:
     rows = _rows(org.org_id, 12)
     rows[5] = {**rows[5], "id": rows[2]["id"]}  # the same id twice: one of the two must fail
     queued: list[str] = []
-    writer = GroupedWriter(
-        get_engine(),
-        submission._INSERT,
-        after=lambda written: queued.extend(r["id"] for r in written),
-        name="test-writer",
-    )
+    writer = _writer(queued)
 
     async def all_at_once() -> list[BaseException | None]:
         return await asyncio.gather(*(writer.write(row) for row in rows), return_exceptions=True)
@@ -87,7 +87,7 @@ def test_a_row_that_cannot_be_written_fails_alone() -> None:
 @pytest.mark.parametrize("count", [1, 3])
 def test_writing_again_after_a_failure_still_works(count: int) -> None:
     org = make_org()
-    writer = GroupedWriter(get_engine(), submission._INSERT, after=lambda _: None, name="t")
+    writer = _writer([])
     first = _rows(org.org_id, count)
 
     async def write(rows: list[dict]) -> None:
