@@ -50,6 +50,8 @@ _EMPTY_WAIT_S = 5.0
 # How long a group whose last (zombie) process is slow to be reaped may keep its folder busy
 # before the run gives up removing it (only a leaked group waits this long).
 _REMOVE_WAIT_S = 30.0
+# An empty run group older than this was left by a worker that ended mid-run.
+_LEFTOVER_AGE_S = 600.0
 
 Mode = Literal["v2", "v1", "none"]
 
@@ -82,6 +84,9 @@ def hierarchy() -> Hierarchy:
     with _detect_lock:
         if _detected is None:
             _detected = _detect()
+            swept = sweep_leftovers(_detected)
+            if swept:
+                log.info("sandbox: removed %d empty run groups left by ended workers", swept)
             if _detected.mode == "none":
                 log.warning(
                     "sandbox: no control group available (%s); runs are limited per process "
@@ -206,6 +211,28 @@ class RunGroup:
             _write(self.folders["pids"] / "pids.max", str(self._max_processes))
             _write(self.folders["cpu"] / "cpu.cfs_period_us", str(CPU_PERIOD_US))
             _write(self.folders["cpu"] / "cpu.cfs_quota_us", str(quota))
+
+
+def sweep_leftovers(where: Hierarchy, *, older_than_s: float = _LEFTOVER_AGE_S) -> int:
+    """Remove the run groups a worker that ended mid-run (killed, or its machine's power cut)
+    left behind: empty, and made more than ``older_than_s`` ago, so never one a run is being
+    set up in. Returns how many folders went."""
+    removed = 0
+    now = time.time()
+    for parent in where.parents.values():
+        try:
+            children = [child for child in parent.iterdir() if child.name.startswith("run-")]
+        except OSError:
+            continue
+        for child in children:
+            try:
+                if _pids(child / "cgroup.procs") or now - child.stat().st_mtime < older_than_s:
+                    continue
+                child.rmdir()
+                removed += 1
+            except OSError:
+                continue  # busy, or gone meanwhile
+    return removed
 
 
 # --- detection ------------------------------------------------------------------------------

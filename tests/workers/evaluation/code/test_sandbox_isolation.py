@@ -6,8 +6,10 @@ mounting, switching user or signalling the sandbox's init is refused and shown t
 from __future__ import annotations
 
 import os
+import subprocess
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -278,3 +280,30 @@ def test_each_run_group_is_removed_afterwards(tmp_path: Path) -> None:
     result = run_sandboxed(["/bin/sh", "-c", "sleep 30 & echo started"], workdir=tmp_path / "sub")
     assert result.ok
     assert groups() - before == set()
+
+
+def test_groups_left_by_a_worker_that_ended_mid_run_are_swept(tmp_path: Path) -> None:
+    where = run_groups.hierarchy()
+    if where.mode == "none":
+        pytest.skip(f"no control groups here ({where.reason})")
+    left = run_groups.RunGroup(where, memory_bytes=64 << 20, max_processes=16, cpus=1)
+    busy = run_groups.RunGroup(where, memory_bytes=64 << 20, max_processes=16, cpus=1)
+    left.create()  # as a killed worker leaves it: made, never removed
+    busy.create()
+    sleeper = subprocess.Popen([*busy.join_command(), "sleep", "30"])
+    try:
+        for _ in range(100):  # until the sleeper has joined its group
+            if all(run_groups._pids(f / "cgroup.procs") for f in busy.folders.values()):
+                break
+            time.sleep(0.05)
+
+        assert run_groups.sweep_leftovers(where, older_than_s=3600) == 0  # too young yet
+        run_groups.sweep_leftovers(where, older_than_s=0)
+
+        assert not any(folder.exists() for folder in left.folders.values())
+        assert all(folder.exists() for folder in busy.folders.values())  # a run is in it
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        busy.remove()
+        left.remove()
