@@ -111,3 +111,20 @@ def local_urls_allowed():
     yield
     mp.undo()
     get_settings.cache_clear()
+
+
+@pytest.fixture()
+def disposable_org():
+    """An organisation whose evaluations are removed afterwards: left pending with no worker,
+    hundreds of them would fill the minute sweep's batch in the tests that come later."""
+    from sqlmodel import col, delete
+
+    from backend.db import session_scope
+    from backend.models import Evaluation
+    from tests.helpers import make_org
+
+    handle = make_org()
+    yield handle
+    with session_scope() as session:
+        session.exec(delete(Evaluation).where(col(Evaluation.org_id) == handle.org_id))
+        session.commit()

@@ -17,12 +17,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
-from sqlmodel import col, delete, func, select
+from sqlmodel import col, func, select
 
 from backend.db import session_scope
 from backend.models import Evaluation
 from tests.api.evaluations.helpers import API, submission_body
-from tests.helpers import OrgHandle, make_org
+from tests.helpers import OrgHandle
 
 CLIENTS = 128  # over the pool's 30 connections and anyio's 40 threads
 PATIENCE_S = 120  # far beyond a healthy answer; a stalled server fails here, not by hanging
@@ -52,14 +52,9 @@ def server_url(api_app) -> Iterator[str]:
 
 
 @pytest.fixture()
-def org() -> Iterator[OrgHandle]:
-    """An organisation whose hundreds of evaluations are removed afterwards: left pending with
-    no worker, they would fill the minute sweep's batch in the tests that come later."""
-    handle = make_org()
-    yield handle
-    with session_scope() as session:
-        session.exec(delete(Evaluation).where(col(Evaluation.org_id) == handle.org_id))
-        session.commit()
+def org(disposable_org: OrgHandle) -> OrgHandle:
+    """Hundreds of evaluations each test leaves are removed afterwards (``disposable_org``)."""
+    return disposable_org
 
 
 def _all_at_once(url: str, requests: list[tuple[str, str, dict | None]], org: OrgHandle):

@@ -16,7 +16,7 @@ from backend.models.evaluations import EvaluationCreate
 from backend.services.evaluations import submission
 from backend.services.evaluations.submission_writer import GroupedWriter
 from tests.api.evaluations.helpers import submission_body
-from tests.helpers import make_org
+from tests.helpers import OrgHandle
 
 
 def _rows(org_id: str, count: int) -> list[dict]:
@@ -49,8 +49,8 @@ def _stored(org_id: str) -> set[str]:
         return set(session.exec(select(Evaluation.id).where(col(Evaluation.org_id) == org_id)))
 
 
-def test_rows_written_at_once_are_each_stored_and_queued_once() -> None:
-    org = make_org()
+def test_rows_written_at_once_are_each_stored_and_queued_once(disposable_org: OrgHandle) -> None:
+    org = disposable_org
     rows = _rows(org.org_id, 40)
     queued: list[str] = []
     writer = _writer(queued)
@@ -65,8 +65,8 @@ def test_rows_written_at_once_are_each_stored_and_queued_once() -> None:
     assert sorted(_queued_soon(queued, len(ids))) == sorted(ids)
 
 
-def test_a_row_that_cannot_be_written_fails_alone() -> None:
-    org = make_org()
+def test_a_row_that_cannot_be_written_fails_alone(disposable_org: OrgHandle) -> None:
+    org = disposable_org
     rows = _rows(org.org_id, 12)
     rows[5] = {**rows[5], "id": rows[2]["id"]}  # the same id twice: one of the two must fail
     queued: list[str] = []
@@ -85,8 +85,8 @@ def test_a_row_that_cannot_be_written_fails_alone() -> None:
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_writing_again_after_a_failure_still_works(count: int) -> None:
-    org = make_org()
+def test_writing_again_after_a_failure_still_works(count: int, disposable_org: OrgHandle) -> None:
+    org = disposable_org
     writer = _writer([])
     first = _rows(org.org_id, count)
 
