@@ -43,7 +43,7 @@ class _Waiting:
 class GroupedWriter:
     """One thread inserting the rows of ``statement`` handed to ``write`` (from any event loop of
     this process), many at a time; ``after`` runs in that thread with each batch's written rows'
-    values once their requests have been answered."""
+    values once they are committed, before their requests are answered."""
 
     def __init__(
         self,
@@ -82,8 +82,11 @@ class GroupedWriter:
                 batch, self._waiting = self._waiting, []
             try:
                 self._write(batch)
-            except BaseException:  # never lose the thread with requests waiting on it
+            except BaseException as error:  # never lose the thread, nor leave a request waiting
                 log.exception("the %s thread failed a batch of %d", self._name, len(batch))
+                for waiting in batch:
+                    with contextlib.suppress(RuntimeError):
+                        waiting.loop.call_soon_threadsafe(_settle, [(waiting.future, error)])
 
     def _write(self, batch: list[_Waiting]) -> None:
         outcomes: list[Outcome] = [self._write_rows([w.values for w in batch])] * len(batch)
