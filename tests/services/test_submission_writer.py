@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +25,16 @@ from tests.helpers import OrgHandle
 def _rows(org_id: str, count: int) -> list[dict]:
     data = EvaluationCreate.model_validate(submission_body())
     return [submission._new_row(org_id=org_id, data=data, upload_id=None)[1] for _ in range(count)]
+
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: the browser tests, earlier in the session, left
+    Playwright's loop set on this one, where ``asyncio.run`` refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _queued_soon(queued: list[str], count: int) -> list[str]:
@@ -58,7 +71,7 @@ def test_rows_written_at_once_are_each_stored_and_queued_once(disposable_org: Or
     async def all_at_once() -> None:
         await asyncio.gather(*(writer.write(row) for row in rows))
 
-    asyncio.run(all_at_once())
+    _run(all_at_once())
 
     ids = {row["id"] for row in rows}
     assert _stored(org.org_id) == ids
@@ -75,7 +88,7 @@ def test_a_row_that_cannot_be_written_fails_alone(disposable_org: OrgHandle) -> 
     async def all_at_once() -> list[BaseException | None]:
         return await asyncio.gather(*(writer.write(row) for row in rows), return_exceptions=True)
 
-    outcomes = asyncio.run(all_at_once())
+    outcomes = _run(all_at_once())
 
     failed = [n for n, outcome in enumerate(outcomes) if outcome is not None]
     assert len(failed) == 1 and failed[0] in (2, 5)
@@ -93,9 +106,9 @@ def test_writing_again_after_a_failure_still_works(count: int, disposable_org: O
     async def write(rows: list[dict]) -> None:
         await asyncio.gather(*(writer.write(row) for row in rows))
 
-    asyncio.run(write(first))
+    _run(write(first))
     with pytest.raises(IntegrityError):
-        asyncio.run(write([first[0]]))  # already written
+        _run(write([first[0]]))  # already written
     again = _rows(org.org_id, count)
-    asyncio.run(write(again))
+    _run(write(again))
     assert _stored(org.org_id) == {row["id"] for row in first + again}
