@@ -207,7 +207,9 @@ def submit_evaluation(
     """Record a new evaluation (status pending, stage queued) in ``session``'s transaction,
     commit it and hand it to the queue with its SLA tier's priority, after the commit so the
     worker always finds the row."""
-    upload_id = _upload_id(session, org_id=org_id, data=data, candidate_key_id=candidate_key_id)
+    upload_id = usable_upload_id(
+        session, org_id=org_id, data=data, candidate_key_id=candidate_key_id
+    )
     submitted, values = _new_row(
         org_id=org_id,
         data=data,
@@ -236,12 +238,6 @@ async def accept_evaluation(
     return submitted
 
 
-def usable_upload_id(session: Session, *, org_id: str, data: EvaluationCreate) -> str | None:
-    """The upload a submission's zip artefact names, once checked as the caller's and unused;
-    None for a repository."""
-    return _upload_id(session, org_id=org_id, data=data)
-
-
 _writers: dict[Engine, GroupedWriter] = {}
 
 
@@ -261,9 +257,11 @@ def _hand_rows_to_queue(rows: Sequence[dict[str, Any]]) -> None:
         _hand_to_queue(row["id"], row["priority"])
 
 
-def _upload_id(
+def usable_upload_id(
     session: Session, *, org_id: str, data: EvaluationCreate, candidate_key_id: str | None = None
 ) -> str | None:
+    """The upload a submission's zip artefact names, once checked as the caller's and unused;
+    None for a repository."""
     artefact = data.artefact
     if isinstance(artefact, RepoArtefact):
         return None
