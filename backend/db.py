@@ -10,7 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.pool import SingletonThreadPool
 from sqlmodel import Session, create_engine
 
 from backend.settings import get_settings
@@ -49,24 +50,45 @@ def make_engine(url: str) -> Engine:
             pool = {}  # one in-memory database per connection: SQLAlchemy's own pool
         else:
             private_sqlite_file(url)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **pool
-        )
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record) -> None:
-            cur = dbapi_conn.cursor()
-            # WAL lets the web app and the worker read while the other writes.
-            cur.execute("PRAGMA journal_mode=WAL")
-            # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives
-            # the process dying; only an OS crash or power loss may undo the last ones. FULL
-            # costs one fsync per accepted submission and caps writes at the disk's flushes.
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        return engine
+        return _sqlite_engine(url, busy_timeout_s=30, **pool)
     return create_engine(url, pool_pre_ping=True, **pool)
+
+
+def _sqlite_engine(url: str | URL, *, busy_timeout_s: float, **pool) -> Engine:
+    """A SQLite engine whose connections wait ``busy_timeout_s`` at most for another writer."""
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s}, **pool
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record) -> None:
+        cur = dbapi_conn.cursor()
+        # WAL lets the web app and the worker read while the other writes.
+        cur.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the
+        # process dying; only an OS crash or power loss may undo the last ones. FULL costs one
+        # fsync per accepted submission and caps writes at the disk's flushes.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    return engine
+
+
+def nowait_sqlite_engine(engine: Engine) -> Engine:
+    """For a SQLite file ``engine``, an engine of the same file whose connections never wait
+    for a writer (a write that finds the file locked fails at once, writing nothing), one
+    connection per thread: for writes made on an event loop, which must not sleep in SQLite's
+    busy handler. Made once per engine."""
+    nowait = _nowait_engines.get(engine)
+    if nowait is None:
+        nowait = _nowait_engines.setdefault(
+            engine, _sqlite_engine(engine.url, busy_timeout_s=0, poolclass=SingletonThreadPool)
+        )
+    return nowait
+
+
+_nowait_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 @lru_cache
@@ -96,7 +118,11 @@ def one_writer_at_a_time(session: Session | Connection) -> threading.Lock | null
     bind = session if isinstance(session, Connection) else session.get_bind()
     if bind.dialect.name != "sqlite":
         return nullcontext()
-    engine = bind if isinstance(bind, Engine) else bind.engine
+    return sqlite_writer_lock(bind if isinstance(bind, Engine) else bind.engine)
+
+
+def sqlite_writer_lock(engine: Engine) -> threading.Lock:
+    """The mutex the threads of this process writing ``engine``'s SQLite file take turns on."""
     lock = _sqlite_writers.get(engine)
     if lock is None:
         lock = _sqlite_writers.setdefault(engine, threading.Lock())

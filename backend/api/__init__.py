@@ -30,6 +30,7 @@ def create_api() -> FastAPI:
     )
     from backend.api.candidate_key_throttle import CandidateKeyThrottle
     from backend.api.errors import UnhandledErrors, install_error_handlers
+    from backend.api.in_flight import InFlight
     from backend.api.openapi_document import install_openapi
     from backend.api.rate_limit import ApiRateLimit
     from backend.api.security_headers import SecurityHeaders
@@ -54,7 +55,8 @@ def create_api() -> FastAPI:
     app.add_middleware(CandidateKeyThrottle)
     app.add_middleware(ApiRateLimit)  # before any database work: a refusal costs none
     app.add_middleware(UnhandledErrors)
-    app.add_middleware(SecurityHeaders)  # outermost of ours: every answer gets the headers
+    app.add_middleware(SecurityHeaders)  # every answer gets the headers
+    app.add_middleware(InFlight)  # outermost: counts every request while it is answered
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(evaluations.router, prefix=API_PREFIX)
     app.include_router(assessments.router, prefix=API_PREFIX)

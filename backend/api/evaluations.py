@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 from starlette.datastructures import UploadFile
 
-from backend.api import upload_throttle, uploads
+from backend.api import in_flight, upload_throttle, uploads
 from backend.api.audited import by_key, key_read
 from backend.api.deps import (
     Principal,
@@ -135,7 +135,7 @@ async def submit(body: EvaluationCreate, who: EvaluationsPrincipal) -> Response:
 
             upload_id = await in_thread(session, check)
     submitted = await submission.accept_evaluation(
-        org_id=who.org_id, data=body, upload_id=upload_id
+        org_id=who.org_id, data=body, upload_id=upload_id, alone=in_flight.alone()
     )
     accepted = queries.accepted_view(submitted)
     # The answer made here, as FastAPI would serialise it: a ``Response`` parameter for the

@@ -4,6 +4,8 @@ only written rows reach the queue."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -112,3 +114,78 @@ def test_writing_again_after_a_failure_still_works(count: int, disposable_org: O
     again = _rows(org.org_id, count)
     _run(write(again))
     assert _stored(org.org_id) == {row["id"] for row in first + again}
+
+
+def test_a_lone_submission_is_written_and_queued_on_its_own_event_loop(
+    disposable_org: OrgHandle,
+) -> None:
+    """A request the process answers alone writes its row on the event loop (a SQLite file: no
+    thread hop) or through the writer thread (a database across a network); either way it is
+    stored and queued once, and writing the same row again fails that request alone."""
+    org = disposable_org
+    (row,) = _rows(org.org_id, 1)
+    handed_on_by: list[int] = []
+    writer = GroupedWriter(
+        get_engine(),
+        submission._INSERT,
+        after=lambda written: handed_on_by.extend(threading.get_ident() for _ in written),
+        name="test-writer",
+    )
+
+    async def alone() -> int:
+        await writer.write(row, alone=True)
+        return threading.get_ident()
+
+    loop_thread = _run(alone())
+
+    assert _stored(org.org_id) == {row["id"]}
+    assert len(_queued_soon(handed_on_by, 1)) == 1
+    if get_engine().dialect.name == "sqlite":
+        assert handed_on_by == [loop_thread]
+    with pytest.raises(IntegrityError):
+        _run(writer.write(row, alone=True))
+    assert len(_queued_soon(handed_on_by, 1)) == 1
+
+
+def test_a_lone_submission_waits_for_another_writer_without_stalling_the_loop(
+    disposable_org: OrgHandle,
+) -> None:
+    """While another process holds the SQLite file's write lock, a lone submission waits for it
+    in the writer thread: the event loop goes on serving, and the row is written once the lock
+    is released."""
+    if get_engine().dialect.name != "sqlite":
+        pytest.skip("SQLite's file lock")
+    org = disposable_org
+    (row,) = _rows(org.org_id, 1)
+    queued: list[str] = []
+    writer = _writer(queued)
+    holder = sqlite3.connect(
+        get_engine().url.database, isolation_level=None, check_same_thread=False
+    )
+    holder.execute("BEGIN IMMEDIATE")  # as a worker's write transaction would
+    released = threading.Timer(0.5, holder.rollback)
+
+    async def submit_while_locked() -> int:
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        ticker = asyncio.create_task(tick())
+        released.start()
+        await writer.write(row, alone=True)
+        ticker.cancel()
+        return ticks
+
+    try:
+        ticks = _run(submit_while_locked())
+    finally:
+        released.join()
+        holder.close()
+
+    assert ticks >= 10  # the loop served other work for the half second the lock was held
+    assert _stored(org.org_id) == {row["id"]}
+    assert _queued_soon(queued, 1) == [row["id"]]

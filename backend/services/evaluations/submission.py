@@ -227,14 +227,15 @@ def submit_evaluation(
 
 
 async def accept_evaluation(
-    *, org_id: str, data: EvaluationCreate, upload_id: str | None
+    *, org_id: str, data: EvaluationCreate, upload_id: str | None, alone: bool = False
 ) -> SubmittedEvaluation:
     """The API's submission (``POST /evaluations``): the same row as ``submit_evaluation``,
     written by this process's submission writer together with the others that arrive meanwhile
     (``submission_writer``), then handed to the queue. ``upload_id`` is the checked upload of a
-    zip artefact (``usable_upload_id``), else None."""
+    zip artefact (``usable_upload_id``), else None. ``alone``: no other request is being answered
+    (``GroupedWriter.write``)."""
     submitted, values = _new_row(org_id=org_id, data=data, upload_id=upload_id)
-    await _submission_writer().write(values)
+    await _submission_writer().write(values, alone=alone)
     return submitted
 
 
