@@ -89,14 +89,33 @@ POST 0.36 / 0.48 / 0.99 / 1.19. Side by side with the commit before the writer (
 0.22-0.38 before, 0.22-0.36 / 0.34-0.51 / 0.26-0.35 / 0.35-0.46 after; PostgreSQL 0.21-0.27 /
 0.53-0.60 / 0.55-0.59 / 0.55-0.58 before, 0.20-0.36 / 0.74 / 0.89-0.94 / 1.00-1.03 after.
 
-What still keeps SQLite's POST under 0.5x at one connection: a batch of one saves nothing.
-In process, one client, medians: the route without its write 0.16 ms; with the hand-off to the
-writer and back (nothing written) 0.29 ms; with the INSERT 0.50 ms (SQLAlchemy's INSERT ~215 µs
-CPU, of which sqlite itself ~90); with the queue message 0.60 ms; the bare route 0.23 ms. Under
-Granian the hand-offs cost more (median 1.0 ms against 0.58 ms without the write), and a loaded
-machine's scheduling makes each wait for a CPU, so the ratio at one connection falls with the
-load. PostgreSQL's GET sits near 0.5x at 16 and 64 connections: each read takes a thread hop
-(in process at 16 clients, 1.01 ms against the bare route's 0.71).
+Then a submission whose request is the only one the process is answering (``backend.api.
+in_flight``) writes its row on the event loop when it can without waiting: this process's SQLite
+mutex and the file's write lock are free (its connection never waits; a lock held elsewhere
+sends the row to the writer thread, so the loop never sleeps in SQLite's busy handler). Under
+concurrent requests rows are still written together. Handing the queue message to the writer
+thread instead of sending it on the loop measured lower (0.36x against 0.39x at one connection).
+Side by side on a quiet machine on 2026-12-08 (load about 1), the commit before and after, two
+rounds of each, ratio at 1 / 16 / 64 / 256 connections, no error or timeout in any run:
+
+    SQLite POST  before  0.32-0.33 / 0.70 / 0.83-0.92 / 0.89-0.90   (700 req/s at 1)
+                 after   0.39-0.42 / 0.67-0.72 / 0.93-0.94 / 0.88-0.95   (780-800 req/s at 1)
+    SQLite GET   (same code) 0.57-0.65 / 0.87-0.89 / 0.90-1.05 / 0.77-0.83
+    PostgreSQL   POST 0.51-0.55 / 1.29-1.37 / 1.32-1.41 / 1.66-1.76
+                 GET  0.67-0.73 / 0.79-0.83 / 0.52-0.53 / 0.58-0.62
+
+What still keeps SQLite's POST under 0.5x at one connection: the ASGI server, not the route.
+Under Granian a trivial Starlette route that reads its request body answers 2,800-2,900 req/s
+at one connection, against 6,700-7,000 for the same route not reading it: the body costs a
+request ~0.2 ms of cross-thread hand-offs before any of our code runs, while the bare GET
+route we are compared with answers in ~0.45 ms. In process (ASGI calls, one client, CPU a
+request) POST costs ~590 µs: the INSERT and its commit ~175 µs through SQLAlchemy (of which
+SQLite ~95 µs: the row touches 8 pages), the queue message ~100 µs (a second commit, to the
+queue's file), FastAPI's dependencies and body validation ~150 µs. uvloop (which Granian would
+pick up) made the bare route faster than ours (SQLite POST 0.35 at one connection). PostgreSQL's
+GET sits near 0.5x at 64 connections: reads take turns on the 20 session slots, where the bare
+route runs 40 threads on 30 pooled connections; reads let past the slots measured 0.68-0.70
+(against 0.52-0.58 side by side) but could then hold every thread a session's next step needs.
 """
 
 from __future__ import annotations
