@@ -35,6 +35,7 @@ def create_api() -> FastAPI:
     from backend.api.rate_limit import ApiRateLimit
     from backend.api.security_headers import SecurityHeaders
     from backend.api.sso import install_sso
+    from backend.api.whole_body import WholeBody
     from backend.secret_key import require_secret_key
 
     require_secret_key()  # a host without the installation's secret refuses to start
@@ -56,6 +57,7 @@ def create_api() -> FastAPI:
     app.add_middleware(ApiRateLimit)  # before any database work: a refusal costs none
     app.add_middleware(UnhandledErrors)
     app.add_middleware(SecurityHeaders)  # every answer gets the headers
+    app.add_middleware(WholeBody)  # a small body in one receive, not two
     app.add_middleware(InFlight)  # outermost: counts every request while it is answered
     app.include_router(health.router, prefix=API_PREFIX)
     app.include_router(evaluations.router, prefix=API_PREFIX)
