@@ -154,12 +154,19 @@ SUBMISSION = {
 
 
 def bare_app() -> Starlette:
-    """One Starlette route reading an evaluation row by id, with our engine (Granian factory)."""
+    """Bare Starlette routes with our engine (Granian factory): ``GET /row/{id}`` reads an
+    evaluation row by id, the reference every ratio is taken to; ``POST /row`` validates a
+    submission and inserts its row in one transaction, shown beside ours as the least a write
+    costs (no key, no queue message)."""
     from sqlalchemy import text
+    from starlette.concurrency import run_in_threadpool
 
     from backend.db import get_engine
+    from backend.models.evaluations import EvaluationCreate
+    from backend.services.evaluations import submission
 
     engine = get_engine()
+    org_id = os.environ["TRUELEVEL_BENCH_ORG_ID"]
     query = text(
         "SELECT id, org_id, status, stage, candidate_ref, created_at FROM evaluation WHERE id = :id"
     )
@@ -171,13 +178,25 @@ def bare_app() -> Starlette:
             return JSONResponse({"error": "not_found"}, status_code=404)
         return JSONResponse({k: str(v) for k, v in found.items()})
 
-    return Starlette(routes=[Route("/row/{id}", row)])
+    async def write(request: Request) -> Response:
+        data = EvaluationCreate.model_validate_json(await request.body())
+        accepted, values = submission._new_row(org_id=org_id, data=data, upload_id=None)
+
+        def insert() -> None:
+            with engine.begin() as conn:
+                conn.execute(submission._INSERT, values)
+
+        await run_in_threadpool(insert)
+        return JSONResponse({"id": accepted.id}, status_code=202)
+
+    return Starlette(routes=[Route("/row/{id}", row), Route("/row", write, methods=["POST"])])
 
 
 @dataclass(frozen=True)
 class Fixture:
     api_key: str
     evaluation_id: str
+    org_id: str
 
 
 def prepare(url: str) -> Fixture:
@@ -197,7 +216,7 @@ def prepare(url: str) -> Fixture:
         "    _, raw = create_api_key(s, org_id=org.id, scope='all', name='bench')\n"
         f"    data = EvaluationCreate.model_validate({SUBMISSION!r})\n"
         "    ev = submit_evaluation(s, org_id=org.id, data=data)\n"
-        "    print(json.dumps({'api_key': raw, 'evaluation_id': ev.id}))\n"
+        "    print(json.dumps({'api_key': raw, 'evaluation_id': ev.id, 'org_id': org.id}))\n"
     )
     if not url.startswith("sqlite"):
         _empty_postgres(url)
@@ -323,6 +342,7 @@ def _label(url: str) -> str:
 def bench_database(url: str, *, connections: list[int], seconds: int, folder: Path) -> None:
     os.environ["TRUELEVEL_DATABASE_URL"] = url
     fixture = prepare(url)
+    os.environ["TRUELEVEL_BENCH_ORG_ID"] = fixture.org_id
     auth = {"Authorization": f"Bearer {fixture.api_key}"}
     post = _post_script(folder)
     label = _label(url)
@@ -357,6 +377,9 @@ def bench_database(url: str, *, connections: list[int], seconds: int, folder: Pa
                     seconds=seconds,
                     headers=auth,
                     script=post,
+                ),
+                "bare POST /row": wrk(
+                    bare.url("/row"), connections=n, seconds=seconds, headers={}, script=post
                 ),
             }
             for name, load in runs.items():
