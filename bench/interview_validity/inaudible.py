@@ -14,8 +14,8 @@ how many words heard alike were given to another speaker, so a change is traced 
 ``--rescore DIR`` assesses those again without speech models, so a change to the scoring is
 measured against the same transcripts in seconds.
 
-Measured 2026-12-08 (held-out split, Backend Engineer candidates, 2 shared CPU cores, tiny.en
-int8); runs are deterministic (the same flips again on a rerun; ``--rescore`` gives them again):
+Measured 2026-12-08 (held-out split, the first candidates in corpus order, 2 shared CPU cores,
+tiny.en int8); runs are deterministic (the same flips on a rerun; ``--rescore`` gives them too):
 
 - ``--limit 3 --seeds 2``: 3 of 30 competency scores, 1 of 6 recommendations, 0 of 6 scored
   decisions changed; 62 of 1152 transcript words differ, none given to another speaker; 125 s
@@ -23,6 +23,9 @@ int8); runs are deterministic (the same flips again on a rerun; ``--rescore`` gi
 - ``--limit 6 --seeds 3``: 8 of 90 scores (communication 3, problem solving 3, technical depth
   2), 2 of 18 recommendations, 0 of 18 scored decisions; 176 of 2946 words (6 %) differ, none
   moved to another speaker; 230 s (237 s with loading).
+- ``--limit 12 --seeds 3`` (9 Backend, 3 Data Engineer): 15 of 180 scores (communication 6,
+  problem solving 5, technical depth 4), 6 of 36 recommendations, 0 of 36 scored decisions; 461
+  of 6396 words (7 %) differ, none moved to another speaker; 370 s (377 s with loading).
 
 What was ruled out. The renders hold digital silence (22.8 % of samples exactly zero, 260 runs
 of 10 ms or more, up to 0.8 s between turns), but that is not where the noise acts: Whisper's
