@@ -104,18 +104,47 @@ rounds of each, ratio at 1 / 16 / 64 / 256 connections, no error or timeout in a
     PostgreSQL   POST 0.51-0.55 / 1.29-1.37 / 1.32-1.41 / 1.66-1.76
                  GET  0.67-0.73 / 0.79-0.83 / 0.52-0.53 / 0.58-0.62
 
-What still keeps SQLite's POST under 0.5x at one connection: the ASGI server, not the route.
-Under Granian a trivial Starlette route that reads its request body answers 2,800-2,900 req/s
-at one connection, against 6,700-7,000 for the same route not reading it: the body costs a
-request ~0.2 ms of cross-thread hand-offs before any of our code runs, while the bare GET
-route we are compared with answers in ~0.45 ms. In process (ASGI calls, one client, CPU a
-request) POST costs ~590 µs: the INSERT and its commit ~175 µs through SQLAlchemy (of which
+Two more steps for a lone submission: a request body that has arrived whole reaches the app in
+one message (``backend.api.whole_body``: Granian hands even a small body over as the bytes and
+then an empty last message, each a round trip between its thread and the event loop), and the
+queue message is sent on the loop's next turn, once the answer is on its way. And ``bare POST
+/row`` joined the table: a bare Starlette route that validates the same submission and inserts
+its row in one transaction (no key, no rate limit, no queue message), the least a write costs
+under this server, as a ratio to the bare GET.
+
+Side by side on 2026-12-08, the commit before this session's work (``old``) and after it
+(``new``), alternated, two rounds each, the machine otherwise idle; ratio to the bare GET at
+1 / 16 / 64 / 256 connections, no error or timeout in any run:
+
+    SQLite POST      old  0.31-0.33 / 0.70-0.71 / 0.85-0.95 / 0.89-0.90   (722-746 req/s at 1)
+                     new  0.37-0.38 / 0.72-0.75 / 0.94-0.97 / 0.92-0.94   (912-946 req/s at 1)
+    SQLite bare POST      0.44-0.48 / 0.53-0.56 / 0.52-0.54 / 0.49-0.51
+    SQLite GET       old  0.56-0.58 / 0.88-0.90 / 0.87-0.99 / 0.78-0.79
+                     new  0.52-0.54 / 0.87-0.89 / 0.91-0.95 / 0.75-0.79   (same req/s, faster bare)
+    PostgreSQL POST  old  0.51-0.54 / 1.29-1.33 / 1.34-1.45 / 1.81-1.85
+                     new  0.52-0.55 / 1.36-1.41 / 1.67-1.71 / 1.90-1.99
+    PostgreSQL bare POST  0.71-0.74 / 1.11-1.17 / 1.11-1.19 / 1.18-1.29
+    PostgreSQL GET   old  0.67-0.70 / 0.78-0.79 / 0.52-0.53 / 0.60-0.62
+                     new  0.65-0.67 / 0.70-0.71 / 0.61 / 0.61-0.62
+
+PostgreSQL's GET at 16 connections measured lower in the "new" runs because they also run the
+bare POST, whose inserts the database then digests: GET alone, old and new alternated (wrk, 16
+and 64 connections), gave 653-685 / 635-643 req/s old and 671-683 / 631-667 new.
+
+What keeps SQLite's POST under 0.5x at one connection is the write itself under this server:
+the bare POST route, which does nothing but validate and insert, answers 0.44-0.48x the bare
+GET at one connection, and ours answers 0.80-0.84x of the bare POST. Under Granian a trivial
+Starlette route that reads its request body answered 2,800-2,900 req/s at one connection, against
+6,700-7,000 for the same route not reading it. In process (ASGI calls, one client, CPU a
+request) our POST costs ~590 µs: the INSERT and its commit ~175 µs through SQLAlchemy (of which
 SQLite ~95 µs: the row touches 8 pages), the queue message ~100 µs (a second commit, to the
 queue's file), FastAPI's dependencies and body validation ~150 µs. uvloop (which Granian would
-pick up) made the bare route faster than ours (SQLite POST 0.35 at one connection). PostgreSQL's
-GET sits near 0.5x at 64 connections: reads take turns on the 20 session slots, where the bare
-route runs 40 threads on 30 pooled connections; reads let past the slots measured 0.68-0.70
-(against 0.52-0.58 side by side) but could then hold every thread a session's next step needs.
+pick up) made the bare route faster than ours (SQLite POST 0.35 at one connection). Not done:
+the INSERT through the DBAPI directly (~80 µs, but by hand-rolling SQLAlchemy's defaults and
+type processing). PostgreSQL's GET sits near 0.5-0.6x at 64 connections: reads take turns on
+the 20 session slots, where the bare route runs 40 threads on 30 pooled connections; reads let
+past the slots measured 0.68-0.70 (against 0.52-0.58 side by side) but could then hold every
+thread a session's next step needs.
 """
 
 from __future__ import annotations
