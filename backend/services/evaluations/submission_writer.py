@@ -86,8 +86,8 @@ class GroupedWriter:
 
     def _wrote_at_once(self, values: dict[str, Any]) -> bool:
         """Insert ``values`` on this thread if nothing has to be waited for: True once written
-        and handed on, False (nothing written) when another writer holds a lock. What else
-        writing it raised is raised."""
+        (handed on at the loop's next turn), False (nothing written) when another writer holds
+        a lock. What else writing it raised is raised."""
         lock = sqlite_writer_lock(self._engine)
         if not lock.acquire(blocking=False):
             return False
