@@ -20,18 +20,25 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 POOL_TIMEOUT_S = 30
 
 
-def private_sqlite_file(url: str) -> None:
-    """Create the SQLite file of ``url`` as 0600 before SQLite does (its -wal and -shm then
-    get the same mode); an existing one is left as it is."""
+def sqlite_file(url: str | URL) -> Path | None:
+    """The plain file a SQLite ``url`` names; None for an in-memory database or a ``file:`` URI
+    (whose options may make it one)."""
     from sqlalchemy.engine import make_url
-
-    from backend.private_files import private_file
 
     database = make_url(url).database
     if database and database != ":memory:" and not database.startswith("file:"):
-        path = Path(database)
-        if not path.exists() and path.parent.is_dir():
-            private_file(path)
+        return Path(database)
+    return None
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create the SQLite file of ``url`` as 0600 before SQLite does (its -wal and -shm then
+    get the same mode); an existing one is left as it is."""
+    from backend.private_files import private_file
+
+    path = sqlite_file(url)
+    if path is not None and not path.exists() and path.parent.is_dir():
+        private_file(path)
 
 
 def make_engine(url: str) -> Engine:
@@ -75,11 +82,13 @@ def _sqlite_engine(url: str | URL, *, busy_timeout_s: float, **pool) -> Engine:
     return engine
 
 
-def nowait_sqlite_engine(engine: Engine) -> Engine:
-    """For a SQLite file ``engine``, an engine of the same file whose connections never wait
+def nowait_sqlite_engine(engine: Engine) -> Engine | None:
+    """For an engine of a SQLite file, an engine of the same file whose connections never wait
     for a writer (a write that finds the file locked fails at once, writing nothing), one
     connection per thread: for writes made on an event loop, which must not sleep in SQLite's
-    busy handler. Made once per engine."""
+    busy handler. Made once per engine; None for any other database."""
+    if engine.dialect.name != "sqlite" or sqlite_file(engine.url) is None:
+        return None
     nowait = _nowait_engines.get(engine)
     if nowait is None:
         nowait = _nowait_engines.setdefault(

@@ -9,17 +9,15 @@ without a length (chunked) are passed on as they come."""
 
 from __future__ import annotations
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 def _content_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    try:
+        return int(Headers(scope=scope).get("content-length", ""))
+    except ValueError:
+        return None
 
 
 class WholeBody:

@@ -67,8 +67,7 @@ class GroupedWriter:
         self._ready = threading.Condition()
         self._waiting: list[_Waiting] = []
         self._thread: threading.Thread | None = None
-        file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
-        self._nowait = nowait_sqlite_engine(engine) if file else None
+        self._nowait = nowait_sqlite_engine(engine)
 
     async def write(self, values: dict[str, Any], *, alone: bool = False) -> None:
         """Insert ``values`` (committed when this returns), or raise what writing it raised.
@@ -149,7 +148,7 @@ class GroupedWriter:
         try:
             self._after(written)
         except Exception:  # the rows are written: their requests are answered regardless
-            log.exception("the %s thread could not hand %d rows on", self._name, len(written))
+            log.exception("the %s could not hand %d rows on", self._name, len(written))
 
     def _write_rows(self, rows: list[dict[str, Any]]) -> Outcome:
         """Insert ``rows`` and commit them, all or none. A lone row on a database across a
